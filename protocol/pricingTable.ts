@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { ModelPriceSchema } from './squadFile';
+
+/** The pricing data file: what each model costs and how much context it takes, with provenance. */
+export const PricingTableSchema = z
+  .object({
+    source: z.string().min(1),
+    retrieved: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    currency: z.literal('USD'),
+    unit: z.literal('per million tokens'),
+    models: z.record(
+      z.string(),
+      ModelPriceSchema.extend({
+        contextWindow: z.number().int().positive(),
+        maxOutputTokens: z.number().int().positive(),
+      }).strict(),
+    ),
+  })
+  .strict();
+export type PricingTable = z.infer<typeof PricingTableSchema>;
+export type ModelPricing = PricingTable['models'][string];

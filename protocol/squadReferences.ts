@@ -1,0 +1,244 @@
+import {
+  AgentSchema,
+  NameSchema,
+  ScriptStepSchema,
+  type AgentConfig,
+  type ScriptStep,
+  type SquadFile,
+} from './squadFile';
+import { didYouMean } from './squadDiagnostic';
+
+/**
+ * The cross-reference checks of a squad file: the part of validity that a schema cannot say (an
+ * agent's model is a declared model, a handoff names an agent the sender may hand off to, a tool call
+ * goes to a declared server the agent may use).
+ *
+ * The checks speak in YAML paths, not positions, so they serve a squad that never was a file (one
+ * the graph editor builds) as well as one that was: `parseSquadFile` locates each path in the YAML
+ * document and points at the scalar that is wrong.
+ */
+
+export type SquadPath = (string | number)[];
+
+export interface SquadReferenceIssue {
+  /** Path of the scalar that is wrong, e.g. `['agents', 'planner', 'script', 2, 'handoff', 'to']`. */
+  path: SquadPath;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/**
+ * What the checks need to know. A part that is `undefined` did not parse, and the checks that need
+ * it are skipped rather than reported again: the schema has already said what is wrong with it.
+ */
+export interface SquadReferenceView {
+  entry?: string;
+  models?: ReadonlySet<string>;
+  toolServers?: ReadonlySet<string>;
+  /** Every declared agent name, in file order; an agent whose body did not parse maps to `{}`. */
+  agents?: ReadonlyMap<string, AgentReferenceView>;
+}
+
+export interface AgentReferenceView {
+  model?: string;
+  tools?: readonly string[];
+  handoffs?: readonly string[];
+  asks?: readonly string[];
+  /** One entry per script step; `undefined` for a step that did not parse. */
+  script?: readonly (ScriptStep | undefined)[];
+}
+
+/** Checks the references of a squad that passed `SquadFileSchema`. */
+export function validateSquadReferences(squad: SquadFile): SquadReferenceIssue[] {
+  return checkSquadReferences(referenceViewOf(squad));
+}
+
+export function referenceViewOf(squad: SquadFile): SquadReferenceView {
+  return {
+    entry: squad.task.entry,
+    models: new Set(Object.keys(squad.models)),
+    toolServers: new Set(Object.keys(squad.toolServers)),
+    agents: new Map(Object.entries(squad.agents).map(([name, agent]) => [name, agentView(agent)])),
+  };
+}
+
+function agentView(agent: AgentConfig): AgentReferenceView {
+  return { model: agent.model, tools: agent.tools, handoffs: agent.handoffs, asks: agent.asks, script: agent.script };
+}
+
+/**
+ * Builds the view from the plain data of a squad file that failed the schema, keeping every part
+ * that is valid on its own, so that one wrong type does not hide a wrong reference elsewhere.
+ */
+export function referenceViewFromData(data: unknown): SquadReferenceView {
+  if (!isRecord(data)) return {};
+  const view: SquadReferenceView = {};
+  const task = data['task'];
+  if (isRecord(task)) {
+    const entry = NameSchema.safeParse(task['entry']);
+    if (entry.success) view.entry = entry.data;
+  }
+  // An empty `models` or `agents` is an error of its own; checking names against it would only
+  // repeat that error at every reference.
+  const declared = (section: unknown) =>
+    isRecord(section) && Object.keys(section).length > 0 ? Object.keys(section) : undefined;
+  const models = declared(data['models']);
+  if (models) view.models = new Set(models);
+  const servers = data['toolServers'];
+  if (servers === undefined) view.toolServers = new Set();
+  else if (isRecord(servers)) view.toolServers = new Set(Object.keys(servers));
+  const agents = data['agents'];
+  if (isRecord(agents) && declared(agents)) {
+    view.agents = new Map(Object.entries(agents).map(([name, agent]) => [name, agentViewFromData(agent)]));
+  }
+  return view;
+}
+
+function agentViewFromData(data: unknown): AgentReferenceView {
+  if (!isRecord(data)) return {};
+  const shape = AgentSchema.shape;
+  // With a misspelled key (`handof:`), an absent list may be the one the user meant to write: treat
+  // an absent list as unknown rather than empty, so the typo is reported once, not at every use.
+  const misspelled = Object.keys(data).some((key) => !(key in shape));
+  const absent = (key: string) => misspelled && data[key] === undefined;
+  const view: AgentReferenceView = {};
+  const model = shape.model.safeParse(data['model']);
+  if (model.success) view.model = model.data;
+  const tools = shape.tools.safeParse(data['tools']);
+  if (tools.success && !absent('tools')) view.tools = tools.data;
+  const handoffs = shape.handoffs.safeParse(data['handoffs']);
+  if (handoffs.success && !absent('handoffs')) view.handoffs = handoffs.data;
+  const asks = shape.asks.safeParse(data['asks']);
+  if (asks.success && !absent('asks')) view.asks = asks.data;
+  const script = data['script'];
+  if (script === undefined) view.script = [];
+  else if (Array.isArray(script)) {
+    view.script = script.map((step) => {
+      const parsed = ScriptStepSchema.safeParse(step);
+      return parsed.success ? parsed.data : undefined;
+    });
+  }
+  return view;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A tool pattern of an agent's `tools`: `server.tool` or `server.*`. */
+const TOOL_PATTERN = /^([A-Za-z][\w-]*)\.(\*|[\w.-]+)$/;
+
+/** Whether a tool named `server.tool` is allowed by one of an agent's `tools` patterns. */
+export function toolAllowed(tool: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => p === tool || (p.endsWith('.*') && tool.startsWith(p.slice(0, -1))));
+}
+
+/** Runs every reference check the view allows, in file order. Never throws. */
+export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIssue[] {
+  const issues: SquadReferenceIssue[] = [];
+  const error = (path: SquadPath, message: string) => issues.push({ path, message, severity: 'error' });
+  const warning = (path: SquadPath, message: string) => issues.push({ path, message, severity: 'warning' });
+  const agents = view.agents;
+  const agentNames = agents ? [...agents.keys()] : [];
+  /** False only when the agents are known and `name` is not one of them (reported at `path`). */
+  const knownAgent = (name: string, path: SquadPath, where: string): boolean => {
+    if (!agents || agents.has(name)) return true;
+    error(path, `unknown agent "${name}" in ${where}${didYouMean(name, agentNames)}`);
+    return false;
+  };
+
+  if (view.entry !== undefined && agents && !agents.has(view.entry)) {
+    error(['task', 'entry'], `unknown entry agent "${view.entry}"${didYouMean(view.entry, agentNames)}`);
+  }
+
+  for (const [name, agent] of agents ?? []) {
+    const at = (...rest: SquadPath): SquadPath => ['agents', name, ...rest];
+
+    if (agent.model !== undefined && view.models && !view.models.has(agent.model)) {
+      error(at('model'), `unknown model "${agent.model}"${didYouMean(agent.model, view.models)}`);
+    }
+
+    agent.tools?.forEach((pattern, i) => {
+      const m = TOOL_PATTERN.exec(pattern);
+      if (!m) {
+        error(at('tools', i), `a tool pattern is "server.tool" or "server.*", got "${pattern}"`);
+        return;
+      }
+      const server = m[1] ?? '';
+      if (view.toolServers && !view.toolServers.has(server)) {
+        error(at('tools', i), `unknown tool server "${server}" in tools${didYouMean(server, view.toolServers)}`);
+      }
+    });
+
+    const checkList = (key: 'handoffs' | 'asks', selfMessage: string) => {
+      const seen = new Set<string>();
+      agent[key]?.forEach((target, i) => {
+        if (seen.has(target)) warning(at(key, i), `"${target}" is listed twice in ${key}`);
+        seen.add(target);
+        if (target === name) error(at(key, i), selfMessage);
+        else knownAgent(target, at(key, i), key);
+      });
+    };
+    checkList('handoffs', 'an agent cannot hand off to itself');
+    checkList('asks', 'an agent cannot ask itself');
+
+    agent.script?.forEach((step, s) => {
+      if (!step) return;
+      const stepAt = (...rest: SquadPath) => at('script', s, ...rest);
+
+      for (const [action, path] of each(step.tool, stepAt('tool'))) {
+        const tool = action.name;
+        const server = tool.slice(0, tool.indexOf('.'));
+        if (view.toolServers && !view.toolServers.has(server)) {
+          error([...path, 'name'], `unknown tool server "${server}" in "${tool}"${didYouMean(server, view.toolServers)}`);
+        } else if (agent.tools && !toolAllowed(tool, agent.tools)) {
+          error([...path, 'name'], `"${name}" may not call "${tool}": add "${tool}" or "${server}.*" to its tools`);
+        }
+      }
+
+      for (const [action, path] of each(step.handoff, stepAt('handoff'))) {
+        const to = action.to;
+        const toPath = [...path, 'to'];
+        if (to === name) error(toPath, 'an agent cannot hand off to itself');
+        else if (knownAgent(to, toPath, 'handoff') && agent.handoffs && !agent.handoffs.includes(to)) {
+          error(toPath, `"${name}" may not hand off to "${to}": add "${to}" to its handoffs`);
+        }
+      }
+
+      if (step.ask) {
+        const target = step.ask.agent;
+        const path = stepAt('ask', 'agent');
+        if (target === name) error(path, 'an agent cannot ask itself');
+        else if (knownAgent(target, path, 'ask') && agent.asks && !agent.asks.includes(target)) {
+          error(path, `"${name}" may not ask "${target}": add "${target}" to its asks`);
+        }
+      }
+
+      step.waitFor?.forEach((sender, i) => {
+        const path = stepAt('waitFor', i);
+        if (sender === name) {
+          error(path, 'an agent cannot wait for itself');
+          return;
+        }
+        if (!knownAgent(sender, path, 'waitFor')) return;
+        // A message from `sender` reaches this agent as a handoff, a question, or the answer to a
+        // question this agent asked. Waiting for a sender that can do none of these never ends.
+        const from = agents?.get(sender);
+        const lists = [from?.handoffs, from?.asks, agent.asks];
+        if (lists.some((l) => l === undefined)) return;
+        const canSend = from?.handoffs?.includes(name) || from?.asks?.includes(name) || agent.asks?.includes(sender);
+        if (!canSend) {
+          error(path, `"${sender}" never sends to "${name}": add "${name}" to the handoffs of "${sender}"`);
+        }
+      });
+    });
+  }
+  return issues;
+}
+
+/** The actions of a step key that takes one action or a list of them, each with its path. */
+function each<T>(value: T | T[] | undefined, path: SquadPath): [T, SquadPath][] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.map((v, i) => [v, [...path, i]]);
+  return [[value, path]];
+}

@@ -1,0 +1,46 @@
+import Table from 'cli-table3';
+import type { RunSummary } from './runSummary';
+import type { Paint } from './paint';
+
+/** The per-agent table `squad run` prints: one row per agent, a total row, numbers right-aligned. */
+export function agentTable(summary: RunSummary, paint: Paint): string {
+  const table = new Table({
+    head: ['agent', 'turns', 'tokens in', 'cached', 'tokens out', 'cost', 'tool calls', 'model time', 'tool time'].map((h) => paint.bold(h)),
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    style: { head: [], border: [] },
+  });
+  const rows = Object.entries(summary.agents);
+  for (const [name, a] of rows) {
+    table.push([name, a.turns, int(a.inputTokens), int(a.cachedInputTokens), int(a.outputTokens), usd(a.costUsd), a.toolCalls, ms(a.modelMs), ms(a.toolMs)]);
+  }
+  const sum = (f: (a: RunSummary['agents'][string]) => number): number => rows.reduce((s, [, a]) => s + f(a), 0);
+  table.push(
+    [
+      'total',
+      sum((a) => a.turns),
+      int(summary.usage.inputTokens),
+      int(summary.usage.cachedInputTokens),
+      int(summary.usage.outputTokens),
+      usd(summary.usage.costUsd),
+      sum((a) => a.toolCalls),
+      ms(sum((a) => a.modelMs)),
+      ms(sum((a) => a.toolMs)),
+    ].map((cell) => paint.bold(String(cell))),
+  );
+  return table.toString();
+}
+
+export function int(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function usd(n: number): string {
+  return n === 0 ? '$0' : n < 0.01 ? `$${n.toFixed(5)}` : `$${n.toFixed(4)}`;
+}
+
+export function ms(n: number): string {
+  if (n < 1000) return `${Math.round(n)} ms`;
+  if (n < 60_000) return `${(n / 1000).toFixed(1)} s`;
+  const m = Math.floor(n / 60_000);
+  return `${m} min ${Math.round((n % 60_000) / 1000)} s`;
+}

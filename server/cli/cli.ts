@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { runCli } from './main';
+
+// Entry of dist/cli.js: the only place that touches the real process.
+const controller = new AbortController();
+let interrupts = 0;
+const stop = (signal: NodeJS.Signals): void => {
+  interrupts += 1;
+  if (interrupts > 1) process.exit(130); // a second Ctrl-C means now
+  controller.abort(new Error(`interrupted by ${signal}`));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`squad: ${String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { version } from '../../package.json';
+import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { runCommand } from './runCommand';
+import { USAGE } from './usage';
+import { validateCommand } from './validateCommand';
+
+/** The `squad` command line. Returns the exit code; never throws for bad input. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr.write(`squad: ${error.message}\nRun "squad --help" for usage.\n`);
+      return ExitCode.invalidInput;
+    }
+    // Anything else is a bug or an environment failure (disk full): say what, keep the stack for bugs.
+    io.stderr.write(`squad: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return ExitCode.failed;
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(USAGE);
+    return command === undefined ? ExitCode.invalidInput : ExitCode.completed;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(`${version}\n`);
+    return ExitCode.completed;
+  }
+  switch (command) {
+    case 'run': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          profile: { type: 'string', default: 'local' },
+          seed: { type: 'string' },
+          tenant: { type: 'string', default: 'default' },
+          journal: { type: 'string' },
+          workspace: { type: 'string', default: '.' },
+          json: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+      if (values.help) {
+        io.stdout.write(USAGE);
+        return ExitCode.completed;
+      }
+      if (positionals.length !== 1) throw new UsageError(`run takes one squad file, got ${positionals.length}`);
+      return runCommand(
+        {
+          file: positionals[0]!,
+          profile: values.profile,
+          seed: values.seed === undefined ? undefined : parseSeed(values.seed),
+          tenant: values.tenant,
+          journal: values.journal,
+          workspace: values.workspace,
+          json: values.json,
+        },
+        io,
+      );
+    }
+    case 'validate': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {} });
+      return validateCommand(positionals, io);
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 2 ** 31 - 1) throw new UsageError(`--seed "${text}": use a whole number from 0 to 2147483647`);
+  return Number(text);
+}
+
+/** node:util parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for unknown or malformed options. */
+function isParseArgsError(error: unknown): error is TypeError {
+  return error instanceof TypeError && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS');
+}

@@ -1,0 +1,96 @@
+import { randomInt } from 'node:crypto';
+import { relative, resolve } from 'node:path';
+import { formatDiagnostic } from '../../protocol/squadDiagnostic';
+import { UnknownProfileError } from '../engine/runProfile';
+import { loadSquadFile } from '../runner/loadSquadFile';
+import { runLocal } from '../runner/runLocal';
+import { agentTable, ms, usd } from './agentTable';
+import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { paintFor } from './paint';
+import { ProgressLine } from './progressLine';
+import { runSummary, type RunSummary } from './runSummary';
+
+export interface RunArgs {
+  file: string;
+  profile: string;
+  seed: number | undefined;
+  tenant: string;
+  journal: string | undefined;
+  workspace: string;
+  json: boolean;
+}
+
+const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
+  if (!TENANT.test(args.tenant)) throw new UsageError(`--tenant "${args.tenant}": use letters, digits, ".", "-", "_" (64 at most)`);
+  const loaded = await loadSquadFile(args.file);
+  for (const w of loaded.warnings) io.stderr.write(`${formatDiagnostic(w)}\n`);
+  if (!loaded.ok) {
+    for (const e of loaded.errors) io.stderr.write(`${formatDiagnostic(e)}\n`);
+    return ExitCode.invalidInput;
+  }
+  const seed = args.seed ?? randomInt(0, 2 ** 31);
+  const paint = paintFor(io.stdout, io.env);
+  const progress = !args.json && io.stderr.isTTY ? new ProgressLine(io.stderr) : null;
+  const started = performance.now();
+  let result;
+  try {
+    result = await runLocal({
+      squad: loaded.squad,
+      text: loaded.text,
+      path: relative(io.cwd, resolve(io.cwd, args.file)) || args.file,
+      profile: args.profile,
+      seed,
+      tenant: args.tenant,
+      workspace: resolve(io.cwd, args.workspace),
+      ...(args.journal !== undefined ? { journalPath: resolve(io.cwd, args.journal) } : {}),
+      signal: io.signal,
+      ...(progress ? { onEvent: (e) => progress.onEvent(e) } : {}),
+    });
+  } catch (error) {
+    if (error instanceof UnknownProfileError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    progress?.clear();
+  }
+  const summary = runSummary(result.outcome, {
+    journal: relative(io.cwd, result.journalPath) || result.journalPath,
+    profile: args.profile,
+    seed,
+    tenant: args.tenant,
+    wallMs: performance.now() - started,
+  });
+  io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : report(summary, loaded.squad.name, args.file, paint));
+  return ExitCode[summary.status];
+}
+
+function report(s: RunSummary, squad: string, file: string, paint: ReturnType<typeof paintFor>): string {
+  const lines: string[] = [];
+  lines.push(`${paint.bold(squad)} · profile ${s.profile} · seed ${s.seed} · tenant ${s.tenant} · run ${s.runId}`);
+  lines.push(agentTable(s, paint));
+  if (s.unpricedAgents.length > 0) {
+    lines.push(paint.yellow(`cost unknown for ${s.unpricedAgents.join(', ')}: their model is not in the pricing table (counted as $0)`));
+  }
+  if (s.guardrails.length === 0) lines.push(paint.dim('guardrails: none tripped'));
+  for (const g of s.guardrails) {
+    const tag = g.action === 'warn' ? paint.yellow(`⚠ ${g.kind}`) : paint.red(`✖ ${g.kind}`);
+    lines.push(`${tag} [${g.action}]${g.agent ? ` ${g.agent}:` : ''} ${g.message}`);
+    lines.push(paint.dim(`    evidence: ${JSON.stringify(g.evidence)}`));
+  }
+  const timing = `${ms(s.virtualMs)} virtual, ${ms(s.wallMs)} wall`;
+  const verdict =
+    s.status === 'completed'
+      ? paint.green(`✔ completed`)
+      : s.status === 'halted'
+        ? paint.red(`✖ halted by a guardrail`)
+        : s.status === 'cancelled'
+          ? paint.yellow('■ cancelled')
+          : paint.red('✖ failed');
+  lines.push(`${verdict} in ${timing} · ${s.events} events · ${usd(s.usage.costUsd)}`);
+  if (s.reason) lines.push(`  reason: ${s.reason}`);
+  if (s.result) lines.push(`  result: ${s.result.trim().split('\n').join('\n          ')}`);
+  lines.push(`journal: ${s.journal}`);
+  lines.push(paint.dim(`rerun: squad run ${file} --profile ${s.profile} --seed ${s.seed}${s.tenant === 'default' ? '' : ` --tenant ${s.tenant}`}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,70 @@
+import type { RunAccount } from '../engine/accounting';
+import type { RunOutcome } from '../engine/runSquad';
+
+/** What `squad run --json` prints: one object, stable field names, a fold of the journal. */
+export interface RunSummary {
+  runId: string;
+  status: RunOutcome['status'];
+  result: string | null;
+  reason: string | null;
+  journal: string;
+  profile: string;
+  seed: number;
+  tenant: string;
+  usage: { inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number };
+  agents: Record<string, { turns: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number; toolCalls: number; modelMs: number; toolMs: number }>;
+  guardrails: { kind: string; agent: string | null; action: string; message: string; evidence: Record<string, unknown> }[];
+  /** Agents whose model has no price in the pricing table: their cost is unknown and counted as 0. */
+  unpricedAgents: string[];
+  events: number;
+  virtualMs: number;
+  wallMs: number;
+}
+
+export function runSummary(
+  outcome: RunOutcome,
+  context: { journal: string; profile: string; seed: number; tenant: string; wallMs: number },
+): RunSummary {
+  const a: RunAccount = outcome.account;
+  return {
+    runId: outcome.runId,
+    status: outcome.status,
+    result: outcome.result,
+    reason: outcome.reason,
+    journal: context.journal,
+    profile: context.profile,
+    seed: context.seed,
+    tenant: context.tenant,
+    usage: {
+      inputTokens: a.totals.inputTokens,
+      cachedInputTokens: a.totals.cachedInputTokens,
+      outputTokens: a.totals.outputTokens,
+      costUsd: round(a.totals.costUsd),
+    },
+    agents: Object.fromEntries(
+      Object.entries(a.agents).map(([name, x]) => [
+        name,
+        {
+          turns: x.turns,
+          inputTokens: x.inputTokens,
+          cachedInputTokens: x.cachedInputTokens,
+          outputTokens: x.outputTokens,
+          costUsd: round(x.costUsd),
+          toolCalls: x.toolCalls,
+          modelMs: x.modelMs,
+          toolMs: x.toolMs,
+        },
+      ]),
+    ),
+    guardrails: a.guardrails.map((g) => ({ kind: g.kind, agent: g.agent, action: g.action, message: g.message, evidence: g.evidence })),
+    unpricedAgents: a.unpricedAgents,
+    events: a.events,
+    virtualMs: a.virtualMs,
+    wallMs: Math.round(context.wallMs),
+  };
+}
+
+/** Costs are sums of many small floats; 10 decimal places hide the float noise, not the money. */
+function round(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
+}

@@ -1,0 +1,177 @@
+import type { GuardrailKind, RunEvent, RunStatus } from '../../protocol/runEvent';
+import type { GuardrailAction } from '../../protocol/squadFile';
+
+export interface AgentAccount {
+  turns: number;
+  modelCalls: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  toolCalls: number;
+  toolErrors: number;
+  /** Virtual milliseconds spent waiting on the model and on tools. */
+  modelMs: number;
+  toolMs: number;
+  messagesSent: number;
+  messageTokensSent: number;
+}
+
+export interface GuardrailRecord {
+  seq: number;
+  t: number;
+  kind: GuardrailKind;
+  agent: string | null;
+  action: GuardrailAction;
+  message: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface RunAccount {
+  runId: string | null;
+  squad: string | null;
+  tenant: string | null;
+  profile: string | null;
+  seed: number | null;
+  status: RunStatus | 'running';
+  result: string | null;
+  reason: string | null;
+  events: number;
+  lastSeq: number;
+  virtualMs: number;
+  totals: AgentAccount;
+  agents: Record<string, AgentAccount>;
+  guardrails: GuardrailRecord[];
+  /** Agents whose model has no known price: their cost is counted as 0 and flagged. */
+  unpricedAgents: string[];
+}
+
+export function emptyAgentAccount(): AgentAccount {
+  return {
+    turns: 0,
+    modelCalls: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    toolCalls: 0,
+    toolErrors: 0,
+    modelMs: 0,
+    toolMs: 0,
+    messagesSent: 0,
+    messageTokensSent: 0,
+  };
+}
+
+export function emptyRunAccount(): RunAccount {
+  return {
+    runId: null,
+    squad: null,
+    tenant: null,
+    profile: null,
+    seed: null,
+    status: 'running',
+    result: null,
+    reason: null,
+    events: 0,
+    lastSeq: 0,
+    virtualMs: 0,
+    totals: emptyAgentAccount(),
+    agents: {},
+    guardrails: [],
+    unpricedAgents: [],
+  };
+}
+
+/**
+ * Accounting is a fold over the journal: the same function serves the live engine (budget checks),
+ * the CLI's table, and a saved journal read back later, so the figures can never disagree.
+ * Mutates and returns `acc` (a fold over 100,000 events should not allocate 100,000 copies).
+ */
+export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
+  acc.events += 1;
+  acc.lastSeq = e.seq;
+  acc.virtualMs = Math.max(acc.virtualMs, e.t);
+  const agent = e.agent === null ? null : (acc.agents[e.agent] ??= emptyAgentAccount());
+  const both = (f: (a: AgentAccount) => void): void => {
+    f(acc.totals);
+    if (agent) f(agent);
+  };
+  switch (e.type) {
+    case 'run.started':
+      acc.runId = e.runId;
+      acc.squad = e.squad.name;
+      acc.tenant = e.tenant;
+      acc.profile = e.profile;
+      acc.seed = e.seed;
+      break;
+    case 'agent.turn.started':
+      both((a) => (a.turns += 1));
+      break;
+    case 'model.response':
+      both((a) => {
+        a.modelCalls += 1;
+        a.inputTokens += e.usage.inputTokens;
+        a.cachedInputTokens += e.usage.cachedInputTokens;
+        a.outputTokens += e.usage.outputTokens;
+        a.costUsd += e.costUsd;
+        a.modelMs += e.latencyMs;
+      });
+      if (!e.priced) markUnpriced(acc, e.agent);
+      break;
+    case 'model.failed':
+      both((a) => {
+        a.modelCalls += 1;
+        a.modelMs += e.latencyMs;
+      });
+      break;
+    case 'tool.call':
+      both((a) => (a.toolCalls += 1));
+      break;
+    case 'tool.result':
+      both((a) => {
+        a.toolMs += e.latencyMs;
+        if (!e.ok) a.toolErrors += 1;
+      });
+      break;
+    case 'message.sent':
+      if (e.from !== null) {
+        const sender = (acc.agents[e.from] ??= emptyAgentAccount());
+        for (const a of [acc.totals, sender]) {
+          a.messagesSent += 1;
+          a.messageTokensSent += e.tokens;
+        }
+      }
+      break;
+    case 'guardrail.tripped':
+      acc.guardrails.push({
+        seq: e.seq,
+        t: e.t,
+        kind: e.kind,
+        agent: e.agent,
+        action: e.action,
+        message: e.message,
+        evidence: e.evidence,
+      });
+      break;
+    case 'run.completed':
+      acc.status = e.status;
+      acc.result = e.result;
+      acc.reason = e.reason;
+      break;
+    default:
+      break;
+  }
+  return acc;
+}
+
+function markUnpriced(acc: RunAccount, agent: string | null): void {
+  const label = agent ?? '(run)';
+  if (!acc.unpricedAgents.includes(label)) acc.unpricedAgents.push(label);
+}
+
+export function foldEvents(events: Iterable<RunEvent>): RunAccount {
+  const acc = emptyRunAccount();
+  for (const e of events) applyEvent(acc, e);
+  return acc;
+}

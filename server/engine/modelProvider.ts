@@ -1,0 +1,55 @@
+import type { Usage } from '../../protocol/runEvent';
+import type { ResolvedModel } from './resolvedModel';
+
+/** One message of an agent's context, in the provider-neutral shape every adapter maps from. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+  /** The agent (or tool) that wrote it, when not the agent itself. */
+  name?: string;
+  /** For role `tool`: the call this is the result of. */
+  toolCallId?: string;
+}
+
+/** A tool the model may call: our control actions and the agent's allowed MCP tools alike. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  agent: string;
+  /** The agent's turn number (1-based) and the model call within that turn (1-based). */
+  turn: number;
+  call: number;
+  model: ResolvedModel;
+  messages: readonly ChatMessage[];
+  tools: readonly ToolSpec[];
+  signal: AbortSignal;
+}
+
+export interface RequestedToolCall {
+  name: string;
+  /** Unvalidated: the engine checks it against the tool's schema before acting on it. */
+  args: unknown;
+}
+
+export interface ModelResponse {
+  text: string;
+  toolCalls: RequestedToolCall[];
+  /** As the provider bills it. */
+  usage: Usage;
+  /** Time from request to the last token: simulated, or measured for real providers. */
+  latencyMs: number;
+}
+
+/** Port: a language model. Throwing means the call failed; the engine records it as `model.failed`. */
+export interface ModelProvider {
+  complete(request: ModelRequest): Promise<ModelResponse>;
+  /**
+   * Agents whose messages must all be in `agent`'s mailbox before its next turn starts (a join).
+   * Scripted providers know this in advance; real models never join, so they leave it out.
+   */
+  joinFor?(agent: string): readonly string[];
+}

@@ -1,0 +1,43 @@
+import type { RunEvent, RunEventDraft } from '../../protocol/runEvent';
+import type { JournalWriter } from './journalWriter';
+
+export type RunEventListener = (event: RunEvent) => void;
+
+/**
+ * The engine's side of the journal: stamps each draft with the run id and the next `seq`, writes it,
+ * then tells listeners (live views, accounting). Listeners see exactly what was written, in order.
+ */
+export class RunJournal {
+  private seq = 0;
+  private readonly listeners = new Set<RunEventListener>();
+  private overWaterMark = false;
+
+  constructor(
+    readonly runId: string,
+    private readonly writer: JournalWriter,
+  ) {}
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  emit(draft: RunEventDraft): RunEvent {
+    // Key order is part of the byte-for-byte contract: runId and seq first, then the draft's fields.
+    const event = { runId: this.runId, seq: ++this.seq, ...draft } as RunEvent;
+    if (!this.writer.append(event)) this.overWaterMark = true;
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /** Waits only when the writer asked for it, so a fast run cannot outgrow the journal's buffer. */
+  async backpressure(): Promise<void> {
+    if (!this.overWaterMark) return;
+    this.overWaterMark = false;
+    await this.writer.drain();
+  }
+
+  subscribe(listener: RunEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import YAML from 'yaml';
+import type { RunEvent, RunEventOf, RunEventType } from '../../protocol/runEvent';
+import { SquadFileSchema, type SquadFile } from '../../protocol/squadFile';
+import { SimulatedProvider } from '../providers/simulatedProvider';
+import { MemoryJournalWriter } from '../store/memoryJournalWriter';
+import { VirtualClock } from './clock';
+import { seededRandom } from './randomSource';
+import { resolveProfile } from './runProfile';
+import { runSquad, type RunOutcome } from './runSquad';
+import { NO_TOOLS, type ToolHost } from './toolHost';
+
+/** Test support: run a squad given as YAML under the virtual clock with an in-memory journal. */
+export interface TestRun {
+  outcome: RunOutcome;
+  events: RunEvent[];
+  of<T extends RunEventType>(type: T): RunEventOf<T>[];
+}
+
+export function squadFrom(yamlText: string): SquadFile {
+  return SquadFileSchema.parse(YAML.parse(yamlText));
+}
+
+export async function runTestSquad(
+  yamlText: string,
+  options: { profile?: string; seed?: number; tools?: ToolHost; signal?: AbortSignal } = {},
+): Promise<TestRun> {
+  const squad = squadFrom(yamlText);
+  const profile = resolveProfile(squad, options.profile ?? 'local');
+  const seed = options.seed ?? 1;
+  const random = seededRandom(seed);
+  const journal = new MemoryJournalWriter();
+  const outcome = await runSquad({
+    runId: 'test-run',
+    squad,
+    source: { path: 'test.squad.yaml', text: yamlText, sha256: createHash('sha256').update(yamlText).digest('hex') },
+    profile,
+    seed,
+    tenant: 'default',
+    ports: { model: new SimulatedProvider(squad, profile, random), tools: options.tools ?? NO_TOOLS, journal, clock: new VirtualClock(), random },
+    signal: options.signal ?? new AbortController().signal,
+  });
+  const events = journal.events;
+  return {
+    outcome,
+    events,
+    of: <T extends RunEventType>(type: T) => events.filter((e): e is RunEventOf<T> => e.type === type),
+  };
+}

@@ -1,0 +1,38 @@
+import { countTokens } from 'gpt-tokenizer';
+import type { ChatMessage } from './modelProvider';
+
+/**
+ * Token counts on the real text, with gpt-tokenizer's o200k_base encoding (GPT-4o and later). For
+ * other model families it is an estimate; a real provider's reported usage stays the billing truth.
+ */
+export function countText(text: string): number {
+  return text.length === 0 ? 0 : countTokens(text);
+}
+
+/**
+ * OpenAI's chat framing costs 3 tokens per message plus 3 to prime the reply; we count the same so
+ * the simulated provider reports usage the way a real one would.
+ */
+export const TOKENS_PER_MESSAGE = 3;
+export const TOKENS_PER_REPLY = 3;
+
+/**
+ * Contexts only grow by appending, and every model call re-counts the whole context, so counts are
+ * memoized per message object: each message is tokenized once in its life.
+ */
+const counted = new WeakMap<ChatMessage, number>();
+
+export function countMessage(m: ChatMessage): number {
+  let n = counted.get(m);
+  if (n === undefined) {
+    n = TOKENS_PER_MESSAGE + countText(m.content) + (m.name ? countText(m.name) + 1 : 0);
+    counted.set(m, n);
+  }
+  return n;
+}
+
+export function countChat(messages: readonly ChatMessage[]): number {
+  let n = TOKENS_PER_REPLY;
+  for (const m of messages) n += countMessage(m);
+  return n;
+}

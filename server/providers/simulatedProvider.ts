@@ -1,0 +1,122 @@
+import type { ScriptStep, SquadFile } from '../../protocol/squadFile';
+import type { ModelProvider, ModelRequest, ModelResponse, RequestedToolCall } from '../engine/modelProvider';
+import { normal, type RandomSource } from '../engine/randomSource';
+import type { RunProfile } from '../engine/runProfile';
+import { countMessage, countText, TOKENS_PER_REPLY } from '../engine/tokenCounter';
+
+/** Thrown when an agent is called more often than its script has steps for. */
+export class ScriptExhaustedError extends Error {}
+
+/** OpenAI's automatic prompt caching: prompts of 1,024 tokens or more, cached in 128-token blocks. */
+const CACHE_MIN_TOKENS = 1024;
+const CACHE_BLOCK_TOKENS = 128;
+
+interface Cursor {
+  step: number;
+  used: number;
+}
+
+/**
+ * A model that plays each agent's script, step by step, and reports usage, prompt caching and
+ * latency the way a real provider would: input tokens counted on the real prompt (messages and tool
+ * definitions), output tokens on the real reply, latency from the model's time to first token and
+ * output speed, scaled and jittered by the profile. Deterministic given its random source.
+ *
+ * Stateful per run: create one per run.
+ */
+export class SimulatedProvider implements ModelProvider {
+  private readonly cursors = new Map<string, Cursor>();
+  /** How many messages of each agent's last prompt a provider-side cache would hold. */
+  private readonly cachedPrefix = new Map<string, number>();
+  private readonly toolTokens = new Map<string, number>();
+
+  constructor(
+    private readonly squad: SquadFile,
+    private readonly profile: RunProfile,
+    private readonly random: RandomSource,
+  ) {}
+
+  joinFor(agent: string): readonly string[] {
+    return this.peek(agent)?.waitFor ?? [];
+  }
+
+  complete(request: ModelRequest): Promise<ModelResponse> {
+    const step = this.take(request.agent);
+    const toolCalls = toolCallsOf(step);
+    const text = step.say ?? '';
+    const toolTokens = this.toolDefinitionTokens(request);
+    let promptTokens = TOKENS_PER_REPLY + toolTokens;
+    let prefixTokens = toolTokens;
+    const prefix = this.cachedPrefix.get(request.agent) ?? 0;
+    for (const [i, m] of request.messages.entries()) {
+      const n = countMessage(m);
+      promptTokens += n;
+      if (i < prefix) prefixTokens += n;
+    }
+    this.cachedPrefix.set(request.agent, request.messages.length);
+    const cached = prefix > 0 && prefixTokens >= CACHE_MIN_TOKENS ? Math.floor(prefixTokens / CACHE_BLOCK_TOKENS) * CACHE_BLOCK_TOKENS : 0;
+    const outputTokens = countText(text) + (toolCalls.length > 0 ? countText(JSON.stringify(toolCalls)) : 0);
+    return Promise.resolve({
+      text,
+      toolCalls,
+      usage: { inputTokens: promptTokens, cachedInputTokens: Math.min(cached, promptTokens), outputTokens },
+      latencyMs: this.latency(request, outputTokens),
+    });
+  }
+
+  private latency(request: ModelRequest, outputTokens: number): number {
+    const { ttftMs, tokensPerSecond } = request.model.latency;
+    const base = ttftMs + (outputTokens / tokensPerSecond) * 1000;
+    const sigma = this.profile.modelLatencyJitter;
+    // Lognormal with median 1: most calls near the declared latency, a long tail of slow ones.
+    const jitter = sigma > 0 ? Math.exp(sigma * normal(this.random)) : 1;
+    return Math.round(base * this.profile.modelLatencyScale * jitter);
+  }
+
+  private toolDefinitionTokens(request: ModelRequest): number {
+    let n = this.toolTokens.get(request.agent);
+    if (n === undefined) {
+      n = request.tools.length === 0 ? 0 : countText(JSON.stringify(request.tools));
+      this.toolTokens.set(request.agent, n);
+    }
+    return n;
+  }
+
+  private peek(agent: string): ScriptStep | undefined {
+    const cursor = this.cursors.get(agent) ?? { step: 0, used: 0 };
+    return this.squad.agents[agent]?.script[cursor.step];
+  }
+
+  private take(agent: string): ScriptStep {
+    const script = this.squad.agents[agent]?.script ?? [];
+    let cursor = this.cursors.get(agent);
+    if (!cursor) this.cursors.set(agent, (cursor = { step: 0, used: 0 }));
+    const step = script[cursor.step];
+    if (!step) {
+      throw new ScriptExhaustedError(
+        `${agent}'s script has ${script.length} step${script.length === 1 ? '' : 's'} and all are used; add a step (or "repeat") for what it should do next`,
+      );
+    }
+    cursor.used += 1;
+    if (step.repeat !== 'forever' && cursor.used >= step.repeat) {
+      cursor.step += 1;
+      cursor.used = 0;
+    }
+    return step;
+  }
+}
+
+/** A step's actions as the tool calls a real model would return, in the documented order. */
+function toolCallsOf(step: ScriptStep): RequestedToolCall[] {
+  const calls: RequestedToolCall[] = [];
+  for (const t of list(step.tool)) calls.push({ name: t.name, args: t.args });
+  for (const h of list(step.handoff)) calls.push({ name: 'handoff', args: { to: h.to, content: h.content } });
+  if (step.ask) calls.push({ name: 'ask', args: { agent: step.ask.agent, question: step.ask.question } });
+  if (step.answer !== undefined) calls.push({ name: 'answer', args: { content: step.answer } });
+  if (step.finish !== undefined) calls.push({ name: 'finish', args: { result: step.finish } });
+  return calls;
+}
+
+function list<T>(x: T | T[] | undefined): T[] {
+  return x === undefined ? [] : Array.isArray(x) ? x : [x];
+}

@@ -1,0 +1,303 @@
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { RunEvent } from '../../protocol/runEvent';
+import type { JournalWriter } from '../engine/journalWriter';
+import { describeError, errnoCode, JournalError } from './journalError';
+
+export interface FileJournalWriterOptions {
+  /** Buffered + in-flight bytes above which `append` returns false. Default 1 MiB. */
+  highWaterMark?: number;
+  /** Buffered bytes at which a flush starts without waiting for the timer. Default 64 KiB. */
+  flushThreshold?: number;
+}
+
+export interface FileJournalWriterStats {
+  /** `write` calls on the file (one per group commit, more only after a partial write). */
+  writes: number;
+  /** `fdatasync`/`fsync` calls on the file. */
+  syncs: number;
+  /** Bytes written to the file. */
+  bytes: number;
+}
+
+/** What the writer needs of a file handle; a `FileHandle` has it. Tests wrap one to inject faults. */
+export type JournalFileHandle = Pick<FileHandle, 'write' | 'datasync' | 'sync' | 'close'>;
+
+/** After the first append into an empty buffer, a flush starts this soon, so live readers lag little. */
+const FLUSH_DELAY_MS = 5;
+
+interface FlushWaiter {
+  /** Resolved once this many bytes are durable. */
+  target: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+interface DrainWaiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The JSONL run journal: one `JSON.stringify(event)` per line, written with group commit.
+ *
+ * `append` only buffers. A flush takes the whole buffer, writes it with one `write` and then
+ * `fdatasync`s; appends made meanwhile ride on the next flush, which starts as soon as the current one
+ * ends. So a busy run costs one fsync per batch, not per event, and a quiet one still reaches the disk
+ * within milliseconds (a timer starts a flush 5 ms after the first append into an empty buffer, and a
+ * buffer of `flushThreshold` bytes starts one at once). Flushes never overlap, so the file grows in
+ * append order.
+ *
+ * A failed write or fsync is fatal to the writer: the file may end in a partial line (which the
+ * reader reports as torn), so it rejects every pending `flush`/`drain`/`close` and every later
+ * `append` throws, naming the file and the cause. After an fsync error the page cache can no longer
+ * be trusted (the kernel may have dropped the dirty pages), so retrying would be a lie.
+ */
+export class FileJournalWriter implements JournalWriter {
+  readonly path: string;
+  private readonly handle: JournalFileHandle;
+  private readonly highWaterMark: number;
+  private readonly flushThreshold: number;
+
+  private chunks: string[] = [];
+  private bufferedBytes = 0;
+  private inFlightBytes = 0;
+  /** Bytes ever appended, and the prefix of them that is durable (also the file offset to write at). */
+  private appendedBytes = 0;
+  private durableBytes = 0;
+
+  /** True while the flush loop runs; set and cleared synchronously, so no append can slip between. */
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private flushWaiters: FlushWaiter[] = [];
+  private drainWaiters: DrainWaiter[] = [];
+  private failure: JournalError | null = null;
+  private closing: Promise<void> | null = null;
+  private readonly counters: FileJournalWriterStats = { writes: 0, syncs: 0, bytes: 0 };
+
+  /**
+   * Creates `path` (and its parent directories); fails if it exists, so a saved run is never
+   * overwritten. The error's `code` is `EEXIST` then.
+   */
+  static async create(path: string, options: FileJournalWriterOptions = {}): Promise<FileJournalWriter> {
+    const dir = dirname(path);
+    let handle: FileHandle;
+    try {
+      await mkdir(dir, { recursive: true });
+      handle = await open(path, 'wx');
+    } catch (error) {
+      const reason = errnoCode(error) === 'EEXIST' ? 'journal already exists' : `cannot create journal: ${describeError(error)}`;
+      throw new JournalError(`${path}: ${reason}`, { path, cause: error });
+    }
+    try {
+      await syncDirectory(dir);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw new JournalError(`${path}: cannot fsync the journal's directory: ${describeError(error)}`, {
+        path,
+        cause: error,
+      });
+    }
+    return new FileJournalWriter(path, handle, options);
+  }
+
+  /** Use `create`; this is for tests that wrap the handle to inject faults. */
+  constructor(path: string, handle: JournalFileHandle, options: FileJournalWriterOptions = {}) {
+    this.path = path;
+    this.handle = handle;
+    this.highWaterMark = options.highWaterMark ?? 1024 * 1024;
+    this.flushThreshold = options.flushThreshold ?? 64 * 1024;
+    if (!(this.highWaterMark >= 0)) throw new RangeError(`highWaterMark must be >= 0, got ${this.highWaterMark}`);
+    if (!(this.flushThreshold > 0)) throw new RangeError(`flushThreshold must be > 0, got ${this.flushThreshold}`);
+  }
+
+  get stats(): FileJournalWriterStats {
+    return { ...this.counters };
+  }
+
+  get closed(): boolean {
+    return this.closing !== null;
+  }
+
+  append(event: RunEvent): boolean {
+    if (this.failure) {
+      throw new JournalError(`${this.path}: cannot append, an earlier write failed: ${describeError(this.failure.cause)}`, {
+        path: this.path,
+        cause: this.failure.cause,
+      });
+    }
+    if (this.closing) throw new JournalError(`${this.path}: append after close (seq ${event.seq})`, { path: this.path });
+
+    const line = JSON.stringify(event) + '\n';
+    const bytes = Buffer.byteLength(line);
+    const wasEmpty = this.chunks.length === 0;
+    this.chunks.push(line);
+    this.bufferedBytes += bytes;
+    this.appendedBytes += bytes;
+
+    const overWaterMark = this.pendingBytes > this.highWaterMark;
+    if (this.bufferedBytes >= this.flushThreshold || overWaterMark) this.kick();
+    else if (wasEmpty && !this.running && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.kick();
+      }, FLUSH_DELAY_MS);
+      this.timer.unref();
+    }
+    return !overWaterMark;
+  }
+
+  drain(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pendingBytes <= this.highWaterMark) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.drainWaiters.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  flush(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const target = this.appendedBytes;
+    if (this.durableBytes >= target) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.flushWaiters.push({ target, resolve, reject });
+      this.kick();
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    this.kick();
+    await this.loop;
+    try {
+      if (this.failure) throw this.failure;
+      try {
+        await this.handle.sync(); // a full fsync once, for the metadata fdatasync may skip
+        this.counters.syncs++;
+      } catch (error) {
+        throw this.fail(error, 'fsync');
+      }
+    } finally {
+      await this.handle.close().catch(() => undefined);
+    }
+  }
+
+  private get pendingBytes(): number {
+    return this.bufferedBytes + this.inFlightBytes;
+  }
+
+  /** Starts the flush loop unless it is running (it then picks up the buffer when its write ends). */
+  private kick(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.running || this.failure || this.chunks.length === 0) return;
+    this.running = true;
+    this.loop = this.runFlushes();
+  }
+
+  /**
+   * Group commit: one write + fdatasync per batch, until the buffer stays empty. Never rejects. The
+   * `finally` runs in the same tick as the last emptiness check, so an append cannot land in between
+   * and be left waiting for a loop that has already decided to stop.
+   */
+  private async runFlushes(): Promise<void> {
+    try {
+      while (this.chunks.length > 0 && !this.failure) {
+        const chunks = this.chunks;
+        const bytes = this.bufferedBytes;
+        this.chunks = [];
+        this.bufferedBytes = 0;
+        this.inFlightBytes = bytes;
+
+        const data = Buffer.from(chunks.length === 1 ? (chunks[0] ?? '') : chunks.join(''), 'utf8');
+        let step = 'write';
+        try {
+          let offset = 0;
+          while (offset < data.length) {
+            const position = this.durableBytes + offset;
+            const { bytesWritten } = await this.handle.write(data, offset, data.length - offset, position);
+            this.counters.writes++;
+            if (bytesWritten <= 0) throw new Error(`write returned ${bytesWritten} bytes`);
+            this.counters.bytes += bytesWritten;
+            offset += bytesWritten;
+          }
+          step = 'fdatasync';
+          await this.handle.datasync();
+          this.counters.syncs++;
+        } catch (error) {
+          this.fail(error, step);
+          return;
+        }
+
+        this.durableBytes += bytes;
+        this.inFlightBytes = 0;
+        this.settleWaiters();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private settleWaiters(): void {
+    let done = 0;
+    while (done < this.flushWaiters.length && (this.flushWaiters[done]?.target ?? Infinity) <= this.durableBytes) {
+      this.flushWaiters[done]?.resolve();
+      done++;
+    }
+    if (done > 0) this.flushWaiters = this.flushWaiters.slice(done);
+    if (this.drainWaiters.length > 0 && this.pendingBytes <= this.highWaterMark) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const waiter of waiters) waiter.resolve();
+    }
+  }
+
+  private fail(cause: unknown, step: string): JournalError {
+    const failure = new JournalError(`${this.path}: journal ${step} failed: ${describeError(cause)}`, {
+      path: this.path,
+      cause,
+    });
+    this.failure ??= failure;
+    const waiters = [...this.flushWaiters, ...this.drainWaiters];
+    this.flushWaiters = [];
+    this.drainWaiters = [];
+    for (const waiter of waiters) waiter.reject(this.failure);
+    return this.failure;
+  }
+}
+
+/**
+ * Makes the new file's directory entry durable, so a crash right after creating a journal cannot
+ * lose the file itself. Windows cannot open a directory for fsync (and NTFS journals the entry);
+ * some file systems refuse a directory fsync: both are fine to skip. An I/O error is not.
+ */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  let handle: FileHandle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (error) {
+    if (isUnsupported(error)) return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } catch (error) {
+    if (!isUnsupported(error)) throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+function isUnsupported(error: unknown): boolean {
+  const code = errnoCode(error);
+  return code === 'EINVAL' || code === 'ENOTSUP' || code === 'EISDIR' || code === 'EPERM' || code === 'EACCES' || code === 'EBADF';
+}

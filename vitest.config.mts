@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{protocol,server,extension,webview,samples,scripts}/**/*.test.ts'],
+    // The CLI tests spawn the bundled dist/cli.js; `npm test` builds it first.
+    testTimeout: 30_000,
+    pool: 'forks',
+  },
+});
