@@ -40,7 +40,7 @@ export class SimulatedProvider implements ModelProvider {
     return this.peek(agent)?.waitFor ?? [];
   }
 
-  complete(request: ModelRequest): Promise<ModelResponse> {
+  async complete(request: ModelRequest): Promise<ModelResponse> {
     const step = this.take(request.agent);
     const toolCalls = toolCallsOf(step);
     const text = step.say ?? '';
@@ -56,12 +56,12 @@ export class SimulatedProvider implements ModelProvider {
     this.cachedPrefix.set(request.agent, request.messages.length);
     const cached = prefix > 0 && prefixTokens >= CACHE_MIN_TOKENS ? Math.floor(prefixTokens / CACHE_BLOCK_TOKENS) * CACHE_BLOCK_TOKENS : 0;
     const outputTokens = countText(text) + (toolCalls.length > 0 ? countText(JSON.stringify(toolCalls)) : 0);
-    return Promise.resolve({
+    return {
       text,
       toolCalls,
       usage: { inputTokens: promptTokens, cachedInputTokens: Math.min(cached, promptTokens), outputTokens },
       latencyMs: this.latency(request, outputTokens),
-    });
+    };
   }
 
   private latency(request: ModelRequest, outputTokens: number): number {
