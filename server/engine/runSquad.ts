@@ -19,6 +19,7 @@ import { turnLimit } from './guardrails/turnLimit';
 import type { JournalWriter } from './journalWriter';
 import type { ModelProvider, ModelResponse } from './modelProvider';
 import type { RandomSource } from './randomSource';
+import type { Checkpoint, RunControl } from './runControl';
 import { costOf, loadPricingTable, resolveModel } from './resolvedModel';
 import { RunJournal, type RunEventListener } from './runJournal';
 import type { RunProfile } from './runProfile';
@@ -47,6 +48,8 @@ export interface RunOptions {
   onEvent?: RunEventListener;
   /** Replaces the default guardrails (turn limit, budget, deadlock). */
   guardrails?: Guardrail[];
+  /** Holds the run at its checkpoints (pause, step, breakpoints). */
+  control?: RunControl;
 }
 
 export interface RunOutcome {
@@ -287,6 +290,7 @@ class SquadRun implements RunView {
 
   private async startTurn(agent: AgentRuntime): Promise<void> {
     this.gate((g) => g.beforeTurn?.(agent.name, this));
+    await this.checkpoint({ kind: 'turn', agent: agent.name, turn: agent.turns + 1 });
     const answerTo = agent.wait?.reason === 'answer' ? agent.wait.questionId : null;
     const consumed =
       answerTo === null ? agent.mailbox.splice(0) : agent.mailbox.splice(agent.mailbox.findIndex((m) => m.inReplyTo === answerTo), 1);
@@ -325,6 +329,7 @@ class SquadRun implements RunView {
       });
     }
     this.gate((g) => g.beforeModelCall?.(agent.name, this));
+    await this.checkpoint({ kind: 'model', agent: agent.name, turn: turn.turn, call: turn.call + 1 });
     turn.call += 1;
     const span = `${turn.span}/model-${turn.call}`;
     const { model } = agent;
@@ -388,7 +393,7 @@ class SquadRun implements RunView {
     let rejected = 0;
     for (const [i, call] of toolCalls.entries()) {
       const raw = response.toolCalls[i]!.args;
-      const problem = this.actOn(agent, call.id, call.name, raw, mcpCalls);
+      const problem = await this.actOn(agent, call.id, call.name, raw, mcpCalls);
       if (problem) {
         rejected += 1;
         agent.context.push({ role: 'tool', toolCallId: call.id, content: `error: ${problem}` });
@@ -400,7 +405,7 @@ class SquadRun implements RunView {
       for (const call of mcpCalls) await this.callTool(agent, call, turn.span);
       return;
     }
-    if (turn.deferred) return this.settle(agent, turn.deferred);
+    if (turn.deferred) return await this.settle(agent, turn.deferred);
     // A model that only got errors back gets to correct itself in another call of the same turn.
     if (rejected > 0) return this.callModel(agent);
     this.endTurn(agent, 'idle');
@@ -411,13 +416,13 @@ class SquadRun implements RunView {
    * closing action (ask, answer, finish) is held until the turn's tool calls return. Returns the
    * reason the call was refused, for the model to read.
    */
-  private actOn(
+  private async actOn(
     agent: AgentRuntime,
     id: string,
     name: string,
     args: unknown,
     mcpCalls: { id: string; name: string; args: Record<string, unknown> }[],
-  ): string | null {
+  ): Promise<string | null> {
     const turn = this.turnOf(agent);
     if (!isControlName(name)) {
       if (!agent.tools.some((t) => t.name === name)) return `tool "${name}" is not available to ${agent.name}`;
@@ -430,6 +435,7 @@ class SquadRun implements RunView {
     if (action.name === 'handoff') {
       const to = action.args.to;
       if (!agent.config.handoffs.includes(to)) return `${agent.name} may not hand off to "${to}" (allowed: ${agent.config.handoffs.join(', ') || 'none'})`;
+      await this.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind: 'handoff' });
       this.send(agent.name, to, 'handoff', action.args.content, null, turn.span);
       return null;
     }
@@ -451,10 +457,18 @@ class SquadRun implements RunView {
 
   private async callTool(agent: AgentRuntime, call: { id: string; name: string; args: Record<string, unknown> }, turnSpan: string): Promise<void> {
     const span = `${turnSpan}/tool-${call.id}`;
+    await this.checkpoint({ kind: 'tool', agent: agent.name, turn: this.turnOf(agent).turn, tool: call.name, callId: call.id });
     this.emit({ type: 'tool.call', t: this.now, agent: agent.name, spanId: span, parentSpanId: turnSpan, callId: call.id, tool: call.name, args: call.args });
     let outcome: ToolCallOutcome;
     try {
-      outcome = await this.o.ports.tools.call({ tool: call.name, args: call.args, agent: agent.name, callId: `${this.o.runId}/${call.id}`, signal: this.o.signal });
+      outcome = await this.o.ports.tools.call({
+        tool: call.name,
+        args: call.args,
+        agent: agent.name,
+        callId: `${this.o.runId}/${call.id}`,
+        now: this.now,
+        signal: this.o.signal,
+      });
     } catch (error) {
       if (this.o.signal.aborted) throw error;
       outcome = { ok: false, content: `tool host failed: ${reasonOf(error)}`, latencyMs: 0 };
@@ -480,13 +494,19 @@ class SquadRun implements RunView {
     agent.context.push({ role: 'tool', toolCallId: callId, content: outcome.ok ? outcome.content : `error: ${outcome.content}` });
     turn.pendingTools -= 1;
     if (turn.pendingTools > 0) return;
-    if (turn.deferred) return this.settle(agent, turn.deferred);
+    if (turn.deferred) return await this.settle(agent, turn.deferred);
     await this.callModel(agent);
   }
 
   /** Carries out the action that closes a turn. */
-  private settle(agent: AgentRuntime, action: DeferredAction): void {
+  private async settle(agent: AgentRuntime, action: DeferredAction): Promise<void> {
     const turn = this.turnOf(agent);
+    const to = action.name === 'ask' ? action.agent : action.name === 'answer' ? agent.openQuestions[0]?.from : agent.caller?.from;
+    const isRunResult = action.name === 'finish' && agent.name === this.o.squad.task.entry;
+    if (to && !isRunResult) {
+      const messageKind = action.name === 'ask' ? 'question' : action.name === 'answer' ? 'answer' : 'result';
+      await this.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind });
+    }
     switch (action.name) {
       case 'ask': {
         const question = this.send(agent.name, action.agent, 'question', action.question, null, turn.span);
@@ -538,6 +558,10 @@ class SquadRun implements RunView {
       if (trip) this.trip(trip);
     }
     return event;
+  }
+
+  private async checkpoint(point: Checkpoint): Promise<void> {
+    if (this.o.control) await this.o.control.checkpoint(point, this);
   }
 
   private gate(hook: (g: Guardrail) => Trip | null | undefined): void {

@@ -7,6 +7,7 @@ import { MemoryJournalWriter } from '../store/memoryJournalWriter';
 import { VirtualClock } from './clock';
 import { seededRandom } from './randomSource';
 import { resolveProfile } from './runProfile';
+import type { RunControl } from './runControl';
 import { runSquad, type RunOutcome } from './runSquad';
 import { NO_TOOLS, type ToolHost } from './toolHost';
 
@@ -23,13 +24,13 @@ export function squadFrom(yamlText: string): SquadFile {
 
 export async function runTestSquad(
   yamlText: string,
-  options: { profile?: string; seed?: number; tools?: ToolHost; signal?: AbortSignal } = {},
+  options: { profile?: string; seed?: number; tools?: ToolHost; signal?: AbortSignal; control?: RunControl; journal?: MemoryJournalWriter } = {},
 ): Promise<TestRun> {
   const squad = squadFrom(yamlText);
   const profile = resolveProfile(squad, options.profile ?? 'local');
   const seed = options.seed ?? 1;
   const random = seededRandom(seed);
-  const journal = new MemoryJournalWriter();
+  const journal = options.journal ?? new MemoryJournalWriter();
   const outcome = await runSquad({
     runId: 'test-run',
     squad,
@@ -39,6 +40,7 @@ export async function runTestSquad(
     tenant: 'default',
     ports: { model: new SimulatedProvider(squad, profile, random), tools: options.tools ?? NO_TOOLS, journal, clock: new VirtualClock(), random },
     signal: options.signal ?? new AbortController().signal,
+    ...(options.control ? { control: options.control } : {}),
   });
   const events = journal.events;
   return {

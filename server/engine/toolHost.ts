@@ -7,6 +7,11 @@ export interface ToolCallRequest {
   agent: string;
   /** Stable across retries and recovery: a tool server may use it to make the call idempotent. */
   callId: string;
+  /**
+   * The run's clock when the call starts, in ms. Under the virtual clock a host models queueing and
+   * replica load on this time line (and reports the delay in `latencyMs`) instead of sleeping.
+   */
+  now: number;
   signal: AbortSignal;
 }
 

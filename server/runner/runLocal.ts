@@ -5,10 +5,10 @@ import type { JournalWriter } from '../engine/journalWriter';
 import { seededRandom } from '../engine/randomSource';
 import { resolveProfile } from '../engine/runProfile';
 import { runSquad, type RunOutcome } from '../engine/runSquad';
-import { NO_TOOLS } from '../engine/toolHost';
-import { SimulatedProvider } from '../providers/simulatedProvider';
 import { FileJournalStore } from '../store/fileJournalStore';
 import { FileJournalWriter } from '../store/fileJournalWriter';
+import { createModelProvider } from './createModelProvider';
+import { createToolHost } from './createToolHost';
 import { runIdFor, sha256 } from './runId';
 
 export interface LocalRunRequest {
@@ -44,7 +44,9 @@ export async function runLocal(request: LocalRunRequest): Promise<LocalRunResult
   const { path: journalPath, writer } = await openJournal(request, runId);
   request.onJournal?.(journalPath, runId);
   const random = seededRandom(request.seed);
+  let tools: Awaited<ReturnType<typeof createToolHost>> | null = null;
   try {
+    tools = await createToolHost(request.squad);
     const outcome = await runSquad({
       runId,
       squad: request.squad,
@@ -53,8 +55,8 @@ export async function runLocal(request: LocalRunRequest): Promise<LocalRunResult
       seed: request.seed,
       tenant: request.tenant,
       ports: {
-        model: new SimulatedProvider(request.squad, profile, random),
-        tools: NO_TOOLS,
+        model: createModelProvider(request.squad, profile, random),
+        tools,
         journal: writer,
         clock: new VirtualClock(),
         random,
@@ -64,6 +66,7 @@ export async function runLocal(request: LocalRunRequest): Promise<LocalRunResult
     });
     return { outcome, journalPath };
   } finally {
+    await tools?.close();
     await writer.close();
   }
 }

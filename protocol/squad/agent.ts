@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { NameSchema } from './name';
+import { ScriptStepSchema } from './script';
+
+export const RoleSchema = z
+  .string()
+  .min(1)
+  .describe('planner, worker, checker, or a role of your own');
+
+export const AgentSchema = z
+  .object({
+    role: RoleSchema,
+    model: NameSchema.describe('A key of `models`.'),
+    description: z.string().optional(),
+    instructions: z.string().default('').describe('The agent\'s system prompt.'),
+    tools: z
+      .array(z.string().regex(/^[A-Za-z][\w-]*\.(\*|[\w.-]+)$/, 'a tool pattern is "server.tool" or "server.*"'))
+      .default([])
+      .describe('MCP tools this agent may call, as "server.tool" or "server.*".'),
+    handoffs: z.array(NameSchema).default([]).describe('Agents this agent may hand work to.'),
+    asks: z.array(NameSchema).default([]).describe('Agents this agent may ask a question and wait for.'),
+    maxTurns: z.number().int().positive().optional().describe('Overrides guardrails.maxTurnsPerAgent.'),
+    context: z
+      .enum(['conversation', 'turn'])
+      .default('conversation')
+      .describe(
+        'conversation: the agent sees everything it was sent and said since the run began; turn: only its instructions and what the current turn brought (a stateless worker, whose context does not grow).',
+      ),
+    script: z.array(ScriptStepSchema).default([]).describe('What a simulated model answers, turn by turn.'),
+  })
+  .strict();
+export type AgentConfig = z.infer<typeof AgentSchema>;

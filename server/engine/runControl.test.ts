@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryJournalWriter } from '../store/memoryJournalWriter';
+import type { Checkpoint } from './runControl';
+import { runTestSquad } from './testSquad';
+
+const squad = `
+version: 1
+name: ctl
+task: { entry: planner, input: go }
+models: { m: { provider: simulated, model: gpt-4o-mini } }
+agents:
+  planner: { role: planner, model: m, handoffs: [worker], script: [ { handoff: { to: worker, content: work } }, { finish: done } ] }
+  worker: { role: worker, model: m, asks: [planner], script: [ { finish: result } ] }
+`;
+
+describe('RunControl', () => {
+  it('is asked at every turn, model call and message, in order', async () => {
+    const points: Checkpoint[] = [];
+    const run = await runTestSquad(squad, { control: { checkpoint: (p) => void points.push(p) } });
+    expect(run.outcome.status).toBe('completed');
+    expect(points.map((p) => `${p.kind}:${p.agent}${p.kind === 'message' ? `→${p.to}(${p.messageKind})` : ''}`)).toEqual([
+      'turn:planner',
+      'model:planner',
+      'message:planner→worker(handoff)',
+      'turn:worker',
+      'model:worker',
+      'message:worker→planner(result)',
+      'turn:planner',
+      'model:planner',
+    ]);
+  });
+
+  it('holds the run while a checkpoint is pending and goes on when it resolves', async () => {
+    const journal = new MemoryJournalWriter();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    const running = runTestSquad(squad, {
+      journal,
+      control: {
+        checkpoint: (p) => {
+          if (p.kind === 'turn' && p.agent === 'worker') {
+            holding = true;
+            return held;
+          }
+        },
+      },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(holding).toBe(true);
+    const before = journal.events.length;
+    expect(journal.events.some((e) => e.type === 'agent.turn.started' && e.agent === 'worker')).toBe(false);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(journal.events.length).toBe(before);
+    release();
+    expect((await running).outcome.status).toBe('completed');
+  });
+});

@@ -1,0 +1,17 @@
+import type { RunView } from './guardrails/guardrail';
+
+/** A point where the engine can be held: before a turn, a model call, a tool call or a message. */
+export type Checkpoint =
+  | { kind: 'turn'; agent: string; turn: number }
+  | { kind: 'model'; agent: string; turn: number; call: number }
+  | { kind: 'tool'; agent: string; turn: number; tool: string; callId: string }
+  | { kind: 'message'; agent: string; turn: number; to: string; messageKind: 'handoff' | 'question' | 'answer' | 'result' };
+
+/**
+ * Port: lets someone outside the engine hold a run at its checkpoints: the server's pause, resume and
+ * step, the debugger's breakpoints. The engine awaits `checkpoint` and goes on when it resolves; it
+ * rejects (with the run's abort reason) to stop. Virtual time does not move while a run is held.
+ */
+export interface RunControl {
+  checkpoint(point: Checkpoint, view: RunView): Promise<void> | void;
+}
