@@ -261,8 +261,8 @@ describe('parseSquadFile: schema errors', () => {
   });
 
   it('reports a bad enum value with a suggestion', () => {
-    expect(errorsOf(`${VALID}guardrails:\n  deadlock: hlat\n`)).toEqual([
-      '32:13: expected one of "warn", "block-edge", "pause" or "halt", got "hlat" (did you mean "halt"?)',
+    expect(errorsOf(`${VALID}guardrails:\n  deadlock:\n    action: hlat\n`)).toEqual([
+      '33:13: expected one of "halt", "break" or "warn", got "hlat" (did you mean "halt"?)',
     ]);
   });
 

@@ -51,6 +51,21 @@ export const GuardrailKind = z.enum([
 ]);
 export type GuardrailKind = z.infer<typeof GuardrailKind>;
 
+/**
+ * A mark travels with data built on something that went wrong: `degraded` when a context was
+ * truncated, `tainted` when a tool call, a hand-off or a model call failed and a fallback or partial
+ * data was used. Agents pass their marks on with every message they send, so the final result says
+ * what it rests on.
+ */
+export const MarkSchema = z.object({
+  kind: z.enum(['degraded', 'tainted']),
+  /** The agent where it happened and the journal event that records it. */
+  agent: z.string(),
+  seq: z.number().int().positive(),
+  reason: z.string(),
+});
+export type Mark = z.infer<typeof MarkSchema>;
+
 export const RunStatus = z.enum(['completed', 'failed', 'halted', 'cancelled']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
@@ -84,6 +99,7 @@ export const MessageSentEvent = z.object({
   tokens: z.number().int().nonnegative(),
   /** The question an answer replies to, or the handoff a result returns. */
   inReplyTo: z.string().nullable(),
+  marks: z.array(MarkSchema),
 });
 
 export const MessageDeliveredEvent = z.object({
@@ -148,7 +164,51 @@ export const ModelFailedEvent = z.object({
   type: z.literal('model.failed'),
   error: z.string(),
   latencyMs: z.number().nonnegative(),
+  attempt: z.number().int().positive(),
+  /** When the call is retried, after how long (backoff with full jitter); null when it is not. */
+  retryInMs: z.number().nonnegative().nullable(),
 });
+
+/** A model call held back by a rate limit (requests or tokens per minute) before it starts. */
+export const ModelThrottledEvent = z.object({
+  ...Base,
+  type: z.literal('model.throttled'),
+  model: z.string(),
+  limit: z.enum(['requests', 'tokens']),
+  waitMs: z.number().nonnegative(),
+});
+
+/** An agent's context did not fit its model's window and was cut down (never silently). */
+export const ContextCompactedEvent = z.object({
+  ...Base,
+  type: z.literal('context.compacted'),
+  policy: z.enum(['flag', 'summarize']),
+  contextWindow: z.number().int().positive(),
+  /** Prompt tokens before and after, and what was taken out. */
+  promptTokensBefore: z.number().int().nonnegative(),
+  promptTokensAfter: z.number().int().nonnegative(),
+  droppedMessages: z.number().int().nonnegative(),
+  droppedTokens: z.number().int().nonnegative(),
+  /** For `summarize`: the summary's own size and what writing it cost. */
+  summaryTokens: z.number().int().nonnegative(),
+  usage: UsageSchema,
+  costUsd: z.number().nonnegative(),
+});
+
+/** The content-addressed context cache: a tool result or document served again, or stored. */
+export const CacheLookupEvent = z.object({
+  ...Base,
+  type: z.literal('cache.lookup'),
+  source: z.enum(['tool', 'document']),
+  key: z.string(),
+  hit: z.boolean(),
+  /** Tokens of the content; on a hit, what serving it from the cache saved. */
+  tokens: z.number().int().nonnegative(),
+  tokensSaved: z.number().int().nonnegative(),
+});
+
+export const ToolErrorKind = z.enum(['tool', 'protocol', 'invalid-arguments', 'unknown-tool', 'too-large', 'timeout', 'unavailable']);
+export type ToolErrorKind = z.infer<typeof ToolErrorKind>;
 
 export const ToolCallEvent = z.object({
   ...Base,
@@ -167,6 +227,51 @@ export const ToolResultEvent = z.object({
   content: z.string(),
   bytes: z.number().int().nonnegative(),
   latencyMs: z.number().nonnegative(),
+  /** The replica that answered, or the last one tried ("bureau#2"). Absent: a host without replicas. */
+  replica: z.string().nullable().optional(),
+  /** Attempts across replicas; absent means 1, 0 means refused before any server saw it. Beyond the first: retries. */
+  attempts: z.number().int().nonnegative().optional(),
+  /** Why a failed call failed (see ToolErrorKind in server/engine/toolHost.ts). */
+  error: ToolErrorKind.optional(),
+});
+
+/**
+ * A tool call moved to another replica after `from` crashed, dropped the connection or timed out.
+ * Journaled when the call returns (`t`); `atMs` is when the failover happened.
+ */
+export const ToolFailoverEvent = z.object({
+  ...Base,
+  type: z.literal('tool.failover'),
+  callId: z.string(),
+  tool: z.string(),
+  server: z.string(),
+  from: z.string(),
+  to: z.string(),
+  reason: z.string(),
+  /** The attempt that starts on `to` (2 for the first failover). */
+  attempt: z.number().int().positive(),
+  atMs: z.number().nonnegative(),
+});
+
+/** A replica of a tool server stopped serving; the pool restarts it at `restartAtMs` (null: never). */
+export const ToolReplicaDownEvent = z.object({
+  ...Base,
+  type: z.literal('tool.replica.down'),
+  server: z.string(),
+  replica: z.string(),
+  reason: z.string(),
+  atMs: z.number().nonnegative(),
+  restartAtMs: z.number().nonnegative().nullable(),
+});
+
+/** A replica is serving again after a restart and a health check (MCP ping). */
+export const ToolReplicaUpEvent = z.object({
+  ...Base,
+  type: z.literal('tool.replica.up'),
+  server: z.string(),
+  replica: z.string(),
+  restarts: z.number().int().nonnegative(),
+  atMs: z.number().nonnegative(),
 });
 
 export const GuardrailTrippedEvent = z.object({
@@ -184,6 +289,8 @@ export const RunCompletedEvent = z.object({
   status: RunStatus,
   result: z.string().nullable(),
   reason: z.string().nullable(),
+  /** What the result rests on that went wrong: truncated context, failed calls, fallbacks. */
+  marks: z.array(MarkSchema),
 });
 
 export const RunEventSchema = z.discriminatedUnion('type', [
@@ -196,8 +303,14 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ModelRequestEvent,
   ModelResponseEvent,
   ModelFailedEvent,
+  ModelThrottledEvent,
+  ContextCompactedEvent,
+  CacheLookupEvent,
   ToolCallEvent,
   ToolResultEvent,
+  ToolFailoverEvent,
+  ToolReplicaDownEvent,
+  ToolReplicaUpEvent,
   GuardrailTrippedEvent,
   RunCompletedEvent,
 ]);

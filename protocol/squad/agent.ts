@@ -26,6 +26,10 @@ export const AgentSchema = z
       .describe(
         'conversation: the agent sees everything it was sent and said since the run began; turn: only its instructions and what the current turn brought (a stateless worker, whose context does not grow).',
       ),
+    fallback: z
+      .string()
+      .optional()
+      .describe('What this agent returns, marked tainted, when its work fails under the cascade `fallback` policy.'),
     script: z.array(ScriptStepSchema).default([]).describe('What a simulated model answers, turn by turn.'),
   })
   .strict();

@@ -42,6 +42,10 @@ export const ScriptStepSchema = z
     ask: AskActionSchema.optional().describe('Asks another agent a question and waits for its answer.'),
     answer: z.string().optional().describe('Answers the question this agent was asked.'),
     finish: z.string().optional().describe('Ends this agent\'s work with a result; the entry agent\'s `finish` completes the run.'),
+    fail: z
+      .string()
+      .optional()
+      .describe('The model call fails with this error instead (a transient provider error: it is retried with backoff).'),
     waitFor: z
       .array(NameSchema)
       .min(1)
@@ -56,7 +60,10 @@ export const ScriptStepSchema = z
   .refine((s) => [s.ask, s.answer, s.finish].filter((a) => a !== undefined).length <= 1, {
     message: 'a step ends its turn with at most one of ask, answer, finish',
   })
-  .refine((s) => s.say !== undefined || s.tool || s.handoff || s.ask || s.answer !== undefined || s.finish !== undefined, {
-    message: 'a step needs at least one action: say, tool, handoff, ask, answer or finish',
+  .refine((s) => s.say !== undefined || s.tool || s.handoff || s.ask || s.answer !== undefined || s.finish !== undefined || s.fail !== undefined, {
+    message: 'a step needs at least one action: say, tool, handoff, ask, answer, finish or fail',
+  })
+  .refine((s) => s.fail === undefined || (s.say === undefined && !s.tool && !s.handoff && !s.ask && s.answer === undefined && s.finish === undefined), {
+    message: 'a failing step has no other action: the model call fails before it answers',
   });
 export type ScriptStep = z.infer<typeof ScriptStepSchema>;

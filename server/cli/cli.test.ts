@@ -83,7 +83,7 @@ describe('squad run', () => {
 name: loop
 task: { entry: a, input: go }
 models: { m: { provider: simulated, model: gpt-4o-mini } }
-guardrails: { maxTurnsPerAgent: 3 }
+guardrails: { maxTurnsPerAgent: 3, disabled: [loop] }
 agents:
   a: { role: worker, model: m, handoffs: [b], script: [ { handoff: { to: b, content: ping }, repeat: forever } ] }
   b: { role: worker, model: m, handoffs: [a], script: [ { handoff: { to: a, content: pong }, repeat: forever } ] }

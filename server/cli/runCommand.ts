@@ -78,6 +78,21 @@ function report(s: RunSummary, squad: string, file: string, paint: ReturnType<ty
     lines.push(`${tag} [${g.action}]${g.agent ? ` ${g.agent}:` : ''} ${g.message}`);
     lines.push(paint.dim(`    evidence: ${JSON.stringify(g.evidence)}`));
   }
+  const resilience = [
+    s.cache.hits + s.cache.misses > 0 ? `context cache: ${s.cache.hits} hits, ${s.cache.misses} misses, ${s.cache.tokensSaved} tokens saved` : '',
+    s.retries > 0 ? `${s.retries} model retries` : '',
+    s.throttledMs > 0 ? `${ms(s.throttledMs)} queued behind rate limits` : '',
+    s.compactions > 0 ? `${s.compactions} context compactions` : '',
+  ].filter(Boolean);
+  if (resilience.length > 0) lines.push(paint.dim(resilience.join(' · ')));
+  for (const m of s.marks) {
+    lines.push(paint.yellow(`⚠ the result is ${m.kind}: ${m.agent}: ${m.reason} (event ${m.seq})`));
+  }
+  const tainted = s.marked.filter((m) => m.kind === 'result' || m.kind === 'handoff' || m.kind === 'answer');
+  if (tainted.length > 0) {
+    const list = tainted.map((m) => `${m.from ?? 'task'}→${m.to} ${m.kind} ${m.messageId} (${[...new Set(m.marks.map((k) => k.kind))].join(', ')})`);
+    lines.push(paint.dim(`  built on it: ${list.join('; ')}`));
+  }
   const timing = `${ms(s.virtualMs)} virtual, ${ms(s.wallMs)} wall`;
   const verdict =
     s.status === 'completed'

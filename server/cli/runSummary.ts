@@ -1,4 +1,5 @@
-import type { RunAccount } from '../engine/accounting';
+import type { Mark } from '../../protocol/runEvent';
+import type { MarkedMessage, RunAccount } from '../engine/accounting';
 import type { RunOutcome } from '../engine/runSquad';
 
 /** What `squad run --json` prints: one object, stable field names, a fold of the journal. */
@@ -14,6 +15,14 @@ export interface RunSummary {
   usage: { inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number };
   agents: Record<string, { turns: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: number; toolCalls: number; modelMs: number; toolMs: number }>;
   guardrails: { kind: string; agent: string | null; action: string; message: string; evidence: Record<string, unknown> }[];
+  /** What the result rests on that went wrong (degraded or tainted data), and every message that carried marks. */
+  marks: Mark[];
+  marked: MarkedMessage[];
+  /** The context cache and the resilience policies at work. */
+  cache: { hits: number; misses: number; tokensSaved: number };
+  retries: number;
+  throttledMs: number;
+  compactions: number;
   /** Agents whose model has no price in the pricing table: their cost is unknown and counted as 0. */
   unpricedAgents: string[];
   events: number;
@@ -57,6 +66,12 @@ export function runSummary(
       ]),
     ),
     guardrails: a.guardrails.map((g) => ({ kind: g.kind, agent: g.agent, action: g.action, message: g.message, evidence: g.evidence })),
+    marks: outcome.marks,
+    marked: a.marked,
+    cache: { hits: a.totals.cacheHits, misses: a.totals.cacheMisses, tokensSaved: a.totals.tokensSaved },
+    retries: a.totals.retries,
+    throttledMs: a.totals.throttledMs,
+    compactions: a.totals.compactions,
     unpricedAgents: a.unpricedAgents,
     events: a.events,
     virtualMs: a.virtualMs,

@@ -1,4 +1,4 @@
-import type { GuardrailKind, RunEvent, RunStatus } from '../../protocol/runEvent';
+import type { GuardrailKind, Mark, MessageKind, RunEvent, RunStatus } from '../../protocol/runEvent';
 import type { GuardrailAction } from '../../protocol/squadFile';
 
 export interface AgentAccount {
@@ -15,6 +15,24 @@ export interface AgentAccount {
   toolMs: number;
   messagesSent: number;
   messageTokensSent: number;
+  /** Model calls that failed and were retried, and time spent queued behind rate limits. */
+  retries: number;
+  throttledMs: number;
+  /** Contexts cut to fit the window (their summaries' cost is in `costUsd`). */
+  compactions: number;
+  cacheHits: number;
+  cacheMisses: number;
+  tokensSaved: number;
+}
+
+/** A message that carried marks: data built on something that went wrong. */
+export interface MarkedMessage {
+  seq: number;
+  messageId: string;
+  from: string | null;
+  to: string;
+  kind: MessageKind;
+  marks: Mark[];
 }
 
 export interface GuardrailRecord {
@@ -42,6 +60,9 @@ export interface RunAccount {
   totals: AgentAccount;
   agents: Record<string, AgentAccount>;
   guardrails: GuardrailRecord[];
+  /** Every message that passed marks on, and the marks the run's result rests on. */
+  marked: MarkedMessage[];
+  resultMarks: Mark[];
   /** Agents whose model has no known price: their cost is counted as 0 and flagged. */
   unpricedAgents: string[];
 }
@@ -60,6 +81,12 @@ export function emptyAgentAccount(): AgentAccount {
     toolMs: 0,
     messagesSent: 0,
     messageTokensSent: 0,
+    retries: 0,
+    throttledMs: 0,
+    compactions: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    tokensSaved: 0,
   };
 }
 
@@ -79,6 +106,8 @@ export function emptyRunAccount(): RunAccount {
     totals: emptyAgentAccount(),
     agents: {},
     guardrails: [],
+    marked: [],
+    resultMarks: [],
     unpricedAgents: [],
   };
 }
@@ -123,6 +152,25 @@ export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
       both((a) => {
         a.modelCalls += 1;
         a.modelMs += e.latencyMs;
+        if (e.retryInMs !== null) a.retries += 1;
+      });
+      break;
+    case 'model.throttled':
+      both((a) => (a.throttledMs += e.waitMs));
+      break;
+    case 'context.compacted':
+      both((a) => {
+        a.compactions += 1;
+        a.inputTokens += e.usage.inputTokens;
+        a.outputTokens += e.usage.outputTokens;
+        a.costUsd += e.costUsd;
+      });
+      break;
+    case 'cache.lookup':
+      both((a) => {
+        if (e.hit) a.cacheHits += 1;
+        else a.cacheMisses += 1;
+        a.tokensSaved += e.tokensSaved;
       });
       break;
     case 'tool.call':
@@ -135,6 +183,9 @@ export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
       });
       break;
     case 'message.sent':
+      if (e.marks.length > 0) {
+        acc.marked.push({ seq: e.seq, messageId: e.messageId, from: e.from, to: e.to, kind: e.kind, marks: e.marks });
+      }
       if (e.from !== null) {
         const sender = (acc.agents[e.from] ??= emptyAgentAccount());
         for (const a of [acc.totals, sender]) {
@@ -158,6 +209,7 @@ export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
       acc.status = e.status;
       acc.result = e.result;
       acc.reason = e.reason;
+      acc.resultMarks = e.marks;
       break;
     default:
       break;

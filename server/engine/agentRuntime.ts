@@ -1,4 +1,4 @@
-import type { MessageKind } from '../../protocol/runEvent';
+import type { Mark, MessageKind } from '../../protocol/runEvent';
 import type { AgentConfig } from '../../protocol/squadFile';
 import type { AgentWait } from './guardrails/guardrail';
 import type { ChatMessage, ToolSpec } from './modelProvider';
@@ -12,6 +12,7 @@ export interface Message {
   kind: MessageKind;
   content: string;
   inReplyTo: string | null;
+  marks: Mark[];
 }
 
 /** A control action held back until the turn's tool calls have all returned. */
@@ -24,10 +25,16 @@ export type DeferredAction =
 export interface TurnState {
   turn: number;
   span: string;
+  /** Model calls made in this turn, and attempts of the current one (retries). */
   call: number;
+  attempt: number;
   consumed: string[];
   pendingTools: number;
   deferred: DeferredAction | null;
+  /** The cascade policy chose the agent's fallback: the turn ends with it once tools are back. */
+  fallback: boolean;
+  /** Worst-case cost reserved by the model call in flight. */
+  reservedUsd: number;
 }
 
 /**
@@ -39,6 +46,8 @@ export interface AgentRuntime {
   config: AgentConfig;
   model: ResolvedModel;
   tools: ToolSpec[];
+  /** Tokens the tool definitions add to every prompt. */
+  toolTokens: number;
   status: 'idle' | 'scheduled' | 'running' | 'waiting';
   mailbox: Message[];
   context: ChatMessage[];
@@ -49,6 +58,10 @@ export interface AgentRuntime {
   openQuestions: Message[];
   /** The last message that gave this agent work: `finish` returns its result there. */
   caller: Message | null;
+  /** What this agent's knowledge rests on that went wrong; passed on with every message it sends. */
+  marks: Mark[];
+  /** Hashes of the large documents in its context, so one loaded again is served from the cache. */
+  documents: Set<string>;
 }
 
 export function systemPrompt(squadName: string, name: string, config: AgentConfig): string {
@@ -69,4 +82,9 @@ export function asChatMessage(m: Message): ChatMessage {
 export function toolAllowed(patterns: readonly string[], tool: string): boolean {
   const server = tool.slice(0, tool.indexOf('.'));
   return patterns.some((p) => p === tool || p === `${server}.*`);
+}
+
+/** Adds marks not already present (by the event they point at), keeping order. */
+export function mergeMarks(into: Mark[], more: readonly Mark[]): void {
+  for (const m of more) if (!into.some((x) => x.seq === m.seq && x.kind === m.kind)) into.push(m);
 }

@@ -16,6 +16,11 @@ export interface ToolSpec {
   name: string;
   description: string;
   inputSchema: Record<string, unknown>;
+  /**
+   * True when the tool only reads (MCP's readOnlyHint or idempotentHint): the same call gives the same
+   * answer, so the context cache may serve it again instead of calling.
+   */
+  cacheable?: boolean;
 }
 
 export interface ModelRequest {
@@ -26,6 +31,8 @@ export interface ModelRequest {
   model: ResolvedModel;
   messages: readonly ChatMessage[];
   tools: readonly ToolSpec[];
+  /** The most the reply may hold (max_tokens). */
+  maxOutputTokens: number;
   signal: AbortSignal;
 }
 
@@ -44,7 +51,10 @@ export interface ModelResponse {
   latencyMs: number;
 }
 
-/** Port: a language model. Throwing means the call failed; the engine records it as `model.failed`. */
+/**
+ * Port: a language model. A call that fails rejects with a `ModelCallError` (retryable or not), which
+ * the engine records as `model.failed`; any other rejection is a bug and fails the run.
+ */
 export interface ModelProvider {
   complete(request: ModelRequest): Promise<ModelResponse>;
   /**

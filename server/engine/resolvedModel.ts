@@ -1,4 +1,4 @@
-import type { ModelConfig, ModelLatency, ModelPrice } from '../../protocol/squadFile';
+import type { ModelConfig, ModelLatency, ModelPrice, ModelRateLimit } from '../../protocol/squadFile';
 import type { Usage } from '../../protocol/runEvent';
 import { PricingTableSchema, type PricingTable } from '../../protocol/pricingTable';
 import pricingData from './pricing.json';
@@ -13,11 +13,16 @@ export interface ResolvedModel {
   /** Null when neither the file nor the pricing table prices the model: its cost is unknown. */
   price: ModelPrice | null;
   latency: ModelLatency;
+  /** The most one reply may hold: sent as max_tokens, and what the budget reserves per call. */
+  maxOutputTokens: number;
+  rateLimit: ModelRateLimit | null;
 }
 
 /** Used for a model the table does not know, so a run can go on; flagged by `price: null`. */
 const UNKNOWN_CONTEXT_WINDOW = 128_000;
 const DEFAULT_LATENCY: ModelLatency = { ttftMs: 400, tokensPerSecond: 60 };
+/** Agents rarely need long replies; a bounded default keeps the budget's reservation honest. */
+const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 
 export function loadPricingTable(): PricingTable {
   // Validated once at load: a bad edit to pricing.json fails loudly, not as NaN costs.
@@ -34,6 +39,8 @@ export function resolveModel(name: string, config: ModelConfig, table: PricingTa
     contextWindow: config.contextWindow ?? listed?.contextWindow ?? UNKNOWN_CONTEXT_WINDOW,
     price,
     latency: config.latency ?? DEFAULT_LATENCY,
+    maxOutputTokens: config.maxOutputTokens ?? Math.min(DEFAULT_MAX_OUTPUT_TOKENS, listed?.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS),
+    rateLimit: config.rateLimit ?? null,
   };
 }
 

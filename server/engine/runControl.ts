@@ -1,4 +1,4 @@
-import type { RunView } from './guardrails/guardrail';
+import type { RunView, Trip } from './guardrails/guardrail';
 
 /** A point where the engine can be held: before a turn, a model call, a tool call or a message. */
 export type Checkpoint =
@@ -14,4 +14,9 @@ export type Checkpoint =
  */
 export interface RunControl {
   checkpoint(point: Checkpoint, view: RunView): Promise<void> | void;
+  /**
+   * A guardrail whose action is `pause` tripped: resolve to go on (a person looked at it), reject to
+   * stop. Without it, `pause` halts the run: there is no one to resume it.
+   */
+  pause?(trip: Trip, view: RunView): Promise<void>;
 }

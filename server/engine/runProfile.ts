@@ -1,4 +1,4 @@
-import type { GuardrailAction, ProfileConfig, SquadFile } from '../../protocol/squadFile';
+import type { GuardrailSettings, ProfileConfig, SquadFile } from '../../protocol/squadFile';
 
 /** Everything a run needs to know about its environment, with every default filled in. */
 export interface RunProfile {
@@ -15,22 +15,68 @@ export interface EffectiveGuardrails {
   maxRunTurns: number;
   /** Hard cost limit of one run, in USD. */
   budgetUsd: number;
-  deadlock: GuardrailAction;
+  chatter: Required<ChatterSettings>;
+  loop: Required<LoopSettings>;
+  truncation: Required<TruncationSettings>;
+  cascade: Required<CascadeSettings>;
+  tokenExplosion: Required<TokenExplosionSettings>;
+  deadlock: Required<DeadlockSettings>;
+  retry: Required<RetrySettings>;
+  circuitBreaker: Required<CircuitBreakerSettings>;
+  disabled: GuardrailName[];
 }
 
-/** Defaults are on: an unguarded squad is exactly what this tool exists to catch. */
+type Settings = NonNullable<GuardrailSettings>;
+type ChatterSettings = NonNullable<Settings['chatter']>;
+type LoopSettings = NonNullable<Settings['loop']>;
+type TruncationSettings = NonNullable<Settings['truncation']>;
+type CascadeSettings = NonNullable<Settings['cascade']>;
+type TokenExplosionSettings = NonNullable<Settings['tokenExplosion']>;
+type DeadlockSettings = NonNullable<Settings['deadlock']>;
+type RetrySettings = NonNullable<Settings['retry']>;
+type CircuitBreakerSettings = NonNullable<Settings['circuitBreaker']>;
+export type GuardrailName = NonNullable<Settings['disabled']>[number];
+
+/**
+ * Defaults are on: an unguarded squad is exactly what this tool exists to catch. They are set so a
+ * healthy squad (the credit-memo sample) trips nothing, and each failure-mode sample trips its own.
+ */
 export const DEFAULT_GUARDRAILS: EffectiveGuardrails = {
   maxTurnsPerAgent: 25,
   maxRunTurns: 200,
   budgetUsd: 5,
-  deadlock: 'halt',
+  chatter: {
+    action: 'block-edge',
+    windowMs: 120_000,
+    maxMessagesPerEdge: 12,
+    maxTokensPerEdge: 30_000,
+    maxCoordinationRatio: 6,
+    minCoordinationTokens: 4_000,
+  },
+  loop: { action: 'halt', repeatedState: 3, pingPong: 4 },
+  truncation: { policy: 'flag', reserveOutputTokens: 1_024 },
+  cascade: { policy: 'halt' },
+  tokenExplosion: {
+    action: 'warn',
+    cache: true,
+    crossRun: false,
+    minCachedTokens: 256,
+    maxPromptGrowth: 1.5,
+    growthTurns: 3,
+    minPromptTokens: 2_000,
+    maxSummaryCostShare: 0.3,
+  },
+  deadlock: { action: 'halt' },
+  retry: { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8_000 },
+  circuitBreaker: { failureThreshold: 5, cooldownMs: 30_000 },
+  disabled: [],
 };
 
 /**
  * Built-in profiles. `local` is how a developer's laptop feels (fast, steady); `production` adds the
  * latency spread and network hops that local runs hide: the environment gap.
  */
-export const BUILTIN_PROFILES: Record<string, Required<Omit<ProfileConfig, 'guardrails'>>> = {
+export const BUILTIN_PROFILES: Record<string, Required<Omit<ProfileConfig, 'guardrails' | 'toolServers'>>> = {
   local: {
     description: 'A laptop: model latency as declared, no jitter, instant hand-offs.',
     modelLatencyScale: 1,
@@ -76,10 +122,25 @@ export function resolveProfile(squad: SquadFile, name: string): RunProfile {
     modelLatencyScale: declared?.modelLatencyScale ?? base.modelLatencyScale,
     modelLatencyJitter: declared?.modelLatencyJitter ?? base.modelLatencyJitter,
     handoffLatencyMs: declared?.handoffLatencyMs ?? base.handoffLatencyMs,
-    guardrails: { ...DEFAULT_GUARDRAILS, ...defined(squad.guardrails), ...defined(declared?.guardrails ?? {}) },
+    guardrails: mergeGuardrails(mergeGuardrails(DEFAULT_GUARDRAILS, squad.guardrails), declared?.guardrails ?? {}),
   };
 }
 
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** One level deep: a setting the file leaves out keeps the value beneath it. */
+export function mergeGuardrails(base: EffectiveGuardrails, over: GuardrailSettings): EffectiveGuardrails {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    const below = merged[key];
+    merged[key] = isPlainObject(value) && isPlainObject(below) ? { ...below, ...defined(value) } : value;
+  }
+  return merged as unknown as EffectiveGuardrails;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function defined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }

@@ -209,9 +209,9 @@ agents:
     expect(run.events.at(-1)).toMatchObject({ type: 'run.completed', status: 'halted' });
   });
 
-  it('halts a ping-pong loop at the turn limit', async () => {
+  it('halts a ping-pong loop at the turn limit (with loop detection off)', async () => {
     const run = await runTestSquad(`${header}
-guardrails: { maxTurnsPerAgent: 4 }
+guardrails: { maxTurnsPerAgent: 4, disabled: [loop] }
 task: { entry: a, input: go }
 agents:
   a: { role: worker, model: m, handoffs: [b], script: [ { handoff: { to: b, content: ping }, repeat: forever } ] }
@@ -223,20 +223,22 @@ agents:
     expect(foldEvents(run.events).agents.a!.turns).toBe(4);
   });
 
-  it('halts when the budget is spent and records the spend', async () => {
+  it('halts before a call whose worst case would pass the budget, so spend never passes it', async () => {
     const run = await runTestSquad(`${header}
-guardrails: { budgetUsd: 0.0001 }
-models:
-  m: { provider: simulated, model: gpt-4o }
+guardrails: { budgetUsd: 0.004, disabled: [loop, chatter] }
 task: { entry: a, input: go }
 agents:
   a: { role: worker, model: m, handoffs: [a2], script: [ { say: "${'a long reply '.repeat(200)}", handoff: { to: a2, content: more }, repeat: forever } ] }
   a2: { role: worker, model: m, handoffs: [a], script: [ { handoff: { to: a, content: more }, repeat: forever } ] }
-`.replace(/^models:\n  m: \{ provider: simulated, model: gpt-4o-mini.*\n/m, ''));
+`);
     expect(run.outcome.status).toBe('halted');
     const trip = run.of('guardrail.tripped')[0]!;
     expect(trip.kind).toBe('budget');
-    expect(trip.evidence.spentUsd).toBeGreaterThanOrEqual(0.0001);
+    const { spentUsd, reservedUsd, callReserveUsd, budgetUsd } = trip.evidence as Record<string, number>;
+    expect(spentUsd! + reservedUsd! + callReserveUsd!).toBeGreaterThan(budgetUsd!);
+    expect(spentUsd! + reservedUsd!).toBeLessThanOrEqual(budgetUsd!);
+    expect(foldEvents(run.events).totals.costUsd).toBeLessThanOrEqual(0.004);
+    expect(run.of('model.response').length).toBeGreaterThan(3);
   });
 
   it('fails with a clear reason when a script runs out', async () => {

@@ -1,8 +1,10 @@
-import { JOURNAL_FORMAT_VERSION, type RunEvent, type RunEventDraft, type RunStatus } from '../../protocol/runEvent';
+import { createHash } from 'node:crypto';
+import { JOURNAL_FORMAT_VERSION, type Mark, type RunEvent, type RunEventDraft, type RunStatus } from '../../protocol/runEvent';
 import type { SquadFile } from '../../protocol/squadFile';
 import { applyEvent, emptyRunAccount, type RunAccount } from './accounting';
 import {
   asChatMessage,
+  mergeMarks,
   systemPrompt,
   toolAllowed,
   type AgentRuntime,
@@ -10,17 +12,21 @@ import {
   type Message,
 } from './agentRuntime';
 import type { Clock } from './clock';
+import { MemoryContextCache, type ContextCache } from './contextCache';
+import { fitContext } from './contextWindow';
 import { controlToolSpecs, isControlName, parseControl } from './controlTools';
 import { EventQueue } from './eventQueue';
-import { budget } from './guardrails/budget';
-import { deadlock } from './guardrails/deadlock';
+import { defaultGuardrails } from './guardrails/defaultGuardrails';
 import type { AgentWait, Guardrail, RunView, Trip } from './guardrails/guardrail';
-import { turnLimit } from './guardrails/turnLimit';
+import { findWaitCycle } from './guardrails/waitForGraph';
 import type { JournalWriter } from './journalWriter';
+import { ModelCallError } from './modelCallError';
 import type { ModelProvider, ModelResponse } from './modelProvider';
+import { backoffDelay } from './policies/backoff';
+import { TokenBucket } from './policies/tokenBucket';
 import type { RandomSource } from './randomSource';
-import type { Checkpoint, RunControl } from './runControl';
 import { costOf, loadPricingTable, resolveModel } from './resolvedModel';
+import type { Checkpoint, RunControl } from './runControl';
 import { RunJournal, type RunEventListener } from './runJournal';
 import type { RunProfile } from './runProfile';
 import { countChat, countText } from './tokenCounter';
@@ -32,6 +38,8 @@ export interface RunPorts {
   journal: JournalWriter;
   clock: Clock;
   random: RandomSource;
+  /** The context cache; a fresh in-memory one per run when omitted. */
+  cache?: ContextCache;
 }
 
 export interface RunOptions {
@@ -46,7 +54,7 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Sees every event right after it is journaled (live progress, streams). */
   onEvent?: RunEventListener;
-  /** Replaces the default guardrails (turn limit, budget, deadlock). */
+  /** Replaces the guardrails the profile enables. */
   guardrails?: Guardrail[];
   /** Holds the run at its checkpoints (pause, step, breakpoints). */
   control?: RunControl;
@@ -57,31 +65,41 @@ export interface RunOutcome {
   status: RunStatus;
   result: string | null;
   reason: string | null;
+  marks: Mark[];
   account: RunAccount;
 }
 
-/** A model call may not loop on tool calls forever inside one turn. */
+/** A model may not loop on tool calls forever inside one turn. */
 const MAX_MODEL_CALLS_PER_TURN = 16;
 
 type Work =
   | { kind: 'deliver'; message: Message }
   | { kind: 'turn'; agent: string }
+  | { kind: 'model'; agent: string; throttled: boolean }
   | { kind: 'modelDone'; agent: string; response: ModelResponse }
-  | { kind: 'toolDone'; agent: string; callId: string; tool: string; outcome: ToolCallOutcome };
+  | { kind: 'toolDone'; agent: string; callId: string; tool: string; outcome: ToolCallOutcome; cacheKey: string | null };
 
-/** Why the loop stops early. Thrown inside the engine only, caught by `runSquad`. */
+/** Why the loop stops early. Thrown inside the engine only, caught by `run`. */
 class RunEnd {
   constructor(
     readonly status: RunStatus,
     readonly result: string | null,
     readonly reason: string | null,
+    readonly marks: Mark[] = [],
   ) {}
+}
+
+/** What failed, for the cascade guardrail: the event that records it and why. */
+interface Failure {
+  what: 'tool call' | 'hand-off' | 'model call';
+  seq: number;
+  reason: string;
 }
 
 /**
  * Runs a squad to the end and journals every step. Pure: every effect goes through `ports`.
  *
- * Scheduling is a discrete-event simulation: work is queued at a virtual time and taken in (time,
+ * Scheduling is a discrete-event simulation: work is queued at a run time and taken in (time,
  * insertion) order; each model or tool call is awaited when its turn comes and its latency decides
  * when its result is processed. With the virtual clock and a seeded provider the whole run is a pure
  * function of its inputs, which is what makes journals byte-for-byte reproducible.
@@ -95,9 +113,16 @@ class SquadRun implements RunView {
   private readonly queue = new EventQueue<Work>();
   private readonly agents = new Map<string, AgentRuntime>();
   private readonly guardrails: Guardrail[];
+  private readonly cache: ContextCache;
+  private readonly buckets = new Map<string, { requests: TokenBucket | null; tokens: TokenBucket | null }>();
+  /** Aborted when the run ends for any reason, so calls still in flight stop too. */
+  private readonly stop = new AbortController();
+  private readonly callSignal: AbortSignal;
   readonly account: RunAccount = emptyRunAccount();
   readonly waits = new Map<string, AgentWait>();
+  private readonly pendingPauses: Trip[] = [];
   inFlight = 0;
+  reservedUsd = 0;
   now = 0;
   private nextMessage = 0;
   private nextCall = 0;
@@ -106,17 +131,21 @@ class SquadRun implements RunView {
     this.journal = new RunJournal(o.runId, o.ports.journal);
     this.journal.subscribe((e) => applyEvent(this.account, e));
     if (o.onEvent) this.journal.subscribe(o.onEvent);
-    this.guardrails = o.guardrails ?? [turnLimit(), budget(), deadlock()];
+    this.guardrails = o.guardrails ?? defaultGuardrails(o.profile.guardrails.disabled);
+    this.cache = o.ports.cache ?? new MemoryContextCache();
+    this.callSignal = AbortSignal.any([o.signal, this.stop.signal]);
     const pricing = loadPricingTable();
     for (const [name, config] of Object.entries(o.squad.agents)) {
       const modelConfig = o.squad.models[config.model];
       if (!modelConfig) throw new Error(`agent ${name}: unknown model "${config.model}" (validate the squad first)`);
       const mcpTools = o.ports.tools.tools().filter((t) => toolAllowed(config.tools, t.name));
+      const tools = [...controlToolSpecs({ canHandoff: config.handoffs.length > 0, canAsk: config.asks.length > 0 }), ...mcpTools];
       this.agents.set(name, {
         name,
         config,
         model: resolveModel(config.model, modelConfig, pricing),
-        tools: [...controlToolSpecs({ canHandoff: config.handoffs.length > 0, canAsk: config.asks.length > 0 }), ...mcpTools],
+        tools,
+        toolTokens: countText(JSON.stringify(tools)),
         status: 'idle',
         mailbox: [],
         context: [{ role: 'system', content: systemPrompt(o.squad.name, name, config) }],
@@ -125,6 +154,8 @@ class SquadRun implements RunView {
         wait: null,
         openQuestions: [],
         caller: null,
+        marks: [],
+        documents: new Set(),
       });
     }
   }
@@ -161,6 +192,8 @@ class SquadRun implements RunView {
       if (error instanceof RunEnd) end = error;
       else if (o.signal.aborted) end = new RunEnd('cancelled', null, reasonOf(o.signal.reason));
       else throw error;
+    } finally {
+      this.stop.abort(new Error('the run ended'));
     }
     this.emit({
       type: 'run.completed',
@@ -171,9 +204,10 @@ class SquadRun implements RunView {
       status: end.status,
       result: end.result,
       reason: end.reason,
+      marks: end.marks,
     });
     await o.ports.journal.flush();
-    return { runId: o.runId, status: end.status, result: end.result, reason: end.reason, account: this.account };
+    return { runId: o.runId, status: end.status, result: end.result, reason: end.reason, marks: end.marks, account: this.account };
   }
 
   private async loop(): Promise<RunEnd> {
@@ -183,13 +217,14 @@ class SquadRun implements RunView {
       if (signal.aborted) return new RunEnd('cancelled', null, reasonOf(signal.reason));
       const next = this.queue.pop();
       if (!next) {
-        this.gate((g) => g.onQuiescent?.(this));
+        await this.gate((g) => g.onQuiescent?.(this));
         const entry = this.o.squad.task.entry;
         return new RunEnd('failed', null, `the squad went quiet before ${entry} called finish`);
       }
       await clock.advanceTo(next.t, signal);
       this.now = next.t;
       await this.process(next.item);
+      for (const trip of this.pendingPauses.splice(0)) await this.pauseFor(trip);
       await this.journal.backpressure();
     }
   }
@@ -200,17 +235,20 @@ class SquadRun implements RunView {
         return this.deliver(work.message);
       case 'turn':
         return this.startTurn(this.agent(work.agent));
+      case 'model':
+        return work.throttled ? this.startModelCall(this.agent(work.agent)) : this.callModel(this.agent(work.agent));
       case 'modelDone':
         return this.modelDone(this.agent(work.agent), work.response);
       case 'toolDone':
-        return this.toolDone(this.agent(work.agent), work.callId, work.tool, work.outcome);
+        return this.toolDone(this.agent(work.agent), work);
     }
   }
 
   // ── messages ──────────────────────────────────────────────────────────────────────────────────
 
   private send(from: string | null, to: string, kind: Message['kind'], content: string, inReplyTo: string | null, span: string): Message {
-    const message: Message = { id: `m${++this.nextMessage}`, from, to, kind, content, inReplyTo };
+    const marks = from === null ? [] : [...(this.agents.get(from)?.marks ?? [])];
+    const message: Message = { id: `m${++this.nextMessage}`, from, to, kind, content, inReplyTo, marks };
     this.emit({
       type: 'message.sent',
       t: this.now,
@@ -224,11 +262,21 @@ class SquadRun implements RunView {
       content,
       tokens: countText(content),
       inReplyTo,
+      marks,
     });
     this.inFlight += 1;
     const hop = from === null ? 0 : this.o.profile.handoffLatencyMs;
     this.queue.push(this.now + hop, { kind: 'deliver', message });
     return message;
+  }
+
+  /** Asks the guardrails and the run control before a message leaves; false when it was refused. */
+  private async mayQueue(agent: AgentRuntime, to: string, kind: 'handoff' | 'question' | 'answer' | 'result', content: string): Promise<boolean> {
+    const turn = this.turnOf(agent);
+    const tokens = countText(content);
+    if ((await this.gate((g) => g.beforeMessage?.({ from: agent.name, to, kind, tokens }, this))) === 'blocked') return false;
+    await this.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind: kind });
+    return true;
   }
 
   private deliver(message: Message): void {
@@ -243,8 +291,15 @@ class SquadRun implements RunView {
       messageId: message.id,
       to: agent.name,
     });
+    // A question withdrawn to break a deadlock may still arrive: it is dropped, not answered.
+    if (message.kind === 'question' && !this.questionOpen(message)) return;
     agent.mailbox.push(message);
     this.wake(agent);
+  }
+
+  private questionOpen(question: Message): boolean {
+    const asker = question.from === null ? undefined : this.agents.get(question.from);
+    return asker?.wait?.questionId === question.id;
   }
 
   /** Schedules the agent's next turn if it can take one; records a join wait if it cannot yet. */
@@ -254,12 +309,12 @@ class SquadRun implements RunView {
       const questionId = agent.wait.questionId;
       if (!agent.mailbox.some((m) => m.kind === 'answer' && m.inReplyTo === questionId)) return;
     } else {
-      const missing = (this.o.ports.model.joinFor?.(agent.name) ?? []).filter(
-        (from) => !agent.mailbox.some((m) => m.from === from),
-      );
+      const missing = (this.o.ports.model.joinFor?.(agent.name) ?? []).filter((from) => !agent.mailbox.some((m) => m.from === from));
       if (missing.length > 0) {
         const same = agent.wait?.reason === 'join' && agent.wait.on.join() === missing.join();
-        if (!same) this.startWaiting(agent, { reason: 'join', on: missing, questionId: null }, `${agent.name}/wait`);
+        // A join is not judged when it starts: a message in flight may still meet it. Deadlock
+        // detection looks at joins once the squad goes quiet.
+        if (!same) this.recordWait(agent, { reason: 'join', on: missing, questionId: null, question: null, since: this.now }, `${agent.name}/wait`);
         return;
       }
     }
@@ -269,7 +324,12 @@ class SquadRun implements RunView {
     this.queue.push(this.now, { kind: 'turn', agent: agent.name });
   }
 
-  private startWaiting(agent: AgentRuntime, wait: AgentWait, span: string): void {
+  private async startWaiting(agent: AgentRuntime, wait: AgentWait, span: string): Promise<void> {
+    this.recordWait(agent, wait, span);
+    if ((await this.gate((g) => g.onWait?.(agent.name, this))) === 'blocked') this.breakDeadlock(agent.name);
+  }
+
+  private recordWait(agent: AgentRuntime, wait: AgentWait, span: string): void {
     agent.wait = wait;
     agent.status = 'waiting';
     this.waits.set(agent.name, wait);
@@ -283,44 +343,97 @@ class SquadRun implements RunView {
       reason: wait.reason,
       questionId: wait.questionId,
     });
-    this.gate((g) => g.onWait?.(agent.name, this));
+  }
+
+  /**
+   * Breaks a wait cycle by failing its youngest wait: the asker gets a reply saying its question could
+   * not be answered (and why), its question is withdrawn, and what it builds next is marked tainted.
+   */
+  private breakDeadlock(closing: string): void {
+    const cycle = findWaitCycle(this.waits, closing);
+    if (!cycle) return;
+    const members = cycle.slice(0, -1);
+    const youngest = members.reduce((a, b) => ((this.waits.get(b)?.since ?? 0) > (this.waits.get(a)?.since ?? 0) ? b : a), closing);
+    const asker = this.agent(youngest);
+    const wait = asker.wait;
+    if (!wait || wait.reason !== 'answer' || !wait.questionId) return;
+    const asked = this.agent(wait.on[0]!);
+    asked.mailbox = asked.mailbox.filter((m) => m.id !== wait.questionId);
+    asked.openQuestions = asked.openQuestions.filter((m) => m.id !== wait.questionId);
+    mergeMarks(asker.marks, [{ kind: 'tainted', agent: asker.name, seq: this.journal.lastSeq, reason: `deadlock broken: ${asked.name} never answered` }]);
+    this.send(
+      null,
+      asker.name,
+      'answer',
+      `Your question to ${asked.name} cannot be answered: ${cycle.join(' → ')} were waiting on each other. Go on without the answer.`,
+      wait.questionId,
+      `${asker.name}/wait`,
+    );
   }
 
   // ── turns ─────────────────────────────────────────────────────────────────────────────────────
 
   private async startTurn(agent: AgentRuntime): Promise<void> {
-    this.gate((g) => g.beforeTurn?.(agent.name, this));
-    await this.checkpoint({ kind: 'turn', agent: agent.name, turn: agent.turns + 1 });
     const answerTo = agent.wait?.reason === 'answer' ? agent.wait.questionId : null;
-    const consumed =
-      answerTo === null ? agent.mailbox.splice(0) : agent.mailbox.splice(agent.mailbox.findIndex((m) => m.inReplyTo === answerTo), 1);
+    const taking = answerTo === null ? [...agent.mailbox] : agent.mailbox.filter((m) => m.inReplyTo === answerTo).slice(0, 1);
+    await this.gate((g) => g.beforeTurn?.({ agent: agent.name, turn: agent.turns + 1, input: taking }, this));
+    await this.checkpoint({ kind: 'turn', agent: agent.name, turn: agent.turns + 1 });
+    agent.mailbox = agent.mailbox.filter((m) => !taking.includes(m));
     agent.turns += 1;
     agent.status = 'running';
     const span = `${agent.name}/turn-${agent.turns}`;
-    agent.turn = { turn: agent.turns, span, call: 0, consumed: consumed.map((m) => m.id), pendingTools: 0, deferred: null };
-    this.emit({
-      type: 'agent.turn.started',
-      t: this.now,
-      agent: agent.name,
-      spanId: span,
-      parentSpanId: 'run',
-      turn: agent.turns,
-      consumed: agent.turn.consumed,
-    });
-    // A stateless agent starts every turn from its instructions alone: its context cannot grow.
-    if (agent.config.context === 'turn') agent.context.splice(1);
-    for (const m of consumed) {
-      agent.context.push(asChatMessage(m));
+    agent.turn = { turn: agent.turns, span, call: 0, attempt: 1, consumed: taking.map((m) => m.id), pendingTools: 0, deferred: null, fallback: false, reservedUsd: 0 };
+    this.emit({ type: 'agent.turn.started', t: this.now, agent: agent.name, spanId: span, parentSpanId: 'run', turn: agent.turns, consumed: agent.turn.consumed });
+    // A stateless agent starts every turn from its instructions alone: its context cannot grow, and
+    // neither can the marks of what it no longer sees.
+    if (agent.config.context === 'turn') {
+      agent.context.splice(1);
+      agent.marks = [];
+      agent.documents.clear();
+    }
+    for (const m of taking) {
+      agent.context.push(this.intoContext(agent, m));
+      mergeMarks(agent.marks, m.marks);
       if (m.kind === 'question') agent.openQuestions.push(m);
       if (m.kind === 'task' || m.kind === 'handoff') agent.caller = m;
     }
     await this.callModel(agent);
   }
 
+  /**
+   * A large document this agent already has in its context is not loaded again: the context cache
+   * serves a reference to it instead (token explosion is knowledge reloaded on every call).
+   */
+  private intoContext(agent: AgentRuntime, m: Message): ReturnType<typeof asChatMessage> {
+    const chat = asChatMessage(m);
+    const settings = this.o.profile.guardrails.tokenExplosion;
+    if (!settings.cache || this.disabled('token-explosion')) return chat;
+    const tokens = countText(m.content);
+    if (tokens < settings.minCachedTokens) return chat;
+    const key = `doc:${sha(m.content)}`;
+    const hit = agent.documents.has(key);
+    agent.documents.add(key);
+    const reference = hit ? `[${m.kind} from ${m.from ?? 'task'}: the same document (${key}, ${tokens} tokens) is already in your context above]` : '';
+    this.emit({
+      type: 'cache.lookup',
+      t: this.now,
+      agent: agent.name,
+      spanId: `${this.turnOf(agent).span}/cache-${m.id}`,
+      parentSpanId: this.turnOf(agent).span,
+      source: 'document',
+      key,
+      hit,
+      tokens,
+      tokensSaved: hit ? Math.max(0, tokens - countText(reference)) : 0,
+    });
+    return hit ? { ...chat, content: reference } : chat;
+  }
+
+  /** Everything that happens before a model call may start: limits, context window, gates. */
   private async callModel(agent: AgentRuntime): Promise<void> {
     const turn = this.turnOf(agent);
     if (turn.call >= MAX_MODEL_CALLS_PER_TURN) {
-      this.trip({
+      await this.trip({
         kind: 'loop',
         action: 'halt',
         agent: agent.name,
@@ -328,11 +441,136 @@ class SquadRun implements RunView {
         evidence: { turn: turn.turn, modelCalls: turn.call, limit: MAX_MODEL_CALLS_PER_TURN },
       });
     }
-    this.gate((g) => g.beforeModelCall?.(agent.name, this));
+    await this.fitWindow(agent);
+    const { model } = agent;
+    const promptTokens = countChat(agent.context) + agent.toolTokens;
+    const reserveUsd = costOf({ inputTokens: promptTokens, cachedInputTokens: 0, outputTokens: model.maxOutputTokens }, model.price);
+    const gate = { agent: agent.name, model, promptTokens, maxOutputTokens: model.maxOutputTokens, reserveUsd };
+    if ((await this.gate((g) => g.beforeModelCall?.(gate, this))) === 'blocked') {
+      return this.failed(agent, { what: 'model call', seq: this.journal.lastSeq, reason: 'refused by a guardrail' });
+    }
+    const wait = await this.rateLimit(agent, promptTokens);
+    if (wait === null) return;
+    if (wait > 0) {
+      this.queue.push(this.now + wait, { kind: 'model', agent: agent.name, throttled: true });
+      return;
+    }
+    await this.startModelCall(agent);
+  }
+
+  /** Context truncation is never silent: the policy fails, flags (degrading the output) or summarizes. */
+  private async fitWindow(agent: AgentRuntime): Promise<void> {
+    if (this.disabled('truncation')) return;
+    const { truncation } = this.o.profile.guardrails;
+    const window = agent.model.contextWindow;
+    const budget = window - truncation.reserveOutputTokens - agent.toolTokens;
+    const before = countChat(agent.context);
+    if (before <= budget) return;
+    const over = { agent: agent.name, promptTokens: before + agent.toolTokens, contextWindow: window, reserveOutputTokens: truncation.reserveOutputTokens };
+    const fit = truncation.policy === 'fail' ? null : fitContext(agent.context, budget, truncation.policy === 'summarize');
+    if (!fit) {
+      await this.trip({
+        kind: 'truncation',
+        action: 'halt',
+        agent: agent.name,
+        message:
+          truncation.policy === 'fail'
+            ? `${agent.name}'s prompt (${over.promptTokens} tokens) does not fit ${agent.model.model}'s context window (${window})`
+            : `${agent.name}'s prompt cannot be cut to fit ${agent.model.model}'s context window (${window}): its newest message alone is too big`,
+        evidence: over,
+      });
+      return;
+    }
+    const policy = truncation.policy === 'summarize' ? 'summarize' : 'flag';
+    const summaryTokens = fit.summary ? countText(fit.summary.content) : 0;
+    const usage = { inputTokens: fit.summary ? fit.droppedTokens : 0, cachedInputTokens: 0, outputTokens: summaryTokens };
+    agent.context = fit.kept;
+    const compacted = this.emit({
+      type: 'context.compacted',
+      t: this.now,
+      agent: agent.name,
+      spanId: `${this.turnOf(agent).span}/compact-${this.turnOf(agent).call + 1}`,
+      parentSpanId: this.turnOf(agent).span,
+      policy,
+      contextWindow: window,
+      promptTokensBefore: before,
+      promptTokensAfter: fit.promptTokens,
+      droppedMessages: fit.dropped.length,
+      droppedTokens: fit.droppedTokens,
+      summaryTokens,
+      usage,
+      costUsd: costOf(usage, agent.model.price),
+    });
+    if (policy === 'flag') {
+      mergeMarks(agent.marks, [{ kind: 'degraded', agent: agent.name, seq: compacted.seq, reason: `${fit.droppedTokens} tokens of context dropped to fit ${window}` }]);
+    }
+    await this.trip({
+      kind: 'truncation',
+      action: 'warn',
+      agent: agent.name,
+      message:
+        policy === 'flag'
+          ? `${agent.name}'s context was cut: ${fit.dropped.length} oldest messages (${fit.droppedTokens} tokens) dropped to fit ${window}; its output is marked degraded`
+          : `${agent.name}'s oldest ${fit.dropped.length} messages (${fit.droppedTokens} tokens) were summarized in ${summaryTokens} tokens to fit ${window}`,
+      evidence: { ...over, policy, droppedMessages: fit.dropped.length, droppedTokens: fit.droppedTokens, summaryTokens, compactedSeq: compacted.seq },
+    });
+  }
+
+  /** Applies the model's token buckets. Returns the wait before the call may start, or null if refused. */
+  private async rateLimit(agent: AgentRuntime, promptTokens: number): Promise<number | null> {
+    const limit = agent.model.rateLimit;
+    if (!limit || this.disabled('rate-limit')) return 0;
+    let buckets = this.buckets.get(agent.model.name);
+    if (!buckets) {
+      const burst = limit.burst ?? 1;
+      buckets = {
+        requests: limit.requestsPerMinute ? new TokenBucket(limit.requestsPerMinute, Math.max(1, limit.requestsPerMinute * burst)) : null,
+        tokens: limit.tokensPerMinute ? new TokenBucket(limit.tokensPerMinute, Math.max(1, limit.tokensPerMinute * burst)) : null,
+      };
+      this.buckets.set(agent.model.name, buckets);
+    }
+    const requestWait = buckets.requests?.waitFor(1, this.now) ?? 0;
+    const tokenWait = buckets.tokens?.waitFor(promptTokens, this.now) ?? 0;
+    const wait = Math.max(requestWait, tokenWait);
+    const bound = requestWait >= tokenWait ? 'requests' : 'tokens';
+    const maxQueueMs = limit.maxQueueMs ?? 60_000;
+    if (wait > maxQueueMs) {
+      await this.trip({
+        kind: 'rate-limit',
+        action: 'block-edge',
+        agent: agent.name,
+        message: `${agent.name}'s call to ${agent.model.model} would wait ${wait} ms for the ${bound}-per-minute limit (at most ${maxQueueMs} ms); refused`,
+        evidence: { model: agent.model.name, limit: bound, waitMs: wait, maxQueueMs, requestsPerMinute: limit.requestsPerMinute ?? null, tokensPerMinute: limit.tokensPerMinute ?? null },
+      });
+      await this.failed(agent, { what: 'model call', seq: this.journal.lastSeq, reason: 'rate limit' });
+      return null;
+    }
+    buckets.requests?.reserve(1, this.now);
+    buckets.tokens?.reserve(promptTokens, this.now);
+    if (wait > 0) {
+      const turn = this.turnOf(agent);
+      this.emit({
+        type: 'model.throttled',
+        t: this.now,
+        agent: agent.name,
+        spanId: `${turn.span}/throttle-${turn.call + 1}`,
+        parentSpanId: turn.span,
+        model: agent.model.model,
+        limit: bound,
+        waitMs: wait,
+      });
+    }
+    return wait;
+  }
+
+  private async startModelCall(agent: AgentRuntime): Promise<void> {
+    const turn = this.turnOf(agent);
     await this.checkpoint({ kind: 'model', agent: agent.name, turn: turn.turn, call: turn.call + 1 });
     turn.call += 1;
     const span = `${turn.span}/model-${turn.call}`;
     const { model } = agent;
+    turn.reservedUsd = costOf({ inputTokens: countChat(agent.context) + agent.toolTokens, cachedInputTokens: 0, outputTokens: model.maxOutputTokens }, model.price);
+    this.reservedUsd += turn.reservedUsd;
     this.emit({
       type: 'model.request',
       t: this.now,
@@ -342,7 +580,7 @@ class SquadRun implements RunView {
       provider: model.provider,
       model: model.model,
       messages: agent.context.length,
-      inputTokensEstimate: countChat(agent.context),
+      inputTokensEstimate: countChat(agent.context) + agent.toolTokens,
       contextWindow: model.contextWindow,
       tools: agent.tools.map((t) => t.name),
     });
@@ -355,20 +593,60 @@ class SquadRun implements RunView {
         model,
         messages: agent.context,
         tools: agent.tools,
-        signal: this.o.signal,
+        maxOutputTokens: model.maxOutputTokens,
+        signal: this.callSignal,
       });
     } catch (error) {
+      this.release(turn);
       if (this.o.signal.aborted) throw error;
-      const message = reasonOf(error);
-      this.emit({ type: 'model.failed', t: this.now, agent: agent.name, spanId: span, parentSpanId: turn.span, error: message, latencyMs: 0 });
-      this.endTurn(agent, 'failed');
-      throw new RunEnd('failed', null, `${agent.name}: model call failed: ${message}`);
+      return this.modelFailed(agent, span, error);
     }
     this.queue.push(this.now + response.latencyMs, { kind: 'modelDone', agent: agent.name, response });
   }
 
+  /** A failed model call: retried with backoff when transient, else a failure the cascade policy acts on. */
+  private async modelFailed(agent: AgentRuntime, span: string, error: unknown): Promise<void> {
+    const turn = this.turnOf(agent);
+    const message = reasonOf(error);
+    const { retry } = this.o.profile.guardrails;
+    const retryable = error instanceof ModelCallError && error.retryable && turn.attempt < retry.maxAttempts;
+    const retryInMs = retryable
+      ? Math.max(backoffDelay(turn.attempt, retry.baseDelayMs, retry.maxDelayMs, this.o.ports.random), error.retryAfterMs ?? 0)
+      : null;
+    const failed = this.emit({
+      type: 'model.failed',
+      t: this.now,
+      agent: agent.name,
+      spanId: span,
+      parentSpanId: turn.span,
+      error: message,
+      latencyMs: 0,
+      attempt: turn.attempt,
+      retryInMs,
+    });
+    if (retryInMs !== null) {
+      turn.attempt += 1;
+      this.queue.push(this.now + retryInMs, { kind: 'model', agent: agent.name, throttled: false });
+      return;
+    }
+    if (!(error instanceof ModelCallError)) {
+      // Not the provider's failure but ours (a script that ran out, a bug): the run fails.
+      this.endTurn(agent, 'failed');
+      throw new RunEnd('failed', null, `${agent.name}: model call failed: ${message}`);
+    }
+    turn.attempt = 1;
+    await this.failed(agent, { what: 'model call', seq: failed.seq, reason: message });
+  }
+
+  private release(turn: NonNullable<AgentRuntime['turn']>): void {
+    this.reservedUsd = Math.max(0, this.reservedUsd - turn.reservedUsd);
+    turn.reservedUsd = 0;
+  }
+
   private async modelDone(agent: AgentRuntime, response: ModelResponse): Promise<void> {
     const turn = this.turnOf(agent);
+    this.release(turn);
+    turn.attempt = 1;
     const span = `${turn.span}/model-${turn.call}`;
     const toolCalls = response.toolCalls.map((c) => ({ id: `c${++this.nextCall}`, name: c.name, args: argsRecord(c.args) }));
     this.emit({
@@ -392,13 +670,13 @@ class SquadRun implements RunView {
     const mcpCalls: { id: string; name: string; args: Record<string, unknown> }[] = [];
     let rejected = 0;
     for (const [i, call] of toolCalls.entries()) {
-      const raw = response.toolCalls[i]!.args;
-      const problem = await this.actOn(agent, call.id, call.name, raw, mcpCalls);
+      const problem = await this.actOn(agent, call.id, call.name, response.toolCalls[i]!.args, mcpCalls);
       if (problem) {
         rejected += 1;
         agent.context.push({ role: 'tool', toolCallId: call.id, content: `error: ${problem}` });
       }
     }
+    if (agent.turn !== turn) return; // a refused hand-off already ended the turn (cascade fallback)
 
     if (mcpCalls.length > 0) {
       turn.pendingTools = mcpCalls.length;
@@ -435,7 +713,11 @@ class SquadRun implements RunView {
     if (action.name === 'handoff') {
       const to = action.args.to;
       if (!agent.config.handoffs.includes(to)) return `${agent.name} may not hand off to "${to}" (allowed: ${agent.config.handoffs.join(', ') || 'none'})`;
-      await this.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind: 'handoff' });
+      if (!(await this.mayQueue(agent, to, 'handoff', action.args.content))) {
+        const reason = `the hand-off to ${to} was refused by a guardrail`;
+        await this.failed(agent, { what: 'hand-off', seq: this.journal.lastSeq, reason });
+        return reason;
+      }
       this.send(agent.name, to, 'handoff', action.args.content, null, turn.span);
       return null;
     }
@@ -457,8 +739,22 @@ class SquadRun implements RunView {
 
   private async callTool(agent: AgentRuntime, call: { id: string; name: string; args: Record<string, unknown> }, turnSpan: string): Promise<void> {
     const span = `${turnSpan}/tool-${call.id}`;
+    const server = call.name.slice(0, call.name.indexOf('.'));
+    const done = (outcome: ToolCallOutcome, cacheKey: string | null): void =>
+      this.queue.push(this.now + outcome.latencyMs, { kind: 'toolDone', agent: agent.name, callId: call.id, tool: call.name, outcome, cacheKey });
+    const blocked = (await this.gate((g) => g.beforeToolCall?.({ agent: agent.name, tool: call.name, server }, this))) === 'blocked';
     await this.checkpoint({ kind: 'tool', agent: agent.name, turn: this.turnOf(agent).turn, tool: call.name, callId: call.id });
     this.emit({ type: 'tool.call', t: this.now, agent: agent.name, spanId: span, parentSpanId: turnSpan, callId: call.id, tool: call.name, args: call.args });
+    if (blocked) return done({ ok: false, content: `refused: the circuit of tool server ${server} is open`, latencyMs: 0 }, null);
+
+    const cacheKey = this.toolCacheKey(agent, call);
+    const cached = cacheKey === null ? undefined : this.cache.get(cacheKey);
+    if (cacheKey !== null && cached !== undefined) {
+      const tokens = countText(cached);
+      this.emit({ type: 'cache.lookup', t: this.now, agent: agent.name, spanId: `${span}/cache`, parentSpanId: span, source: 'tool', key: cacheKey, hit: true, tokens, tokensSaved: tokens });
+      return done({ ok: true, content: cached, latencyMs: 0 }, null);
+    }
+
     let outcome: ToolCallOutcome;
     try {
       outcome = await this.o.ports.tools.call({
@@ -467,22 +763,46 @@ class SquadRun implements RunView {
         agent: agent.name,
         callId: `${this.o.runId}/${call.id}`,
         now: this.now,
-        signal: this.o.signal,
+        signal: this.callSignal,
       });
     } catch (error) {
       if (this.o.signal.aborted) throw error;
       outcome = { ok: false, content: `tool host failed: ${reasonOf(error)}`, latencyMs: 0 };
     }
-    this.queue.push(this.now + outcome.latencyMs, { kind: 'toolDone', agent: agent.name, callId: call.id, tool: call.name, outcome });
+    done(outcome, cacheKey);
   }
 
-  private async toolDone(agent: AgentRuntime, callId: string, tool: string, outcome: ToolCallOutcome): Promise<void> {
+  /** Read-only tools are served from the content-addressed cache: the key is the call itself. */
+  private toolCacheKey(agent: AgentRuntime, call: { name: string; args: Record<string, unknown> }): string | null {
+    const settings = this.o.profile.guardrails.tokenExplosion;
+    if (!settings.cache || this.disabled('token-explosion')) return null;
+    if (!agent.tools.find((t) => t.name === call.name)?.cacheable) return null;
+    return `tool:${sha(`${call.name}\u0000${stableJson(call.args)}`)}`;
+  }
+
+  private async toolDone(agent: AgentRuntime, work: Extract<Work, { kind: 'toolDone' }>): Promise<void> {
+    const { callId, tool, outcome, cacheKey } = work;
     const turn = this.turnOf(agent);
-    this.emit({
+    const span = `${turn.span}/tool-${callId}`;
+    // What the tool server's pool went through meanwhile, journaled now that the call is back (`t`);
+    // `atMs` says when each happened.
+    for (const i of outcome.incidents ?? []) {
+      if (i.kind === 'failover') {
+        const { kind: _, ...fields } = i;
+        this.emit({ type: 'tool.failover', t: this.now, agent: agent.name, spanId: `${span}/attempt-${i.attempt}`, parentSpanId: span, callId, tool, ...fields });
+      } else if (i.kind === 'replica.down') {
+        const { kind: _, ...fields } = i;
+        this.emit({ type: 'tool.replica.down', t: this.now, agent: null, spanId: `${i.replica}/down@${i.atMs}`, parentSpanId: null, ...fields });
+      } else {
+        const { kind: _, ...fields } = i;
+        this.emit({ type: 'tool.replica.up', t: this.now, agent: null, spanId: `${i.replica}/up@${i.atMs}`, parentSpanId: null, ...fields });
+      }
+    }
+    const result = this.emit({
       type: 'tool.result',
       t: this.now,
       agent: agent.name,
-      spanId: `${turn.span}/tool-${callId}`,
+      spanId: span,
       parentSpanId: turn.span,
       callId,
       tool,
@@ -490,10 +810,21 @@ class SquadRun implements RunView {
       content: outcome.content,
       bytes: Buffer.byteLength(outcome.content),
       latencyMs: outcome.latencyMs,
+      ...(outcome.replica !== undefined ? { replica: outcome.replica } : {}),
+      ...(outcome.attempts !== undefined ? { attempts: outcome.attempts } : {}),
+      ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     });
+    if (outcome.ok && cacheKey !== null) {
+      this.cache.set(cacheKey, outcome.content);
+      const tokens = countText(outcome.content);
+      this.emit({ type: 'cache.lookup', t: this.now, agent: agent.name, spanId: `${span}/cache`, parentSpanId: span, source: 'tool', key: cacheKey, hit: false, tokens, tokensSaved: 0 });
+    }
     agent.context.push({ role: 'tool', toolCallId: callId, content: outcome.ok ? outcome.content : `error: ${outcome.content}` });
+    if (!outcome.ok) await this.failed(agent, { what: 'tool call', seq: result.seq, reason: `${tool}: ${outcome.content}` });
+    if (agent.turn !== turn) return;
     turn.pendingTools -= 1;
     if (turn.pendingTools > 0) return;
+    if (turn.fallback) return this.settleFallback(agent);
     if (turn.deferred) return await this.settle(agent, turn.deferred);
     await this.callModel(agent);
   }
@@ -501,17 +832,25 @@ class SquadRun implements RunView {
   /** Carries out the action that closes a turn. */
   private async settle(agent: AgentRuntime, action: DeferredAction): Promise<void> {
     const turn = this.turnOf(agent);
-    const to = action.name === 'ask' ? action.agent : action.name === 'answer' ? agent.openQuestions[0]?.from : agent.caller?.from;
     const isRunResult = action.name === 'finish' && agent.name === this.o.squad.task.entry;
-    if (to && !isRunResult) {
-      const messageKind = action.name === 'ask' ? 'question' : action.name === 'answer' ? 'answer' : 'result';
-      await this.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind });
+    if (isRunResult) {
+      this.endTurn(agent, 'finished');
+      throw new RunEnd('completed', action.result, null, [...agent.marks]);
+    }
+    const to = action.name === 'ask' ? action.agent : action.name === 'answer' ? agent.openQuestions[0]!.from! : agent.caller!.from!;
+    const kind = action.name === 'ask' ? 'question' : action.name === 'answer' ? 'answer' : 'result';
+    const content = action.name === 'ask' ? action.question : action.name === 'answer' ? action.content : action.result;
+    if (!(await this.mayQueue(agent, to, kind, content))) {
+      agent.context.push({ role: 'tool', content: `error: the ${kind} to ${to} was refused by a guardrail` });
+      await this.failed(agent, { what: 'hand-off', seq: this.journal.lastSeq, reason: `the ${kind} to ${to} was refused` });
+      if (agent.turn === turn) this.endTurn(agent, 'failed');
+      return;
     }
     switch (action.name) {
       case 'ask': {
         const question = this.send(agent.name, action.agent, 'question', action.question, null, turn.span);
         this.endTurn(agent, 'waiting');
-        this.startWaiting(agent, { reason: 'answer', on: [action.agent], questionId: question.id }, turn.span);
+        await this.startWaiting(agent, { reason: 'answer', on: [action.agent], questionId: question.id, question: action.question, since: this.now }, turn.span);
         return;
       }
       case 'answer': {
@@ -520,10 +859,6 @@ class SquadRun implements RunView {
         return this.endTurn(agent, 'idle');
       }
       case 'finish': {
-        if (agent.name === this.o.squad.task.entry) {
-          this.endTurn(agent, 'finished');
-          throw new RunEnd('completed', action.result, null);
-        }
         const caller = agent.caller!;
         this.send(agent.name, caller.from!, 'result', action.result, caller.id, turn.span);
         agent.caller = null;
@@ -532,30 +867,109 @@ class SquadRun implements RunView {
     }
   }
 
+  /**
+   * Cascade: something this agent depended on failed. By policy the run halts before anything is built
+   * on it, or the agent returns its declared fallback marked tainted, or it goes on with what it has
+   * and everything it sends from now on is marked tainted.
+   */
+  private async failed(agent: AgentRuntime, failure: Failure): Promise<void> {
+    const turn = this.turnOf(agent);
+    const root = { agent: agent.name, what: failure.what, seq: failure.seq, reason: failure.reason };
+    const dependents = this.dependentsOf(agent.name);
+    if (this.disabled('cascade')) {
+      mergeMarks(agent.marks, [{ kind: 'tainted', agent: agent.name, seq: failure.seq, reason: `${failure.what} failed: ${failure.reason}` }]);
+      if (failure.what === 'model call') this.endTurn(agent, 'failed');
+      return;
+    }
+    const { policy } = this.o.profile.guardrails.cascade;
+    const fallback = agent.config.fallback;
+    const canFallBack = policy === 'fallback' && fallback !== undefined && (agent.name === this.o.squad.task.entry || agent.caller?.from);
+    const canTaint = policy === 'taint' && failure.what !== 'model call';
+    if (!canFallBack && !canTaint) {
+      const why = policy === 'fallback' ? ` and ${agent.name} declares no fallback` : policy === 'taint' ? ` and ${agent.name} cannot go on without its model` : '';
+      await this.trip({
+        kind: 'cascade',
+        action: 'halt',
+        agent: agent.name,
+        message: `${agent.name}'s ${failure.what} failed (${failure.reason})${why}; halting before anything is built on it`,
+        evidence: { root, dependents, policy },
+      });
+      return;
+    }
+    mergeMarks(agent.marks, [{ kind: 'tainted', agent: agent.name, seq: failure.seq, reason: `${failure.what} failed: ${failure.reason}` }]);
+    await this.trip({
+      kind: 'cascade',
+      action: 'warn',
+      agent: agent.name,
+      message: canFallBack
+        ? `${agent.name}'s ${failure.what} failed (${failure.reason}); it returns its fallback, marked tainted`
+        : `${agent.name}'s ${failure.what} failed (${failure.reason}); it goes on, and what it sends is marked tainted`,
+      evidence: { root, dependents, policy },
+    });
+    if (!canFallBack) return;
+    turn.fallback = true;
+    if (turn.pendingTools <= 1) await this.settleFallback(agent);
+  }
+
+  private async settleFallback(agent: AgentRuntime): Promise<void> {
+    const fallback = agent.config.fallback ?? '';
+    if (agent.name === this.o.squad.task.entry) {
+      this.endTurn(agent, 'finished');
+      throw new RunEnd('completed', fallback, null, [...agent.marks]);
+    }
+    const turn = this.turnOf(agent);
+    const caller = agent.caller!;
+    this.send(agent.name, caller.from!, 'result', fallback, caller.id, turn.span);
+    agent.caller = null;
+    this.endTurn(agent, 'finished');
+  }
+
+  /** Who is left waiting for this agent's work: the chain of callers and the agents waiting on it. */
+  private dependentsOf(name: string): string[] {
+    const out: string[] = [];
+    const visit = (agent: string): void => {
+      const a = this.agents.get(agent);
+      const next = [a?.caller?.from ?? null, ...[...this.waits].filter(([, w]) => w.on.includes(agent)).map(([who]) => who)];
+      for (const n of next) {
+        if (n && n !== name && !out.includes(n)) {
+          out.push(n);
+          visit(n);
+        }
+      }
+    };
+    visit(name);
+    return out;
+  }
+
   private endTurn(agent: AgentRuntime, outcome: 'idle' | 'waiting' | 'finished' | 'failed'): void {
     const turn = this.turnOf(agent);
-    this.emit({
-      type: 'agent.turn.completed',
-      t: this.now,
-      agent: agent.name,
-      spanId: turn.span,
-      parentSpanId: 'run',
-      turn: turn.turn,
-      acked: turn.consumed,
-      outcome,
-    });
+    this.release(turn);
+    this.emit({ type: 'agent.turn.completed', t: this.now, agent: agent.name, spanId: turn.span, parentSpanId: 'run', turn: turn.turn, acked: turn.consumed, outcome });
     agent.turn = null;
     agent.status = 'idle';
-    if (outcome !== 'waiting' && outcome !== 'failed') this.wake(agent);
+    if (outcome !== 'waiting') this.wake(agent);
   }
 
   // ── plumbing ──────────────────────────────────────────────────────────────────────────────────
 
+  private disabled(name: (typeof this.o.profile.guardrails.disabled)[number]): boolean {
+    return this.o.profile.guardrails.disabled.includes(name);
+  }
+
+  /**
+   * Journals an event and lets the guardrails look at it. A trip raised there has nothing left to
+   * block (the event happened), so `block-edge` counts as `warn`; `halt` ends the run at once, and
+   * `pause` takes effect as soon as the current step is done.
+   */
   private emit(draft: RunEventDraft): RunEvent {
     const event = this.journal.emit(draft);
     for (const g of this.guardrails) {
       const trip = g.afterEvent?.(event, this);
-      if (trip) this.trip(trip);
+      if (!trip) continue;
+      const action = trip.action === 'block-edge' ? 'warn' : trip.action;
+      this.record({ ...trip, action });
+      if (action === 'halt') throw new RunEnd('halted', null, `${trip.kind}: ${trip.message}`);
+      if (action === 'pause') this.pendingPauses.push(trip);
     }
     return event;
   }
@@ -564,16 +978,43 @@ class SquadRun implements RunView {
     if (this.o.control) await this.o.control.checkpoint(point, this);
   }
 
-  private gate(hook: (g: Guardrail) => Trip | null | undefined): void {
+  /** Runs one hook of every guardrail; 'blocked' when any of them refused the gated step. */
+  private async gate(hook: (g: Guardrail) => Trip | null | undefined): Promise<'pass' | 'blocked'> {
+    let blocked = false;
     for (const g of this.guardrails) {
       const trip = hook(g);
-      if (trip) this.trip(trip);
+      if (trip && (await this.trip(trip)) === 'blocked') blocked = true;
+    }
+    return blocked ? 'blocked' : 'pass';
+  }
+
+  /**
+   * Journals a trip and carries out its action. `halt` ends the run here (by throwing); `pause` waits
+   * for the run control to resume it, or halts when nothing can; `block-edge` tells the gate to refuse.
+   */
+  private async trip(trip: Trip): Promise<'continue' | 'blocked'> {
+    this.record(trip);
+    switch (trip.action) {
+      case 'warn':
+        return 'continue';
+      case 'block-edge':
+        return 'blocked';
+      case 'pause':
+        await this.pauseFor(trip);
+        return 'continue';
+      case 'halt':
+        throw new RunEnd('halted', null, `${trip.kind}: ${trip.message}`);
     }
   }
 
-  /** Journals a trip and carries out its action. Anything but `warn` stops the run here. */
-  private trip(trip: Trip): void {
-    this.emit({
+  private async pauseFor(trip: Trip): Promise<void> {
+    if (!this.o.control?.pause) throw new RunEnd('halted', null, `${trip.kind}: ${trip.message} (paused, and nothing can resume this run)`);
+    await this.o.control.pause(trip, this);
+  }
+
+  /** The trip's event. Written straight to the journal: guardrails do not judge each other's trips. */
+  private record(trip: Trip): void {
+    this.journal.emit({
       type: 'guardrail.tripped',
       t: this.now,
       agent: trip.agent,
@@ -584,7 +1025,6 @@ class SquadRun implements RunView {
       message: trip.message,
       evidence: trip.evidence,
     });
-    if (trip.action !== 'warn') throw new RunEnd('halted', null, `${trip.kind}: ${trip.message}`);
   }
 
   private agent(name: string): AgentRuntime {
@@ -609,4 +1049,15 @@ function argsRecord(args: unknown): Record<string, unknown> {
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** JSON with sorted keys: the same arguments in another order are the same call. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (isRecord(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }

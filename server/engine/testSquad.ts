@@ -7,6 +7,7 @@ import { MemoryJournalWriter } from '../store/memoryJournalWriter';
 import { VirtualClock } from './clock';
 import { seededRandom } from './randomSource';
 import { resolveProfile } from './runProfile';
+import type { ContextCache } from './contextCache';
 import type { RunControl } from './runControl';
 import { runSquad, type RunOutcome } from './runSquad';
 import { NO_TOOLS, type ToolHost } from './toolHost';
@@ -24,7 +25,7 @@ export function squadFrom(yamlText: string): SquadFile {
 
 export async function runTestSquad(
   yamlText: string,
-  options: { profile?: string; seed?: number; tools?: ToolHost; signal?: AbortSignal; control?: RunControl; journal?: MemoryJournalWriter } = {},
+  options: { profile?: string; seed?: number; tools?: ToolHost; signal?: AbortSignal; control?: RunControl; journal?: MemoryJournalWriter; cache?: ContextCache } = {},
 ): Promise<TestRun> {
   const squad = squadFrom(yamlText);
   const profile = resolveProfile(squad, options.profile ?? 'local');
@@ -38,7 +39,7 @@ export async function runTestSquad(
     profile,
     seed,
     tenant: 'default',
-    ports: { model: new SimulatedProvider(squad, profile, random), tools: options.tools ?? NO_TOOLS, journal, clock: new VirtualClock(), random },
+    ports: { model: new SimulatedProvider(squad, profile, random), tools: options.tools ?? NO_TOOLS, journal, clock: new VirtualClock(), random, ...(options.cache ? { cache: options.cache } : {}) },
     signal: options.signal ?? new AbortController().signal,
     ...(options.control ? { control: options.control } : {}),
   });

@@ -1,3 +1,4 @@
+import type { ToolErrorKind } from '../../protocol/runEvent';
 import type { ToolSpec } from './modelProvider';
 
 export interface ToolCallRequest {
@@ -21,7 +22,29 @@ export interface ToolCallOutcome {
   content: string;
   /** Time the call took: simulated on the virtual clock, or measured. */
   latencyMs: number;
+  /** The replica that answered, or the last one tried ("bureau#2"); absent for a host without replicas. */
+  replica?: string | null;
+  /** Attempts across replicas (1 unless the call failed over). */
+  attempts?: number;
+  /** Why the call failed, when it did: guardrails and statistics tell these apart. */
+  error?: ToolErrorKind;
+  /** What happened in the tool server's pool during the call, in time order (journaled by the engine). */
+  incidents?: readonly ToolIncident[];
 }
+
+/**
+ * Why a call failed. `tool`: the tool ran and reported an error (`isError`); `protocol`: the server
+ * answered with a JSON-RPC error; `invalid-arguments`, `unknown-tool`: refused before any server saw
+ * the call; `too-large`: the result passed `maxResultBytes`; `timeout`, `unavailable`: no replica
+ * answered within the deadline, failover included.
+ */
+export type { ToolErrorKind };
+
+/** A change in a tool server's replica pool, at run time `atMs`. */
+export type ToolIncident =
+  | { kind: 'replica.down'; atMs: number; server: string; replica: string; reason: string; restartAtMs: number | null }
+  | { kind: 'replica.up'; atMs: number; server: string; replica: string; restarts: number }
+  | { kind: 'failover'; atMs: number; server: string; from: string; to: string; reason: string; attempt: number };
 
 /**
  * Port: the MCP tools a run can reach. `call` resolves with `ok: false` for tool errors the agent

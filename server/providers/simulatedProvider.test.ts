@@ -28,7 +28,7 @@ agents:
 const model = resolveModel('m', squad.models.m!, loadPricingTable());
 
 function request(agent: string, messages: ChatMessage[]): ModelRequest {
-  return { agent, turn: 1, call: 1, model, messages, tools: [], signal: new AbortController().signal };
+  return { agent, turn: 1, call: 1, model, messages, tools: [], maxOutputTokens: 256, signal: new AbortController().signal };
 }
 
 describe('SimulatedProvider', () => {

@@ -1,5 +1,6 @@
 import type { ScriptStep, SquadFile } from '../../protocol/squadFile';
 import type { ModelProvider, ModelRequest, ModelResponse, RequestedToolCall } from '../engine/modelProvider';
+import { ModelCallError } from '../engine/modelCallError';
 import { normal, type RandomSource } from '../engine/randomSource';
 import type { RunProfile } from '../engine/runProfile';
 import { countMessage, countText, TOKENS_PER_REPLY } from '../engine/tokenCounter';
@@ -42,6 +43,7 @@ export class SimulatedProvider implements ModelProvider {
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
     const step = this.take(request.agent);
+    if (step.fail !== undefined) throw new ModelCallError(step.fail, true);
     const toolCalls = toolCallsOf(step);
     const text = step.say ?? '';
     const toolTokens = this.toolDefinitionTokens(request);

@@ -190,6 +190,7 @@ describe('parseJournal', () => {
       status: 'completed',
       result: 'done',
       reason: null,
+      marks: [],
     };
     expect(parseJournal(toJsonl([runStarted('run-1'), completed, messageSent('run-1', 3)]), path).warnings).toEqual([
       `${path}:3: events after run.completed (line 2)`,

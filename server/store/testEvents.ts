@@ -38,6 +38,7 @@ export function messageSent(runId: string, seq: number, content = `message ${seq
     content,
     tokens: 3,
     inReplyTo: null,
+    marks: [],
   };
 }
 

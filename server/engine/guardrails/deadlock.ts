@@ -2,13 +2,21 @@ import type { Guardrail, RunView, Trip } from './guardrail';
 import { findWaitCycle } from './waitForGraph';
 
 /**
- * Coordination deadlock: agents that wait on each other in a cycle can never go on. Detected the
- * moment the cycle closes (an agent starts to wait), and again when the squad goes quiet with agents
- * still waiting on ones that have nothing left to do.
+ * Coordination deadlock: agents that wait on each other in a cycle can never go on. The wait-for graph
+ * is updated on every ask (and join); a cycle is detected the moment its closing edge is added, not by
+ * a timeout, and again when the squad goes quiet with agents still waiting on ones with nothing to do.
+ * Under `break` the trip's action is `block-edge`: the engine fails the youngest wait of the cycle.
  */
 export function deadlock(): Guardrail {
-  const describe = (view: RunView): Record<string, unknown>[] =>
-    [...view.waits].map(([agent, w]) => ({ agent, reason: w.reason, on: [...w.on], questionId: w.questionId }));
+  const pending = (view: RunView, agents: Iterable<string>): Record<string, unknown>[] =>
+    [...agents].flatMap((agent) => {
+      const w = view.waits.get(agent);
+      return w ? [{ agent, reason: w.reason, on: [...w.on], question: w.question, questionId: w.questionId, since: w.since }] : [];
+    });
+  const actionOf = (view: RunView): Trip['action'] => {
+    const action = view.profile.guardrails.deadlock.action;
+    return action === 'break' ? 'block-edge' : action;
+  };
   return {
     name: 'deadlock',
     onWait(agent: string, view: RunView): Trip | null {
@@ -19,10 +27,10 @@ export function deadlock(): Guardrail {
       if (cycle.some((a) => view.waits.get(a)?.reason !== 'answer')) return null;
       return {
         kind: 'deadlock',
-        action: view.profile.guardrails.deadlock,
+        action: actionOf(view),
         agent,
         message: `deadlock: ${cycle.join(' → ')} wait on each other`,
-        evidence: { cycle, waits: describe(view) },
+        evidence: { cycle, waits: pending(view, new Set(cycle)) },
       };
     },
     onQuiescent(view: RunView): Trip | null {
@@ -33,10 +41,8 @@ export function deadlock(): Guardrail {
         kind: 'deadlock',
         action: 'halt',
         agent: view.waits.keys().next().value ?? null,
-        message: cycle
-          ? `deadlock: ${cycle.join(' → ')} wait on each other`
-          : `stalled: ${chain}, and nothing else is running`,
-        evidence: { cycle, waits: describe(view) },
+        message: cycle ? `deadlock: ${cycle.join(' → ')} wait on each other` : `stalled: ${chain}, and nothing else is running`,
+        evidence: { cycle, waits: pending(view, view.waits.keys()) },
       };
     },
   };

@@ -1,13 +1,14 @@
-import type { Guardrail, RunView, Trip } from './guardrail';
+import type { Guardrail, RunView, Trip, TurnGate } from './guardrail';
 
 /**
  * The last line of defence against infinite loops: no agent takes more turns than its limit and the
- * squad takes no more than the run's. Repeated-state detection catches loops earlier (see `loop`).
+ * squad takes no more than the run's. The `loop` guardrail's repeated-state and ping-pong detection
+ * catch loops earlier; these limits are hard stops that are always on.
  */
 export function turnLimit(): Guardrail {
   return {
     name: 'turn-limit',
-    beforeTurn(agent: string, view: RunView): Trip | null {
+    beforeTurn({ agent }: TurnGate, view: RunView): Trip | null {
       const turns = view.account.agents[agent]?.turns ?? 0;
       const limit = view.turnLimitOf(agent);
       if (turns >= limit) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentWait } from './guardrail';
 import { findWaitCycle } from './waitForGraph';
 
-const wait = (...on: string[]): AgentWait => ({ reason: 'answer', on, questionId: null });
+const wait = (...on: string[]): AgentWait => ({ reason: 'answer', on, questionId: null, question: null, since: 0 });
 
 describe('findWaitCycle', () => {
   it('finds a two-agent cycle through the given agent', () => {

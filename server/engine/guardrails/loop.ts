@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { RunEvent } from '../../../protocol/runEvent';
+import type { Guardrail, RunView, Trip, TurnGate } from './guardrail';
+
+/** Whitespace and case do not make a new state: "Please revise." and "please  revise." are one. */
+export function normalizeInput(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+function stateHash(agent: string, input: TurnGate['input']): string {
+  const h = createHash('sha256').update(agent);
+  for (const m of input) h.update(`\u0000${m.from ?? ''}\u0000${m.kind}\u0000${normalizeInput(m.content)}`);
+  return h.digest('hex').slice(0, 16);
+}
+
+interface PairChain {
+  /** Alternating messages between the pair since either did work, oldest first. */
+  messages: { from: string; to: string; seq: number; hash: string }[];
+}
+
+/**
+ * Infinite loops, caught before the turn limit: an agent that receives the same input again (a
+ * repeated state), or two agents passing work back and forth (A→B→A→B…) without either doing any
+ * work in between (a tool call or a result).
+ */
+export function loop(): Guardrail {
+  const seen = new Map<string, number>();
+  const pairs = new Map<string, PairChain>();
+  const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+  const forget = (agent: string): void => {
+    for (const key of pairs.keys()) if (key.split('\u0000').includes(agent)) pairs.delete(key);
+  };
+
+  return {
+    name: 'loop',
+    beforeTurn(turn: TurnGate, view: RunView): Trip | null {
+      if (turn.input.length === 0) return null;
+      const hash = stateHash(turn.agent, turn.input);
+      const count = (seen.get(hash) ?? 0) + 1;
+      seen.set(hash, count);
+      const limit = view.profile.guardrails.loop.repeatedState;
+      if (count < limit) return null;
+      const excerpt = turn.input.map((m) => `[${m.kind} from ${m.from ?? 'task'}] ${m.content}`).join(' ').slice(0, 240);
+      return {
+        kind: 'loop',
+        action: view.profile.guardrails.loop.action,
+        agent: turn.agent,
+        message: `${turn.agent} got the same input for the ${ordinal(count)} time: it is going round in circles`,
+        evidence: { repeatedState: hash, seen: count, limit, input: excerpt },
+      };
+    },
+    afterEvent(e: RunEvent, view: RunView): Trip | null {
+      if (e.type === 'tool.call' && e.agent) forget(e.agent);
+      if (e.type !== 'message.sent' || e.from === null) return null;
+      if (e.kind === 'result' || e.kind === 'task') {
+        forget(e.from);
+        return null;
+      }
+      const key = pairKey(e.from, e.to);
+      const chain = pairs.get(key) ?? { messages: [] };
+      const last = chain.messages.at(-1);
+      const hash = createHash('sha256').update(normalizeInput(e.content)).digest('hex').slice(0, 12);
+      // A message in the same direction twice is not ping-pong: start the chain again from it.
+      if (last && last.from === e.from) chain.messages = [];
+      chain.messages.push({ from: e.from, to: e.to, seq: e.seq, hash });
+      pairs.set(key, chain);
+      const rounds = Math.floor(chain.messages.length / 2);
+      const limit = view.profile.guardrails.loop.pingPong;
+      if (rounds < limit || chain.messages.length % 2 !== 0) return null;
+      const first = chain.messages[0]!;
+      return {
+        kind: 'loop',
+        action: view.profile.guardrails.loop.action,
+        agent: e.from,
+        message: `${first.from} and ${first.to} passed work back and forth ${rounds} times with no tool call or result in between`,
+        evidence: {
+          cycle: [...chain.messages.map((m) => m.from), e.to],
+          rounds,
+          limit,
+          messages: chain.messages.map((m) => ({ seq: m.seq, edge: `${m.from}→${m.to}`, contentHash: m.hash })),
+        },
+      };
+    },
+  };
+}
+
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
