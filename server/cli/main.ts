@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { loadCommand } from './loadCommand';
 import { runCommand } from './runCommand';
+import { serveCommand } from './serveCommand';
 import { USAGE } from './usage';
 import { validateCommand } from './validateCommand';
 
@@ -67,6 +69,73 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'validate': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {} });
       return validateCommand(positionals, io);
+    }
+    case 'serve': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: false,
+        strict: true,
+        options: {
+          port: { type: 'string' },
+          host: { type: 'string', default: '127.0.0.1' },
+          workspace: { type: 'string', default: '.' },
+          otlp: { type: 'string' },
+          tenants: { type: 'string' },
+          'allow-origin': { type: 'string', multiple: true, default: [] },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+      if (values.help || positionals.length > 0) {
+        io.stdout.write(USAGE);
+        return values.help ? ExitCode.completed : ExitCode.invalidInput;
+      }
+      return serveCommand(
+        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'] },
+        io,
+      );
+    }
+    case 'load': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          runs: { type: 'string', default: '100' },
+          concurrency: { type: 'string', default: '8' },
+          tenants: { type: 'string', default: '1' },
+          spike: { type: 'string' },
+          profile: { type: 'string', default: 'local' },
+          seed: { type: 'string', default: '1' },
+          server: { type: 'string' },
+          workspace: { type: 'string', default: '.' },
+          'tenants-file': { type: 'string' },
+          'max-seconds': { type: 'string', default: '300' },
+          json: { type: 'boolean', default: false },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+      if (values.help) {
+        io.stdout.write(USAGE);
+        return ExitCode.completed;
+      }
+      if (positionals.length !== 1) throw new UsageError(`load takes one squad file, got ${positionals.length}`);
+      return loadCommand(
+        {
+          file: positionals[0]!,
+          runs: values.runs,
+          concurrency: values.concurrency,
+          tenants: values.tenants,
+          spike: values.spike,
+          profile: values.profile,
+          seed: values.seed,
+          server: values.server,
+          workspace: values.workspace,
+          tenantsFile: values['tenants-file'],
+          maxSeconds: values['max-seconds'],
+          json: values.json,
+        },
+        io,
+      );
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

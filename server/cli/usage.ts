@@ -3,6 +3,8 @@ export const USAGE = `squad — run, validate and inspect multi-agent squads
 Usage:
   squad run FILE [options]      run a squad and print what each agent did and cost
   squad validate FILE...        check squad files; errors as file:line:col: message
+  squad serve [options]         the local server: HTTP API and live WebSocket stream
+  squad load FILE [options]     drive the server with many runs and report throughput, latency, cost
   squad --help | --version
 
 Options of run:
@@ -12,6 +14,28 @@ Options of run:
   --journal PATH    write the journal here instead of .squad/runs/<run-id>.jsonl
   --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
   --json            print one JSON object instead of the table
+
+Options of serve:
+  --port N            the port (default: a free one)
+  --host H            the address to bind (default 127.0.0.1; any other is reachable from the network)
+  --workspace DIR     the workspace whose .squad/ keeps journals and server.json (default: .)
+  --otlp URL          export runs as OpenTelemetry traces to this OTLP/HTTP endpoint
+  --tenants FILE      JSON: {"defaults": {…}, "tenants": {"ID": {dailyBudgetUsd, requestsPerMinute,
+                      tokensPerMinute, maxConcurrentRuns, maxQueuedRuns, maxRateLimitWaitMs}}}
+  --allow-origin O    a browser origin allowed to call the API (repeatable)
+
+Options of load:
+  --runs N            runs to start (default 100)
+  --concurrency C     runs in flight at once, over all tenants (default 8)
+  --tenants T         spread the runs over tenants load-1 … load-T (default 1)
+  --spike KxAT        from AT (e.g. 30s, 500ms or 50%), tenant load-1 sends K times its share (e.g. 10x@30s)
+  --profile NAME      as for run (default local)
+  --seed N            seed of the first run; run i uses N + i (default 1)
+  --server URL        drive this server (token from SQUAD_TOKEN or the workspace's server.json);
+                      default: the workspace's running server, else one started for the load
+  --tenants-file F    tenant limits for a server started for the load (as serve --tenants)
+  --max-seconds S     stop starting runs after S seconds of wall time (default 300)
+  --json              print one JSON object instead of the report
 
 Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled.
 `;

@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import Table from 'cli-table3';
+import { formatDiagnostic } from '../../protocol/squadDiagnostic';
+import { TenantsFileSchema } from '../../protocol/api/tenantPolicy';
+import { version } from '../../package.json';
+import { composeServer, type RunningServer } from '../http/composeServer';
+import { driveLoad, type LoadPlan, type Spike } from '../http/loadDriver';
+import { loadReport, type LoadReport } from '../http/loadReport';
+import { readServerFile } from '../http/serverFile';
+import { SquadClient } from '../http/squadClient';
+import { loadSquadFile } from '../runner/loadSquadFile';
+import { ms, usd } from './agentTable';
+import { ExitCode, UsageError, type CliIo } from './cliIo';
+
+export interface LoadArgs {
+  file: string;
+  runs: string;
+  concurrency: string;
+  tenants: string;
+  spike: string | undefined;
+  profile: string;
+  seed: string;
+  server: string | undefined;
+  workspace: string;
+  tenantsFile: string | undefined;
+  maxSeconds: string;
+  json: boolean;
+}
+
+/**
+ * `squad load FILE`: many runs against a server (the workspace's running one, one named with
+ * --server, or one started for the load), with a progress bar, then throughput, queueing, p50/p99
+ * run latency (virtual), rate-limit waits and refusals, and cost, overall and per tenant.
+ */
+export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
+  const runs = int('--runs', args.runs, 1, 1_000_000);
+  const concurrency = int('--concurrency', args.concurrency, 1, 10_000);
+  const tenantCount = int('--tenants', args.tenants, 1, 1000);
+  const seed = int('--seed', args.seed, 0, 2 ** 31 - 1);
+  const maxMs = int('--max-seconds', args.maxSeconds, 1, 86_400) * 1000;
+  const spike = args.spike === undefined ? null : parseSpike(args.spike);
+  const loaded = await loadSquadFile(resolve(io.cwd, args.file));
+  if (!loaded.ok) {
+    for (const e of loaded.errors) io.stderr.write(`${formatDiagnostic(e)}\n`);
+    return ExitCode.invalidInput;
+  }
+  const workspace = resolve(io.cwd, args.workspace);
+  const { client, embedded } = await connect(args, workspace, io);
+  try {
+    const plan: LoadPlan = {
+      runs,
+      concurrency,
+      tenants: Array.from({ length: tenantCount }, (_, i) => `load-${i + 1}`),
+      spike,
+      source: loaded.text,
+      path: relative(workspace, loaded.path) || loaded.path,
+      profile: args.profile,
+      seed,
+      maxMs,
+    };
+    const bar = io.stderr.isTTY && !args.json ? progressBar(io, runs) : () => {};
+    const { samples, wallMs } = await driveLoad(client, plan, bar, io.signal);
+    if (io.stderr.isTTY && !args.json) io.stderr.write('\r\x1b[2K');
+    const report = loadReport(samples, wallMs);
+    io.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReport(report, plan, client.baseUrl, embedded));
+    return ExitCode.completed;
+  } finally {
+    await embedded?.close();
+  }
+}
+
+async function connect(args: LoadArgs, workspace: string, io: CliIo): Promise<{ client: SquadClient; embedded: RunningServer | null }> {
+  const file = await readServerFile(workspace);
+  if (args.server !== undefined) {
+    const token = io.env.SQUAD_TOKEN ?? (file && sameServer(file.url, args.server) ? file.token : undefined);
+    if (!token) throw new UsageError(`--server ${args.server}: set SQUAD_TOKEN to its token (see its .squad/server.json)`);
+    return { client: new SquadClient(args.server.replace(/\/+$/, ''), token), embedded: null };
+  }
+  if (file && (await healthy(file.url))) {
+    io.stderr.write(`squad load: driving the running server at ${file.url}\n`);
+    return { client: new SquadClient(file.url, file.token), embedded: null };
+  }
+  const tenants = args.tenantsFile === undefined ? undefined : TenantsFileSchema.parse(JSON.parse(await readFile(resolve(io.cwd, args.tenantsFile), 'utf8')));
+  const embedded = await composeServer({ workspace, host: '127.0.0.1', port: 0, version, writeServerFile: false, ...(tenants ? { tenants } : {}) });
+  io.stderr.write(`squad load: started a server for the load at ${embedded.url}\n`);
+  return { client: new SquadClient(embedded.url, embedded.token), embedded };
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function sameServer(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+function progressBar(io: CliIo, total: number): (p: { started: number; done: number; inFlight: number; refused: number }) => void {
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (now - last < 80 && p.done < total) return;
+    last = now;
+    const width = 30;
+    const filled = Math.round((p.done / total) * width);
+    io.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${total} runs · ${p.inFlight} in flight · ${p.refused} refused`);
+  };
+}
+
+function formatReport(r: LoadReport, plan: LoadPlan, url: string, embedded: RunningServer | null): string {
+  const lines: string[] = [];
+  const spike = plan.spike ? ` · spike ${plan.spike.factor}x on ${plan.tenants[0]}` : '';
+  lines.push(`${r.runs} runs on ${url}${embedded ? ' (started for the load)' : ''} · concurrency ${plan.concurrency} · ${plan.tenants.length} tenant(s)${spike}`);
+  lines.push(`throughput ${r.runsPerSecond} runs/s over ${ms(r.wallMs)} wall · ${ms(r.virtualMsTotal)} of virtual run time`);
+  const table = new Table({
+    head: ['tenant', 'runs', 'ok', 'failed', 'halted', 'refused', 'p50 run', 'p99 run', 'p50 queued', 'p99 queued', 'rate waits', 'wait time', 'rate refusals', 'cost'],
+    style: { head: [], border: [] },
+  });
+  for (const t of [...r.tenants, r.overall]) {
+    table.push([
+      t.tenant,
+      t.runs,
+      t.completed,
+      t.failed,
+      t.halted,
+      t.refused,
+      ms(t.p50VirtualMs),
+      ms(t.p99VirtualMs),
+      ms(t.p50QueuedMs),
+      ms(t.p99QueuedMs),
+      t.rateLimitWaits,
+      ms(t.rateLimitWaitMs),
+      t.rateLimitRefusals,
+      usd(t.costUsd),
+    ]);
+  }
+  lines.push(table.toString());
+  lines.push('run latency is virtual (simulated model and hand-off time, rate-limit waits included); queueing is wall time in the tenant bulkhead');
+  return `${lines.join('\n')}\n`;
+}
+
+function int(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`${name} "${text}": use a whole number from ${min} to ${max}`);
+  return Number(text);
+}
+
+/** `10x@30s`, `10x@500ms`, `10x@50%`. */
+export function parseSpike(text: string): Spike {
+  const m = /^(\d+(?:\.\d+)?)x@(\d+(?:\.\d+)?)(s|ms|%)$/.exec(text);
+  if (!m || Number(m[1]) < 1) throw new UsageError(`--spike "${text}": write FACTORx@WHEN, e.g. 10x@30s, 10x@500ms or 10x@50%`);
+  const factor = Number(m[1]);
+  const n = Number(m[2]);
+  if (m[3] === '%') {
+    if (n > 100) throw new UsageError(`--spike "${text}": a percentage is at most 100`);
+    return { factor, at: { fraction: n / 100 } };
+  }
+  return { factor, at: { ms: m[3] === 's' ? n * 1000 : n } };
+}

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { TenantsFileSchema, type TenantsFile } from '../../protocol/api/tenantPolicy';
+import { version } from '../../package.json';
+import { composeServer } from '../http/composeServer';
+import { ExitCode, UsageError, type CliIo } from './cliIo';
+
+export interface ServeArgs {
+  port: string | undefined;
+  host: string;
+  workspace: string;
+  otlp: string | undefined;
+  tenants: string | undefined;
+  allowOrigin: string[];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * `squad serve`: the local server until SIGINT/SIGTERM, then a clean shutdown (runs in flight paused
+ * at their next checkpoint, journals flushed, traces sent, `.squad/server.json` removed).
+ */
+export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> {
+  const port = args.port === undefined ? 0 : parsePort(args.port);
+  if (!LOOPBACK.has(args.host)) {
+    io.stderr.write(
+      `squad: warning: binding ${args.host}, not 127.0.0.1: other machines can reach this server. ` +
+        'Anyone with the token can run squads and read every journal.\n',
+    );
+  }
+  const otlpUrl = args.otlp === undefined ? undefined : parseUrl(args.otlp);
+  const tenants = args.tenants === undefined ? undefined : await readTenants(resolve(io.cwd, args.tenants));
+  const workspace = resolve(io.cwd, args.workspace);
+  let server;
+  try {
+    server = await composeServer({
+      workspace,
+      host: args.host,
+      port,
+      version,
+      ...(otlpUrl ? { otlpUrl } : {}),
+      ...(tenants ? { tenants } : {}),
+      allowedOrigins: args.allowOrigin,
+      log: (line) => io.stderr.write(`squad serve: ${line}\n`),
+    });
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use: pick another with --port, or leave it out for a free one`);
+    if (code === 'EADDRNOTAVAIL') throw new UsageError(`cannot bind ${args.host}: not an address of this machine`);
+    throw error;
+  }
+  io.stdout.write(`squad server listening on ${server.url}\n`);
+  io.stdout.write(`  token in ${relative(io.cwd, server.serverFile ?? '') || server.serverFile} (mode 0600)${otlpUrl ? `; traces to ${otlpUrl}` : ''}\n`);
+  await new Promise<void>((done) => {
+    if (io.signal.aborted) return done();
+    io.signal.addEventListener('abort', () => done(), { once: true });
+  });
+  io.stderr.write('squad serve: shutting down: pausing runs, flushing journals…\n');
+  await server.close();
+  io.stderr.write('squad serve: stopped\n');
+  return ExitCode.completed;
+}
+
+function parsePort(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`--port "${text}": use a port from 0 to 65535`);
+  return Number(text);
+}
+
+function parseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--otlp "${text}": not a URL (e.g. http://localhost:4318/v1/traces)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--otlp "${text}": use an http(s) URL`);
+  return url.toString();
+}
+
+async function readTenants(path: string): Promise<TenantsFile> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--tenants ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = TenantsFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UsageError(`--tenants ${path}: ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}

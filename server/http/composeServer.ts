@@ -1,0 +1,78 @@
+import type { TenantsFile } from '../../protocol/api/tenantPolicy';
+import { OtlpRunExporter } from '../otel/otlpRunExporter';
+import { RunManager } from '../runs/runManager';
+import { TenantRegistry } from '../tenants/tenantRegistry';
+import { removeServerFile, writeServerFile } from './serverFile';
+import { SquadServer } from './squadServer';
+import type { SessionLimits } from './streamSession';
+import { TokenRegistry } from './tokenRegistry';
+
+export interface ServerConfig {
+  workspace: string;
+  host: string;
+  port: number;
+  version: string;
+  /** OTLP/HTTP traces endpoint; absent: no export. */
+  otlpUrl?: string;
+  tenants?: TenantsFile;
+  allowedOrigins?: readonly string[];
+  /** Write `.squad/server.json` (the CLI does; tests that need no file may not). Default true. */
+  writeServerFile?: boolean;
+  shutdownGraceMs?: number;
+  streamLimits?: Partial<SessionLimits>;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  serverFile: string | null;
+  manager: RunManager;
+  tokens: TokenRegistry;
+  /** Shuts down: streams closed, runs paused and journals flushed, traces sent, server.json removed. */
+  close(): Promise<void>;
+}
+
+/** The server's composition root: tenants, run manager, trace export, HTTP server, server.json. */
+export async function composeServer(config: ServerConfig): Promise<RunningServer> {
+  const log = config.log ?? (() => {});
+  const tenants = new TenantRegistry(config.tenants ? { config: config.tenants } : {});
+  const otel = config.otlpUrl ? new OtlpRunExporter({ url: config.otlpUrl, serviceVersion: config.version }) : null;
+  const manager = new RunManager({ workspace: config.workspace, tenants, observers: otel ? [otel] : [], log, shutdownGraceMs: config.shutdownGraceMs ?? 5000 });
+  const tokens = new TokenRegistry();
+  const server = await SquadServer.listen({
+    host: config.host,
+    port: config.port,
+    manager,
+    tokens,
+    version: config.version,
+    allowedOrigins: config.allowedOrigins ?? [],
+    streamLimits: config.streamLimits ?? {},
+    log,
+  });
+  let serverFile: string | null = null;
+  if (config.writeServerFile ?? true) {
+    serverFile = await writeServerFile(config.workspace, {
+      url: server.url,
+      token: tokens.serverToken,
+      pid: process.pid,
+      workspace: config.workspace,
+      version: config.version,
+      startedAt: new Date().toISOString(),
+    });
+  }
+  let closing: Promise<void> | null = null;
+  return {
+    url: server.url,
+    token: tokens.serverToken,
+    serverFile,
+    manager,
+    tokens,
+    close: () =>
+      (closing ??= (async () => {
+        await server.close();
+        await otel?.close().catch((error: unknown) => log(`trace export failed at shutdown: ${String(error)}`));
+        if (serverFile) await removeServerFile(config.workspace, tokens.serverToken);
+      })()),
+  };
+}

@@ -1,0 +1,129 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { CreateTokenRequestSchema } from '../../protocol/api/createTokenRequest';
+import { JournalQuerySchema } from '../../protocol/api/journalQuery';
+import { ListRunsQuerySchema } from '../../protocol/api/listRunsQuery';
+import { StartRunRequestSchema } from '../../protocol/api/startRunRequest';
+import { ValidateRequestSchema } from '../../protocol/api/validateRequest';
+import type { RunManager, Scope } from '../runs/runManager';
+import type { HostPolicy } from './hostPolicy';
+import { errorBody, HttpError, parseWire, toHttpError } from './httpError';
+import type { TokenRegistry } from './tokenRegistry';
+
+export interface ApiDeps {
+  manager: RunManager;
+  tokens: TokenRegistry;
+  hosts: HostPolicy;
+  version: string;
+  /** The largest request body; a bigger one gets 413. */
+  maxBodyBytes: number;
+  log: (line: string) => void;
+}
+
+/**
+ * The HTTP API. Every request passes, in order: the Host and Origin checks (403), then, for
+ * `/api/*`, the bearer token (401), then the body's size limit (413), JSON parsing (400) and its zod
+ * schema (400 naming the field). Errors are `{error, field?}`; a stack trace never leaves the process.
+ */
+export function createApi(deps: ApiDeps): express.Express {
+  const { manager, tokens, hosts } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+    if (!hosts.hostAllowed(req.headers.host)) throw new HttpError(403, 'forbidden Host header', 'Host');
+    const origin = req.headers.origin;
+    if (!hosts.originAllowed(origin)) throw new HttpError(403, 'forbidden Origin', 'Origin');
+    // CORS only for origins the user allowed by name; never `*`.
+    if (hosts.isCrossOriginAllowed(origin)) {
+      res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
+      if (req.method === 'OPTIONS') {
+        res.set({ 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Max-Age': '600' });
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, version: deps.version });
+  });
+
+  app.use('/api', (req, _res, next) => {
+    if (!tokens.scopeOf(req.headers.authorization)) throw unauthorized();
+    next();
+  });
+  app.use('/api', (req, _res, next) => {
+    // Only JSON bodies: a form or text/plain body is how a cross-site form post would arrive.
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (req.method === 'POST' && hasBody && !req.is('application/json')) throw new HttpError(415, 'send the body as JSON (Content-Type: application/json)', 'Content-Type');
+    next();
+  });
+  app.use('/api', express.json({ limit: deps.maxBodyBytes, strict: true }));
+
+  const scope = (req: Request): Scope => tokens.scopeOf(req.headers.authorization) ?? unauthorizedThrow();
+
+  app.post('/api/runs', async (req, res) => {
+    const body = parseWire(StartRunRequestSchema, req.body ?? {}, 'run request');
+    const run = await manager.start(body, scope(req));
+    res.status(202).location(`/api/runs/${encodeURIComponent(run.id)}`).json({ run });
+  });
+  app.get('/api/runs', async (req, res) => {
+    const query = parseWire(ListRunsQuerySchema, { ...req.query }, 'query');
+    res.json({ runs: await manager.list(query, scope(req)) });
+  });
+  app.get('/api/runs/:id', async (req, res) => {
+    res.json({ run: await manager.detail(req.params.id ?? '', scope(req)) });
+  });
+  app.get('/api/runs/:id/journal', async (req, res) => {
+    const query = parseWire(JournalQuerySchema, { ...req.query }, 'query');
+    res.json(await manager.journal(req.params.id ?? '', query, scope(req)));
+  });
+  app.post('/api/runs/:id/pause', (req, res) => {
+    res.json({ run: manager.pause(req.params.id ?? '', scope(req)) });
+  });
+  app.post('/api/runs/:id/resume', (req, res) => {
+    res.json({ run: manager.resume(req.params.id ?? '', scope(req)) });
+  });
+  app.post('/api/runs/:id/step', (req, res) => {
+    res.json({ run: manager.step(req.params.id ?? '', scope(req)) });
+  });
+  app.post('/api/runs/:id/cancel', async (req, res) => {
+    res.json({ run: await manager.cancel(req.params.id ?? '', scope(req)) });
+  });
+  app.post('/api/validate', async (req, res) => {
+    const body = parseWire(ValidateRequestSchema, req.body ?? {}, 'validate request');
+    res.json(await manager.validate(body));
+  });
+  app.get('/api/tenants', (req, res) => {
+    res.json({ tenants: manager.tenantInfos(scope(req)) });
+  });
+  app.post('/api/tokens', (req, res) => {
+    if (scope(req).tenant !== null) throw new HttpError(403, 'only the server token can mint tenant tokens');
+    const body = parseWire(CreateTokenRequestSchema, req.body ?? {}, 'token request');
+    res.status(201).json({ token: tokens.mint(body.tenant), tenant: body.tenant });
+  });
+
+  app.use((req) => {
+    throw new HttpError(404, `no route ${req.method} ${req.path}`);
+  });
+
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const known = toHttpError(error);
+    if (!known) deps.log(`${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const answer = known ?? new HttpError(500, 'internal error (see the server log)');
+    if (answer.status === 401) res.set('WWW-Authenticate', 'Bearer realm="squad"');
+    res.status(answer.status).set(answer.headers).json(errorBody(answer));
+  });
+  return app;
+}
+
+function unauthorized(): HttpError {
+  return new HttpError(401, 'missing or unknown bearer token (see .squad/server.json)', 'Authorization');
+}
+
+function unauthorizedThrow(): never {
+  throw unauthorized();
+}

@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RunManager } from '../runs/runManager';
+import { createApi } from './createApi';
+import { HostPolicy } from './hostPolicy';
+import { StreamServer } from './streamServer';
+import type { SessionLimits } from './streamSession';
+import type { TokenRegistry } from './tokenRegistry';
+
+export interface SquadServerOptions {
+  host: string;
+  /** 0: a free port. */
+  port: number;
+  manager: RunManager;
+  tokens: TokenRegistry;
+  version: string;
+  allowedOrigins?: readonly string[];
+  maxBodyBytes?: number;
+  maxConnections?: number;
+  streamLimits?: Partial<SessionLimits>;
+  log?: (line: string) => void;
+}
+
+/**
+ * The HTTP server: the API and the live stream on one port. `close` stops accepting, closes the
+ * streams (1001), shuts the run manager down (runs paused, journals flushed), then ends the
+ * remaining HTTP connections.
+ */
+export class SquadServer {
+  private closing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly http: Server,
+    private readonly stream: StreamServer,
+    private readonly manager: RunManager,
+    readonly host: string,
+    readonly port: number,
+  ) {}
+
+  static async listen(o: SquadServerOptions): Promise<SquadServer> {
+    const http = createServer();
+    // Slow clients cannot hold sockets forever (slowloris).
+    http.headersTimeout = 10_000;
+    http.requestTimeout = 60_000;
+    http.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(o.port, o.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+    const address = http.address();
+    const port = isAddressInfo(address) ? address.port : o.port;
+    const hosts = new HostPolicy({ host: o.host, port, allowedOrigins: o.allowedOrigins ?? [] });
+    const log = o.log ?? (() => {});
+    const app = createApi({ manager: o.manager, tokens: o.tokens, hosts, version: o.version, maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024, log });
+    const stream = new StreamServer({ manager: o.manager, tokens: o.tokens, hosts, maxConnections: o.maxConnections ?? 256, limits: o.streamLimits ?? {} });
+    http.on('request', app);
+    http.on('upgrade', (req, socket, head) => stream.handleUpgrade(req, socket, head));
+    return new SquadServer(http, stream, o.manager, o.host, port);
+  }
+
+  get url(): string {
+    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+      this.stream.close();
+      await this.manager.close();
+      this.http.closeIdleConnections();
+      this.http.closeAllConnections();
+      await closed;
+    })();
+    return this.closing;
+  }
+}
+
+function isAddressInfo(a: string | AddressInfo | null): a is AddressInfo {
+  return typeof a === 'object' && a !== null;
+}

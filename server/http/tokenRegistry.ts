@@ -1,0 +1,45 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Scope } from '../runs/runManager';
+
+/**
+ * The server's bearer tokens: one server token that sees every tenant (written to
+ * `.squad/server.json`) and tenant-scoped tokens minted through the API. Tokens are compared as
+ * SHA-256 digests in constant time; only digests are kept for scoped tokens.
+ */
+export class TokenRegistry {
+  private readonly serverDigest: Buffer;
+  private readonly scoped = new Map<string, string>();
+
+  constructor(readonly serverToken: string = newToken()) {
+    this.serverDigest = digest(serverToken);
+  }
+
+  /** Mints a token that sees and starts only `tenant`'s runs. */
+  mint(tenant: string): string {
+    const token = newToken();
+    this.scoped.set(digest(token).toString('hex'), tenant);
+    return token;
+  }
+
+  /** The scope of an `Authorization` header's bearer token, or null when it is missing or unknown. */
+  scopeOf(authorization: string | undefined): Scope | null {
+    const match = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(authorization?.trim() ?? '');
+    return match ? this.scopeOfToken(match[1]!) : null;
+  }
+
+  scopeOfToken(token: string): Scope | null {
+    const d = digest(token);
+    if (timingSafeEqual(d, this.serverDigest)) return { tenant: null };
+    // A map lookup by digest: the digest of an unknown token reveals nothing about known ones.
+    const tenant = this.scoped.get(d.toString('hex'));
+    return tenant === undefined ? null : { tenant };
+  }
+}
+
+function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}

@@ -1,0 +1,431 @@
+import { randomInt } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { relative } from 'node:path';
+import type { ListRunsQuery } from '../../protocol/api/listRunsQuery';
+import type { JournalQuery } from '../../protocol/api/journalQuery';
+import type { JournalPage, RunDetail, RunInfo, RunState } from '../../protocol/api/runInfo';
+import type { StartRunRequest } from '../../protocol/api/startRunRequest';
+import type { TenantInfo } from '../../protocol/api/tenantInfo';
+import { DEFAULT_TENANT } from '../../protocol/api/tenantId';
+import type { ValidateRequest, ValidateResponse } from '../../protocol/api/validateRequest';
+import { formatDiagnostic } from '../../protocol/squadDiagnostic';
+import { parseSquadFile } from '../../protocol/parseSquadFile';
+import type { RunEvent } from '../../protocol/runEvent';
+import { UnknownProfileError } from '../engine/runProfile';
+import { LocalRun } from '../runner/localRun';
+import { FileJournalStore } from '../store/fileJournalStore';
+import { JournalError } from '../store/journalError';
+import { readJournalFile } from '../store/readJournal';
+import { BulkheadFullError } from '../tenants/bulkhead';
+import type { BudgetReservation } from '../tenants/dailyBudget';
+import { RateLimitedProvider } from '../tenants/rateLimitedProvider';
+import type { Tenant } from '../tenants/tenant';
+import type { TenantRegistry } from '../tenants/tenantRegistry';
+import { followRun, type Follower, type FollowSink, type FollowSource } from './followRun';
+import { ManagedRun } from './managedRun';
+import { readSquadSource } from './readSquadSource';
+import { RunError } from './runError';
+import type { RunObserver } from './runObserver';
+import { SavedRuns } from './savedRuns';
+
+/** Who is asking: the server token (every tenant) or a token scoped to one tenant. */
+export interface Scope {
+  tenant: string | null;
+}
+
+export interface RunManagerOptions {
+  workspace: string;
+  tenants: TenantRegistry;
+  observers?: RunObserver[];
+  now?: () => Date;
+  /** How long shutdown waits for a run to reach a checkpoint before it cancels the run. Default 5 s. */
+  shutdownGraceMs?: number;
+  /** Where problems that have no request to answer go (an observer that threw, a journal that failed). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs squads in this process for the server: admission (tenant budget, bulkhead), execution with
+ * the tenant's rate limits and budget composed around the engine's ports, pause/resume/step/cancel,
+ * followers from any seq, the list of this session's and saved runs, and a clean shutdown.
+ *
+ * Every method that takes a `Scope` hides other tenants' runs from a scoped token: they are "not
+ * found", so a scoped token cannot even learn which runs exist.
+ */
+export class RunManager {
+  private readonly runs = new Map<string, ManagedRun>();
+  private readonly drives = new Map<string, Promise<void>>();
+  private readonly changeListeners = new Set<(run: RunInfo) => void>();
+  private readonly store: FileJournalStore;
+  private readonly saved: SavedRuns;
+  private readonly now: () => Date;
+  private readonly log: (line: string) => void;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly o: RunManagerOptions) {
+    this.store = FileJournalStore.forWorkspace(o.workspace);
+    this.saved = new SavedRuns(this.store);
+    this.now = o.now ?? (() => new Date());
+    this.log = o.log ?? (() => {});
+  }
+
+  get tenants(): TenantRegistry {
+    return this.o.tenants;
+  }
+
+  // ── starting runs ─────────────────────────────────────────────────────────────────────────────
+
+  async start(body: StartRunRequest, scope: Scope): Promise<RunInfo> {
+    if (this.closing) throw new RunError('unavailable', 'the server is shutting down');
+    const tenantId = body.tenant ?? scope.tenant ?? DEFAULT_TENANT;
+    if (scope.tenant !== null && tenantId !== scope.tenant) {
+      throw new RunError('forbidden', `this token may only start runs of tenant "${scope.tenant}"`, 'tenant');
+    }
+    const source = await readSquadSource(this.o.workspace, body);
+    const parsed = parseSquadFile(source.text, source.path);
+    if (!parsed.ok) throw new RunError('invalid', parsed.errors.map(formatDiagnostic).join('\n'), source.field);
+    const tenant = this.o.tenants.get(tenantId);
+    this.admit(tenant);
+
+    let local: LocalRun;
+    try {
+      local = await LocalRun.open({
+        squad: parsed.squad,
+        text: source.text,
+        path: source.path,
+        profile: body.profile,
+        seed: body.seed ?? randomInt(0, 2 ** 31),
+        tenant: tenantId,
+        workspace: this.o.workspace,
+      });
+    } catch (error) {
+      if (error instanceof UnknownProfileError) throw new RunError('invalid', error.message, 'profile');
+      throw error;
+    }
+    const run: ManagedRun = new ManagedRun(local, tenant, parsed.squad.name, source.path, local.seed, body.paused, this.now(), () => this.changed(run));
+    let ticket: Promise<() => void>;
+    try {
+      ticket = tenant.bulkhead.enter(run.abort.signal);
+    } catch (error) {
+      await discardJournal(local);
+      if (error instanceof BulkheadFullError) {
+        tenant.refusedRuns += 1;
+        throw new RunError('refused', `tenant "${tenantId}": ${error.message}`, 'tenant', 1);
+      }
+      throw error;
+    }
+    this.runs.set(run.id, run);
+    this.changed(run);
+    const drive = this.drive(run, ticket);
+    this.drives.set(run.id, drive);
+    void drive.finally(() => this.drives.delete(run.id));
+    return run.info();
+  }
+
+  /** Refuses before a journal is claimed when the tenant's day is spent or its queue is full. */
+  private admit(tenant: Tenant): void {
+    if (tenant.budget.remainingUsd <= 0) {
+      tenant.refusedRuns += 1;
+      throw new RunError('refused', `tenant "${tenant.id}" has no budget left today ($${tenant.policy.dailyBudgetUsd.toFixed(2)} a day)`, 'tenant', secondsToUtcMidnight(this.now()));
+    }
+    const b = tenant.bulkhead;
+    if (b.running >= b.maxConcurrent && b.queued >= b.maxQueued) {
+      tenant.refusedRuns += 1;
+      throw new RunError('refused', `tenant "${tenant.id}": ${new BulkheadFullError(b.running, b.queued).message}`, 'tenant', 1);
+    }
+  }
+
+  private async drive(run: ManagedRun, ticket: Promise<() => void>): Promise<void> {
+    let release: (() => void) | null = null;
+    let reservation: BudgetReservation | null = null;
+    let untrack: (() => void) | null = null;
+    try {
+      try {
+        release = await ticket;
+      } catch (reason) {
+        return await this.endUnstarted(run, 'cancelled', messageOf(reason));
+      }
+      try {
+        reservation = run.tenant.budget.reserve(run.local.profile.guardrails.budgetUsd);
+      } catch (error) {
+        run.tenant.refusedRuns += 1;
+        return await this.endUnstarted(run, 'refused', messageOf(error));
+      }
+      const granted = reservation;
+      run.budgetUsd = granted.grantedUsd;
+      run.startedAt = this.now();
+      run.state = run.control.isPaused ? 'paused' : 'running';
+      untrack = run.tenant.ledger.track(run.squad, run.account);
+      this.notify((o) => o.runStarted({ id: run.id, tenant: run.tenant.id, squad: run.squad, startedAt: run.startedAt! }));
+      this.changed(run);
+      const startedAt = this.o.tenants.elapsedMs();
+      const outcome = await run.local.execute({
+        signal: run.abort.signal,
+        control: run.control,
+        budgetUsd: granted.grantedUsd,
+        onEvent: (e) => this.onEvent(run, granted, e),
+        wrapModel: (inner, clock) =>
+          new RateLimitedProvider(inner, run.tenant.limiter, this.o.tenants.timeline(startedAt, () => clock.now()), {
+            onWait: (ms) => {
+              run.rateLimit.waits += 1;
+              run.rateLimit.waitMs += ms;
+            },
+            onRefused: () => (run.rateLimit.refusals += 1),
+          }),
+      });
+      await run.local.close();
+      reservation.close();
+      untrack();
+      run.end(outcome.status, outcome.reason, this.now());
+    } catch (error) {
+      if (run.ended) return; // interrupted by shutdown, which has recorded why
+      // The engine or the journal failed (a bug, a full disk): the run is over; say why, keep serving.
+      this.log(`run ${run.id} failed: ${messageOf(error)}`);
+      await run.local.close().catch(() => undefined);
+      run.end('failed', `internal error: ${messageOf(error)}`, this.now());
+    } finally {
+      reservation?.close();
+      untrack?.();
+      release?.();
+      if (run.startedAt) this.notify((o) => o.runEnded(run.id));
+      this.changed(run);
+    }
+  }
+
+  private onEvent(run: ManagedRun, reservation: BudgetReservation, e: RunEvent): void {
+    run.emit(e);
+    reservation.spend(run.account.totals.costUsd);
+    this.notify((o) => o.event(run.id, e));
+    if (e.type === 'guardrail.tripped' || e.type === 'run.started') this.changed(run);
+  }
+
+  /** A run that never reached the engine: its empty journal goes, so no reader mistakes it for a run. */
+  private async endUnstarted(run: ManagedRun, state: RunState, reason: string): Promise<void> {
+    await discardJournal(run.local);
+    run.end(state, reason, this.now());
+  }
+
+  // ── reading ─────────────────────────────────────────────────────────────────────────────────────
+
+  async list(query: ListRunsQuery, scope: Scope): Promise<RunInfo[]> {
+    const tenant = scope.tenant ?? query.tenant;
+    if (scope.tenant !== null && query.tenant !== undefined && query.tenant !== scope.tenant) return [];
+    const keep = (r: RunInfo): boolean => (tenant === undefined || r.tenant === tenant) && (query.state === undefined || r.state === query.state);
+    const live = [...this.runs.values()]
+      .reverse()
+      .map((r) => r.info())
+      .filter(keep)
+      .slice(0, query.limit);
+    const saved = await this.saved.list(query.limit - live.length, (id) => this.runs.has(id), keep);
+    return [...live, ...saved];
+  }
+
+  async detail(id: string, scope: Scope): Promise<RunDetail> {
+    const run = this.runs.get(id);
+    if (run) {
+      this.checkScope(run.tenant.id, scope, id);
+      return run.detail(this.display(run.journalPath));
+    }
+    const saved = await this.saved.get(id);
+    if (!saved) throw notFound(id);
+    this.checkScope(saved.tenant, scope, id);
+    return { ...saved, journal: this.display(saved.journal) };
+  }
+
+  async journal(id: string, query: JournalQuery, scope: Scope): Promise<JournalPage> {
+    const source = await this.sourceOf(id, scope);
+    if (source.isLive()) await source.flush();
+    let events: RunEvent[] = [];
+    try {
+      events = (await readJournalFile(source.journalPath)).events;
+    } catch (error) {
+      // A run that never started has no journal: an empty page.
+      if (!(error instanceof JournalError && error.code === 'ENOENT')) throw error;
+    }
+    const page = events.slice(query.fromSeq - 1, query.fromSeq - 1 + query.limit);
+    const nextSeq = query.fromSeq + page.length;
+    return { events: page, nextSeq, complete: !source.isLive() && nextSeq > events.length };
+  }
+
+  /** Follows a run from `fromSeq` (see `followRun`). Throws `RunError` for a run the scope cannot see. */
+  async follow(id: string, fromSeq: number, sink: FollowSink, scope: Scope): Promise<Follower> {
+    const run = this.runs.get(id);
+    if (run && run.ended && run.startedAt === null) {
+      this.checkScope(run.tenant.id, scope, id);
+      queueMicrotask(() => sink.end()); // never ran: no journal to read
+      return { stop: () => {}, nextSeq: fromSeq };
+    }
+    return followRun(await this.sourceOf(id, scope), fromSeq, sink);
+  }
+
+  /** The run as a follow source, live or saved, if the scope may see it. */
+  private async sourceOf(id: string, scope: Scope): Promise<FollowSource> {
+    const run = this.runs.get(id);
+    if (run) {
+      this.checkScope(run.tenant.id, scope, id);
+      return run;
+    }
+    const saved = await this.saved.get(id);
+    if (!saved) throw notFound(id);
+    this.checkScope(saved.tenant, scope, id);
+    return { journalPath: saved.journal, lastSeq: () => saved.lastSeq, isLive: () => false, listen: () => () => {}, flush: async () => {} };
+  }
+
+  /** Runs of this session the scope can see and that are still going (for tenant subscriptions). */
+  liveRuns(tenant: string): RunInfo[] {
+    return [...this.runs.values()].filter((r) => r.tenant.id === tenant && !r.ended).map((r) => r.info());
+  }
+
+  /** The state of a run of this session, or null. */
+  stateOf(id: string): RunState | null {
+    return this.runs.get(id)?.state ?? null;
+  }
+
+  /** Calls `listener` with a run's info whenever it is queued, starts, pauses, resumes, trips or ends. */
+  onChange(listener: (run: RunInfo) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  tenantInfos(scope: Scope): TenantInfo[] {
+    if (scope.tenant !== null) return [this.o.tenants.get(scope.tenant).info()];
+    return this.o.tenants.list().map((t) => t.info());
+  }
+
+  async validate(body: ValidateRequest): Promise<ValidateResponse> {
+    const source = await readSquadSource(this.o.workspace, body);
+    const parsed = parseSquadFile(source.text, source.path);
+    return parsed.ok
+      ? { ok: true, squad: { name: parsed.squad.name, agents: Object.keys(parsed.squad.agents), entry: parsed.squad.task.entry }, errors: [], warnings: parsed.warnings }
+      : { ok: false, squad: null, errors: parsed.errors, warnings: parsed.warnings };
+  }
+
+  // ── control ─────────────────────────────────────────────────────────────────────────────────────
+
+  pause(id: string, scope: Scope): RunInfo {
+    const run = this.controllable(id, scope, ['running', 'paused']);
+    run.control.hold();
+    run.state = 'paused';
+    this.changed(run);
+    return run.info();
+  }
+
+  resume(id: string, scope: Scope): RunInfo {
+    const run = this.controllable(id, scope, ['running', 'paused']);
+    run.control.resume();
+    run.state = 'running';
+    this.changed(run);
+    return run.info();
+  }
+
+  step(id: string, scope: Scope): RunInfo {
+    const run = this.controllable(id, scope, ['running', 'paused']);
+    run.control.step();
+    run.state = 'paused';
+    this.changed(run);
+    return run.info();
+  }
+
+  /** Cancels a queued, running or paused run; resolves once it has ended (its journal closed). */
+  async cancel(id: string, scope: Scope): Promise<RunInfo> {
+    const run = this.controllable(id, scope, ['queued', 'running', 'paused']);
+    run.abort.abort(new Error('cancelled through the API'));
+    await this.drives.get(id);
+    return run.info();
+  }
+
+  private controllable(id: string, scope: Scope, states: RunState[]): ManagedRun {
+    const run = this.runs.get(id);
+    if (!run) {
+      throw notFound(id); // saved runs of earlier sessions have ended: nothing to control
+    }
+    this.checkScope(run.tenant.id, scope, id);
+    if (!states.includes(run.state)) throw new RunError('conflict', `run ${id} is ${run.state}`, 'id');
+    return run;
+  }
+
+  // ── lifetime ────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Stops taking runs; cancels queued runs; holds every started run at its next checkpoint (or, past
+   * the grace period, cancels it), then flushes and closes its journal. A held run's journal ends
+   * without `run.completed`: it is listed as `interrupted`, and every event up to the hold is durable.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const grace = this.o.shutdownGraceMs ?? 5000;
+    const live = [...this.runs.values()].filter((r) => !r.ended);
+    for (const run of live) {
+      if (run.startedAt === null) run.abort.abort(new Error('the server shut down before the run started'));
+      else run.control.hold();
+    }
+    await Promise.all(
+      live.map(async (run) => {
+        const drive = this.drives.get(run.id) ?? Promise.resolve();
+        if (run.startedAt === null) return drive;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), grace)));
+        const first = await Promise.race([run.control.whenHeld().then(() => 'held' as const), drive.then(() => 'ended' as const), timeout]);
+        clearTimeout(timer);
+        if (first === 'ended' || run.ended) return;
+        if (first === 'held') {
+          const at = run.control.heldAt;
+          await run.local.close().catch((error: unknown) => this.log(`run ${run.id}: journal close failed: ${messageOf(error)}`));
+          run.end('interrupted', `the server shut down; the run was paused${at ? ` before ${at.kind} of ${at.agent}` : ''}`, this.now());
+          this.changed(run);
+          return;
+        }
+        run.abort.abort(new Error('the server shut down and the run did not reach a checkpoint in time'));
+        await drive;
+      }),
+    );
+  }
+
+  // ── plumbing ────────────────────────────────────────────────────────────────────────────────────
+
+  private changed(run: ManagedRun): void {
+    if (this.changeListeners.size === 0) return;
+    const info = run.info();
+    for (const l of this.changeListeners) l(info);
+  }
+
+  private notify(call: (o: RunObserver) => void): void {
+    for (const o of this.o.observers ?? []) {
+      try {
+        call(o);
+      } catch (error) {
+        this.log(`run observer failed: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  private checkScope(tenant: string, scope: Scope, id: string): void {
+    if (scope.tenant !== null && scope.tenant !== tenant) throw notFound(id);
+  }
+
+  private display(path: string): string {
+    return relative(this.o.workspace, path) || path;
+  }
+}
+
+function notFound(id: string): RunError {
+  return new RunError('not-found', `no run "${id}"`, 'id');
+}
+
+async function discardJournal(local: LocalRun): Promise<void> {
+  await local.close().catch(() => undefined);
+  await rm(local.journalPath, { force: true });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function secondsToUtcMidnight(now: Date): number {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
+}
