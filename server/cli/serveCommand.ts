@@ -50,7 +50,8 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     throw error;
   }
   io.stdout.write(`squad server listening on ${server.url}\n`);
-  io.stdout.write(`  token in ${relative(io.cwd, server.serverFile ?? '') || server.serverFile} (mode 0600)${otlpUrl ? `; traces to ${otlpUrl}` : ''}\n`);
+  const shown = relative(io.cwd, server.serverFile ?? '');
+  io.stdout.write(`  token in ${shown.startsWith('..') || shown === '' ? server.serverFile : shown} (mode 0600)${otlpUrl ? `; traces to ${otlpUrl}` : ''}\n`);
   await new Promise<void>((done) => {
     if (io.signal.aborted) return done();
     io.signal.addEventListener('abort', () => done(), { once: true });

@@ -1,0 +1,78 @@
+import { spawn, execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readServerFile } from '../http/serverFile';
+import { SquadClient } from '../http/squadClient';
+
+/** End to end through the bundled CLI, as a user runs `squad serve` and `squad load`. */
+const CLI = resolve(__dirname, '../../dist/cli.js');
+const SAMPLE = resolve(__dirname, '../../samples/credit-memo/credit-memo.squad.yaml');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'squad-serve-'));
+  await copyFile(SAMPLE, join(dir, 'credit-memo.squad.yaml'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('squad serve', () => {
+  it('prints its URL, writes server.json (0600), serves runs, and on SIGTERM stops cleanly and removes server.json', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--workspace', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const started = Date.now();
+    while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out)) {
+      if (Date.now() - started > 20_000) throw new Error(`no listening line: ${out} ${err}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+    const file = await readServerFile(dir);
+    expect(file?.url).toBe(url);
+    expect((await stat(join(dir, '.squad', 'server.json'))).mode & 0o777).toBe(0o600);
+    expect(out + err).not.toContain(file!.token); // the token is never printed
+    const client = new SquadClient(url, file!.token);
+    const run = await client.startRun({ file: 'credit-memo.squad.yaml', seed: 9 });
+    for (let i = 0; i < 400 && (await client.run(run.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await client.run(run.id)).state).toBe('completed');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(err).toContain('shutting down');
+    expect(await readServerFile(dir)).toBeNull();
+  });
+
+  it('refuses a bad port with exit code 2', async () => {
+    const code = await new Promise<number>((r) => execFile(process.execPath, [CLI, 'serve', '--port', 'abc'], { cwd: dir }, (e) => r(e ? Number(e.code) : 0)));
+    expect(code).toBe(2);
+  });
+});
+
+describe('squad load', () => {
+  it('drives a server with many runs over tenants with a spike, and reports per tenant', async () => {
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((r) =>
+      execFile(
+        process.execPath,
+        [CLI, 'load', 'credit-memo.squad.yaml', '--runs', '24', '--concurrency', '4', '--tenants', '2', '--spike', '10x@50%', '--profile', 'production', '--json'],
+        { cwd: dir, timeout: 60_000 },
+        (e, stdout, stderr) => r({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.runs).toBe(24);
+    expect(report.tenants.map((t: { tenant: string }) => t.tenant)).toEqual(['load-1', 'load-2']);
+    // The spike shifts the second half to tenant load-1 (10:1).
+    expect(report.tenants[0].runs).toBeGreaterThan(report.tenants[1].runs);
+    expect(report.overall.completed).toBe(24);
+    expect(report.overall.p99VirtualMs).toBeGreaterThanOrEqual(report.overall.p50VirtualMs);
+    expect(report.overall.p50VirtualMs).toBeGreaterThan(1000);
+    expect(report.overall.costUsd).toBeCloseTo(report.tenants[0].costUsd + report.tenants[1].costUsd, 6);
+    expect(report.runsPerSecond).toBeGreaterThan(0);
+  });
+});
