@@ -22,6 +22,8 @@ const targets = [
   { ...node, entryPoints: ['server/cli/cli.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['server/http/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The sample MCP server the credit-memo squad starts under the production profile.
+  { ...node, entryPoints: ['samples/mcp/credit-bureau/main.ts'], outfile: 'dist/credit-bureau.js' },
   // Dev-only targets: they import devDependencies and never ship in the VSIX.
   { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
   { ...node, entryPoints: ['scripts/genSchema.ts'], outfile: 'dist/gen-schema.js' },

@@ -277,7 +277,7 @@ describe('parseSquadFile: schema errors', () => {
     ].join('\n');
     const text = edit('toolServers:\n  docs:\n    command: node\n    args: [docs-server.js]\n', servers);
     expect(errorsOf(text)).toEqual([
-      '28:9: missing required key "command" or "url"',
+      '28:9: missing required key "command" or "url" or "simulated"',
       '29:8: use either "command" or "url", not both',
       '30:15: expected an http:// or https:// URL',
       '31:45: unknown key "header" (did you mean "headers"?)',

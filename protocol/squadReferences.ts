@@ -35,6 +35,10 @@ export interface SquadReferenceView {
   entry?: string;
   models?: ReadonlySet<string>;
   toolServers?: ReadonlySet<string>;
+  /** The tools of each server that declares `simulated` tools, and whether that is all it is (no process, no URL). */
+  simulatedTools?: ReadonlyMap<string, { tools: ReadonlySet<string>; only: boolean }>;
+  /** Each profile's per-server conditions: the servers they name and whether they ask to simulate. */
+  profileToolServers?: readonly { profile: string; server: string; simulate: boolean }[];
   /** Every declared agent name, in file order; an agent whose body did not parse maps to `{}`. */
   agents?: ReadonlyMap<string, AgentReferenceView>;
 }
@@ -58,8 +62,31 @@ export function referenceViewOf(squad: SquadFile): SquadReferenceView {
     entry: squad.task.entry,
     models: new Set(Object.keys(squad.models)),
     toolServers: new Set(Object.keys(squad.toolServers)),
+    simulatedTools: simulatedToolsOf(squad.toolServers),
+    profileToolServers: profileToolServersOf(squad.profiles),
     agents: new Map(Object.entries(squad.agents).map(([name, agent]) => [name, agentView(agent)])),
   };
+}
+
+/** Works on parsed and on raw data alike: only plain records and the keys that are there. */
+function simulatedToolsOf(servers: unknown): Map<string, { tools: ReadonlySet<string>; only: boolean }> {
+  const out = new Map<string, { tools: ReadonlySet<string>; only: boolean }>();
+  if (!isRecord(servers)) return out;
+  for (const [name, server] of Object.entries(servers)) {
+    if (!isRecord(server) || !isRecord(server['simulated']) || !isRecord(server['simulated']['tools'])) continue;
+    const only = server['command'] === undefined && server['url'] === undefined;
+    out.set(name, { tools: new Set(Object.keys(server['simulated']['tools'])), only });
+  }
+  return out;
+}
+
+function profileToolServersOf(profiles: unknown): { profile: string; server: string; simulate: boolean }[] {
+  if (!isRecord(profiles)) return [];
+  return Object.entries(profiles).flatMap(([profile, p]) => {
+    const servers = isRecord(p) ? p['toolServers'] : undefined;
+    if (!isRecord(servers)) return [];
+    return Object.entries(servers).map(([server, c]) => ({ profile, server, simulate: isRecord(c) && c['simulate'] === true }));
+  });
 }
 
 function agentView(agent: AgentConfig): AgentReferenceView {
@@ -87,6 +114,8 @@ export function referenceViewFromData(data: unknown): SquadReferenceView {
   const servers = data['toolServers'];
   if (servers === undefined) view.toolServers = new Set();
   else if (isRecord(servers)) view.toolServers = new Set(Object.keys(servers));
+  view.simulatedTools = simulatedToolsOf(servers);
+  view.profileToolServers = profileToolServersOf(data['profiles']);
   const agents = data['agents'];
   if (isRecord(agents) && declared(agents)) {
     view.agents = new Map(Object.entries(agents).map(([name, agent]) => [name, agentViewFromData(agent)]));
@@ -151,6 +180,15 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
     error(['task', 'entry'], `unknown entry agent "${view.entry}"${didYouMean(view.entry, agentNames)}`);
   }
 
+  for (const { profile, server, simulate } of view.profileToolServers ?? []) {
+    const path = ['profiles', profile, 'toolServers', server];
+    if (view.toolServers && !view.toolServers.has(server)) {
+      error(path, `unknown tool server "${server}" in profile "${profile}"${didYouMean(server, view.toolServers)}`);
+    } else if (simulate && view.simulatedTools && !view.simulatedTools.has(server)) {
+      error([...path, 'simulate'], `"${server}" declares no \`simulated\` tools to answer with`);
+    }
+  }
+
   for (const [name, agent] of agents ?? []) {
     const at = (...rest: SquadPath): SquadPath => ['agents', name, ...rest];
 
@@ -189,10 +227,17 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
       for (const [action, path] of each(step.tool, stepAt('tool'))) {
         const tool = action.name;
         const server = tool.slice(0, tool.indexOf('.'));
+        const simulated = view.simulatedTools?.get(server);
+        const toolName = tool.slice(server.length + 1);
         if (view.toolServers && !view.toolServers.has(server)) {
           error([...path, 'name'], `unknown tool server "${server}" in "${tool}"${didYouMean(server, view.toolServers)}`);
         } else if (agent.tools && !toolAllowed(tool, agent.tools)) {
           error([...path, 'name'], `"${name}" may not call "${tool}": add "${tool}" or "${server}.*" to its tools`);
+        } else if (simulated && !simulated.tools.has(toolName)) {
+          // A server that is only simulated has exactly these tools; a real one may have more.
+          const message = `"${server}" has no simulated tool "${toolName}"${didYouMean(toolName, simulated.tools)}`;
+          if (simulated.only) error([...path, 'name'], message);
+          else warning([...path, 'name'], `${message}: a profile that simulates it will fail this call`);
         }
       }
 
@@ -221,12 +266,14 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
           return;
         }
         if (!knownAgent(sender, path, 'waitFor')) return;
-        // A message from `sender` reaches this agent as a handoff, a question, or the answer to a
-        // question this agent asked. Waiting for a sender that can do none of these never ends.
+        // A message from `sender` reaches this agent as a handoff, a question, the answer to a
+        // question this agent asked, or the result of work this agent handed it (`finish` returns
+        // there). Waiting for a sender that can do none of these never ends.
         const from = agents?.get(sender);
-        const lists = [from?.handoffs, from?.asks, agent.asks];
+        const lists = [from?.handoffs, from?.asks, agent.asks, agent.handoffs];
         if (lists.some((l) => l === undefined)) return;
-        const canSend = from?.handoffs?.includes(name) || from?.asks?.includes(name) || agent.asks?.includes(sender);
+        const canSend =
+          from?.handoffs?.includes(name) || from?.asks?.includes(name) || agent.asks?.includes(sender) || agent.handoffs?.includes(sender);
         if (!canSend) {
           error(path, `"${sender}" never sends to "${name}": add "${name}" to the handoffs of "${sender}"`);
         }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { GuardrailSettingsSchema } from './guardrailSettings';
+import { NameSchema } from './name';
+import { ToolConditionsSchema } from './toolConditions';
 
 export const ProfileSchema = z
   .object({
@@ -13,6 +15,10 @@ export const ProfileSchema = z
       .describe('Lognormal sigma applied to simulated model latency (0 = none).'),
     handoffLatencyMs: z.number().nonnegative().optional().describe('Transit time of each agent-to-agent message.'),
     guardrails: GuardrailSettingsSchema.optional().describe('Overrides the squad-level guardrails under this profile.'),
+    toolServers: z
+      .record(NameSchema, ToolConditionsSchema)
+      .optional()
+      .describe('Latency and faults of each tool server under this profile, by server name (over the built-in profile\'s).'),
   })
   .strict();
 export type ProfileConfig = z.infer<typeof ProfileSchema>;

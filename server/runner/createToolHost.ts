@@ -1,11 +1,32 @@
+import { dirname, resolve } from 'node:path';
 import type { SquadFile } from '../../protocol/squadFile';
+import type { RandomSource } from '../engine/randomSource';
 import { NO_TOOLS, type ToolHost } from '../engine/toolHost';
+import { startMcpToolHost } from '../mcp/mcpToolHost';
+
+export interface ToolHostSetup {
+  /** The run's profile name: it sets each server's latency, faults and simulation. */
+  profile: string;
+  /** The run's seeded random source (tool servers fork their own streams from it). */
+  random: RandomSource;
+  /** Aborts starting the servers. */
+  signal: AbortSignal;
+  /** The squad file's path (relative to the working directory or absolute): servers start beside it. */
+  squadPath: string;
+}
 
 /**
- * The tool host of one run, from the squad file's tool servers, with a `close` that releases what it
- * started. Until MCP lands, no tool server is reachable.
+ * The tool host of one run: the replica pools of the squad's tool servers, started and listed, with
+ * a `close` that ends every process they started. A squad without tool servers gets a host with no
+ * tools and draws nothing from the random source. Rejects with `ToolServerStartError` when a server
+ * cannot start, after ending the ones that did.
  */
-export async function createToolHost(squad: SquadFile): Promise<ToolHost & { close(): Promise<void> }> {
-  void squad;
-  return { ...NO_TOOLS, close: async () => {} };
+export async function createToolHost(squad: SquadFile, setup: ToolHostSetup): Promise<ToolHost & { close(): Promise<void> }> {
+  if (Object.keys(squad.toolServers).length === 0) return { ...NO_TOOLS, close: async () => {} };
+  return startMcpToolHost(squad, {
+    profile: setup.profile,
+    random: setup.random,
+    signal: setup.signal,
+    baseDir: dirname(resolve(setup.squadPath)),
+  });
 }

@@ -1,0 +1,32 @@
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { connectReplica } from './mcpClient';
+import type { ReplicaConnector } from './replicaConnection';
+
+/** Reaches an MCP server that is already running, over Streamable HTTP. */
+export function httpConnector(url: string, headers: Record<string, string>): ReplicaConnector {
+  return {
+    describe: url,
+    measured: true,
+    async connect(signal, timeoutMs) {
+      const transport = new StreamableHTTPClientTransport(new URL(url), {
+        requestInit: { headers },
+        // The pool fails over and restarts; the transport's own SSE reconnection would only race it.
+        reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+      });
+      return connectReplica(transport, {
+        signal,
+        timeoutMs,
+        pid: () => null,
+        explain: (error) => explainHttpFailure(url, error, timeoutMs),
+      });
+    },
+  };
+}
+
+function explainHttpFailure(url: string, error: unknown, timeoutMs: number): string {
+  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return `${url} did not answer within ${timeoutMs} ms`;
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${url}: ${message}${cause}`;
+}

@@ -1,0 +1,172 @@
+import { resolve } from 'node:path';
+import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { SquadFile, ToolServerConfig } from '../../protocol/squadFile';
+import type { RandomSource } from '../engine/randomSource';
+import { seededRandom } from '../engine/randomSource';
+import type { ToolCallOutcome, ToolCallRequest, ToolHost } from '../engine/toolHost';
+import type { ToolSpec } from '../engine/modelProvider';
+import { expandEnvReferences } from './envReference';
+import { httpConnector } from './httpConnector';
+import type { ReplicaConnector } from './replicaConnection';
+import { ReplicaPool } from './replicaPool';
+import { simulatedConnector } from './simulatedConnector';
+import { stdioConnector } from './stdioConnector';
+import { listServerTools, type CatalogTool } from './toolCatalog';
+import { checkToolReferences } from './toolReferences';
+import { ToolServerStartError } from './toolServerStartError';
+import { resolveToolServerPolicy, type ToolServerPolicy } from './toolServerPolicy';
+
+export interface McpToolHostOptions {
+  /** The run's profile: it picks each server's latency, faults and whether it is simulated. */
+  profile: string;
+  /** The run's seeded random source; each server gets its own stream forked from it. */
+  random: RandomSource;
+  /** Aborts the start (and every call made with it). */
+  signal: AbortSignal;
+  /** Where the squad file is: relative `cwd`s resolve against it, and it is stdio servers' default cwd. */
+  baseDir: string;
+  /** Where `${env:NAME}` references are read (default: this process's environment). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Wall-clock period of the MCP ping health check of real replicas (0: off; default 5 s). */
+  healthCheckIntervalMs?: number;
+}
+
+/** The tool host of one run: every declared server's replica pool. */
+export interface McpToolHost extends ToolHost {
+  /** Ends every server process and connection. Idempotent; resolves when they are gone. */
+  close(): Promise<void>;
+  /** Process ids of the live stdio replicas (for diagnostics and the no-orphans tests). */
+  pids(): number[];
+}
+
+/** A single JSON-RPC message may be this much over the result limit (framing, base64) before the connection is cut. */
+const MIN_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Starts the pools of every tool server a squad declares, lists their tools, and returns the run's
+ * tool host. Rejects with a `ToolServerStartError` naming each server that could not start (and
+ * every tool a script names that no server lists), after ending whatever did start.
+ */
+export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOptions): Promise<McpToolHost> {
+  const env = options.env ?? process.env;
+  const pools: ReplicaPool[] = [];
+  const failures: { server: string; reason: string }[] = [];
+  // Forked in declaration order, so each server's faults do not shift another's, and a squad
+  // without tool servers draws nothing.
+  for (const [name, config] of Object.entries(squad.toolServers)) {
+    const random = seededRandom(Math.floor(options.random.next() * 2 ** 32));
+    try {
+      const policy = resolveToolServerPolicy(squad, options.profile, name);
+      pools.push(new ReplicaPool({ server: name, connectors: connectorsFor(name, config, policy, options.baseDir, env), policy, random }));
+    } catch (error) {
+      failures.push({ server: name, reason: reasonOf(error) });
+    }
+  }
+  const catalog = new Map<string, { entry: CatalogTool; pool: ReplicaPool }>();
+  const byServer = new Map<string, CatalogTool[]>();
+  const listed = new Map<string, readonly string[]>();
+  const closeAll = () => Promise.all(pools.map((p) => p.close()));
+  try {
+    await Promise.all(
+      pools.map(async (pool) => {
+        try {
+          const connection = await pool.start(options.signal);
+          const policy = resolveToolServerPolicy(squad, options.profile, pool.server);
+          const tools = await listServerTools(pool.server, connection.client, { timeoutMs: policy.startupTimeoutMs, signal: options.signal });
+          byServer.set(pool.server, tools);
+          listed.set(pool.server, tools.map((t) => t.tool));
+          for (const entry of tools) catalog.set(entry.spec.name, { entry, pool });
+        } catch (error) {
+          if (options.signal.aborted) throw error;
+          failures.push({ server: pool.server, reason: reasonOf(error) });
+        }
+      }),
+    );
+    if (failures.length === 0) failures.push(...checkToolReferences(squad, listed));
+    if (failures.length > 0) throw new ToolServerStartError(failures);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+
+  // In declaration order of servers, then the order each server lists its tools: the same every run.
+  const specs: ToolSpec[] = pools.flatMap((p) => (byServer.get(p.server) ?? []).map((t) => t.spec));
+
+  const healthEvery = options.healthCheckIntervalMs ?? 5_000;
+  let checking = false;
+  const timer =
+    healthEvery > 0
+      ? setInterval(() => {
+          if (checking) return;
+          checking = true;
+          void Promise.all(pools.map((p) => p.healthCheck(Math.min(2_000, healthEvery)))).finally(() => (checking = false));
+        }, healthEvery)
+      : null;
+  timer?.unref();
+
+  let closed: Promise<void> | null = null;
+  return {
+    tools: () => specs,
+    async call(request: ToolCallRequest): Promise<ToolCallOutcome> {
+      const found = catalog.get(request.tool);
+      if (!found) return unknownTool(request.tool, listed);
+      const problem = found.entry.check(request.args);
+      if (problem) {
+        return { ok: false, content: `arguments of ${request.tool} do not match its input schema: ${problem}`, latencyMs: 0, error: 'invalid-arguments', attempts: 0, replica: null };
+      }
+      const result = await found.pool.call(found.entry.tool, request.args, request.now, request.signal);
+      return { ...result };
+    },
+    close() {
+      closed ??= (async () => {
+        if (timer) clearInterval(timer);
+        await closeAll();
+      })();
+      return closed;
+    },
+    pids: () => pools.flatMap((p) => p.pids()),
+  };
+}
+
+function connectorsFor(
+  name: string,
+  config: ToolServerConfig,
+  policy: ToolServerPolicy,
+  baseDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): ReplicaConnector[] {
+  const repeat = (c: ReplicaConnector) => Array.from({ length: policy.replicas }, () => c);
+  if (policy.simulate) {
+    if (!config.simulated) throw new Error('the profile sets `simulate: true`, but the server declares no `simulated` tools');
+    return repeat(simulatedConnector(name, config.simulated));
+  }
+  if ('command' in config) {
+    return repeat(
+      stdioConnector({
+        command: config.command,
+        args: config.args,
+        env: { ...getDefaultEnvironment(), ...expandEnvReferences(config.env, env, `toolServers.${name}.env`) },
+        cwd: resolve(baseDir, config.cwd ?? '.'),
+        maxMessageBytes: Math.max(MIN_MESSAGE_BYTES, policy.maxResultBytes * 4),
+      }),
+    );
+  }
+  if ('url' in config) {
+    const headers = expandEnvReferences(config.headers, env, `toolServers.${name}.headers`);
+    return [config.url, ...(config.replicaUrls ?? [])].map((u) => httpConnector(u, headers));
+  }
+  throw new Error('declare `command`, `url` or `simulated`');
+}
+
+function unknownTool(tool: string, listed: ReadonlyMap<string, readonly string[]>): ToolCallOutcome {
+  const server = tool.slice(0, tool.indexOf('.'));
+  const tools = listed.get(server);
+  const content = tools
+    ? `tool server "${server}" has no tool "${tool.slice(server.length + 1)}" (it lists: ${tools.join(', ')})`
+    : `no tool server "${server}" in this squad`;
+  return { ok: false, content, latencyMs: 0, error: 'unknown-tool', attempts: 0, replica: null };
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

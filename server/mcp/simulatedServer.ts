@@ -1,0 +1,64 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { version } from '../../package.json';
+import type { SimulatedServerConfig, SimulatedToolConfig } from '../../protocol/squad/toolServer';
+
+/**
+ * An MCP server made of the canned tools a squad file declares. It is a real SDK `Server`, reached
+ * through a real SDK `Client`, so a simulated tool goes through the same listing, argument
+ * validation, result parsing, pool, latency and faults as a tool of a real server.
+ */
+export function simulatedServer(name: string, config: SimulatedServerConfig): Server {
+  const server = new Server({ name: `${name} (simulated)`, version }, { capabilities: { tools: {} } });
+  const tools = Object.entries(config.tools);
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: tools.map(([toolName, t]) => ({
+      name: toolName,
+      description: t.description,
+      inputSchema: { type: 'object' as const, ...t.inputSchema },
+    })),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, (request) => {
+    const tool = config.tools[request.params.name];
+    if (!tool) return errorResult(`unknown tool "${request.params.name}"`);
+    return cannedAnswer(tool, request.params.arguments ?? {});
+  });
+  return server;
+}
+
+/** The first response whose `when` the arguments match, else the tool's default. */
+export function cannedAnswer(tool: SimulatedToolConfig, args: Record<string, unknown>): CallToolResult {
+  const response = tool.responses.find((r) => Object.entries(r.when).every(([k, v]) => deepEqual(args[k], v)));
+  const answer = response ?? tool;
+  if (answer.error !== undefined) return errorResult(answer.error);
+  if (answer.result === undefined) return errorResult(`no simulated response matches ${JSON.stringify(args)}`);
+  return resultOf(answer.result);
+}
+
+function resultOf(value: unknown): CallToolResult {
+  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
+  const text = JSON.stringify(value, null, 2);
+  const structured = isPlainObject(value) ? { structuredContent: value } : {};
+  return { content: [{ type: 'text', text }], ...structured };
+}
+
+function errorResult(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Structural equality of JSON values (what YAML and tool arguments are made of). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
