@@ -137,10 +137,13 @@ describe('validateSquadReferences', () => {
     expect(
       issuesOf((d) => {
         d.agents.tester.handoffs = [];
+        d.agents.lead.handoffs = ['coder'];
+        d.agents.lead.script[2] = { handoff: { to: 'coder', content: 'fix' } };
         d.agents.lead.script[3] = { waitFor: ['coder', 'tester', 'expert', 'lead', 'ghost'], finish: 'ok' };
       }),
     ).toEqual([
-      // coder hands off to lead; expert answers lead's question. tester can never send to lead.
+      // coder hands off to lead (and returns lead's work); expert answers lead's question. tester,
+      // which lead no longer hands work to, can never send to lead.
       error(['agents', 'lead', 'script', 3, 'waitFor', 1], '"tester" never sends to "lead": add "lead" to the handoffs of "tester"'),
       error(['agents', 'lead', 'script', 3, 'waitFor', 3], 'an agent cannot wait for itself'),
       error(['agents', 'lead', 'script', 3, 'waitFor', 4], 'unknown agent "ghost" in waitFor'),
@@ -242,7 +245,7 @@ agents:
       '16:44-16:54: unknown tool server "jira" in "jira.issue"',
       '17:23-17:29: unknown agent "expert" in ask',
       '21:17-21:23: unknown agent "tester" in handoff',
-      '23:19-23:24: "coder" never sends to "lead": add "lead" to the handoffs of "coder"',
+      // coder is in lead's handoffs, so its `finish` returns to lead: waiting for it is fine.
     ]);
     expect(result.errors.map((d) => d.path)).toEqual([
       ['agents', 'lead', 'model'],
@@ -251,7 +254,6 @@ agents:
       ['agents', 'lead', 'script', 0, 'tool', 1, 'name'],
       ['agents', 'lead', 'script', 1, 'ask', 'agent'],
       ['agents', 'lead', 'script', 2, 'handoff', 1, 'to'],
-      ['agents', 'lead', 'script', 3, 'waitFor', 0],
     ]);
   });
 

@@ -99,6 +99,9 @@ export const GuardrailSettingsSchema = z
     maxTurnsPerAgent: count().optional().describe('Loop guard: turns one agent may take.'),
     maxRunTurns: count().optional().describe('Loop guard: turns all agents may take together.'),
     budgetUsd: z.number().nonnegative().optional().describe('Hard cost limit of one run, in USD.'),
+    runTimeoutMs: positive()
+      .optional()
+      .describe('The run\'s deadline in run time (virtual under the simulated provider): the SLA the squad must meet.'),
     chatter: ChatterSettingsSchema.optional(),
     loop: LoopSettingsSchema.optional(),
     truncation: TruncationSettingsSchema.optional(),

@@ -15,6 +15,8 @@ export interface EffectiveGuardrails {
   maxRunTurns: number;
   /** Hard cost limit of one run, in USD. */
   budgetUsd: number;
+  /** The run's deadline, in run-time ms. */
+  runTimeoutMs: number;
   chatter: Required<ChatterSettings>;
   loop: Required<LoopSettings>;
   truncation: Required<TruncationSettings>;
@@ -45,6 +47,7 @@ export const DEFAULT_GUARDRAILS: EffectiveGuardrails = {
   maxTurnsPerAgent: 25,
   maxRunTurns: 200,
   budgetUsd: 5,
+  runTimeoutMs: 30 * 60_000,
   chatter: {
     action: 'block-edge',
     windowMs: 120_000,

@@ -221,12 +221,33 @@ class SquadRun implements RunView {
         const entry = this.o.squad.task.entry;
         return new RunEnd('failed', null, `the squad went quiet before ${entry} called finish`);
       }
+      const deadline = this.o.profile.guardrails.runTimeoutMs;
+      if (next.t > deadline) await this.timedOut(deadline, next.t);
       await clock.advanceTo(next.t, signal);
       this.now = next.t;
       await this.process(next.item);
       for (const trip of this.pendingPauses.splice(0)) await this.pauseFor(trip);
       await this.journal.backpressure();
     }
+  }
+
+  /** The run's deadline passed with work still scheduled: what was running is the evidence. */
+  private async timedOut(deadline: number, nextAt: number): Promise<void> {
+    this.now = deadline;
+    const busy = [...this.agents.values()].filter((a) => a.status !== 'idle' || a.mailbox.length > 0);
+    await this.trip({
+      kind: 'timeout',
+      action: 'halt',
+      agent: null,
+      message: `the run passed its deadline of ${Math.round(deadline / 1000)} s with ${busy.length} agent${busy.length === 1 ? '' : 's'} still busy`,
+      evidence: {
+        deadlineMs: deadline,
+        nextWorkAtMs: nextAt,
+        busy: busy.map((a) => ({ agent: a.name, status: a.status, turns: a.turns, mailbox: a.mailbox.length })),
+        modelMs: this.account.totals.modelMs,
+        toolMs: this.account.totals.toolMs,
+      },
+    });
   }
 
   private async process(work: Work): Promise<void> {
@@ -270,13 +291,14 @@ class SquadRun implements RunView {
     return message;
   }
 
-  /** Asks the guardrails and the run control before a message leaves; false when it was refused. */
-  private async mayQueue(agent: AgentRuntime, to: string, kind: 'handoff' | 'question' | 'answer' | 'result', content: string): Promise<boolean> {
+  /** Asks the guardrails and the run control before a message leaves; the refusing trip, if any. */
+  private async refusal(agent: AgentRuntime, to: string, kind: 'handoff' | 'question' | 'answer' | 'result', content: string): Promise<Trip | null> {
     const turn = this.turnOf(agent);
     const tokens = countText(content);
-    if ((await this.gate((g) => g.beforeMessage?.({ from: agent.name, to, kind, tokens }, this))) === 'blocked') return false;
+    const refused = await this.gate((g) => g.beforeMessage?.({ from: agent.name, to, kind, tokens }, this));
+    if (refused) return refused;
     await this.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind: kind });
-    return true;
+    return null;
   }
 
   private deliver(message: Message): void {
@@ -326,7 +348,7 @@ class SquadRun implements RunView {
 
   private async startWaiting(agent: AgentRuntime, wait: AgentWait, span: string): Promise<void> {
     this.recordWait(agent, wait, span);
-    if ((await this.gate((g) => g.onWait?.(agent.name, this))) === 'blocked') this.breakDeadlock(agent.name);
+    if (await this.gate((g) => g.onWait?.(agent.name, this))) this.breakDeadlock(agent.name);
   }
 
   private recordWait(agent: AgentRuntime, wait: AgentWait, span: string): void {
@@ -446,9 +468,8 @@ class SquadRun implements RunView {
     const promptTokens = countChat(agent.context) + agent.toolTokens;
     const reserveUsd = costOf({ inputTokens: promptTokens, cachedInputTokens: 0, outputTokens: model.maxOutputTokens }, model.price);
     const gate = { agent: agent.name, model, promptTokens, maxOutputTokens: model.maxOutputTokens, reserveUsd };
-    if ((await this.gate((g) => g.beforeModelCall?.(gate, this))) === 'blocked') {
-      return this.failed(agent, { what: 'model call', seq: this.journal.lastSeq, reason: 'refused by a guardrail' });
-    }
+    const refused = await this.gate((g) => g.beforeModelCall?.(gate, this));
+    if (refused) return this.failed(agent, { what: 'model call', seq: this.journal.lastSeq, reason: `refused by the ${refused.kind} guardrail` });
     const wait = await this.rateLimit(agent, promptTokens);
     if (wait === null) return;
     if (wait > 0) {
@@ -510,8 +531,8 @@ class SquadRun implements RunView {
       agent: agent.name,
       message:
         policy === 'flag'
-          ? `${agent.name}'s context was cut: ${fit.dropped.length} oldest messages (${fit.droppedTokens} tokens) dropped to fit ${window}; its output is marked degraded`
-          : `${agent.name}'s oldest ${fit.dropped.length} messages (${fit.droppedTokens} tokens) were summarized in ${summaryTokens} tokens to fit ${window}`,
+          ? `${agent.name}'s context was cut: ${plural(fit.dropped.length, 'oldest message')} (${fit.droppedTokens} tokens) dropped to fit ${window}; its output is marked degraded`
+          : `${agent.name}'s ${plural(fit.dropped.length, 'oldest message')} (${fit.droppedTokens} tokens) summarized in ${summaryTokens} tokens to fit ${window}`,
       evidence: { ...over, policy, droppedMessages: fit.dropped.length, droppedTokens: fit.droppedTokens, summaryTokens, compactedSeq: compacted.seq },
     });
   }
@@ -713,8 +734,9 @@ class SquadRun implements RunView {
     if (action.name === 'handoff') {
       const to = action.args.to;
       if (!agent.config.handoffs.includes(to)) return `${agent.name} may not hand off to "${to}" (allowed: ${agent.config.handoffs.join(', ') || 'none'})`;
-      if (!(await this.mayQueue(agent, to, 'handoff', action.args.content))) {
-        const reason = `the hand-off to ${to} was refused by a guardrail`;
+      const refused = await this.refusal(agent, to, 'handoff', action.args.content);
+      if (refused) {
+        const reason = `the hand-off to ${to} was refused by the ${refused.kind} guardrail`;
         await this.failed(agent, { what: 'hand-off', seq: this.journal.lastSeq, reason });
         return reason;
       }
@@ -742,7 +764,7 @@ class SquadRun implements RunView {
     const server = call.name.slice(0, call.name.indexOf('.'));
     const done = (outcome: ToolCallOutcome, cacheKey: string | null): void =>
       this.queue.push(this.now + outcome.latencyMs, { kind: 'toolDone', agent: agent.name, callId: call.id, tool: call.name, outcome, cacheKey });
-    const blocked = (await this.gate((g) => g.beforeToolCall?.({ agent: agent.name, tool: call.name, server }, this))) === 'blocked';
+    const blocked = (await this.gate((g) => g.beforeToolCall?.({ agent: agent.name, tool: call.name, server }, this))) !== null;
     await this.checkpoint({ kind: 'tool', agent: agent.name, turn: this.turnOf(agent).turn, tool: call.name, callId: call.id });
     this.emit({ type: 'tool.call', t: this.now, agent: agent.name, spanId: span, parentSpanId: turnSpan, callId: call.id, tool: call.name, args: call.args });
     if (blocked) return done({ ok: false, content: `refused: the circuit of tool server ${server} is open`, latencyMs: 0 }, null);
@@ -840,9 +862,10 @@ class SquadRun implements RunView {
     const to = action.name === 'ask' ? action.agent : action.name === 'answer' ? agent.openQuestions[0]!.from! : agent.caller!.from!;
     const kind = action.name === 'ask' ? 'question' : action.name === 'answer' ? 'answer' : 'result';
     const content = action.name === 'ask' ? action.question : action.name === 'answer' ? action.content : action.result;
-    if (!(await this.mayQueue(agent, to, kind, content))) {
-      agent.context.push({ role: 'tool', content: `error: the ${kind} to ${to} was refused by a guardrail` });
-      await this.failed(agent, { what: 'hand-off', seq: this.journal.lastSeq, reason: `the ${kind} to ${to} was refused` });
+    const refused = await this.refusal(agent, to, kind, content);
+    if (refused) {
+      agent.context.push({ role: 'tool', content: `error: the ${kind} to ${to} was refused by the ${refused.kind} guardrail` });
+      await this.failed(agent, { what: 'hand-off', seq: this.journal.lastSeq, reason: `the ${kind} to ${to} was refused by the ${refused.kind} guardrail` });
       if (agent.turn === turn) this.endTurn(agent, 'failed');
       return;
     }
@@ -978,14 +1001,14 @@ class SquadRun implements RunView {
     if (this.o.control) await this.o.control.checkpoint(point, this);
   }
 
-  /** Runs one hook of every guardrail; 'blocked' when any of them refused the gated step. */
-  private async gate(hook: (g: Guardrail) => Trip | null | undefined): Promise<'pass' | 'blocked'> {
-    let blocked = false;
+  /** Runs one hook of every guardrail; returns the trip that refused the gated step, if one did. */
+  private async gate(hook: (g: Guardrail) => Trip | null | undefined): Promise<Trip | null> {
+    let blocking: Trip | null = null;
     for (const g of this.guardrails) {
       const trip = hook(g);
-      if (trip && (await this.trip(trip)) === 'blocked') blocked = true;
+      if (trip && (await this.trip(trip)) === 'blocked') blocking ??= trip;
     }
-    return blocked ? 'blocked' : 'pass';
+    return blocking;
   }
 
   /**
@@ -1049,6 +1072,10 @@ function argsRecord(args: unknown): Record<string, unknown> {
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function sha(text: string): string {

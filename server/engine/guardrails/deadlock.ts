@@ -29,7 +29,7 @@ export function deadlock(): Guardrail {
         kind: 'deadlock',
         action: actionOf(view),
         agent,
-        message: `deadlock: ${cycle.join(' → ')} wait on each other`,
+        message: `${cycle.join(' → ')} wait on each other`,
         evidence: { cycle, waits: pending(view, new Set(cycle)) },
       };
     },
@@ -41,7 +41,7 @@ export function deadlock(): Guardrail {
         kind: 'deadlock',
         action: 'halt',
         agent: view.waits.keys().next().value ?? null,
-        message: cycle ? `deadlock: ${cycle.join(' → ')} wait on each other` : `stalled: ${chain}, and nothing else is running`,
+        message: cycle ? `${cycle.join(' → ')} wait on each other` : `stalled: ${chain}, and nothing else is running`,
         evidence: { cycle, waits: pending(view, view.waits.keys()) },
       };
     },

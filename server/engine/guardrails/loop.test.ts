@@ -40,6 +40,32 @@ describe('loop: ping-pong', () => {
     expect(run.of('guardrail.tripped')).toEqual([]);
   });
 
+  it('does not mistake a dialogue that brings something new each time for ping-pong', async () => {
+    const topics = ['revenue by segment', 'fuel hedging', 'driver turnover', 'insurance reserves', 'lease maturities', 'capex plan', 'covenant headroom', 'customer concentration'];
+    const run = await runTestSquad(`
+version: 1
+name: review
+task: { entry: lead, input: go }
+models: { m: { provider: simulated, model: gpt-4o-mini } }
+agents:
+  lead:
+    role: planner
+    model: m
+    handoffs: [analyst]
+    script:
+${topics.map((t) => `      - { handoff: { to: analyst, content: "Next, read the section on ${t} and note the risks." } }`).join('\n')}
+      - finish: done
+  analyst:
+    role: worker
+    model: m
+    handoffs: [lead]
+    script:
+${topics.map((t, i) => `      - { handoff: { to: lead, content: "Noted ${t}: finding ${i} recorded." } }`).join('\n')}
+`);
+    expect(run.of('guardrail.tripped')).toEqual([]);
+    expect(run.outcome.status).toBe('completed');
+  });
+
   it('counts work as progress: a tool call resets the chain', async () => {
     const yaml = pingPong(2, false, 4);
     const tools = {

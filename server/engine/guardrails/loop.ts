@@ -14,18 +14,36 @@ function stateHash(agent: string, input: TurnGate['input']): string {
 }
 
 interface PairChain {
-  /** Alternating messages between the pair since either did work, oldest first. */
+  /** Alternating messages between the pair that brought nothing new, oldest first. */
   messages: { from: string; to: string; seq: number; hash: string }[];
+}
+
+/** How alike two messages must be (Jaccard on words, numbers masked) to count as nothing new. */
+const SAME_WORK = 0.8;
+const HISTORY = 8;
+
+/** The words of a message with numbers masked: "memo v2" and "memo v3" say the same thing. */
+function wordsOf(text: string): Set<string> {
+  return new Set(normalizeInput(text).replace(/\d+/g, '#').split(/[^a-z#]+/).filter(Boolean));
+}
+
+function similarity(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let shared = 0;
+  for (const w of a) if (b.has(w)) shared += 1;
+  return shared / (a.size + b.size - shared);
 }
 
 /**
  * Infinite loops, caught before the turn limit: an agent that receives the same input again (a
- * repeated state), or two agents passing work back and forth (A→B→A→B…) without either doing any
- * work in between (a tool call or a result).
+ * repeated state), or two agents passing the same work back and forth (A→B→A→B…) with nothing new in
+ * between: no tool call, no result, and each message much like one already sent that way.
  */
 export function loop(): Guardrail {
   const seen = new Map<string, number>();
   const pairs = new Map<string, PairChain>();
+  /** The last few messages sent on each edge, to tell new work from the same thing again. */
+  const history = new Map<string, Set<string>[]>();
   const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
   const forget = (agent: string): void => {
     for (const key of pairs.keys()) if (key.split('\u0000').includes(agent)) pairs.delete(key);
@@ -56,12 +74,18 @@ export function loop(): Guardrail {
         forget(e.from);
         return null;
       }
+      const edge = `${e.from}\u0001${e.to}`;
+      const words = wordsOf(e.content);
+      const before = history.get(edge) ?? [];
+      const nothingNew = before.some((w) => similarity(w, words) >= SAME_WORK);
+      history.set(edge, [...before.slice(1 - HISTORY), words]);
+
       const key = pairKey(e.from, e.to);
       const chain = pairs.get(key) ?? { messages: [] };
       const last = chain.messages.at(-1);
       const hash = createHash('sha256').update(normalizeInput(e.content)).digest('hex').slice(0, 12);
-      // A message in the same direction twice is not ping-pong: start the chain again from it.
-      if (last && last.from === e.from) chain.messages = [];
+      // New work, or a message in the same direction twice: the chain starts again from this one.
+      if ((last && last.from === e.from) || (!nothingNew && chain.messages.length >= 2)) chain.messages = [];
       chain.messages.push({ from: e.from, to: e.to, seq: e.seq, hash });
       pairs.set(key, chain);
       const rounds = Math.floor(chain.messages.length / 2);
@@ -72,7 +96,7 @@ export function loop(): Guardrail {
         kind: 'loop',
         action: view.profile.guardrails.loop.action,
         agent: e.from,
-        message: `${first.from} and ${first.to} passed work back and forth ${rounds} times with no tool call or result in between`,
+        message: `${first.from} and ${first.to} passed the same work back and forth ${rounds} times with nothing new in between`,
         evidence: {
           cycle: [...chain.messages.map((m) => m.from), e.to],
           rounds,

@@ -80,3 +80,26 @@ agents:
     expect(run.outcome.status).toBe('halted'); // the cascade guardrail halts on the refused call
   });
 });
+
+describe('run deadline', () => {
+  const sla = (timeoutMs: number): string => `
+version: 1
+name: sla
+task: { entry: a, input: go }
+models: { m: { provider: simulated, model: gpt-4o-mini, latency: { ttftMs: 1000, tokensPerSecond: 1000 } } }
+guardrails: { runTimeoutMs: ${timeoutMs} }
+agents:
+  a: { role: planner, model: m, handoffs: [b], script: [ { handoff: { to: b, content: x } }, { finish: done } ] }
+  b: { role: worker, model: m, script: [ { finish: ok } ] }
+`;
+
+  it('completes a run that ends exactly at its deadline and halts one that needs a millisecond more', async () => {
+    const free = await runTestSquad(sla(10 * 60_000));
+    const end = free.events.at(-1)!.t;
+    expect((await runTestSquad(sla(end))).outcome.status).toBe('completed');
+    const late = await runTestSquad(sla(end - 1));
+    expect(late.outcome.status).toBe('halted');
+    expect(late.of('guardrail.tripped')[0]).toMatchObject({ kind: 'timeout', action: 'halt', evidence: { deadlineMs: end - 1, nextWorkAtMs: end } });
+    expect(late.events.at(-1)!.t).toBe(end - 1);
+  });
+});
