@@ -70,7 +70,7 @@ const replicas = z.number().int().min(1).max(32).optional().describe('How many r
 export const StdioToolServerSchema = z
   .object({
     command: z.string().min(1).describe('Starts an MCP server that speaks over stdio.'),
-    args: z.array(z.string()).default([]),
+    args: z.array(z.string()).default([]).describe('"${squad:dist}" is where Squad Studio\'s own sample servers are built.'),
     env: z
       .record(z.string(), z.string())
       .default({})

@@ -4,11 +4,13 @@ import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { UnknownProfileError } from '../engine/runProfile';
 import { loadSquadFile } from '../runner/loadSquadFile';
 import { runLocal } from '../runner/runLocal';
+import { ToolServerStartError } from '../mcp/toolServerStartError';
 import { agentTable, ms, usd } from './agentTable';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { paintFor } from './paint';
 import { ProgressLine } from './progressLine';
 import { runSummary, type RunSummary } from './runSummary';
+import { toolTable } from './toolTable';
 
 export interface RunArgs {
   file: string;
@@ -50,6 +52,11 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     });
   } catch (error) {
     if (error instanceof UnknownProfileError) throw new UsageError(error.message);
+    if (error instanceof ToolServerStartError) {
+      // The squad's tools are not there: nothing ran, and no stack trace would say more than this.
+      io.stderr.write(`${error.message.split('\n').map((line) => `squad: ${line}`).join('\n')}\n`);
+      return ExitCode.failed;
+    }
     throw error;
   } finally {
     progress?.clear();
@@ -69,6 +76,8 @@ function report(s: RunSummary, squad: string, file: string, paint: ReturnType<ty
   const lines: string[] = [];
   lines.push(`${paint.bold(squad)} · profile ${s.profile} · seed ${s.seed} · tenant ${s.tenant} · run ${s.runId}`);
   lines.push(agentTable(s, paint));
+  const tools = toolTable(s, paint);
+  if (tools) lines.push(tools);
   if (s.unpricedAgents.length > 0) {
     lines.push(paint.yellow(`cost unknown for ${s.unpricedAgents.join(', ')}: their model is not in the pricing table (counted as $0)`));
   }

@@ -1,6 +1,7 @@
 import type { Mark } from '../../protocol/runEvent';
 import type { MarkedMessage, RunAccount } from '../engine/accounting';
 import type { RunOutcome } from '../engine/runSquad';
+import { summarizeTool, type ServerTally, type ToolSummary } from '../engine/toolStats';
 
 /** What `squad run --json` prints: one object, stable field names, a fold of the journal. */
 export interface RunSummary {
@@ -25,6 +26,10 @@ export interface RunSummary {
   compactions: number;
   /** Agents whose model has no price in the pricing table: their cost is unknown and counted as 0. */
   unpricedAgents: string[];
+  /** Per MCP tool ("server.tool"): calls, errors by kind, retries, failovers, p50/p99/max latency. */
+  tools: Record<string, ToolSummary>;
+  /** Per tool server: replicas that went down and came back up. */
+  toolServers: Record<string, ServerTally>;
   events: number;
   virtualMs: number;
   wallMs: number;
@@ -73,6 +78,8 @@ export function runSummary(
     throttledMs: a.totals.throttledMs,
     compactions: a.totals.compactions,
     unpricedAgents: a.unpricedAgents,
+    tools: Object.fromEntries(Object.entries(a.tools.tools).map(([tool, t]) => [tool, summarizeTool(t)])),
+    toolServers: a.tools.servers,
     events: a.events,
     virtualMs: a.virtualMs,
     wallMs: Math.round(context.wallMs),

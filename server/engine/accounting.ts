@@ -1,5 +1,6 @@
 import type { GuardrailKind, Mark, MessageKind, RunEvent, RunStatus } from '../../protocol/runEvent';
 import type { GuardrailAction } from '../../protocol/squadFile';
+import { applyToolEvent, emptyToolStats, type ToolStats } from './toolStats';
 
 export interface AgentAccount {
   turns: number;
@@ -65,6 +66,8 @@ export interface RunAccount {
   resultMarks: Mark[];
   /** Agents whose model has no known price: their cost is counted as 0 and flagged. */
   unpricedAgents: string[];
+  /** Per tool: calls, errors, retries, failovers, latencies (see toolStats.ts). */
+  tools: ToolStats;
 }
 
 export function emptyAgentAccount(): AgentAccount {
@@ -109,6 +112,7 @@ export function emptyRunAccount(): RunAccount {
     marked: [],
     resultMarks: [],
     unpricedAgents: [],
+    tools: emptyToolStats(),
   };
 }
 
@@ -119,6 +123,7 @@ export function emptyRunAccount(): RunAccount {
  */
 export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
   acc.events += 1;
+  applyToolEvent(acc.tools, e);
   acc.lastSeq = e.seq;
   acc.virtualMs = Math.max(acc.virtualMs, e.t);
   const agent = e.agent === null ? null : (acc.agents[e.agent] ??= emptyAgentAccount());

@@ -10,8 +10,8 @@ import { EVERYTHING, FILESYSTEM, ROOT, squadWithServers } from './testing/testSq
 import { ToolServerStartError } from './toolServerStartError';
 
 const never = new AbortController().signal;
-const start = (servers: string, extra = '', profile = 'local') =>
-  startMcpToolHost(squadWithServers(servers, extra), { profile, random: seededRandom(1), signal: never, baseDir: ROOT, healthCheckIntervalMs: 0 });
+const start = (servers: string, extra = '', timing: 'virtual' | 'real' = 'real') =>
+  startMcpToolHost(squadWithServers(servers, extra), { profile: 'local', random: seededRandom(1), signal: never, baseDir: ROOT, healthCheckIntervalMs: 0, timing });
 const request = (tool: string, args: Record<string, unknown>, now = 0): ToolCallRequest => ({ tool, args, agent: 'a', callId: `r/${tool}`, now, signal: never });
 
 describe('server-everything over stdio (a real third-party server, as users run it)', () => {
@@ -42,6 +42,15 @@ describe('server-everything over stdio (a real third-party server, as users run 
     expect(sum.content).toContain('42');
     const image = await host.call(request('everything.get-tiny-image', {}));
     expect(image.content).toMatch(/\[image image\/png, \d+ bytes\]/);
+  });
+
+  it('keeps a real server\'s own duration off the virtual time line, so runs replay exactly', async () => {
+    const virtual = await start(`  everything: { command: node, args: ["${EVERYTHING}", stdio] }`, '', 'virtual');
+    try {
+      expect(await virtual.call(request('everything.echo', { message: 'x' }, 1234))).toMatchObject({ ok: true, latencyMs: 0 });
+    } finally {
+      await virtual.close();
+    }
   });
 
   it('refuses arguments that fail the input schema before any server sees them', async () => {

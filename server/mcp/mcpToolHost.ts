@@ -11,6 +11,7 @@ import type { ReplicaConnector } from './replicaConnection';
 import { ReplicaPool } from './replicaPool';
 import { simulatedConnector } from './simulatedConnector';
 import { stdioConnector } from './stdioConnector';
+import { expandStudioPaths } from './studioPaths';
 import { listServerTools, type CatalogTool } from './toolCatalog';
 import { checkToolReferences } from './toolReferences';
 import { ToolServerStartError } from './toolServerStartError';
@@ -27,6 +28,8 @@ export interface McpToolHostOptions {
   baseDir: string;
   /** Where `${env:NAME}` references are read (default: this process's environment). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** See `ReplicaPoolOptions.timing`: `virtual` (the default) for runs on the virtual clock. */
+  timing?: 'virtual' | 'real';
   /** Wall-clock period of the MCP ping health check of real replicas (0: off; default 5 s). */
   healthCheckIntervalMs?: number;
 }
@@ -57,7 +60,7 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
     const random = seededRandom(Math.floor(options.random.next() * 2 ** 32));
     try {
       const policy = resolveToolServerPolicy(squad, options.profile, name);
-      pools.push(new ReplicaPool({ server: name, connectors: connectorsFor(name, config, policy, options.baseDir, env), policy, random }));
+      pools.push(new ReplicaPool({ server: name, connectors: connectorsFor(name, config, policy, options.baseDir, env), policy, random, timing: options.timing ?? 'virtual' }));
     } catch (error) {
       failures.push({ server: name, reason: reasonOf(error) });
     }
@@ -141,12 +144,13 @@ function connectorsFor(
     return repeat(simulatedConnector(name, config.simulated));
   }
   if ('command' in config) {
+    const at = `toolServers.${name}`;
     return repeat(
       stdioConnector({
-        command: config.command,
-        args: config.args,
-        env: { ...getDefaultEnvironment(), ...expandEnvReferences(config.env, env, `toolServers.${name}.env`) },
-        cwd: resolve(baseDir, config.cwd ?? '.'),
+        command: expandStudioPaths(config.command, `${at}.command`),
+        args: config.args.map((a, i) => expandStudioPaths(a, `${at}.args[${i}]`)),
+        env: { ...getDefaultEnvironment(), ...expandEnvReferences(config.env, env, `${at}.env`) },
+        cwd: resolve(baseDir, expandStudioPaths(config.cwd ?? '.', `${at}.cwd`)),
         maxMessageBytes: Math.max(MIN_MESSAGE_BYTES, policy.maxResultBytes * 4),
       }),
     );

@@ -38,7 +38,7 @@ afterEach(async () => {
 async function pool(over: Partial<ToolServerPolicy> = {}, random: RandomSource = seededRandom(1)): Promise<ReplicaPool> {
   const p = policy(over);
   const connector = simulatedConnector('bureau', SCORES);
-  const created = new ReplicaPool({ server: 'bureau', connectors: Array.from({ length: p.replicas }, () => connector), policy: p, random });
+  const created = new ReplicaPool({ server: 'bureau', connectors: Array.from({ length: p.replicas }, () => connector), policy: p, random, timing: 'real' });
   pools.push(created);
   await created.start(new AbortController().signal);
   return created;
@@ -50,7 +50,7 @@ const call = (p: ReplicaPool, now = 0, company = 'ACME'): Promise<PoolCallResult
 describe('ReplicaPool with simulated replicas', () => {
   it('answers from canned results, structured as JSON, errors as tool errors, in zero time under local conditions', async () => {
     const p = await pool();
-    expect(await call(p)).toEqual({ ok: true, content: '{\n  "score": 72\n}', latencyMs: 0, replica: 'bureau#1', attempts: 1, incidents: [] });
+    expect(await call(p)).toEqual({ ok: true, content: '{"score":72}', latencyMs: 0, replica: 'bureau#1', attempts: 1, incidents: [] });
     expect(await call(p, 0, 'Nobody Inc')).toMatchObject({ ok: false, content: 'company not on file', error: 'tool', attempts: 1 });
   });
 

@@ -45,6 +45,12 @@ export interface ReplicaPoolOptions {
   policy: ToolServerPolicy;
   /** This server's own stream of the run's seeded randomness. */
   random: RandomSource;
+  /**
+   * `virtual` (runs on the virtual clock): a real server's own duration stays off the time line, so
+   * a run's journal depends only on its inputs and on what the servers answer; the profile's latency
+   * stands for network and server time. `real` (runs on the system clock): measured time is added.
+   */
+  timing: 'virtual' | 'real';
 }
 
 /**
@@ -53,10 +59,10 @@ export interface ReplicaPoolOptions {
  * failover on a crash, a dropped connection or a timeout (with backoff, within the call's deadline),
  * and restarts of dead replicas with backoff, health-checked by an MCP ping.
  *
- * Time: every decision is taken on the run's time line (`now` of the call), so under the virtual
- * clock nothing sleeps and, with simulated servers, the outcome is a pure function of the seed. A
- * real server's measured duration is added to the injected latency; its wall time is bounded by the
- * attempt timeout (the SDK request timeout) and by the call's deadline.
+ * Time: every decision is taken on the run's time line (`now` of the call), so nothing sleeps: the
+ * engine's clock turns the returned latency into a wait (none under the virtual clock). Under
+ * `timing: 'real'` a real server's measured duration is added to the injected latency. Either way a
+ * real call's wall time is bounded by the attempt timeout (the SDK request timeout) and the deadline.
  *
  * Contract: `call` never rejects except when its signal aborts; a call succeeds on some replica or
  * fails with a reason naming every attempt. `close` ends every connection, started or starting.
@@ -66,6 +72,7 @@ export class ReplicaPool {
   private readonly replicas: Replica[];
   private readonly policy: ToolServerPolicy;
   private readonly random: RandomSource;
+  private readonly timing: 'virtual' | 'real';
   private readonly sampleLatency: LatencySampler;
   /** Incidents not yet reported with a call (a replica lost between calls, a restart). */
   private pending: ToolIncident[] = [];
@@ -79,6 +86,7 @@ export class ReplicaPool {
     this.server = options.server;
     this.policy = options.policy;
     this.random = options.random;
+    this.timing = options.timing;
     this.sampleLatency = latencySampler(options.policy.latency, options.random);
     this.replicas = options.connectors.map((c, i) => new Replica(`${options.server}#${i + 1}`, c, options.policy.concurrency));
   }
@@ -275,7 +283,8 @@ export class ReplicaPool {
     } finally {
       child.dispose();
     }
-    const end = round(injectedEnd + (replica.connector.measured ? performance.now() - began : 0));
+    const measured = this.timing === 'real' && replica.connector.measured ? performance.now() - began : 0;
+    const end = round(injectedEnd + measured);
     if (failure !== null) {
       if (failure instanceof McpError && failure.code === ErrorCode.RequestTimeout) return timedOut('');
       replica.occupy(end);

@@ -37,7 +37,8 @@ export function cannedAnswer(tool: SimulatedToolConfig, args: Record<string, unk
 
 function resultOf(value: unknown): CallToolResult {
   if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
-  const text = JSON.stringify(value, null, 2);
+  // Compact, as servers written with the SDK send it: the same text (and tokens) as the real thing.
+  const text = JSON.stringify(value);
   const structured = isPlainObject(value) ? { structuredContent: value } : {};
   return { content: [{ type: 'text', text }], ...structured };
 }

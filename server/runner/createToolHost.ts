@@ -13,6 +13,8 @@ export interface ToolHostSetup {
   signal: AbortSignal;
   /** The squad file's path (relative to the working directory or absolute): servers start beside it. */
   squadPath: string;
+  /** `virtual` (default) for runs on the virtual clock, `real` on the system clock (see ReplicaPoolOptions). */
+  timing?: 'virtual' | 'real';
 }
 
 /**
@@ -28,5 +30,6 @@ export async function createToolHost(squad: SquadFile, setup: ToolHostSetup): Pr
     random: setup.random,
     signal: setup.signal,
     baseDir: dirname(resolve(setup.squadPath)),
+    timing: setup.timing ?? 'virtual',
   });
 }
