@@ -6,8 +6,25 @@ import type { ChatMessage } from './modelProvider';
  * other model families it is an estimate; a real provider's reported usage stays the billing truth.
  */
 export function countText(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text);
+  if (text.length < MEMO_MIN_CHARS) return text.length === 0 ? 0 : countTokens(text);
+  let n = memo.get(text);
+  if (n === undefined) {
+    n = countTokens(text);
+    if (memo.size >= MEMO_MAX_ENTRIES) memo.clear();
+    memo.set(text, n);
+  }
+  return n;
 }
+
+/**
+ * The same text is counted several times on its way through a run (the sender's prompt, the
+ * message event, the receiver's context, the guardrails), and a scripted squad sends the same text
+ * many times: counts are memoized. Bounded, and cleared whole when full, so memory stays flat; a
+ * pure cache, so sharing it across runs changes no result.
+ */
+const MEMO_MIN_CHARS = 24;
+const MEMO_MAX_ENTRIES = 4096;
+const memo = new Map<string, number>();
 
 /**
  * OpenAI's chat framing costs 3 tokens per message plus 3 to prime the reply; we count the same so

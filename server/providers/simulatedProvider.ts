@@ -58,6 +58,7 @@ export class SimulatedProvider implements ModelProvider {
     this.cachedPrefix.set(request.agent, request.messages.length);
     const cached = prefix > 0 && prefixTokens >= CACHE_MIN_TOKENS ? Math.floor(prefixTokens / CACHE_BLOCK_TOKENS) * CACHE_BLOCK_TOKENS : 0;
     const outputTokens = countText(text) + (toolCalls.length > 0 ? countText(JSON.stringify(toolCalls)) : 0);
+    // (countText memoizes: a step answered many times is tokenized once.)
     return {
       text,
       toolCalls,

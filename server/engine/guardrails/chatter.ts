@@ -7,6 +7,34 @@ interface Sample {
   tokens: number;
 }
 
+/** Samples in time order with their running token sum: pruning and summing cost O(1) amortized. */
+class Window {
+  private samples: Sample[] = [];
+  private head = 0;
+  tokens = 0;
+
+  get count(): number {
+    return this.samples.length - this.head;
+  }
+
+  push(sample: Sample): void {
+    this.samples.push(sample);
+    this.tokens += sample.tokens;
+  }
+
+  prune(since: number): void {
+    while (this.head < this.samples.length && this.samples[this.head]!.t < since) {
+      this.tokens -= this.samples[this.head]!.tokens;
+      this.head += 1;
+    }
+    // Compact now and then so a long run does not keep every sample it ever pruned.
+    if (this.head > 1024 && this.head * 2 > this.samples.length) {
+      this.samples = this.samples.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
 const COORDINATION = new Set(['handoff', 'question', 'answer']);
 
 /**
@@ -16,16 +44,9 @@ const COORDINATION = new Set(['handoff', 'question', 'answer']);
  * a hand-off or question on it is refused for as long as the window stays over the limit.
  */
 export function chatter(): Guardrail {
-  const edges = new Map<string, Sample[]>();
-  const coordination: Sample[] = [];
-  const work: Sample[] = [];
-
-  const prune = (samples: Sample[], since: number): void => {
-    let drop = 0;
-    while (drop < samples.length && samples[drop]!.t < since) drop += 1;
-    if (drop > 0) samples.splice(0, drop);
-  };
-  const sum = (samples: readonly Sample[]): number => samples.reduce((s, x) => s + x.tokens, 0);
+  const edges = new Map<string, Window>();
+  const coordination = new Window();
+  const work = new Window();
 
   return {
     name: 'chatter',
@@ -34,14 +55,14 @@ export function chatter(): Guardrail {
       const settings = view.profile.guardrails.chatter;
       const since = view.now - settings.windowMs;
       const key = `${m.from}→${m.to}`;
-      const edge = edges.get(key) ?? [];
-      prune(edge, since);
-      prune(coordination, since);
-      prune(work, since);
-      const messages = edge.length + 1;
-      const tokens = sum(edge) + m.tokens;
-      const coordinationTokens = sum(coordination) + m.tokens;
-      const workTokens = sum(work);
+      const edge = edges.get(key);
+      edge?.prune(since);
+      coordination.prune(since);
+      work.prune(since);
+      const messages = (edge?.count ?? 0) + 1;
+      const tokens = (edge?.tokens ?? 0) + m.tokens;
+      const coordinationTokens = coordination.tokens + m.tokens;
+      const workTokens = work.tokens;
       const ratio = coordinationTokens / Math.max(1, workTokens);
       const figures = {
         edge: key,
@@ -80,9 +101,9 @@ export function chatter(): Guardrail {
         const sample = { t: e.t, tokens: e.tokens };
         if (COORDINATION.has(e.kind)) {
           const key = `${e.from}→${e.to}`;
-          const edge = edges.get(key);
-          if (edge) edge.push(sample);
-          else edges.set(key, [sample]);
+          let edge = edges.get(key);
+          if (!edge) edges.set(key, (edge = new Window()));
+          edge.push(sample);
           coordination.push(sample);
         } else {
           work.push(sample);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fnv1a64 } from '../fastHash';
 import type { RunEvent } from '../../../protocol/runEvent';
 import type { Guardrail, RunView, Trip, TurnGate } from './guardrail';
 
@@ -8,9 +8,7 @@ export function normalizeInput(text: string): string {
 }
 
 function stateHash(agent: string, input: TurnGate['input']): string {
-  const h = createHash('sha256').update(agent);
-  for (const m of input) h.update(`\u0000${m.from ?? ''}\u0000${m.kind}\u0000${normalizeInput(m.content)}`);
-  return h.digest('hex').slice(0, 16);
+  return fnv1a64(input.map((m) => `${m.from ?? ''}\u0000${m.kind}\u0000${normalizeInput(m.content)}`).join('\u0001'), agent);
 }
 
 interface PairChain {
@@ -22,9 +20,17 @@ interface PairChain {
 const SAME_WORK = 0.8;
 const HISTORY = 8;
 
+/** A message sent on an edge, remembered to tell new work from the same thing again. */
+interface Sent {
+  hash: string;
+  text: string;
+  words: Set<string> | null;
+}
+
 /** The words of a message with numbers masked: "memo v2" and "memo v3" say the same thing. */
-function wordsOf(text: string): Set<string> {
-  return new Set(normalizeInput(text).replace(/\d+/g, '#').split(/[^a-z#]+/).filter(Boolean));
+function wordsOf(sent: Sent): Set<string> {
+  sent.words ??= new Set(sent.text.replace(/\d+/g, '#').split(/[^a-z#]+/).filter(Boolean));
+  return sent.words;
 }
 
 function similarity(a: Set<string>, b: Set<string>): number {
@@ -43,7 +49,7 @@ export function loop(): Guardrail {
   const seen = new Map<string, number>();
   const pairs = new Map<string, PairChain>();
   /** The last few messages sent on each edge, to tell new work from the same thing again. */
-  const history = new Map<string, Set<string>[]>();
+  const history = new Map<string, Sent[]>();
   const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
   const forget = (agent: string): void => {
     for (const key of pairs.keys()) if (key.split('\u0000').includes(agent)) pairs.delete(key);
@@ -75,15 +81,19 @@ export function loop(): Guardrail {
         return null;
       }
       const edge = `${e.from}\u0001${e.to}`;
-      const words = wordsOf(e.content);
+      const normalized = normalizeInput(e.content);
+      const hash = fnv1a64(normalized).slice(0, 12);
       const before = history.get(edge) ?? [];
-      const nothingNew = before.some((w) => similarity(w, words) >= SAME_WORK);
-      history.set(edge, [...before.slice(1 - HISTORY), words]);
+      // The same text again is the common case and needs no word sets; only new text is compared.
+      const entry: Sent = { hash, text: normalized, words: null };
+      const nothingNew = before.some((h) => h.hash === hash) || before.some((h) => similarity(wordsOf(h), wordsOf(entry)) >= SAME_WORK);
+      if (before.length >= HISTORY) before.shift();
+      before.push(entry);
+      history.set(edge, before);
 
       const key = pairKey(e.from, e.to);
       const chain = pairs.get(key) ?? { messages: [] };
       const last = chain.messages.at(-1);
-      const hash = createHash('sha256').update(normalizeInput(e.content)).digest('hex').slice(0, 12);
       // New work, or a message in the same direction twice: the chain starts again from this one.
       if ((last && last.from === e.from) || (!nothingNew && chain.messages.length >= 2)) chain.messages = [];
       chain.messages.push({ from: e.from, to: e.to, seq: e.seq, hash });
