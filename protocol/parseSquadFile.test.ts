@@ -340,7 +340,7 @@ describe('parseSquadFile: several errors at once', () => {
     const result = failed(parseSquadFile(text, 'credit-memo.squad.yaml'));
     expect(result.errors.map(formatDiagnostic)).toEqual([
       'credit-memo.squad.yaml:4:10: unknown entry agent "boss"',
-      'credit-memo.squad.yaml:8:15: expected "simulated", got "openai"',
+      'credit-memo.squad.yaml:8:15: model "fast" uses openai and needs `apiKeyEnv`: the environment variable that holds its key (e.g. apiKeyEnv: OPENAI_API_KEY)',
       // The first `planner` wins (the duplicate is dropped), so its references are the ones checked.
       'credit-memo.squad.yaml:13:12: unknown model "slow"',
       'credit-memo.squad.yaml:14:16: unknown agent "financials" in handoffs',

@@ -1,5 +1,6 @@
 import {
   AgentSchema,
+  ModelSchema,
   NameSchema,
   ScriptStepSchema,
   type AgentConfig,
@@ -34,6 +35,8 @@ export interface SquadReferenceIssue {
 export interface SquadReferenceView {
   entry?: string;
   models?: ReadonlySet<string>;
+  /** The connection settings of each model whose fields parsed (see `ModelReferenceView`). */
+  modelSettings?: ReadonlyMap<string, ModelReferenceView>;
   toolServers?: ReadonlySet<string>;
   /** The tools of each server that declares `simulated` tools, and whether that is all it is (no process, no URL). */
   simulatedTools?: ReadonlyMap<string, { tools: ReadonlySet<string>; only: boolean }>;
@@ -41,6 +44,14 @@ export interface SquadReferenceView {
   profileToolServers?: readonly { profile: string; server: string; simulate: boolean }[];
   /** Every declared agent name, in file order; an agent whose body did not parse maps to `{}`. */
   agents?: ReadonlyMap<string, AgentReferenceView>;
+}
+
+/** What the model checks look at; a field that did not parse is left out. */
+export interface ModelReferenceView {
+  provider?: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface AgentReferenceView {
@@ -61,11 +72,36 @@ export function referenceViewOf(squad: SquadFile): SquadReferenceView {
   return {
     entry: squad.task.entry,
     models: new Set(Object.keys(squad.models)),
+    modelSettings: new Map(Object.entries(squad.models).map(([name, m]) => [name, modelView(m)])),
     toolServers: new Set(Object.keys(squad.toolServers)),
     simulatedTools: simulatedToolsOf(squad.toolServers),
     profileToolServers: profileToolServersOf(squad.profiles),
     agents: new Map(Object.entries(squad.agents).map(([name, agent]) => [name, agentView(agent)])),
   };
+}
+
+function modelView(m: { provider: string; baseUrl?: string | undefined; apiKeyEnv?: string | undefined; headers?: Record<string, string> | undefined }): ModelReferenceView {
+  const view: ModelReferenceView = { provider: m.provider };
+  if (m.baseUrl !== undefined) view.baseUrl = m.baseUrl;
+  if (m.apiKeyEnv !== undefined) view.apiKeyEnv = m.apiKeyEnv;
+  if (m.headers !== undefined) view.headers = m.headers;
+  return view;
+}
+
+/** Keeps each connection field of a model that failed the schema that is valid on its own. */
+function modelViewFromData(data: unknown): ModelReferenceView {
+  if (!isRecord(data)) return {};
+  const shape = ModelSchema.shape;
+  const view: ModelReferenceView = {};
+  const provider = shape.provider.safeParse(data['provider']);
+  if (provider.success) view.provider = provider.data;
+  const baseUrl = shape.baseUrl.safeParse(data['baseUrl']);
+  if (baseUrl.success && baseUrl.data !== undefined) view.baseUrl = baseUrl.data;
+  const apiKeyEnv = shape.apiKeyEnv.safeParse(data['apiKeyEnv']);
+  if (apiKeyEnv.success && apiKeyEnv.data !== undefined) view.apiKeyEnv = apiKeyEnv.data;
+  const headers = shape.headers.safeParse(data['headers']);
+  if (headers.success && headers.data !== undefined) view.headers = headers.data;
+  return view;
 }
 
 /** Works on parsed and on raw data alike: only plain records and the keys that are there. */
@@ -111,6 +147,8 @@ export function referenceViewFromData(data: unknown): SquadReferenceView {
     isRecord(section) && Object.keys(section).length > 0 ? Object.keys(section) : undefined;
   const models = declared(data['models']);
   if (models) view.models = new Set(models);
+  const modelData = data['models'];
+  if (isRecord(modelData)) view.modelSettings = new Map(Object.entries(modelData).map(([name, m]) => [name, modelViewFromData(m)]));
   const servers = data['toolServers'];
   if (servers === undefined) view.toolServers = new Set();
   else if (isRecord(servers)) view.toolServers = new Set(Object.keys(servers));
@@ -179,6 +217,8 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
   if (view.entry !== undefined && agents && !agents.has(view.entry)) {
     error(['task', 'entry'], `unknown entry agent "${view.entry}"${didYouMean(view.entry, agentNames)}`);
   }
+
+  for (const [name, model] of view.modelSettings ?? []) checkModel(name, model, error);
 
   for (const { profile, server, simulate } of view.profileToolServers ?? []) {
     const path = ['profiles', profile, 'toolServers', server];
@@ -281,6 +321,33 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
     });
   }
   return issues;
+}
+
+/** Where each real provider's key conventionally lives: the hint in the error, never a default. */
+const KEY_ENV_HINT: Readonly<Record<string, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
+
+/** Headers that carry credentials: a literal value there is a secret written into the file. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key', 'cookie']);
+const ENV_REFERENCE = /\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/;
+
+/**
+ * A real model's connection settings. The key is named, never written: the squad file is copied
+ * whole into every run's journal, so a key in it would be in every journal too.
+ */
+function checkModel(name: string, model: ModelReferenceView, error: (path: SquadPath, message: string) => void): void {
+  const at = (...rest: SquadPath): SquadPath => ['models', name, ...rest];
+  const hint = model.provider === undefined ? undefined : KEY_ENV_HINT[model.provider];
+  if (hint !== undefined && model.apiKeyEnv === undefined) {
+    error(at('provider'), `model "${name}" uses ${model.provider} and needs \`apiKeyEnv\`: the environment variable that holds its key (e.g. apiKeyEnv: ${hint})`);
+  }
+  if (model.provider === 'openai-compatible' && model.baseUrl === undefined) {
+    error(at('provider'), `model "${name}" uses openai-compatible and needs \`baseUrl\` (e.g. http://127.0.0.1:11434/v1 for Ollama)`);
+  }
+  for (const [header, value] of Object.entries(model.headers ?? {})) {
+    if (CREDENTIAL_HEADERS.has(header.toLowerCase()) && !ENV_REFERENCE.test(value)) {
+      error(at('headers', header), `header "${header}" carries a credential: write "\${env:NAME}" and set NAME in the environment, so the secret stays out of the file and its journals`);
+    }
+  }
 }
 
 /** The actions of a step key that takes one action or a list of them, each with its path. */

@@ -32,10 +32,49 @@ export const ModelRateLimitSchema = z
   .strict();
 export type ModelRateLimit = z.infer<typeof ModelRateLimitSchema>;
 
+/** Where a model runs. `simulated` plays the agents' scripts; the others call a real API. */
+export const ModelProviderKind = z.enum(['simulated', 'openai', 'openai-compatible', 'anthropic']);
+export type ModelProviderKind = z.infer<typeof ModelProviderKind>;
+
+/** The providers that send requests over the network (and so need the fields below). */
+export const REAL_PROVIDERS: readonly ModelProviderKind[] = ['openai', 'openai-compatible', 'anthropic'];
+
+/** A POSIX environment variable name: the file names the variable, never holds the key. */
+export const EnvNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name, like OPENAI_API_KEY');
+
 export const ModelSchema = z
   .object({
-    provider: z.enum(['simulated']).describe('Where the model runs. Real providers arrive with their own adapters.'),
+    provider: ModelProviderKind.describe(
+      'Where the model runs: `simulated` (the agents\' scripts, offline), `openai` (Chat Completions; `baseUrl` for Azure OpenAI or a gateway), `openai-compatible` (Ollama, vLLM, LM Studio, llama.cpp server: `baseUrl` and an optional key), `anthropic` (Messages API).',
+    ),
     model: z.string().min(1).describe('The provider model id; prices and context window come from the pricing table.'),
+    baseUrl: z
+      .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+      .optional()
+      .describe('The API\'s base URL, e.g. http://127.0.0.1:11434/v1 for Ollama. Required for `openai-compatible`.'),
+    apiKeyEnv: EnvNameSchema.optional().describe(
+      'The environment variable that holds the API key (inside VS Code, a key saved in its secret storage under this name). Required for `openai` and `anthropic`.',
+    ),
+    headers: z
+      .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'expected an HTTP header name'), z.string())
+      .optional()
+      .describe('Sent with every request (an Azure `api-key`, a gateway\'s routing header). "${env:NAME}" takes NAME from the environment: keep secrets out of the file.'),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('How long a request may wait for the response to start before it fails as retryable (default 60000).'),
+    idleTimeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('How long a streaming response may stall between two chunks before it fails as retryable (default 30000).'),
+    promptCaching: z
+      .boolean()
+      .optional()
+      .describe('Anthropic: mark the stable prefix (tools, instructions, history) for prompt caching (default true). OpenAI caches on its own.'),
     contextWindow: z.number().int().positive().optional().describe('Overrides the pricing table.'),
     price: ModelPriceSchema.optional().describe('Overrides the pricing table, in USD per million tokens.'),
     latency: ModelLatencySchema.optional().describe('Simulated latency before profile scaling.'),
