@@ -1,7 +1,7 @@
 // Bundles every target of the package. One file per target so the VSIX ships no node_modules and the
 // server runs under VS Code's own Node with nothing to install.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -22,12 +22,50 @@ const targets = [
   { ...node, entryPoints: ['server/cli/cli.ts'], outfile: 'dist/cli.js' },
   { ...node, entryPoints: ['server/http/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The squad debugger: its own process (VS Code starts it with its own Node), so a long run never
+  // blocks the extension host.
+  { ...node, entryPoints: ['extension/debug/debugAdapterMain.ts'], outfile: 'dist/debugAdapter.js' },
   // The sample MCP server the credit-memo squad starts under the production profile.
   { ...node, entryPoints: ['samples/mcp/credit-bureau/main.ts'], outfile: 'dist/credit-bureau.js' },
   // Dev-only targets: they import devDependencies and never ship in the VSIX.
   { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
   { ...node, entryPoints: ['scripts/genSchema.ts'], outfile: 'dist/gen-schema.js' },
 ].filter((t) => t.entryPoints.every((e) => existsSync(e)));
+
+// The web app (webview/README.md): ES modules with code splitting, so the graph and dashboard load
+// first and Monaco (a large chunk) only when an editor opens. Served by the local server at `/`
+// (files under `/app/`) and loaded by the extension's webview panels.
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  sourcemap: production ? false : 'linked',
+  minify: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"' },
+};
+if (existsSync('webview/main.tsx')) {
+  targets.push(
+    {
+      ...browser,
+      entryPoints: { app: 'webview/main.tsx' },
+      outdir: 'dist/webview',
+      format: 'esm',
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+      assetNames: 'assets/[name]-[hash]',
+      loader: { '.ttf': 'file' },
+    },
+    // Monaco's worker, a classic script: a webview starts it from a blob that imports it.
+    { ...browser, entryPoints: ['node_modules/monaco-editor/esm/vs/editor/editor.worker.js'], outfile: 'dist/webview/editor.worker.js', format: 'iife' },
+  );
+}
+
+if (existsSync('webview/index.html')) {
+  mkdirSync('dist/webview', { recursive: true });
+  copyFileSync('webview/index.html', 'dist/webview/index.html');
+}
 
 if (watch) {
   const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
@@ -36,5 +74,5 @@ if (watch) {
 } else {
   const started = performance.now();
   await Promise.all(targets.map((t) => esbuild.build(t)));
-  console.log(`built ${targets.map((t) => t.outfile).join(', ')} in ${Math.round(performance.now() - started)} ms`);
+  console.log(`built ${targets.map((t) => t.outfile ?? t.outdir).join(', ')} in ${Math.round(performance.now() - started)} ms`);
 }
