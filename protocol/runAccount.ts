@@ -158,6 +158,13 @@ export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
         a.modelCalls += 1;
         a.modelMs += e.latencyMs;
         if (e.retryInMs !== null) a.retries += 1;
+        // A call cut off midway is billed for what it used.
+        if (e.usage) {
+          a.inputTokens += e.usage.inputTokens;
+          a.cachedInputTokens += e.usage.cachedInputTokens;
+          a.outputTokens += e.usage.outputTokens;
+        }
+        a.costUsd += e.costUsd ?? 0;
       });
       break;
     case 'model.throttled':

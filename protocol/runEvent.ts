@@ -27,6 +27,17 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/** A real provider's usage beside our tokenizer's estimate of the same call (absent for the simulated one). */
+export const UsageCheckSchema = z.object({
+  /** Where `usage` came from: the provider's report (the billing truth), or our estimate when it sent none. */
+  source: z.enum(['provider', 'estimate']),
+  inputTokensEstimate: z.number().int().nonnegative(),
+  outputTokensEstimate: z.number().int().nonnegative(),
+  /** The provider's input count is far from ours: a chat template, model id or gateway worth a look. */
+  disagrees: z.boolean(),
+});
+export type UsageCheck = z.infer<typeof UsageCheckSchema>;
+
 export const MessageKind = z.enum(['task', 'handoff', 'question', 'answer', 'result']);
 export type MessageKind = z.infer<typeof MessageKind>;
 
@@ -157,6 +168,7 @@ export const ModelResponseEvent = z.object({
   /** False when the model is missing from the pricing table: costUsd is then 0 and unknown. */
   priced: z.boolean(),
   latencyMs: z.number().nonnegative(),
+  usageCheck: UsageCheckSchema.optional(),
 });
 
 export const ModelFailedEvent = z.object({
@@ -167,6 +179,9 @@ export const ModelFailedEvent = z.object({
   attempt: z.number().int().positive(),
   /** When the call is retried, after how long (backoff with full jitter); null when it is not. */
   retryInMs: z.number().nonnegative().nullable(),
+  /** What a call cut off midway (a stream aborted when the run halted) was billed, as far as known. */
+  usage: UsageSchema.optional(),
+  costUsd: z.number().nonnegative().optional(),
 });
 
 /** A model call held back by a rate limit (requests or tokens per minute) before it starts. */

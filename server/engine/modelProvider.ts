@@ -1,4 +1,4 @@
-import type { Usage } from '../../protocol/runEvent';
+import type { ToolCall, Usage, UsageCheck } from '../../protocol/runEvent';
 import type { ResolvedModel } from './resolvedModel';
 
 /** One message of an agent's context, in the provider-neutral shape every adapter maps from. */
@@ -9,6 +9,12 @@ export interface ChatMessage {
   name?: string;
   /** For role `tool`: the call this is the result of. */
   toolCallId?: string;
+  /**
+   * For role `assistant`: the reply as the model gave it. `content` renders its tool calls as text
+   * (what the tokenizer counts and a scripted model reads); real providers send them back as
+   * structured tool calls, with the ids that the `tool` messages answer.
+   */
+  reply?: { text: string; toolCalls: readonly ToolCall[] };
 }
 
 /** A tool the model may call: our control actions and the agent's allowed MCP tools alike. */
@@ -49,6 +55,8 @@ export interface ModelResponse {
   usage: Usage;
   /** Time from request to the last token: simulated, or measured for real providers. */
   latencyMs: number;
+  /** Real providers: our tokenizer's estimate beside the reported usage, journaled with the response. */
+  usageCheck?: UsageCheck;
 }
 
 /**

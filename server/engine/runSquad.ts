@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { JOURNAL_FORMAT_VERSION, type Mark, type RunEvent, type RunEventDraft, type RunStatus } from '../../protocol/runEvent';
+import { JOURNAL_FORMAT_VERSION, type Mark, type RunEvent, type RunEventDraft, type RunStatus, type Usage } from '../../protocol/runEvent';
 import type { SquadFile } from '../../protocol/squadFile';
 import { applyEvent, emptyRunAccount, type RunAccount } from './accounting';
 import {
@@ -619,7 +619,13 @@ class SquadRun implements RunView {
       });
     } catch (error) {
       this.release(turn);
-      if (this.o.signal.aborted) throw error;
+      if (this.o.signal.aborted) {
+        // A stream cut off by the halt was still billed for what it used: journal that before ending.
+        if (error instanceof ModelCallError && error.usage) {
+          this.emit({ type: 'model.failed', t: this.now, agent: agent.name, spanId: span, parentSpanId: turn.span, error: reasonOf(error), latencyMs: 0, attempt: turn.attempt, retryInMs: null, ...this.billed(agent, error) });
+        }
+        throw error;
+      }
       return this.modelFailed(agent, span, error);
     }
     this.queue.push(this.now + response.latencyMs, { kind: 'modelDone', agent: agent.name, response });
@@ -644,6 +650,7 @@ class SquadRun implements RunView {
       latencyMs: 0,
       attempt: turn.attempt,
       retryInMs,
+      ...(error instanceof ModelCallError ? this.billed(agent, error) : {}),
     });
     if (retryInMs !== null) {
       turn.attempt += 1;
@@ -657,6 +664,11 @@ class SquadRun implements RunView {
     }
     turn.attempt = 1;
     await this.failed(agent, { what: 'model call', seq: failed.seq, reason: message });
+  }
+
+  /** The usage and cost of a failed call that was billed for part of its work, for its model.failed. */
+  private billed(agent: AgentRuntime, error: ModelCallError): { usage?: Usage; costUsd?: number } {
+    return error.usage ? { usage: error.usage, costUsd: costOf(error.usage, agent.model.price) } : {};
   }
 
   private release(turn: NonNullable<AgentRuntime['turn']>): void {
@@ -682,10 +694,12 @@ class SquadRun implements RunView {
       costUsd: costOf(response.usage, agent.model.price),
       priced: agent.model.price !== null,
       latencyMs: response.latencyMs,
+      ...(response.usageCheck ? { usageCheck: response.usageCheck } : {}),
     });
     agent.context.push({
       role: 'assistant',
       content: toolCalls.length === 0 ? response.text : `${response.text}\n${JSON.stringify(toolCalls)}`.trimStart(),
+      ...(toolCalls.length === 0 ? {} : { reply: { text: response.text, toolCalls } }),
     });
 
     const mcpCalls: { id: string; name: string; args: Record<string, unknown> }[] = [];

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { RunEvent } from '../../protocol/runEvent';
 import type { SquadFile } from '../../protocol/squadFile';
-import { VirtualClock, type Clock } from '../engine/clock';
+import { SystemClock, VirtualClock, type Clock } from '../engine/clock';
 import type { JournalWriter } from '../engine/journalWriter';
 import type { ModelProvider } from '../engine/modelProvider';
 import { seededRandom } from '../engine/randomSource';
@@ -10,7 +10,8 @@ import { resolveProfile, type RunProfile } from '../engine/runProfile';
 import { runSquad, type RunOutcome } from '../engine/runSquad';
 import { FileJournalStore } from '../store/fileJournalStore';
 import { FileJournalWriter } from '../store/fileJournalWriter';
-import { createModelProvider } from './createModelProvider';
+import type { SecretLookup } from '../providers/secretLookup';
+import { createModelProvider, usesRealModels } from './createModelProvider';
 import { createToolHost } from './createToolHost';
 import { runIdFor, sha256 } from './runId';
 
@@ -25,6 +26,8 @@ export interface LocalRunSetup {
   /** The workspace whose `.squad/runs/` keeps the journal, unless `journalPath` is given. */
   workspace: string;
   journalPath?: string;
+  /** Where real models' keys come from (default: the process environment; VS Code: SecretStorage). */
+  secrets?: SecretLookup;
 }
 
 /** What a caller may add to a run when it executes: the server's control, tenant limits and budget. */
@@ -79,13 +82,15 @@ export class LocalRun {
     this.executed = true;
     const { setup } = this;
     const random = seededRandom(setup.seed);
-    const clock = new VirtualClock();
+    // Real models take real time: retry-after, rate limits and timeouts must really wait.
+    const real = usesRealModels(setup.squad);
+    const clock = real ? new SystemClock() : new VirtualClock();
     const profile =
       hooks.budgetUsd !== undefined && hooks.budgetUsd < this.profile.guardrails.budgetUsd
         ? { ...this.profile, guardrails: { ...this.profile.guardrails, budgetUsd: hooks.budgetUsd } }
         : this.profile;
-    const model = createModelProvider(setup.squad, profile, random);
-    const tools = await createToolHost(setup.squad, { profile: profile.name, random, signal: hooks.signal, squadPath: setup.path });
+    const model = createModelProvider(setup.squad, profile, random, setup.secrets ? { secrets: setup.secrets } : {});
+    const tools = await createToolHost(setup.squad, { profile: profile.name, random, signal: hooks.signal, squadPath: setup.path, timing: real ? 'real' : 'virtual' });
     try {
       return await runSquad({
         runId: this.runId,
