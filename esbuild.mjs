@@ -32,8 +32,8 @@ const targets = [
   { ...node, entryPoints: ['scripts/genSchema.ts'], outfile: 'dist/gen-schema.js' },
 ].filter((t) => t.entryPoints.every((e) => existsSync(e)));
 
-// The web app (webview/README.md): ES modules with code splitting, so the graph and dashboard load
-// first and Monaco (a large chunk) only when an editor opens. Served by the local server at `/`
+// The web app (webview/README.md): ES modules; the graph and dashboard load first and Monaco (the
+// largest part) only when an editor opens. Served by the local server at `/`
 // (files under `/app/`) and loaded by the extension's webview panels.
 const browser = {
   bundle: true,
@@ -47,16 +47,9 @@ const browser = {
 };
 if (existsSync('webview/main.tsx')) {
   targets.push(
-    {
-      ...browser,
-      entryPoints: { app: 'webview/main.tsx' },
-      outdir: 'dist/webview',
-      format: 'esm',
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
-      assetNames: 'assets/[name]-[hash]',
-      loader: { '.ttf': 'file' },
-    },
+    { ...browser, entryPoints: ['webview/main.tsx'], outfile: 'dist/webview/app.js', format: 'esm' },
+    // Monaco on its own (monaco.js + monaco.css): the app imports it by URL when an editor opens.
+    { ...browser, entryPoints: ['webview/monaco/monacoEntry.ts'], outfile: 'dist/webview/monaco.js', format: 'esm', loader: { '.ttf': 'dataurl' } },
     // Monaco's worker, a classic script: a webview starts it from a blob that imports it.
     { ...browser, entryPoints: ['node_modules/monaco-editor/esm/vs/editor/editor.worker.js'], outfile: 'dist/webview/editor.worker.js', format: 'iife' },
   );

@@ -21,6 +21,8 @@ export interface ServerConfig {
   shutdownGraceMs?: number;
   streamLimits?: Partial<SessionLimits>;
   log?: (line: string) => void;
+  /** The built web app served at `/`; default: found beside the server, null: none. */
+  webviewDir?: string | null;
 }
 
 export interface RunningServer {
@@ -49,6 +51,8 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
     allowedOrigins: config.allowedOrigins ?? [],
     streamLimits: config.streamLimits ?? {},
     log,
+    workspace: config.workspace,
+    ...(config.webviewDir === undefined ? {} : { webviewDir: config.webviewDir }),
   });
   let serverFile: string | null = null;
   if (config.writeServerFile ?? true) {

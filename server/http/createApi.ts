@@ -8,6 +8,9 @@ import type { RunManager, Scope } from '../runs/runManager';
 import type { HostPolicy } from './hostPolicy';
 import { errorBody, HttpError, parseWire, toHttpError } from './httpError';
 import type { TokenRegistry } from './tokenRegistry';
+import { mountWebviewRoutes } from './webviewRoutes';
+import { mountWorkspaceFileRoutes } from './workspaceFileRoutes';
+import type { WorkspaceFiles } from './workspaceFiles';
 
 export interface ApiDeps {
   manager: RunManager;
@@ -17,6 +20,10 @@ export interface ApiDeps {
   /** The largest request body; a bigger one gets 413. */
   maxBodyBytes: number;
   log: (line: string) => void;
+  /** The workspace's squad files and layouts, for the browser's editor; absent: no `/api/files`. */
+  files?: WorkspaceFiles;
+  /** The built web app served at `/`; null: not built (`/` says so). */
+  webviewDir?: string | null;
 }
 
 /**
@@ -39,7 +46,7 @@ export function createApi(deps: ApiDeps): express.Express {
     if (hosts.isCrossOriginAllowed(origin)) {
       res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
       if (req.method === 'OPTIONS') {
-        res.set({ 'Access-Control-Allow-Methods': 'GET, POST', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Max-Age': '600' });
+        res.set({ 'Access-Control-Allow-Methods': 'GET, POST, PUT', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Max-Age': '600' });
         res.status(204).end();
         return;
       }
@@ -50,6 +57,7 @@ export function createApi(deps: ApiDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, version: deps.version });
   });
+  mountWebviewRoutes(app, deps.webviewDir ?? null);
 
   app.use('/api', (req, _res, next) => {
     if (!tokens.scopeOf(req.headers.authorization)) throw unauthorized();
@@ -58,7 +66,7 @@ export function createApi(deps: ApiDeps): express.Express {
   app.use('/api', (req, _res, next) => {
     // Only JSON bodies: a form or text/plain body is how a cross-site form post would arrive.
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (req.method === 'POST' && hasBody && !req.is('application/json')) throw new HttpError(415, 'send the body as JSON (Content-Type: application/json)', 'Content-Type');
+    if ((req.method === 'POST' || req.method === 'PUT') && hasBody && !req.is('application/json')) throw new HttpError(415, 'send the body as JSON (Content-Type: application/json)', 'Content-Type');
     next();
   });
   app.use('/api', express.json({ limit: deps.maxBodyBytes, strict: true }));
@@ -105,6 +113,8 @@ export function createApi(deps: ApiDeps): express.Express {
     const body = parseWire(CreateTokenRequestSchema, req.body ?? {}, 'token request');
     res.status(201).json({ token: tokens.mint(body.tenant), tenant: body.tenant });
   });
+
+  if (deps.files) mountWorkspaceFileRoutes(app, deps.files, scope);
 
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);

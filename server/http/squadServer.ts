@@ -6,6 +6,8 @@ import { HostPolicy } from './hostPolicy';
 import { StreamServer } from './streamServer';
 import type { SessionLimits } from './streamSession';
 import type { TokenRegistry } from './tokenRegistry';
+import { findWebviewDir } from './webviewRoutes';
+import { WorkspaceFiles } from './workspaceFiles';
 
 export interface SquadServerOptions {
   host: string;
@@ -19,6 +21,10 @@ export interface SquadServerOptions {
   maxConnections?: number;
   streamLimits?: Partial<SessionLimits>;
   log?: (line: string) => void;
+  /** The workspace whose squad files the browser editor may open; absent: no `/api/files`. */
+  workspace?: string;
+  /** The built web app; default: found beside the server (see findWebviewDir). */
+  webviewDir?: string | null;
 }
 
 /**
@@ -54,7 +60,16 @@ export class SquadServer {
     const port = isAddressInfo(address) ? address.port : o.port;
     const hosts = new HostPolicy({ host: o.host, port, allowedOrigins: o.allowedOrigins ?? [] });
     const log = o.log ?? (() => {});
-    const app = createApi({ manager: o.manager, tokens: o.tokens, hosts, version: o.version, maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024, log });
+    const app = createApi({
+      manager: o.manager,
+      tokens: o.tokens,
+      hosts,
+      version: o.version,
+      maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
+      log,
+      ...(o.workspace === undefined ? {} : { files: new WorkspaceFiles(o.workspace) }),
+      webviewDir: o.webviewDir === undefined ? findWebviewDir() : o.webviewDir,
+    });
     const stream = new StreamServer({ manager: o.manager, tokens: o.tokens, hosts, maxConnections: o.maxConnections ?? 256, limits: o.streamLimits ?? {} });
     http.on('request', app);
     http.on('upgrade', (req, socket, head) => stream.handleUpgrade(req, socket, head));

@@ -1,0 +1,44 @@
+import { BridgeMethods, type BridgeMethod, type BridgeParams, type BridgeParsedParams, type BridgeResult, type HostEvent } from '../../protocol/webview/bridgeMethods';
+import { BridgeError, type Bridge } from './Bridge';
+import type { BridgeHost } from './BridgeHost';
+
+/**
+ * The bridge when the host runs in the same page (the browser, with `ServerHost`): the same checks
+ * as across postMessage (params and results against their schemas), without the message hop.
+ */
+export class LocalBridge implements Bridge {
+  private readonly unsupported = new Set<BridgeMethod>();
+  private readonly controller = new AbortController();
+
+  constructor(private readonly host: BridgeHost) {}
+
+  async request<M extends BridgeMethod>(method: M, params: BridgeParams<M>, signal?: AbortSignal): Promise<BridgeResult<M>> {
+    const schema = BridgeMethods[method];
+    const input = schema.params.safeParse(params);
+    if (!input.success) throw new BridgeError('invalid', `${method}: ${input.error.issues[0]?.message ?? 'invalid params'}`);
+    const combined = signal ? AbortSignal.any([signal, this.controller.signal]) : this.controller.signal;
+    try {
+      // The params schema of M parsed them; TypeScript cannot follow M through the table lookup.
+      const result = await this.host.handle(method, input.data as BridgeParsedParams<M>, combined);
+      const output = schema.result.safeParse(result);
+      if (!output.success) throw new BridgeError('internal', `${method}: invalid result: ${output.error.issues[0]?.message ?? ''}`);
+      return output.data as BridgeResult<M>;
+    } catch (error) {
+      if (error instanceof BridgeError && error.code === 'unsupported') this.unsupported.add(method);
+      throw error;
+    }
+  }
+
+  onEvent(listener: (event: HostEvent) => void): () => void {
+    return this.host.onEvent(listener);
+  }
+
+  supports(method: BridgeMethod): boolean {
+    return !this.unsupported.has(method);
+  }
+
+  dispose(): void {
+    this.controller.abort(new BridgeError('unavailable', 'the app was closed'));
+    this.host.dispose();
+  }
+}

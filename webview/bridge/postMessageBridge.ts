@@ -1,0 +1,97 @@
+import { HostMessageSchema, type WebviewMessage } from '../../protocol/webview/bridgeMessage';
+import { BridgeMethods, type BridgeMethod, type BridgeParams, type BridgeResult, type HostEvent } from '../../protocol/webview/bridgeMethods';
+import { BridgeError, EventFanout, type Bridge } from './Bridge';
+
+/** What `acquireVsCodeApi()` returns, as far as the bridge needs it. */
+export interface VsCodeApi {
+  postMessage(message: unknown): void;
+}
+
+interface Pending {
+  method: BridgeMethod;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The bridge inside a VS Code webview: requests go to the extension by `postMessage`, its answers
+ * and events come back as `message` events on the window. Every message from the host is checked
+ * with its schema (a malformed one is dropped and reported to the console, never trusted).
+ */
+export class PostMessageBridge implements Bridge {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly events = new EventFanout<HostEvent>();
+  private readonly unsupported = new Set<BridgeMethod>();
+  private readonly onMessage = (event: MessageEvent): void => this.receive(event.data);
+
+  constructor(
+    private readonly api: VsCodeApi,
+    private readonly window: Pick<Window, 'addEventListener' | 'removeEventListener'>,
+  ) {
+    window.addEventListener('message', this.onMessage);
+    this.post({ kind: 'ready' });
+  }
+
+  request<M extends BridgeMethod>(method: M, params: BridgeParams<M>, signal?: AbortSignal): Promise<BridgeResult<M>> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const id = this.nextId++;
+    return new Promise<BridgeResult<M>>((resolve, reject) => {
+      const abort = (): void => {
+        this.pending.delete(id);
+        this.post({ kind: 'cancel', id });
+        reject(signal?.reason ?? new Error('aborted'));
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      this.pending.set(id, {
+        method,
+        resolve: (value) => {
+          signal?.removeEventListener('abort', abort);
+          const parsed = BridgeMethods[method].result.safeParse(value);
+          if (parsed.success) resolve(parsed.data as BridgeResult<M>); // the schema of M produced it
+          else reject(new BridgeError('internal', `the host answered ${method} with an invalid result: ${parsed.error.issues[0]?.message ?? ''}`));
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', abort);
+          reject(error);
+        },
+      });
+      this.post({ kind: 'request', id, method, params });
+    });
+  }
+
+  onEvent(listener: (event: HostEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  supports(method: BridgeMethod): boolean {
+    return !this.unsupported.has(method);
+  }
+
+  dispose(): void {
+    this.window.removeEventListener('message', this.onMessage);
+    for (const p of this.pending.values()) p.reject(new BridgeError('unavailable', 'the webview was closed'));
+    this.pending.clear();
+    this.events.clear();
+  }
+
+  private post(message: WebviewMessage): void {
+    this.api.postMessage(message);
+  }
+
+  private receive(data: unknown): void {
+    const parsed = HostMessageSchema.safeParse(data);
+    if (!parsed.success) {
+      console.warn('squad webview: dropped a malformed host message', parsed.error.issues[0]);
+      return;
+    }
+    const message = parsed.data;
+    if (message.kind === 'event') return this.events.emit(message.event);
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if (message.ok) return pending.resolve(message.result);
+    if (message.error.code === 'unsupported') this.unsupported.add(pending.method);
+    pending.reject(new BridgeError(message.error.code, message.error.message));
+  }
+}

@@ -1,0 +1,196 @@
+import type { z } from 'zod';
+import { ApiErrorSchema } from '../../protocol/api/apiError';
+import { JournalPageSchema, RunDetailResponseSchema, RunListResponseSchema, RunResponseSchema } from '../../protocol/api/runInfo';
+import { ServerFrameSchema, type ClientFrame } from '../../protocol/api/streamFrame';
+import { TenantListResponseSchema } from '../../protocol/api/tenantInfo';
+import { LayoutResponseSchema, SquadFileContentSchema, SquadFileListResponseSchema, SquadFileWriteResponseSchema } from '../../protocol/api/workspaceFiles';
+import type { BridgeErrorCode } from '../../protocol/webview/bridgeMessage';
+import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../../protocol/webview/bridgeMethods';
+import { BridgeError, EventFanout } from './Bridge';
+import type { BridgeHost } from './BridgeHost';
+
+/** The browser's (or any WHATWG) fetch and WebSocket, injected so the host can run in Node too. */
+export interface ServerHostOptions {
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+  WebSocket?: typeof WebSocket;
+  /** Wait before reconnecting the live stream after it dropped. */
+  reconnectMs?: number;
+}
+
+interface Subscription {
+  run: string;
+  /** The next seq this subscription needs: where a reconnect resumes, so nothing is lost or repeated. */
+  nextSeq: number;
+}
+
+/**
+ * Answers the bridge's methods with the local server's HTTP API and its live stream
+ * (`/api/stream`, authenticated by the `squad.bearer.<token>` subprotocol since a browser cannot set
+ * headers on a WebSocket). Every answer is checked with its `protocol/api` schema.
+ */
+export class ServerHost implements BridgeHost {
+  private readonly events = new EventFanout<HostEvent>();
+  private readonly subs = new Map<string, Subscription>();
+  private socket: WebSocket | null = null;
+  private open: Promise<WebSocket> | null = null;
+  private reconnect: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+  private readonly fetch: typeof fetch;
+  private readonly WebSocketCtor: typeof WebSocket;
+
+  constructor(private readonly o: ServerHostOptions) {
+    this.fetch = o.fetch ?? globalThis.fetch.bind(globalThis);
+    this.WebSocketCtor = o.WebSocket ?? globalThis.WebSocket;
+  }
+
+  async handle<M extends BridgeMethod>(method: M, params: BridgeParsedParams<M>, signal: AbortSignal): Promise<BridgeResult<M>> {
+    // Each case returns the result type of its own method; the switch narrows `method`, not `M`.
+    return (await this.dispatch(method, params, signal)) as BridgeResult<M>;
+  }
+
+  private async dispatch(method: BridgeMethod, p: unknown, signal: AbortSignal): Promise<unknown> {
+    const q = encodeURIComponent;
+    const params = p as Record<string, never>; // already parsed by the method's params schema (LocalBridge)
+    const str = (key: string): string => String(params[key]);
+    switch (method) {
+      case 'squad.list':
+        return this.call('GET', '/api/files', SquadFileListResponseSchema, undefined, signal);
+      case 'squad.open':
+        return this.call('GET', `/api/files/content?path=${q(str('path'))}`, SquadFileContentSchema, undefined, signal);
+      case 'squad.edit':
+        return this.call('PUT', '/api/files/content', SquadFileWriteResponseSchema, { path: params.path, text: params.text, baseVersion: params.baseVersion }, signal);
+      case 'layout.load':
+        return this.call('GET', `/api/layouts?path=${q(str('path'))}`, LayoutResponseSchema, undefined, signal);
+      case 'layout.save':
+        await this.call('PUT', '/api/layouts', LayoutResponseSchema.partial(), { path: params.path, layout: params.layout }, signal);
+        return {};
+      case 'runs.list':
+        return this.call('GET', `/api/runs?limit=${str('limit')}`, RunListResponseSchema, undefined, signal);
+      case 'run.detail':
+        return (await this.call('GET', `/api/runs/${q(str('run'))}`, RunDetailResponseSchema, undefined, signal)).run;
+      case 'run.start': {
+        const body = { file: params.path, profile: params.profile, paused: params.paused, ...(params.seed === undefined ? {} : { seed: params.seed }), ...(params.tenant === undefined ? {} : { tenant: params.tenant }) };
+        return (await this.call('POST', '/api/runs', RunResponseSchema, body, signal)).run;
+      }
+      case 'run.control':
+        return (await this.call('POST', `/api/runs/${q(str('run'))}/${str('action')}`, RunResponseSchema, undefined, signal)).run;
+      case 'run.journal':
+        return this.call('GET', `/api/runs/${q(str('run'))}/journal?fromSeq=${str('fromSeq')}&limit=${str('limit')}`, JournalPageSchema, undefined, signal);
+      case 'run.subscribe':
+        this.subs.set(str('sub'), { run: str('run'), nextSeq: Number(params.fromSeq) });
+        await this.send({ type: 'subscribe', id: str('sub'), run: str('run'), fromSeq: Number(params.fromSeq) });
+        return {};
+      case 'run.unsubscribe':
+        if (this.subs.delete(str('sub')) && this.socket?.readyState === 1) this.socket.send(JSON.stringify({ type: 'unsubscribe', id: str('sub') }));
+        return {};
+      case 'tenants.list':
+        return this.call('GET', '/api/tenants', TenantListResponseSchema, undefined, signal);
+      case 'run.fork':
+        throw new BridgeError('unsupported', 'this server cannot fork runs yet');
+    }
+  }
+
+  onEvent(listener: (event: HostEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.reconnect) clearTimeout(this.reconnect);
+    this.socket?.close(1000, 'closed');
+    this.subs.clear();
+    this.events.clear();
+  }
+
+  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body: unknown, signal: AbortSignal): Promise<z.output<S>> {
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.o.baseUrl}${path}`, {
+        method,
+        signal,
+        headers: { Authorization: `Bearer ${this.o.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new BridgeError('unavailable', `cannot reach the Squad server at ${this.o.baseUrl}`);
+    }
+    const json: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const problem = ApiErrorSchema.safeParse(json);
+      throw new BridgeError(codeOf(response.status), problem.success ? problem.data.error : `HTTP ${response.status}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new BridgeError('internal', `unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? ''}`);
+    return parsed.data;
+  }
+
+  private async send(frame: ClientFrame): Promise<void> {
+    const socket = await this.connect();
+    socket.send(JSON.stringify(frame));
+  }
+
+  private connect(): Promise<WebSocket> {
+    if (this.socket?.readyState === 1) return Promise.resolve(this.socket);
+    this.open ??= new Promise<WebSocket>((resolve, reject) => {
+      const url = `${this.o.baseUrl.replace(/^http/, 'ws')}/api/stream`;
+      const socket = new this.WebSocketCtor(url, ['squad.v1', `squad.bearer.${this.o.token}`]);
+      socket.onopen = () => {
+        this.socket = socket;
+        this.open = null;
+        resolve(socket);
+      };
+      socket.onerror = () => reject(new BridgeError('unavailable', 'the live stream could not connect'));
+      socket.onmessage = (m) => this.frame(m.data);
+      socket.onclose = () => {
+        this.open = null;
+        if (this.socket === socket) this.socket = null;
+        if (!this.disposed && this.subs.size > 0) this.reconnect = setTimeout(() => void this.resubscribe(), this.o.reconnectMs ?? 500);
+      };
+    });
+    return this.open;
+  }
+
+  /** After a dropped connection: every subscription again, from the seq it still needs. */
+  private async resubscribe(): Promise<void> {
+    this.reconnect = null;
+    try {
+      for (const [id, s] of this.subs) await this.send({ type: 'subscribe', id, run: s.run, fromSeq: s.nextSeq });
+    } catch {
+      if (!this.disposed) this.reconnect = setTimeout(() => void this.resubscribe(), this.o.reconnectMs ?? 500);
+    }
+  }
+
+  private frame(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const parsed = ServerFrameSchema.safeParse(json);
+    if (!parsed.success) return;
+    const frame = parsed.data;
+    if (frame.type === 'events') {
+      const sub = this.subs.get(frame.id);
+      const last = frame.events.at(-1);
+      if (!sub || !last) return;
+      sub.nextSeq = last.seq + 1;
+      this.events.emit({ type: 'run.events', sub: frame.id, run: frame.run, events: frame.events });
+    } else if (frame.type === 'end') {
+      if (this.subs.delete(frame.id)) this.events.emit({ type: 'run.end', sub: frame.id, run: frame.run, state: frame.state });
+    }
+  }
+}
+
+function codeOf(status: number): BridgeErrorCode {
+  if (status === 400 || status === 413 || status === 415) return 'invalid';
+  if (status === 401 || status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status === 409) return 'conflict';
+  if (status === 429 || status === 503) return 'unavailable';
+  return 'internal';
+}

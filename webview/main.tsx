@@ -1,0 +1,75 @@
+import '@xyflow/react/dist/style.css';
+import './ui/theme.css';
+import { createRoot } from 'react-dom/client';
+import type { Bridge } from './bridge/Bridge';
+import { rememberBrowserToken, takeBrowserToken } from './bridge/browserToken';
+import { LocalBridge } from './bridge/localBridge';
+import { PostMessageBridge, type VsCodeApi } from './bridge/postMessageBridge';
+import { ServerHost } from './bridge/serverHost';
+import { App, type Tab } from './ui/App';
+import { TokenPrompt } from './ui/TokenPrompt';
+
+declare global {
+  // Defined by VS Code inside a webview, and only there.
+  function acquireVsCodeApi(): VsCodeApi;
+}
+
+/**
+ * Starts the app on the bridge its host offers: VS Code's postMessage inside a webview, otherwise
+ * the local server that served this page (same origin), with the token from the URL fragment or
+ * typed by the user. `?view=editor|run|replay&path=…&run=…` picks what to show first.
+ */
+function start(): void {
+  const element = document.getElementById('root');
+  if (!element) return;
+  const root = createRoot(element);
+  const query = new URLSearchParams(location.search);
+  const tabParam = query.get('view');
+  const tab: Tab = tabParam === 'run' || tabParam === 'replay' ? tabParam : 'editor';
+  const initial = {
+    tab,
+    path: query.get('path') ?? undefined,
+    run: query.get('run') ?? undefined,
+  };
+  if (typeof acquireVsCodeApi === 'function') {
+    const bridge = new PostMessageBridge(acquireVsCodeApi(), window);
+    window.addEventListener('unload', () => bridge.dispose());
+    root.render(<App bridge={bridge} initial={initial} />);
+    return;
+  }
+  applyStandaloneTheme(query.get('theme'));
+  const toggle = (): void => {
+    const dark = document.body.classList.contains('vscode-dark');
+    setTheme(dark ? 'light' : 'dark');
+    sessionStorage.setItem('squad.theme', dark ? 'light' : 'dark');
+  };
+  const connect = (token: string): void => {
+    const bridge: Bridge = new LocalBridge(new ServerHost({ baseUrl: location.origin, token }));
+    window.addEventListener('unload', () => bridge.dispose());
+    root.render(<App bridge={bridge} initial={initial} onToggleTheme={toggle} />);
+  };
+  const token = takeBrowserToken(location, history, sessionStorage);
+  if (token) connect(token);
+  else
+    root.render(
+      <TokenPrompt
+        onToken={(t) => {
+          rememberBrowserToken(sessionStorage, t);
+          connect(t);
+        }}
+      />,
+    );
+}
+
+function applyStandaloneTheme(param: string | null): void {
+  const chosen = param === 'light' || param === 'dark' ? param : sessionStorage.getItem('squad.theme');
+  const system = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  setTheme(chosen === 'light' || chosen === 'dark' ? chosen : system);
+}
+
+function setTheme(kind: 'light' | 'dark'): void {
+  document.body.classList.toggle('vscode-dark', kind === 'dark');
+  document.body.classList.toggle('vscode-light', kind === 'light');
+}
+
+start();

@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Bridge } from '../bridge/Bridge';
+import { EditorView } from './editor/EditorView';
+import { LiveView } from './run/LiveView';
+import { ReplayView } from './run/ReplayView';
+
+export type Tab = 'editor' | 'run' | 'replay';
+
+export interface AppProps {
+  bridge: Bridge;
+  initial: { tab: Tab; path?: string | undefined; run?: string | undefined };
+  /** The standalone page's theme switch; absent inside VS Code (the editor's theme rules there). */
+  onToggleTheme?: () => void;
+}
+
+/** The shell: squad file picker, the three views, and a toast for what went wrong. */
+export function App({ bridge, initial, onToggleTheme }: AppProps) {
+  const [tab, setTab] = useState<Tab>(initial.tab);
+  const [files, setFiles] = useState<string[]>([]);
+  const [path, setPath] = useState<string | null>(initial.path ?? null);
+  const [run, setRun] = useState<string | undefined>(initial.run);
+  const [toast, setToast] = useState<{ message: string; error: boolean } | null>(null);
+
+  const notify = useCallback((message: string, error = false) => setToast({ message, error }), []);
+  useEffect(() => {
+    if (!toast) return;
+    const timer = setTimeout(() => setToast(null), 5000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    bridge.request('squad.list', {}, controller.signal).then(
+      (r) => {
+        setFiles(r.files);
+        setPath((p) => p ?? r.files[0] ?? null);
+      },
+      () => {},
+    );
+    const stop = bridge.onEvent((e) => {
+      if (e.type !== 'show') return;
+      setTab(e.view);
+      if (e.path) setPath(e.path);
+      if (e.run) setRun(e.run);
+    });
+    return () => {
+      controller.abort();
+      stop();
+    };
+  }, [bridge]);
+
+  // Alt+1/2/3 switch views from anywhere (no conflict with VS Code's own Ctrl/Cmd shortcuts).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const to = ({ '1': 'editor', '2': 'run', '3': 'replay' } as const)[e.key as '1' | '2' | '3'];
+      if (to) {
+        e.preventDefault();
+        setTab(to);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const tabs: [Tab, string][] = [
+    ['editor', 'Editor'],
+    ['run', 'Run'],
+    ['replay', 'Replay'],
+  ];
+  return (
+    <div className="sq-app">
+      <header className="sq-header">
+        <span className="sq-brand">
+          <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden>
+            <circle cx="4" cy="4" r="2.5" fill="currentColor" />
+            <circle cx="12" cy="4" r="2.5" fill="currentColor" opacity="0.7" />
+            <circle cx="8" cy="12" r="2.5" fill="currentColor" opacity="0.85" />
+            <path d="M4 4 L12 4 L8 12 Z" stroke="currentColor" fill="none" strokeWidth="1" />
+          </svg>
+          Squad Studio
+        </span>
+        <div className="sq-tabs" role="tablist" aria-label="Views">
+          {tabs.map(([id, label], i) => (
+            <button key={id} role="tab" className="sq-tab" aria-selected={tab === id} onClick={() => setTab(id)} title={`${label} (Alt+${i + 1})`} data-tab={id}>
+              {label}
+            </button>
+          ))}
+        </div>
+        {tab !== 'replay' && (
+          <select className="sq-select" aria-label="Squad file" value={path ?? ''} onChange={(e) => setPath(e.target.value)} data-testid="file-picker">
+            {path && !files.includes(path) && <option value={path}>{path}</option>}
+            {files.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        )}
+        <span className="sq-spacer" />
+        {onToggleTheme && (
+          <button className="sq-icon-button" onClick={onToggleTheme} aria-label="Switch light or dark theme" title="Switch theme">
+            ◐
+          </button>
+        )}
+      </header>
+      {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
+      {tab === 'run' && (path ? <LiveView key={path} bridge={bridge} path={path} notify={notify} initialRun={run} /> : <div className="sq-empty">Open a squad file first.</div>)}
+      {tab === 'replay' && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
+      {toast && (
+        <div className={`sq-toast${toast.error ? ' error' : ''}`} role="status">
+          {toast.message}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SquadLayout } from '../../../protocol/webview/squadLayout';
+import type { Bridge } from '../../bridge/Bridge';
+import { addAgent, addLink, removeAgent, removeLink, renameAgent, setAgentField, setAgentTools, type LinkKind } from '../../model/squadEdits';
+import { agentId, squadGraph, type AgentNodeData } from '../../model/squadGraph';
+import { SquadGraphView } from '../graph/SquadGraphView';
+import { useSquadFile } from '../useSquadFile';
+import { Inspector } from './Inspector';
+import { YamlPane } from './YamlPane';
+
+/** The squad editor: the file as a graph, the selected agent's properties, and the YAML itself. */
+export function EditorView({ bridge, path, notify }: { bridge: Bridge; path: string; notify: (message: string, error?: boolean) => void }) {
+  const { file, error, setText } = useSquadFile(bridge, path);
+  const [layout, setLayout] = useState<SquadLayout | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [linkKind, setLinkKind] = useState<LinkKind>('handoffs');
+  const text = file?.text ?? '';
+  const graph = useMemo(() => squadGraph(text, path), [text, path]);
+  const lastGood = useRef(graph);
+  if (graph.readable) lastGood.current = graph;
+  const shown = graph.readable ? graph : { ...lastGood.current, fileProblems: graph.fileProblems };
+
+  useEffect(() => {
+    setLayout(null);
+    const controller = new AbortController();
+    bridge.request('layout.load', { path }, controller.signal).then((r) => setLayout(r.layout), () => {});
+    return () => controller.abort();
+  }, [bridge, path]);
+
+  /** Runs one YAML edit; a refused edit (syntax error, duplicate name) is reported, never half-applied. */
+  const edit = useCallback(
+    (op: (text: string) => string) => {
+      try {
+        const next = op(text);
+        if (next !== text) setText(next);
+      } catch (e) {
+        notify(e instanceof Error ? e.message : String(e), true);
+      }
+    },
+    [text, setText, notify],
+  );
+  const saveLayout = useCallback(
+    (l: SquadLayout) => {
+      setLayout(l);
+      bridge.request('layout.save', { path, layout: l }).catch((e: unknown) => notify(`layout not saved: ${e instanceof Error ? e.message : String(e)}`, true));
+    },
+    [bridge, path, notify],
+  );
+  const addNewAgent = (): void => {
+    const names = new Set(graph.nodes.map((n) => n.name));
+    let i = 1;
+    while (names.has(`agent${i}`)) i++;
+    const name = `agent${i}`;
+    edit((t) => addAgent(t, name, { role: 'worker', model: graph.models[0] ?? 'model' }));
+    setSelected(agentId(name));
+  };
+
+  if (!file) return <div className="sq-empty">{error ?? 'Opening…'}</div>;
+  const agent = shown.nodes.find((n): n is AgentNodeData => n.kind === 'agent' && n.id === selected) ?? null;
+  return (
+    <div className="sq-main">
+      <div className="sq-work">
+        <SquadGraphView
+          graph={shown}
+          savedLayout={layout}
+          onLayoutChange={saveLayout}
+          editable={graph.readable}
+          selected={selected}
+          onSelect={setSelected}
+          onConnect={(from, to) => edit((t) => addLink(t, from, to, linkKind))}
+          onDeleteEdge={(e) => edit((t) => removeLink(t, e.source.slice(6), e.target.slice(6), e.kind === 'ask' ? 'asks' : 'handoffs'))}
+          onDeleteAgent={(name) => {
+            edit((t) => removeAgent(t, name));
+            setSelected(null);
+          }}
+          overlay={
+            <div className="sq-graph-toolbar" role="toolbar" aria-label="Graph tools">
+              <button className="sq-button" onClick={addNewAgent} disabled={!graph.readable}>
+                + Agent
+              </button>
+              <label className="sq-muted" htmlFor="sq-link-kind" style={{ fontSize: 12 }}>
+                Connect as
+              </label>
+              <select id="sq-link-kind" className="sq-select" value={linkKind} onChange={(e) => setLinkKind(e.target.value === 'asks' ? 'asks' : 'handoffs')}>
+                <option value="handoffs">hand-off</option>
+                <option value="asks">ask</option>
+              </select>
+              <span className="sq-muted" style={{ fontSize: 12 }} data-testid="problem-count">
+                {graph.readable ? '' : 'YAML syntax error · '}
+                {countProblems(graph)} problems
+              </span>
+            </div>
+          }
+        />
+        <div className="sq-bottom">
+          <div className="sq-pane-head">
+            <strong className="sq-mono">{path}</strong>
+            <span className="sq-muted">{error ?? 'saved'}</span>
+          </div>
+          <YamlPane text={text} onText={setText} />
+        </div>
+      </div>
+      <aside className="sq-side">
+        <Inspector
+          graph={shown}
+          agent={agent}
+          onRename={(from, to) => {
+            edit((t) => renameAgent(t, from, to));
+            setSelected(agentId(to));
+          }}
+          onField={(a, field, value) => edit((t) => setAgentField(t, a, field, value))}
+          onTools={(a, tools) => edit((t) => setAgentTools(t, a, tools))}
+          onLink={(from, to, kind, on) => edit((t) => (on ? addLink : removeLink)(t, from, to, kind))}
+          onDelete={(name) => {
+            edit((t) => removeAgent(t, name));
+            setSelected(null);
+          }}
+        />
+      </aside>
+    </div>
+  );
+}
+
+function countProblems(graph: ReturnType<typeof squadGraph>): number {
+  let n = graph.fileProblems.length;
+  for (const list of graph.problems.values()) n += list.length;
+  return n;
+}

@@ -1,0 +1,73 @@
+import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import type { SquadDiagnostic } from '../../../protocol/squadDiagnostic';
+import type { AgentNodeData } from '../../model/squadGraph';
+
+export interface AgentRunState {
+  costUsd: number;
+  turns: number;
+  active: boolean;
+  waiting: { on: string[]; question: string | null } | null;
+  deadlocked: boolean;
+}
+
+export type AgentFlowNode = Node<{ agent: AgentNodeData; problems: SquadDiagnostic[]; run: AgentRunState | null }, 'agent'>;
+
+const KNOWN_ROLES = new Set(['planner', 'worker', 'checker']);
+
+/** An agent: name, role, model, tools; in a run its cost, and whether it is working or waiting. */
+export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
+  const { agent, problems, run } = data;
+  const classes = ['sq-node', problems.length > 0 ? 'has-problems' : '', run?.active ? 'active' : '', run?.waiting ? 'waiting' : '', run?.deadlocked ? 'deadlocked' : ''];
+  const status = run?.deadlocked ? 'deadlocked' : run?.active ? 'working' : run?.waiting ? 'waiting' : '';
+  return (
+    <div className={classes.filter(Boolean).join(' ')} data-agent={agent.name} data-status={status} aria-label={`agent ${agent.name}${status ? `, ${status}` : ''}${problems.length ? `, ${problems.length} problems` : ''}`}>
+      <Handle type="target" position={Position.Left} />
+      <div className="sq-node-head">
+        <span className={`sq-role ${KNOWN_ROLES.has(agent.role) ? agent.role : 'other'}`}>{agent.role || 'role?'}</span>
+        <span className="sq-node-name" title={agent.description || agent.name}>
+          {agent.name}
+        </span>
+        {agent.entry && <span className="sq-entry" title="The entry agent: receives the task">● entry</span>}
+      </div>
+      <div className="sq-node-model">
+        {agent.model || 'no model'}
+        {agent.modelName && agent.modelName !== agent.model ? ` · ${agent.modelName}` : ''}
+      </div>
+      {agent.tools.length > 0 && (
+        <div className="sq-node-tools sq-chips">
+          {agent.tools.slice(0, 3).map((t) => (
+            <span key={t} className="sq-chip">
+              {t}
+            </span>
+          ))}
+          {agent.tools.length > 3 && <span className="sq-chip">+{agent.tools.length - 3}</span>}
+        </div>
+      )}
+      {run && (
+        <div className="sq-node-foot">
+          <span>{run.turns} turns</span>
+          <span className="sq-node-cost" data-testid={`cost-${agent.name}`}>
+            ${run.costUsd.toFixed(4)}
+          </span>
+        </div>
+      )}
+      {run?.waiting && (
+        <div className="sq-node-wait" title={run.waiting.question ?? undefined}>
+          waits on <b>{run.waiting.on.join(', ')}</b>
+          {run.waiting.question ? `: “${run.waiting.question}”` : ''}
+        </div>
+      )}
+      {problems.length > 0 && (
+        <div className="sq-node-problems" role="list" aria-label="problems">
+          {problems.slice(0, 3).map((p, i) => (
+            <div key={i} className="sq-problem" role="listitem" title={`line ${p.line}:${p.col}`}>
+              ⚠ {p.message}
+            </div>
+          ))}
+          {problems.length > 3 && <div className="sq-problem">… {problems.length - 3} more</div>}
+        </div>
+      )}
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+}

@@ -1,0 +1,212 @@
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { SquadLayout } from '../../../protocol/webview/squadLayout';
+import type { RunView } from '../../model/runView';
+import { agentId, type SquadEdge, type SquadGraph } from '../../model/squadGraph';
+import { AgentNode, type AgentFlowNode } from './AgentNode';
+import { elkLayout, type Positions } from './elkLayout';
+import { ServerNode, type ServerFlowNode } from './ServerNode';
+import { useThemeKind } from '../useThemeKind';
+
+const nodeTypes = { agent: AgentNode, server: ServerNode };
+
+export interface SquadGraphViewProps {
+  graph: SquadGraph;
+  savedLayout: SquadLayout | null;
+  onLayoutChange?: (layout: SquadLayout) => void;
+  editable: boolean;
+  /** A run's state to draw over the squad (live or at the replay position); `version` changes per fold. */
+  run?: { view: RunView; version: number } | null;
+  selected: string | null;
+  onSelect: (id: string | null) => void;
+  onConnect?: (from: string, to: string) => void;
+  onDeleteEdge?: (edge: SquadEdge) => void;
+  onDeleteAgent?: (name: string) => void;
+  overlay?: ReactNode;
+}
+
+/** The squad as a graph: agents, tool servers, hand-off, ask and tool edges, and a run drawn over it. */
+export function SquadGraphView(props: SquadGraphViewProps) {
+  const { graph, savedLayout, run, editable } = props;
+  const theme = useThemeKind();
+  const [auto, setAuto] = useState<{ structure: string; positions: Positions } | null>(null);
+  const [moved, setMoved] = useState<Positions>({});
+  const structure = useMemo(() => graph.nodes.map((n) => n.id).join('|') + '#' + graph.edges.map((e) => e.id).join('|'), [graph]);
+  const latest = useRef(graph);
+  latest.current = graph;
+
+  useEffect(() => {
+    let live = true;
+    void elkLayout(latest.current.nodes, latest.current.edges).then((positions) => live && setAuto({ structure, positions }));
+    return () => {
+      live = false;
+    };
+  }, [structure]);
+  useEffect(() => setMoved({}), [savedLayout]);
+
+  const position = useCallback((id: string) => moved[id] ?? savedLayout?.nodes[id] ?? auto?.positions[id] ?? { x: 0, y: 0 }, [moved, savedLayout, auto]);
+
+  const runVersion = run?.version ?? -1;
+  const nodes = useMemo(() => {
+    const view = run?.view;
+    const cycle = new Set(view?.deadlock?.cycle ?? []);
+    return graph.nodes.map((n): AgentFlowNode | ServerFlowNode => {
+      const problems = graph.problems.get(n.id) ?? [];
+      if (n.kind === 'server') {
+        const calls = view ? Object.entries(view.account.tools.tools).filter(([t]) => t.startsWith(`${n.name}.`)).reduce((a, [, s]) => a + s.calls, 0) : null;
+        return { id: n.id, type: 'server', position: position(n.id), data: { server: n, problems, calls }, selected: props.selected === n.id, deletable: false };
+      }
+      const acc = view?.account.agents[n.name];
+      const wait = view?.waiting.get(n.name);
+      return {
+        id: n.id,
+        type: 'agent',
+        position: position(n.id),
+        selected: props.selected === n.id,
+        deletable: editable,
+        data: {
+          agent: n,
+          problems,
+          run: view
+            ? { costUsd: acc?.costUsd ?? 0, turns: acc?.turns ?? 0, active: view.active.has(n.name), waiting: wait ? { on: wait.on, question: wait.question } : null, deadlocked: cycle.has(n.name) }
+            : null,
+        },
+      };
+    });
+    // runVersion: the run view is mutated in place; its version says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [graph, position, props.selected, editable, run, runVersion]);
+
+  const edges = useMemo(() => flowEdges(graph, run?.view ?? null), [graph, run, runVersion]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange[]) => {
+      for (const c of changes) {
+        if (c.type === 'position' && c.position) setMoved((m) => ({ ...m, [c.id]: c.position! }));
+        if (c.type === 'select' && c.selected) props.onSelect(c.id);
+        if (c.type === 'remove' && c.id.startsWith('agent:')) props.onDeleteAgent?.(c.id.slice('agent:'.length));
+      }
+    },
+    [props],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange[]) => {
+      for (const c of changes) {
+        if (c.type !== 'remove') continue;
+        const edge = graph.edges.find((e) => e.id === c.id);
+        if (edge && edge.kind !== 'tool') props.onDeleteEdge?.(edge);
+      }
+    },
+    [graph, props],
+  );
+  const onNodeDragStop = useCallback(() => {
+    const nodesNow: Positions = {};
+    for (const n of graph.nodes) nodesNow[n.id] = position(n.id);
+    props.onLayoutChange?.({ version: 1, nodes: nodesNow });
+  }, [graph, position, props]);
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (c.source.startsWith('agent:') && c.target.startsWith('agent:') && c.source !== c.target) props.onConnect?.(c.source.slice(6), c.target.slice(6));
+    },
+    [props],
+  );
+
+  return (
+    <div className="sq-graph" data-testid="graph">
+      {/* Mounted once the first layout is known, so the initial fit frames the real positions. */}
+      {auto && (auto.structure === structure || graph.nodes.every((n) => auto.positions[n.id])) && <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        onPaneClick={() => props.onSelect(null)}
+        nodesConnectable={editable}
+        nodesDraggable
+        edgesFocusable={editable}
+        deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+        colorMode={theme}
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} style={{ width: 140, height: 90 }} />
+      </ReactFlow>}
+      {props.overlay}
+      <div className="sq-legend" aria-hidden>
+        <span>
+          <i />
+          hand-off
+        </span>
+        <span>
+          <i className="ask" />
+          ask
+        </span>
+        <span>
+          <i className="tool" />
+          tool
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/** Declared edges, labelled with a run's traffic; the deadlock's wait-for cycle in red. */
+function flowEdges(graph: SquadGraph, view: RunView | null): Edge[] {
+  const waitsFor = new Set<string>();
+  const cycle = view?.deadlock?.cycle ?? [];
+  for (let i = 0; i + 1 < cycle.length; i++) waitsFor.add(`${cycle[i]}>${cycle[i + 1]}`);
+  const out: Edge[] = [];
+  const seen = new Set<string>();
+  for (const e of graph.edges) {
+    const pair = `${e.source.slice(6)}>${e.target.slice(6)}`;
+    const traffic = e.kind === 'tool' ? undefined : view?.edges.get(pair);
+    const red = e.kind === 'ask' && waitsFor.has(pair);
+    if (red) waitsFor.delete(pair);
+    if (traffic) seen.add(pair);
+    out.push(edgeOf(e.id, e.source, e.target, e.kind, traffic ? `${traffic.messages} msg · ${traffic.tokens} tok` : null, red));
+  }
+  // Traffic on no declared edge: results going back to whoever handed the work on.
+  for (const [pair, t] of view?.edges ?? []) {
+    if (seen.has(pair) || graph.edges.some((e) => e.kind !== 'tool' && `${e.source.slice(6)}>${e.target.slice(6)}` === pair)) continue;
+    out.push(edgeOf(`traffic:${pair}`, agentId(t.from), agentId(t.to), 'result', `${t.messages} msg · ${t.tokens} tok`, false));
+  }
+  for (const pair of waitsFor) {
+    const [from, to] = pair.split('>');
+    out.push(edgeOf(`wait:${pair}`, agentId(from ?? ''), agentId(to ?? ''), 'ask', 'waits on', true));
+  }
+  return out;
+}
+
+function edgeOf(id: string, source: string, target: string, kind: SquadEdge['kind'] | 'result', label: string | null, red: boolean): Edge {
+  const color = red ? 'var(--sq-red)' : kind === 'ask' ? 'var(--sq-amber)' : kind === 'result' ? 'var(--sq-purple)' : 'var(--sq-muted)';
+  return {
+    id,
+    source,
+    target,
+    animated: red || (label !== null && kind !== 'result'),
+    deletable: kind === 'handoff' || kind === 'ask',
+    data: { kind, red },
+    className: red ? 'sq-edge-deadlock' : `sq-edge-${kind}`,
+    style: { stroke: color, strokeWidth: red ? 2.5 : kind === 'tool' ? 1 : 1.5, strokeDasharray: kind === 'ask' ? '6 4' : kind === 'tool' ? '2 3' : kind === 'result' ? '1 0' : undefined, opacity: kind === 'result' ? 0.6 : 1 },
+    markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
+    ...(label
+      ? { label, labelShowBg: true, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, labelStyle: { fontSize: 10, fill: red ? 'var(--sq-red)' : 'var(--vscode-foreground)' }, labelBgStyle: { fill: 'var(--sq-bg)' } }
+      : {}),
+  };
+}

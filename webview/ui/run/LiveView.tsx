@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { RunInfo, RunState } from '../../../protocol/api/runInfo';
+import type { TenantInfo } from '../../../protocol/api/tenantInfo';
+import type { SquadLayout } from '../../../protocol/webview/squadLayout';
+import type { Bridge } from '../../bridge/Bridge';
+import { RunStore } from '../../model/runStore';
+import { RunPanels } from './RunPanels';
+
+const browserFrames = { request: (cb: () => void) => requestAnimationFrame(cb), cancel: (h: number) => cancelAnimationFrame(h) };
+
+/**
+ * Start a run of the open squad (profile, seed, tenant) and watch it live; pause, resume, step and
+ * cancel it. Events stream into a RunStore that folds them once per animation frame.
+ */
+export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge; path: string; notify: (m: string, error?: boolean) => void; initialRun?: string | undefined }) {
+  const [profile, setProfile] = useState('local');
+  const [seed, setSeed] = useState('1');
+  const [tenantId, setTenantId] = useState('default');
+  const [info, setInfo] = useState<RunInfo | null>(null);
+  const [state, setState] = useState<RunState | null>(null);
+  const [runId, setRunId] = useState<string | null>(initialRun ?? null);
+  const [layout, setLayout] = useState<SquadLayout | null>(null);
+  const [tenant, setTenant] = useState<TenantInfo | null>(null);
+  const store = useMemo(() => new RunStore(browserFrames), [runId]);
+  const version = useSyncExternalStore(store.subscribe, store.getVersion);
+
+  useEffect(() => () => store.dispose(), [store]);
+  useEffect(() => {
+    const controller = new AbortController();
+    bridge.request('layout.load', { path }, controller.signal).then((r) => setLayout(r.layout), () => {});
+    return () => controller.abort();
+  }, [bridge, path]);
+
+  useEffect(() => {
+    if (!runId) return;
+    const sub = `live-${runId}`;
+    const stop = bridge.onEvent((e) => {
+      if (e.type === 'run.events' && e.sub === sub) store.push(e.events);
+      if (e.type === 'run.end' && e.sub === sub) {
+        setState(e.state);
+        refreshTenant();
+      }
+    });
+    bridge.request('run.subscribe', { sub, run: runId, fromSeq: 1 }).catch((e: unknown) => notify(`cannot follow the run: ${String(e)}`, true));
+    return () => {
+      stop();
+      bridge.request('run.unsubscribe', { sub }).catch(() => {});
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [bridge, runId, store]);
+
+  const refreshTenant = useCallback(() => {
+    bridge.request('tenants.list', {}).then(
+      (r) => setTenant(r.tenants.find((t) => t.id === tenantId) ?? null),
+      () => setTenant(null),
+    );
+  }, [bridge, tenantId]);
+
+  const start = async (): Promise<void> => {
+    try {
+      const seedNumber = seed.trim() === '' ? undefined : Number(seed);
+      const run = await bridge.request('run.start', { path, profile, tenant: tenantId, ...(seedNumber === undefined || Number.isNaN(seedNumber) ? {} : { seed: seedNumber }) });
+      setInfo(run);
+      setState(run.state);
+      setRunId(run.id);
+    } catch (e) {
+      notify(e instanceof Error ? e.message : String(e), true);
+    }
+  };
+  const control = async (action: 'pause' | 'resume' | 'step' | 'cancel'): Promise<void> => {
+    if (!runId) return;
+    try {
+      const run = await bridge.request('run.control', { run: runId, action });
+      setInfo(run);
+      setState(run.state);
+    } catch (e) {
+      notify(e instanceof Error ? e.message : String(e), true);
+    }
+  };
+  const view = store.current;
+  const shownState = state ?? (view.ended ? view.account.status : runId ? 'running' : null);
+  const live = shownState === 'running' || shownState === 'paused' || shownState === 'queued';
+
+  return (
+    <div style={{ display: 'grid', gridTemplateRows: 'auto 1fr', minHeight: 0 }}>
+      <div className="sq-scrubber sq-runbar" role="toolbar" aria-label="Run">
+        <label className="sq-muted" htmlFor="sq-profile">
+          Profile
+        </label>
+        <select id="sq-profile" className="sq-select" value={profile} onChange={(e) => setProfile(e.target.value)}>
+          <option>local</option>
+          <option>staging</option>
+          <option>production</option>
+        </select>
+        <label className="sq-muted" htmlFor="sq-seed">
+          Seed
+        </label>
+        <input id="sq-seed" className="sq-input" value={seed} onChange={(e) => setSeed(e.target.value)} style={{ width: 80 }} inputMode="numeric" />
+        <label className="sq-muted" htmlFor="sq-tenant">
+          Tenant
+        </label>
+        <input id="sq-tenant" className="sq-input" value={tenantId} onChange={(e) => setTenantId(e.target.value)} style={{ width: 100 }} />
+        <button className="sq-button" onClick={() => void start()} disabled={live} aria-keyshortcuts="Control+Enter" data-testid="start-run">
+          ▶ Run
+        </button>
+        <span className="sq-spacer" />
+        {runId && (
+          <>
+            <span className="sq-status" data-testid="run-state" data-state={shownState ?? ''}>
+              <i className={`sq-dot ${shownState ?? ''}`} />
+              {shownState} · <span className="sq-mono">{info?.id ?? runId}</span>
+            </span>
+            <button className="sq-icon-button" onClick={() => void control('pause')} disabled={shownState !== 'running'} title="Pause">
+              Pause
+            </button>
+            <button className="sq-icon-button" onClick={() => void control('resume')} disabled={shownState !== 'paused'} title="Resume">
+              Resume
+            </button>
+            <button className="sq-icon-button" onClick={() => void control('step')} disabled={shownState !== 'paused'} title="Step to the next checkpoint">
+              Step
+            </button>
+            <button className="sq-icon-button" onClick={() => void control('cancel')} disabled={!live} title="Cancel">
+              Cancel
+            </button>
+          </>
+        )}
+      </div>
+      {runId ? (
+        <RunPanels view={view} version={version} layout={view.squadPath === path ? layout : null} tenant={tenant} follow />
+      ) : (
+        <div className="sq-empty">Choose a profile and seed, then Run: the squad's agents, messages, costs and guardrails appear here as they happen.</div>
+      )}
+    </div>
+  );
+}
