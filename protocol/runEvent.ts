@@ -97,6 +97,8 @@ export const RunStartedEvent = z.object({
   tenant: z.string(),
   entry: z.string(),
   input: z.string(),
+  /** The MCP tools the run could reach, as offered to agents: replay offers the same. */
+  tools: z.array(z.object({ name: z.string(), description: z.string(), inputSchema: z.record(z.string(), z.unknown()), cacheable: z.boolean().optional() })),
 });
 
 export const MessageSentEvent = z.object({
@@ -179,6 +181,8 @@ export const ModelFailedEvent = z.object({
   attempt: z.number().int().positive(),
   /** When the call is retried, after how long (backoff with full jitter); null when it is not. */
   retryInMs: z.number().nonnegative().nullable(),
+  /** Not the provider's failure but ours (a script that ran out, a bug): the run fails on it. */
+  fatal: z.boolean(),
   /** What a call cut off midway (a stream aborted when the run halted) was billed, as far as known. */
   usage: UsageSchema.optional(),
   costUsd: z.number().nonnegative().optional(),
@@ -308,7 +312,23 @@ export const RunCompletedEvent = z.object({
   marks: z.array(MarkSchema),
 });
 
+/**
+ * This run is a fork: its events up to `atSeq` replay the parent's (same decisions, recorded model
+ * and tool answers), and from here on it runs live, possibly with an edited squad file.
+ */
+export const RunForkedEvent = z.object({
+  ...Base,
+  type: z.literal('run.forked'),
+  parentRunId: z.string(),
+  /** Where the parent's journal was, as given to `squad fork`. */
+  parentJournal: z.string(),
+  atSeq: z.number().int().positive(),
+  /** True when the fork runs another squad file than its parent (its sha256 differs). */
+  edited: z.boolean(),
+});
+
 export const RunEventSchema = z.discriminatedUnion('type', [
+  RunForkedEvent,
   RunStartedEvent,
   MessageSentEvent,
   MessageDeliveredEvent,

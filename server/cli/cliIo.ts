@@ -5,6 +5,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   signal: AbortSignal;
+  /** For commands that read the user's keys (`replay --step`); none means end of input at once. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 /** Exit codes are part of the CLI's contract with scripts and CI. */

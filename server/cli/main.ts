@@ -2,6 +2,10 @@ import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { loadCommand } from './loadCommand';
+import { diffCommand } from './diffCommand';
+import { forkCommand } from './forkCommand';
+import { replayCommand } from './replayCommand';
+import { resumeCommand } from './resumeCommand';
 import { runCommand } from './runCommand';
 import { serveCommand } from './serveCommand';
 import { USAGE } from './usage';
@@ -65,6 +69,37 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         },
         io,
       );
+    }
+    case 'replay': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: { squad: { type: 'string' }, workspace: { type: 'string', default: '.' }, step: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      });
+      if (positionals.length !== 1) throw new UsageError(`replay takes one journal (a path or a run id), got ${positionals.length}`);
+      return replayCommand({ journal: positionals[0]!, squad: values.squad, workspace: values.workspace, step: values.step, json: values.json }, io);
+    }
+    case 'fork': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: { at: { type: 'string' }, edit: { type: 'string' }, workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } },
+      });
+      if (positionals.length !== 1) throw new UsageError(`fork takes one journal (a path or a run id), got ${positionals.length}`);
+      if (values.at === undefined || !/^\d+$/.test(values.at)) throw new UsageError('fork needs --at SEQ, the last event to keep from the parent');
+      return forkCommand({ journal: positionals[0]!, at: Number(values.at), edit: values.edit, workspace: values.workspace, json: values.json }, io);
+    }
+    case 'diff': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } } });
+      if (positionals.length !== 2) throw new UsageError(`diff takes two journals, got ${positionals.length}`);
+      return diffCommand({ a: positionals[0]!, b: positionals[1]!, workspace: values.workspace, json: values.json }, io);
+    }
+    case 'resume': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } } });
+      if (positionals.length !== 1) throw new UsageError(`resume takes one journal (a path or a run id), got ${positionals.length}`);
+      return resumeCommand({ journal: positionals[0]!, workspace: values.workspace, json: values.json }, io);
     }
     case 'validate': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {} });

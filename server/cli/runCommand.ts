@@ -72,7 +72,8 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   return ExitCode[summary.status];
 }
 
-function report(s: RunSummary, squad: string, file: string, paint: ReturnType<typeof paintFor>): string {
+/** The human report of a finished run: tables, guardrail trips, marks, verdict, journal. */
+export function report(s: RunSummary, squad: string, file: string, paint: ReturnType<typeof paintFor>): string {
   const lines: string[] = [];
   lines.push(`${paint.bold(squad)} · profile ${s.profile} · seed ${s.seed} · tenant ${s.tenant} · run ${s.runId}`);
   lines.push(agentTable(s, paint));

@@ -3,6 +3,13 @@ export const USAGE = `squad — run, validate and inspect multi-agent squads
 Usage:
   squad run FILE [options]      run a squad and print what each agent did and cost
   squad validate FILE...        check squad files; errors as file:line:col: message
+  squad replay JOURNAL [--squad FILE] [--step]
+                                re-run a saved execution from its journal (no model or tool is called)
+                                and report the first decision that differs
+  squad fork JOURNAL --at SEQ [--edit FILE]
+                                a new run: the journal up to event SEQ, then live (with an edited file)
+  squad diff RUN_A RUN_B        where two runs part, and what each cost
+  squad resume RUN              finish an interrupted run from its journal, without repeating any call
   squad serve [options]         the local server: HTTP API and live WebSocket stream
   squad load FILE [options]     drive the server with many runs and report throughput, latency, cost
   squad --help | --version

@@ -70,4 +70,10 @@ export interface ModelProvider {
    * Scripted providers know this in advance; real models never join, so they leave it out.
    */
   joinFor?(agent: string): readonly string[];
+  /**
+   * A recorded answer stands in for this call (replay, resume, fork): move on as if it had been made,
+   * without making it, so what the provider decides next (a script's next step, its random draws)
+   * stays where it would be. Providers that keep no state leave it out.
+   */
+  skip?(request: ModelRequest): void;
 }

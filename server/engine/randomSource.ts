@@ -37,6 +37,17 @@ export function seededRandom(seed: number): RandomSource {
   };
 }
 
+/**
+ * An independent stream for one consumer of a run's randomness (the model provider, the tool host),
+ * derived from the seed alone. Consumers never share a stream, so a replay that leaves one of them out
+ * (recorded answers stand in for the provider) draws the same numbers everywhere else.
+ */
+export function forkRandom(seed: number, label: string): RandomSource {
+  let h = seed >>> 0;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
+  return seededRandom(h ^ 0x5bd1e995);
+}
+
 /** A standard normal draw (Box–Muller), for lognormal latency. */
 export function normal(random: RandomSource): number {
   const u = 1 - random.next();

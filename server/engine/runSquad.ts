@@ -58,6 +58,8 @@ export interface RunOptions {
   guardrails?: Guardrail[];
   /** Holds the run at its checkpoints (pause, step, breakpoints). */
   control?: RunControl;
+  /** This run forks another: after event `seq` the engine journals `run.forked` and goes on live. */
+  forkOf?: { seq: number; parentRunId: string; parentJournal: string; edited: boolean };
 }
 
 export interface RunOutcome {
@@ -185,6 +187,12 @@ class SquadRun implements RunView {
         tenant: o.tenant,
         entry: o.squad.task.entry,
         input: o.squad.task.input,
+        tools: o.ports.tools.tools().map((t) => ({
+          name: t.name,
+          description: t.description,
+          inputSchema: t.inputSchema,
+          ...(t.cacheable !== undefined ? { cacheable: t.cacheable } : {}),
+        })),
       });
       this.send(null, o.squad.task.entry, 'task', o.squad.task.input, null, 'run');
       end = await this.loop();
@@ -222,7 +230,7 @@ class SquadRun implements RunView {
         return new RunEnd('failed', null, `the squad went quiet before ${entry} called finish`);
       }
       const deadline = this.o.profile.guardrails.runTimeoutMs;
-      if (next.t > deadline) await this.timedOut(deadline, next.t);
+      if (next.t > deadline) await this.timedOut(deadline);
       await clock.advanceTo(next.t, signal);
       this.now = next.t;
       await this.process(next.item);
@@ -232,7 +240,7 @@ class SquadRun implements RunView {
   }
 
   /** The run's deadline passed with work still scheduled: what was running is the evidence. */
-  private async timedOut(deadline: number, nextAt: number): Promise<void> {
+  private async timedOut(deadline: number): Promise<void> {
     this.now = deadline;
     const busy = [...this.agents.values()].filter((a) => a.status !== 'idle' || a.mailbox.length > 0);
     await this.trip({
@@ -242,7 +250,6 @@ class SquadRun implements RunView {
       message: `the run passed its deadline of ${Math.round(deadline / 1000)} s with ${busy.length} agent${busy.length === 1 ? '' : 's'} still busy`,
       evidence: {
         deadlineMs: deadline,
-        nextWorkAtMs: nextAt,
         busy: busy.map((a) => ({ agent: a.name, status: a.status, turns: a.turns, mailbox: a.mailbox.length })),
         modelMs: this.account.totals.modelMs,
         toolMs: this.account.totals.toolMs,
@@ -622,7 +629,7 @@ class SquadRun implements RunView {
       if (this.o.signal.aborted) {
         // A stream cut off by the halt was still billed for what it used: journal that before ending.
         if (error instanceof ModelCallError && error.usage) {
-          this.emit({ type: 'model.failed', t: this.now, agent: agent.name, spanId: span, parentSpanId: turn.span, error: reasonOf(error), latencyMs: 0, attempt: turn.attempt, retryInMs: null, ...this.billed(agent, error) });
+          this.emit({ type: 'model.failed', t: this.now, agent: agent.name, spanId: span, parentSpanId: turn.span, error: reasonOf(error), latencyMs: 0, attempt: turn.attempt, retryInMs: null, fatal: false, ...this.billed(agent, error) });
         }
         throw error;
       }
@@ -650,6 +657,7 @@ class SquadRun implements RunView {
       latencyMs: 0,
       attempt: turn.attempt,
       retryInMs,
+      fatal: !(error instanceof ModelCallError),
       ...(error instanceof ModelCallError ? this.billed(agent, error) : {}),
     });
     if (retryInMs !== null) {
@@ -1000,6 +1008,20 @@ class SquadRun implements RunView {
    */
   private emit(draft: RunEventDraft): RunEvent {
     const event = this.journal.emit(draft);
+    const fork = this.o.forkOf;
+    if (fork && event.seq === fork.seq) {
+      this.journal.emit({
+        type: 'run.forked',
+        t: this.now,
+        agent: null,
+        spanId: 'run',
+        parentSpanId: null,
+        parentRunId: fork.parentRunId,
+        parentJournal: fork.parentJournal,
+        atSeq: fork.seq,
+        edited: fork.edited,
+      });
+    }
     for (const g of this.guardrails) {
       const trip = g.afterEvent?.(event, this);
       if (!trip) continue;

@@ -67,6 +67,17 @@ export class SimulatedProvider implements ModelProvider {
     };
   }
 
+  skip(request: ModelRequest): void {
+    // The same cursor step and random draw as `complete`, so the calls after a recorded prefix get
+    // the answers and latencies an uninterrupted run would have given them.
+    const step = this.take(request.agent);
+    if (step.fail !== undefined) return;
+    const toolCalls = toolCallsOf(step);
+    const outputTokens = countText(step.say ?? '') + (toolCalls.length > 0 ? countText(JSON.stringify(toolCalls)) : 0);
+    this.cachedPrefix.set(request.agent, request.messages.length);
+    this.latency(request, outputTokens);
+  }
+
   private latency(request: ModelRequest, outputTokens: number): number {
     const { ttftMs, tokensPerSecond } = request.model.latency;
     const base = ttftMs + (outputTokens / tokensPerSecond) * 1000;

@@ -4,7 +4,6 @@ import type { SquadFile } from '../../protocol/squadFile';
 import { SystemClock, VirtualClock, type Clock } from '../engine/clock';
 import type { JournalWriter } from '../engine/journalWriter';
 import type { ModelProvider } from '../engine/modelProvider';
-import { seededRandom } from '../engine/randomSource';
 import type { RunControl } from '../engine/runControl';
 import { resolveProfile, type RunProfile } from '../engine/runProfile';
 import { runSquad, type RunOutcome } from '../engine/runSquad';
@@ -14,6 +13,7 @@ import type { SecretLookup } from '../providers/secretLookup';
 import { createModelProvider, usesRealModels } from './createModelProvider';
 import { createToolHost } from './createToolHost';
 import { runIdFor, sha256 } from './runId';
+import { runRandoms } from './runRandoms';
 
 export interface LocalRunSetup {
   squad: SquadFile;
@@ -81,7 +81,7 @@ export class LocalRun {
     if (this.executed) throw new Error(`run ${this.runId} was already executed`);
     this.executed = true;
     const { setup } = this;
-    const random = seededRandom(setup.seed);
+    const randoms = runRandoms(setup.seed);
     // Real models take real time: retry-after, rate limits and timeouts must really wait.
     const real = usesRealModels(setup.squad);
     const clock = real ? new SystemClock() : new VirtualClock();
@@ -89,8 +89,8 @@ export class LocalRun {
       hooks.budgetUsd !== undefined && hooks.budgetUsd < this.profile.guardrails.budgetUsd
         ? { ...this.profile, guardrails: { ...this.profile.guardrails, budgetUsd: hooks.budgetUsd } }
         : this.profile;
-    const model = createModelProvider(setup.squad, profile, random, setup.secrets ? { secrets: setup.secrets } : {});
-    const tools = await createToolHost(setup.squad, { profile: profile.name, random, signal: hooks.signal, squadPath: setup.path, timing: real ? 'real' : 'virtual' });
+    const model = createModelProvider(setup.squad, profile, randoms.model, setup.secrets ? { secrets: setup.secrets } : {});
+    const tools = await createToolHost(setup.squad, { profile: profile.name, random: randoms.tools, signal: hooks.signal, squadPath: setup.path, timing: real ? 'real' : 'virtual' });
     try {
       return await runSquad({
         runId: this.runId,
@@ -99,7 +99,7 @@ export class LocalRun {
         profile,
         seed: setup.seed,
         tenant: setup.tenant,
-        ports: { model: hooks.wrapModel ? hooks.wrapModel(model, clock) : model, tools, journal: this.writer, clock, random },
+        ports: { model: hooks.wrapModel ? hooks.wrapModel(model, clock) : model, tools, journal: this.writer, clock, random: randoms.engine },
         signal: hooks.signal,
         ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
         ...(hooks.control ? { control: hooks.control } : {}),

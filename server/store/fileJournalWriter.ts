@@ -102,10 +102,32 @@ export class FileJournalWriter implements JournalWriter {
     return new FileJournalWriter(path, handle, options);
   }
 
-  /** Use `create`; this is for tests that wrap the handle to inject faults. */
-  constructor(path: string, handle: JournalFileHandle, options: FileJournalWriterOptions = {}) {
+  /**
+   * Reopens the journal of an interrupted run to go on appending to it: the file is cut to its first
+   * `validBytes` (dropping a torn last line the reader found), made durable, and written after that.
+   */
+  static async resume(path: string, validBytes: number, options: FileJournalWriterOptions = {}): Promise<FileJournalWriter> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r+');
+    } catch (error) {
+      throw new JournalError(`${path}: cannot reopen journal: ${describeError(error)}`, { path, cause: error });
+    }
+    try {
+      await handle.truncate(validBytes);
+      await handle.sync();
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw new JournalError(`${path}: cannot cut the journal to its valid ${validBytes} bytes: ${describeError(error)}`, { path, cause: error });
+    }
+    return new FileJournalWriter(path, handle, { ...options, startOffset: validBytes });
+  }
+
+  /** Use `create` or `resume`; this is for tests that wrap the handle to inject faults. */
+  constructor(path: string, handle: JournalFileHandle, options: FileJournalWriterOptions & { startOffset?: number } = {}) {
     this.path = path;
     this.handle = handle;
+    this.appendedBytes = this.durableBytes = options.startOffset ?? 0;
     this.highWaterMark = options.highWaterMark ?? 1024 * 1024;
     this.flushThreshold = options.flushThreshold ?? 64 * 1024;
     if (!(this.highWaterMark >= 0)) throw new RangeError(`highWaterMark must be >= 0, got ${this.highWaterMark}`);

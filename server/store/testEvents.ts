@@ -18,6 +18,7 @@ export function runStarted(runId: string, overrides: Partial<RunEventOf<'run.sta
     tenant: 'default',
     entry: 'planner',
     input: 'Write a credit memo.',
+    tools: [],
     ...overrides,
   };
 }

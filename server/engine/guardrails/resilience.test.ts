@@ -99,7 +99,7 @@ agents:
     expect((await runTestSquad(sla(end))).outcome.status).toBe('completed');
     const late = await runTestSquad(sla(end - 1));
     expect(late.outcome.status).toBe('halted');
-    expect(late.of('guardrail.tripped')[0]).toMatchObject({ kind: 'timeout', action: 'halt', evidence: { deadlineMs: end - 1, nextWorkAtMs: end } });
+    expect(late.of('guardrail.tripped')[0]).toMatchObject({ kind: 'timeout', action: 'halt', evidence: { deadlineMs: end - 1 } });
     expect(late.events.at(-1)!.t).toBe(end - 1);
   });
 });

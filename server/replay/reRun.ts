@@ -1,0 +1,161 @@
+import { parseSquadFile } from '../../protocol/parseSquadFile';
+import type { RunEvent, RunEventOf } from '../../protocol/runEvent';
+import { formatDiagnostic } from '../../protocol/squadDiagnostic';
+import type { SquadFile } from '../../protocol/squadFile';
+import { VirtualClock } from '../engine/clock';
+import type { JournalWriter } from '../engine/journalWriter';
+import type { RunControl } from '../engine/runControl';
+import { resolveProfile } from '../engine/runProfile';
+import { runSquad, type RunOutcome } from '../engine/runSquad';
+import type { ToolHost } from '../engine/toolHost';
+import { createModelProvider } from '../runner/createModelProvider';
+import { createToolHost } from '../runner/createToolHost';
+import { sha256 } from '../runner/runId';
+import { runRandoms } from '../runner/runRandoms';
+import { DivergenceError, type Divergence } from './divergence';
+import { RecordedProvider } from './recordedProvider';
+import { RecordedToolHost } from './recordedToolHost';
+import { Recording } from './recording';
+import { VerifyingWriter } from './verifyingWriter';
+
+/** A journal that cannot be re-run: not a run's journal, or its squad file no longer parses. */
+export class ReRunError extends Error {}
+
+export type RunStarted = RunEventOf<'run.started'>;
+
+export function startedOf(events: readonly RunEvent[], where: string): RunStarted {
+  const first = events[0];
+  if (!first || first.type !== 'run.started') throw new ReRunError(`${where}: not a run journal (it does not start with run.started)`);
+  return first;
+}
+
+/** The squad a re-run runs: the one recorded in the journal, or an edited file. */
+export function squadOf(text: string, path: string): SquadFile {
+  const parsed = parseSquadFile(text, path);
+  if (!parsed.ok) throw new ReRunError(parsed.errors.map(formatDiagnostic).join('\n'));
+  return parsed.squad;
+}
+
+export interface ReRunOptions {
+  /** The recorded journal. */
+  events: readonly RunEvent[];
+  /** An edited squad file to run instead of the recorded one. */
+  edited?: { text: string; path: string };
+  signal: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  control?: RunControl;
+}
+
+export interface ReplayResult {
+  divergence: Divergence | null;
+  /** Events the re-run produced (up to the divergence when there is one). */
+  events: number;
+  outcome: RunOutcome | null;
+}
+
+/**
+ * Re-runs a saved execution with every model and tool answer taken from its journal (no network, no
+ * cost) and checks that the engine makes the same decisions. The first event that differs is the
+ * divergence: how a user learns that a change to the squad file or to the engine changed behaviour.
+ */
+export async function replayRun(options: ReRunOptions): Promise<ReplayResult> {
+  const started = startedOf(options.events, 'replay');
+  const text = options.edited?.text ?? started.squad.source;
+  const squad = squadOf(text, options.edited?.path ?? started.squad.path);
+  const profile = resolveProfile(squad, started.profile);
+  const randoms = runRandoms(started.seed);
+  const recording = Recording.of(options.events);
+  const writer = new VerifyingWriter(options.events, null, { strict: true, ignoreRunId: false, ignoreSquadSource: options.edited !== undefined });
+  let outcome: RunOutcome | null = null;
+  try {
+    outcome = await runSquad({
+      runId: started.runId,
+      squad,
+      source: { path: options.edited?.path ?? started.squad.path, text, sha256: sha256(text) },
+      profile,
+      seed: started.seed,
+      tenant: started.tenant,
+      ports: {
+        model: new RecordedProvider(recording, null, createModelProvider(squad, profile, randoms.model)),
+        tools: new RecordedToolHost(recording, null, started.tools),
+        journal: writer,
+        clock: new VirtualClock(),
+        random: randoms.engine,
+      },
+      signal: options.signal,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.control ? { control: options.control } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof DivergenceError)) throw error;
+  }
+  const divergence = outcome ? writer.finish() : writer.divergence;
+  return { divergence, events: writer.count, outcome };
+}
+
+export interface ContinueOptions extends ReRunOptions {
+  /** Where the continuation's events go after the recorded prefix. */
+  journal: JournalWriter;
+  /** The recorded prefix that is replayed; the rest runs live. */
+  upToSeq: number;
+  /** A fork gets its own run id and marks where it parts; a resume keeps the run's id. */
+  fork: { runId: string; parentJournal: string } | null;
+}
+
+export interface ContinueResult {
+  outcome: RunOutcome;
+  /** Where the re-run's prefix parted from the journal's (a fork with an edited file may). */
+  divergence: Divergence | null;
+}
+
+/**
+ * Replays a journal's first `upToSeq` events and goes on live: crash recovery (the whole journal,
+ * same run id, appended to the same file, every recorded decision checked) and fork-from-step (a
+ * prefix, a new run, an edited squad file allowed). Completed model and tool calls of the prefix are
+ * never made again; tool calls keep their ids, which is their idempotency key for a server that
+ * saw the call before the crash.
+ */
+export async function continueRun(options: ContinueOptions): Promise<ContinueResult> {
+  const started = startedOf(options.events, options.fork ? 'fork' : 'resume');
+  const text = options.edited?.text ?? started.squad.source;
+  const path = options.edited?.path ?? started.squad.path;
+  const squad = squadOf(text, path);
+  const profile = resolveProfile(squad, started.profile);
+  const randoms = runRandoms(started.seed);
+  const recording = Recording.of(options.events, options.upToSeq);
+  const live = createModelProvider(squad, profile, randoms.model);
+  let liveTools: (ToolHost & { close(): Promise<void> }) | null = null;
+  const writer = new VerifyingWriter(options.fork ? options.events.slice(0, options.upToSeq) : options.events, options.journal, {
+    strict: options.fork === null,
+    ignoreRunId: options.fork !== null,
+    ignoreSquadSource: options.edited !== undefined,
+    ...(options.fork ? { verifyUpTo: options.upToSeq } : {}),
+  });
+  try {
+    liveTools = await createToolHost(squad, { profile: profile.name, random: randoms.tools, signal: options.signal, squadPath: path });
+    const outcome = await runSquad({
+      runId: options.fork?.runId ?? started.runId,
+      squad,
+      source: { path, text, sha256: sha256(text) },
+      profile,
+      seed: started.seed,
+      tenant: started.tenant,
+      ports: {
+        model: new RecordedProvider(recording, live),
+        tools: new RecordedToolHost(recording, liveTools, started.tools),
+        journal: writer,
+        clock: new VirtualClock(),
+        random: randoms.engine,
+      },
+      signal: options.signal,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.control ? { control: options.control } : {}),
+      ...(options.fork
+        ? { forkOf: { seq: options.upToSeq, parentRunId: started.runId, parentJournal: options.fork.parentJournal, edited: options.edited !== undefined } }
+        : {}),
+    });
+    return { outcome, divergence: writer.divergence };
+  } finally {
+    await liveTools?.close();
+  }
+}

@@ -1,0 +1,65 @@
+import type { RunEvent } from '../../protocol/runEvent';
+import type { JournalWriter } from '../engine/journalWriter';
+import { compareEvents, DivergenceError, type Divergence } from './divergence';
+
+/**
+ * A journal writer that checks a re-run against a recorded journal: events up to the recording's
+ * length must equal it (they are not written again), events after it go to `next` (resume appends to
+ * the same file, fork to its own). On the first difference it throws `DivergenceError` when `strict`
+ * (replay, resume: the re-run cannot be trusted past it), or notes it and goes on (a fork with an
+ * edited squad file is expected to part ways).
+ */
+export class VerifyingWriter implements JournalWriter {
+  private first: Divergence | null = null;
+  private last = 0;
+
+  constructor(
+    private readonly recorded: readonly RunEvent[],
+    private readonly next: JournalWriter | null,
+    private readonly options: { strict: boolean; ignoreRunId: boolean; ignoreSquadSource?: boolean; verifyUpTo?: number },
+  ) {}
+
+  get divergence(): Divergence | null {
+    return this.first;
+  }
+
+  /** Events the re-run produced so far. */
+  get count(): number {
+    return this.last;
+  }
+
+  append(event: RunEvent): boolean {
+    this.last = event.seq;
+    const limit = this.options.verifyUpTo ?? this.recorded.length;
+    const expected = event.seq <= limit ? this.recorded[event.seq - 1] : undefined;
+    if (expected && !this.first) {
+      const fields = compareEvents(expected, event, this.options);
+      if (fields.length > 0) {
+        this.first = { seq: event.seq, expected, actual: event, fields };
+        if (this.options.strict) throw new DivergenceError(this.first);
+      }
+    }
+    const passOn = this.options.verifyUpTo !== undefined || event.seq > this.recorded.length;
+    return passOn && this.next ? this.next.append(event) : true;
+  }
+
+  /** After the run: a journal that goes on past where the re-run stopped is a divergence too. */
+  finish(): Divergence | null {
+    if (!this.first && this.last < this.recorded.length && this.options.verifyUpTo === undefined) {
+      this.first = { seq: this.last + 1, expected: this.recorded[this.last] ?? null, actual: null, fields: [] };
+    }
+    return this.first;
+  }
+
+  drain(): Promise<void> {
+    return this.next?.drain() ?? Promise.resolve();
+  }
+
+  flush(): Promise<void> {
+    return this.next?.flush() ?? Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return this.next?.close() ?? Promise.resolve();
+  }
+}
