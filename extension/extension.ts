@@ -1,30 +1,109 @@
 import * as vscode from 'vscode';
+import { Commands, DEBUG_TYPE, RUNS_VIEW_ID, SQUAD_EDITOR_VIEW_TYPE } from './commandIds';
+import { RunPanels } from './editor/runPanels';
+import { SquadEditorProvider } from './editor/squadEditorProvider';
+import { newSquadFromSample } from './newSquadFromSample';
+import { RunActions } from './runs/runActions';
+import { RunCostStatus } from './runs/runCostStatus';
+import { RunItem, RunsTree } from './runs/runsTree';
 import { runInTerminal } from './runInTerminal';
+import { ApiKeys } from './secrets/apiKeys';
+import { ServerApi } from './server/serverApi';
+import { ServerLink } from './server/serverLink';
+import { ServerProcess } from './server/serverProcess';
+import { SquadCodeLens } from './squadCodeLens';
+import { activeCustomEditorUri, SquadDebugConfigurationProvider } from './squadDebugConfigurationProvider';
+import { SquadDebugAdapterFactory } from './squadDebugAdapterFactory';
 import { SquadDiagnostics } from './squadDiagnostics';
 
 /** Composition root of the extension: wiring only. */
 export function activate(context: vscode.ExtensionContext): void {
+  const { extensionUri } = context;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd());
+  const log = vscode.window.createOutputChannel('Squad Server');
+  const apiKeys = new ApiKeys(context.secrets, context.globalState);
+  const secretEnv = () => apiKeys.env();
+  const server = new ServerProcess({ serverJs: vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath, workspace: folder.fsPath, log, secretEnv });
+  const link = new ServerLink(server, folder.fsPath, context.secrets);
+  const connect = () => link.connection();
+  const api = new ServerApi(connect);
+  const line = (text: string) => log.appendLine(text);
+  const panels = new RunPanels(extensionUri, folder, connect, line);
+  const tree = new RunsTree(api);
+  let actions: RunActions | null = null;
+  const status = new RunCostStatus(api, (run) => actions?.ended(run));
+  actions = new RunActions({ extensionUri, folder, api, panels, tree, status });
+  const run = actions;
+
+  const target = (uri?: vscode.Uri): vscode.Uri | undefined => {
+    const candidate = uri instanceof vscode.Uri ? uri : (vscode.window.activeTextEditor?.document.uri ?? activeCustomEditorUri());
+    if (candidate && /\.squad\.ya?ml$/.test(candidate.path)) return candidate;
+    void vscode.window.showInformationMessage('Squad Studio: open a *.squad.yaml file first.');
+    return undefined;
+  };
+  const pickProfile = () => vscode.window.showQuickPick(['local', 'staging', 'production'], { title: 'Run the squad under which profile?' });
+
   context.subscriptions.push(
+    log,
+    server,
+    { dispose: () => api.dispose() },
+    panels,
+    tree,
+    status,
     new SquadDiagnostics(),
-    vscode.commands.registerCommand('squadStudio.runSquad', (uri?: vscode.Uri) => runActive(context, uri, 'local')),
-    vscode.commands.registerCommand('squadStudio.runSquadWithProfile', async (uri?: vscode.Uri) => {
-      const profile = await vscode.window.showQuickPick(['local', 'staging', 'production'], {
-        title: 'Run the squad under which profile?',
-      });
-      if (profile) await runActive(context, uri, profile);
+    server.onDidChange(() => tree.refresh()),
+    vscode.window.registerCustomEditorProvider(SQUAD_EDITOR_VIEW_TYPE, new SquadEditorProvider(extensionUri, connect, line), {
+      webviewOptions: { retainContextWhenHidden: true },
     }),
+    vscode.window.registerTreeDataProvider(RUNS_VIEW_ID, tree),
+    vscode.languages.registerCodeLensProvider([{ pattern: '**/*.squad.yaml' }, { pattern: '**/*.squad.yml' }], new SquadCodeLens()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new SquadDebugConfigurationProvider()),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SquadDebugAdapterFactory(extensionUri, secretEnv)),
+    vscode.commands.registerCommand(Commands.runSquad, async (uri?: vscode.Uri) => {
+      const file = target(uri);
+      if (file) await run.run(file, vscode.workspace.getConfiguration('squadStudio').get<string>('defaultProfile', 'local'));
+    }),
+    vscode.commands.registerCommand(Commands.runSquadWithProfile, async (uri?: vscode.Uri) => {
+      const file = target(uri);
+      const profile = file && (await pickProfile());
+      if (file && profile) await run.run(file, profile);
+    }),
+    vscode.commands.registerCommand(Commands.runInTerminal, async (uri?: vscode.Uri) => {
+      const file = target(uri);
+      if (file) await runInTerminal(context, file, vscode.workspace.getConfiguration('squadStudio').get<string>('defaultProfile', 'local'));
+    }),
+    vscode.commands.registerCommand(Commands.debugSquad, async (uri?: vscode.Uri) => {
+      const file = target(uri);
+      if (!file) return;
+      await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: DEBUG_TYPE, request: 'launch', name: 'Debug squad', program: file.fsPath });
+    }),
+    vscode.commands.registerCommand(Commands.openInGraphEditor, async (uri?: vscode.Uri) => {
+      const file = target(uri);
+      if (file) await vscode.commands.executeCommand('vscode.openWith', file, SQUAD_EDITOR_VIEW_TYPE);
+    }),
+    vscode.commands.registerCommand(Commands.openDashboard, () => run.openDashboard()),
+    vscode.commands.registerCommand(Commands.openRun, (item?: RunItem) => run.open(item)),
+    vscode.commands.registerCommand(Commands.replayRun, (item?: RunItem) => run.replay(item)),
+    vscode.commands.registerCommand(Commands.debugReplay, (item?: RunItem) => run.debugReplay(item)),
+    vscode.commands.registerCommand(Commands.openRunJournal, (item?: RunItem) => run.openJournal(item)),
+    vscode.commands.registerCommand(Commands.forkRun, (item?: RunItem) => run.fork(item)),
+    vscode.commands.registerCommand(Commands.diffRuns, (item?: RunItem) => run.diff(item)),
+    vscode.commands.registerCommand(Commands.deleteRun, (item?: RunItem) => run.delete(item)),
+    vscode.commands.registerCommand(Commands.refreshRuns, () => tree.refresh()),
+    vscode.commands.registerCommand('squadStudio.pickJournal', () => run.pickJournal()),
+    vscode.commands.registerCommand(Commands.newSquadFromSample, () => newSquadFromSample(extensionUri)),
+    vscode.commands.registerCommand(Commands.setApiKey, async () => {
+      if (await apiKeys.prompt()) {
+        const restart = await vscode.window.showInformationMessage('Squad Studio: key stored. Restart the server so new runs use it?', 'Restart Server');
+        if (restart) await server.restart();
+      }
+    }),
+    vscode.commands.registerCommand(Commands.restartServer, async () => {
+      await server.restart();
+      tree.refresh();
+    }),
+    vscode.commands.registerCommand(Commands.showServerLog, () => log.show()),
   );
 }
 
 export function deactivate(): void {}
-
-async function runActive(context: vscode.ExtensionContext, uri: vscode.Uri | undefined, profile: string): Promise<void> {
-  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-  if (!target || !(target.path.endsWith('.squad.yaml') || target.path.endsWith('.squad.yml'))) {
-    void vscode.window.showInformationMessage('Squad Studio: open a *.squad.yaml file to run it.');
-    return;
-  }
-  await runInTerminal(context, target, profile);
-}
-
-

@@ -1,0 +1,151 @@
+import { WebSocket as NodeWebSocket } from 'ws';
+import * as vscode from 'vscode';
+import { SquadLayoutSchema, type SquadLayout } from '../../protocol/webview/squadLayout';
+import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../../protocol/webview/bridgeMethods';
+import { BridgeError, EventFanout } from '../../webview/bridge/Bridge';
+import type { BridgeHost } from '../../webview/bridge/BridgeHost';
+import { ServerHost } from '../../webview/bridge/serverHost';
+import type { ServerConnection } from '../server/serverConnection';
+
+const SQUAD_GLOB = '**/*.squad.{yaml,yml}';
+
+/**
+ * The bridge's host inside VS Code. Squad files come from VS Code's text documents (the document is
+ * the source of truth: edits go through a WorkspaceEdit, so undo, dirty state, save and git work);
+ * layouts live beside them in `.squad/layout/`; every run method goes to the local server through
+ * the same `ServerHost` the browser uses, so the two hosts cannot disagree on the API.
+ */
+export class ExtensionBridgeHost implements BridgeHost {
+  private readonly events = new EventFanout<HostEvent>();
+  private server: Promise<ServerHost> | null = null;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private unsubscribeServer: (() => void) | null = null;
+
+  constructor(
+    private readonly folder: vscode.Uri,
+    private readonly connect: () => Promise<ServerConnection>,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const path = this.relative(e.document.uri);
+        if (path && isSquadPath(path) && e.contentChanges.length) this.events.emit({ type: 'squad.changed', file: { path, text: e.document.getText(), version: e.document.version } });
+      }),
+    );
+  }
+
+  async handle<M extends BridgeMethod>(method: M, params: BridgeParsedParams<M>, signal: AbortSignal): Promise<BridgeResult<M>> {
+    // Each branch returns its own method's result; the params were checked by the method's schema.
+    return (await this.dispatch(method, params, signal)) as BridgeResult<M>;
+  }
+
+  private async dispatch(method: BridgeMethod, params: unknown, signal: AbortSignal): Promise<unknown> {
+    switch (method) {
+      case 'squad.list': {
+        const files = await vscode.workspace.findFiles(new vscode.RelativePattern(this.folder, SQUAD_GLOB), '**/node_modules/**');
+        return { files: files.map((f) => this.relative(f)).filter((p): p is string => p !== null).sort() };
+      }
+      case 'squad.open': {
+        const p = params as BridgeParsedParams<'squad.open'>;
+        const doc = await vscode.workspace.openTextDocument(this.resolve(p.path));
+        return { path: p.path, text: doc.getText(), version: doc.version };
+      }
+      case 'squad.edit':
+        return this.edit(params as BridgeParsedParams<'squad.edit'>);
+      case 'layout.load': {
+        const p = params as BridgeParsedParams<'layout.load'>;
+        const bytes = await vscode.workspace.fs.readFile(this.layoutUri(p.path)).then(
+          (b) => b,
+          () => null,
+        );
+        if (!bytes) return { layout: null };
+        const parsed = SquadLayoutSchema.safeParse(safeJson(new TextDecoder().decode(bytes)));
+        return { layout: parsed.success ? parsed.data : null };
+      }
+      case 'layout.save': {
+        const p = params as BridgeParsedParams<'layout.save'>;
+        await this.saveLayout(p.path, p.layout);
+        return {};
+      }
+      default:
+        return (await this.serverHost()).handle(method, params as never, signal);
+    }
+  }
+
+  private async edit(p: BridgeParsedParams<'squad.edit'>): Promise<{ version: number }> {
+    const doc = await vscode.workspace.openTextDocument(this.resolve(p.path));
+    if (doc.version !== p.baseVersion) throw new BridgeError('conflict', `the file changed (version ${doc.version}, the edit was made on ${p.baseVersion})`);
+    const old = doc.getText();
+    if (old === p.text) return { version: doc.version };
+    // The smallest replacement: one undo step that touches only what changed, so cursors and
+    // comments elsewhere stay where they are.
+    let start = 0;
+    while (start < old.length && start < p.text.length && old[start] === p.text[start]) start++;
+    let end = 0;
+    while (end < old.length - start && end < p.text.length - start && old[old.length - 1 - end] === p.text[p.text.length - 1 - end]) end++;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(start), doc.positionAt(old.length - end)), p.text.slice(start, p.text.length - end));
+    if (!(await vscode.workspace.applyEdit(edit))) throw new BridgeError('conflict', 'VS Code refused the edit');
+    return { version: doc.version };
+  }
+
+  private async saveLayout(path: string, layout: SquadLayout): Promise<void> {
+    const uri = this.layoutUri(path);
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${JSON.stringify(layout, null, 2)}\n`));
+  }
+
+  private serverHost(): Promise<ServerHost> {
+    this.server ??= this.connect().then(
+      (c) => {
+        // Node 20 has fetch but no WebSocket: the `ws` client speaks the same protocol.
+        const host = new ServerHost({ baseUrl: c.url, token: c.token, WebSocket: NodeWebSocket as unknown as typeof WebSocket });
+        this.unsubscribeServer = host.onEvent((e) => this.events.emit(e));
+        return host;
+      },
+      (error: unknown) => {
+        this.server = null;
+        throw new BridgeError('unavailable', `the Squad server is not running: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    return this.server;
+  }
+
+  /** A workspace-relative path with forward slashes, or null for a file outside the folder. */
+  relative(uri: vscode.Uri): string | null {
+    const base = this.folder.path.endsWith('/') ? this.folder.path : `${this.folder.path}/`;
+    return uri.scheme === this.folder.scheme && uri.path.startsWith(base) ? uri.path.slice(base.length) : null;
+  }
+
+  private resolve(path: string): vscode.Uri {
+    if (path.split('/').includes('..')) throw new BridgeError('forbidden', 'paths stay inside the workspace');
+    return vscode.Uri.joinPath(this.folder, path);
+  }
+
+  private layoutUri(path: string): vscode.Uri {
+    this.resolve(path);
+    return vscode.Uri.joinPath(this.folder, '.squad', 'layout', `${path}.json`);
+  }
+
+  onEvent(listener: (event: HostEvent) => void): () => void {
+    return this.events.add(listener);
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.unsubscribeServer?.();
+    void this.server?.then((h) => h.dispose(), () => undefined);
+    this.events.clear();
+  }
+}
+
+function isSquadPath(path: string): boolean {
+  return path.endsWith('.squad.yaml') || path.endsWith('.squad.yml');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
