@@ -40,7 +40,8 @@ const browser = {
   platform: 'browser',
   target: 'es2022',
   sourcemap: production ? false : 'linked',
-  minify: true,
+  // SQUAD_NO_MINIFY=1: readable function names in a profile (see bench/webview.ts).
+  minify: !process.env.SQUAD_NO_MINIFY,
   logLevel: 'warning',
   legalComments: 'none',
   define: { 'process.env.NODE_ENV': '"production"' },

@@ -16,9 +16,11 @@ import { agentId, type SquadEdge, type SquadGraph } from '../../model/squadGraph
 import { AgentNode, type AgentFlowNode } from './AgentNode';
 import { elkLayout, type Positions } from './elkLayout';
 import { ServerNode, type ServerFlowNode } from './ServerNode';
+import { SquadEdge as SquadEdgeView } from './SquadEdge';
 import { useThemeKind } from '../useThemeKind';
 
 const nodeTypes = { agent: AgentNode, server: ServerNode };
+const edgeTypes = { squad: SquadEdgeView };
 
 export interface SquadGraphViewProps {
   graph: SquadGraph;
@@ -128,6 +130,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStop={onNodeDragStop}
@@ -199,14 +202,13 @@ function edgeOf(id: string, source: string, target: string, kind: SquadEdge['kin
     id,
     source,
     target,
-    animated: red || (label !== null && kind !== 'result'),
+    // Only the deadlock moves: a dash animation repaints the graph every frame, on every edge that has it.
+    animated: red,
     deletable: kind === 'handoff' || kind === 'ask',
-    data: { kind, red },
+    type: 'squad',
+    data: { label, red, hot: label !== null && kind !== 'result' },
     className: red ? 'sq-edge-deadlock' : `sq-edge-${kind}`,
     style: { stroke: color, strokeWidth: red ? 2.5 : kind === 'tool' ? 1 : 1.5, strokeDasharray: kind === 'ask' ? '6 4' : kind === 'tool' ? '2 3' : kind === 'result' ? '1 0' : undefined, opacity: kind === 'result' ? 0.6 : 1 },
     markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
-    ...(label
-      ? { label, labelShowBg: true, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3, labelStyle: { fontSize: 10, fill: red ? 'var(--sq-red)' : 'var(--vscode-foreground)' }, labelBgStyle: { fill: 'var(--sq-bg)' } }
-      : {}),
   };
 }

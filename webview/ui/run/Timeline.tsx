@@ -42,7 +42,8 @@ export function Timeline({ view, version, follow }: TimelineProps) {
   }, []);
   useEffect(() => {
     const el = scroller.current;
-    if (follow && pinned.current && el) el.scrollTop = el.scrollHeight;
+    // Written, never read: reading scrollHeight here would force one more layout of the page per frame.
+    if (follow && pinned.current && el) el.scrollTop = rows.length * ROW;
   }, [version, follow, rows.length]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
