@@ -8,6 +8,7 @@ import type { RunManager, Scope } from '../runs/runManager';
 import type { HostPolicy } from './hostPolicy';
 import { errorBody, HttpError, parseWire, toHttpError } from './httpError';
 import type { TokenRegistry } from './tokenRegistry';
+import { mountReplayRoutes } from './replayRoutes';
 import { mountWebviewRoutes } from './webviewRoutes';
 import { mountWorkspaceFileRoutes } from './workspaceFileRoutes';
 import type { WorkspaceFiles } from './workspaceFiles';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   log: (line: string) => void;
   /** The workspace's squad files and layouts, for the browser's editor; absent: no `/api/files`. */
   files?: WorkspaceFiles;
+  /** Aborted when the server closes: replays and forks in progress stop. */
+  signal?: AbortSignal;
   /** The built web app served at `/`; null: not built (`/` says so). */
   webviewDir?: string | null;
 }
@@ -115,6 +118,8 @@ export function createApi(deps: ApiDeps): express.Express {
   });
 
   if (deps.files) mountWorkspaceFileRoutes(app, deps.files, scope);
+  // Replays and forks run in virtual time, to their end; a closing server aborts them.
+  mountReplayRoutes(app, manager, scope, deps.signal ?? new AbortController().signal);
 
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);

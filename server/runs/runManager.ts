@@ -258,6 +258,22 @@ export class RunManager {
     return followRun(await this.sourceOf(id, scope), fromSeq, sink);
   }
 
+  /**
+   * A finished run's journal, for replay, fork and diff: its events and where it is. A run still going
+   * is refused (409): its journal is not a finished record yet.
+   */
+  async recorded(id: string, scope: Scope): Promise<{ events: RunEvent[]; journalPath: string; display: string }> {
+    const source = await this.sourceOf(id, scope);
+    if (source.isLive()) throw new RunError('conflict', `run ${id} is still going; replay, fork and diff take finished runs`);
+    const { events } = await readJournalFile(source.journalPath);
+    return { events, journalPath: source.journalPath, display: this.display(source.journalPath) };
+  }
+
+  /** Where new journals go (forks). */
+  get journals(): FileJournalStore {
+    return this.store;
+  }
+
   /** The run as a follow source, live or saved, if the scope may see it. */
   private async sourceOf(id: string, scope: Scope): Promise<FollowSource> {
     const run = this.runs.get(id);
