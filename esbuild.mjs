@@ -28,8 +28,12 @@ const targets = [
   // The sample MCP server the credit-memo squad starts under the production profile.
   { ...node, entryPoints: ['samples/mcp/credit-bureau/main.ts'], outfile: 'dist/credit-bureau.js' },
   // Dev-only targets: they import devDependencies and never ship in the VSIX.
-  { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+  // playwright-core finds its own files at run time: the bench loads it from node_modules.
+  { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['playwright-core'] },
   { ...node, entryPoints: ['scripts/genSchema.ts'], outfile: 'dist/gen-schema.js' },
+  // `npm run test:desktop` (extension/test-electron): the launcher and the suite VS Code loads.
+  { ...node, entryPoints: ['extension/test-electron/runDesktopTests.ts'], outfile: 'dist/test-electron.js' },
+  { ...node, entryPoints: ['extension/test-electron/desktopSuite.ts'], outfile: 'dist/test-electron-suite.js', external: ['vscode'] },
 ].filter((t) => t.entryPoints.every((e) => existsSync(e)));
 
 // The web app (webview/README.md): ES modules; the graph and dashboard load first and Monaco (the

@@ -1,0 +1,113 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const REPO = resolve(__dirname, '..', '..');
+export const ARTIFACTS = join(REPO, 'artifacts', 'extension');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A real VS Code (code-server 1.100) with our VSIX installed, a workspace, and a Chromium page on it. */
+export interface CodeServer {
+  workspace: string;
+  page: Page;
+  dispose(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  await new Promise<void>((r) => server.close(() => r()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/**
+ * Installs code-server if needed (scripts/vscode-host.sh, idempotent), packages the current build
+ * as a VSIX (`npm run vsix`: what a user installs, from dist/ as `npm test` built it), installs it
+ * into a fresh profile, and opens `files` (repo paths → workspace paths) as the workspace.
+ */
+export async function startCodeServer(files: Record<string, string>): Promise<CodeServer> {
+  const cs = execFileSync(join(REPO, 'scripts', 'vscode-host.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1) ?? '';
+  const root = mkdtempSync(join(tmpdir(), 'squad-e2e-'));
+  const vsix = join(root, 'squad-studio.vsix');
+  execFileSync('npm', ['run', '--silent', 'vsix', '--', '--out', vsix], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  const user = join(root, 'user');
+  const ext = join(root, 'ext');
+  mkdirSync(join(user, 'User'), { recursive: true });
+  writeFileSync(
+    join(user, 'User', 'settings.json'),
+    JSON.stringify({
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'extensions.ignoreRecommendations': true,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'window.restoreWindows': 'none',
+      'editor.codeLens': true,
+      'workbench.colorTheme': 'Default Dark Modern',
+      'debug.openDebug': 'openOnDebugBreak',
+    }),
+  );
+  execFileSync(cs, ['--user-data-dir', user, '--extensions-dir', ext, '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const workspace = join(root, 'workspace');
+  for (const [to, from] of Object.entries(files)) {
+    mkdirSync(join(workspace, to, '..'), { recursive: true });
+    execFileSync('cp', [resolve(REPO, from), join(workspace, to)]);
+  }
+  const port = await freePort();
+  const server: ChildProcess = spawn(cs, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', user, '--extensions-dir', ext, workspace], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      if (String(d).includes('HTTP server listening')) resolve();
+    };
+    server.stdout?.on('data', onData);
+    server.stderr?.on('data', onData);
+    server.once('exit', (code) => reject(new Error(`code-server exited with ${code}`)));
+  });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return {
+    workspace,
+    page,
+    async dispose() {
+      await browser.close();
+      // code-server and its extension host (and our server under it): the whole process group.
+      if (server.pid) process.kill(-server.pid, 'SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a palette command by its title, as a user does. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  // The title bar's command center, not F1: a key press would go to a focused webview instead.
+  await page.locator('.command-center-center').click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  // Click the row with this title: Enter would take the best fuzzy match, which may be another command.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+}
+
+/** The frame of a webview whose document has `selector` (webviews are iframes inside iframes). */
+export async function webviewFrameWith(page: Page, selector: string, timeout = 60_000): Promise<import('playwright-core').Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(250);
+  }
+}
