@@ -19,6 +19,10 @@ import { prepareOurs } from './ours';
 import { benchDeadlockDetection, benchGuardrailOverhead } from './guardrails';
 import { benchServerLoad } from './serverLoad';
 import { benchServerStream } from './serverStream';
+import { benchDurableAppends, benchReplaySpeed } from './durable';
+import { benchMcpPoolOverhead } from './mcpPoolOverhead';
+import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
+import { benchWebviewRender, benchWebviewStream } from './webview';
 
 const SIZES = [500, 2000] as const;
 /** Timed runs per configuration; the median is reported, so one GC pause or hiccup does not count. */
@@ -118,8 +122,17 @@ async function main(): Promise<void> {
     progress('server: WebSocket stream to 1 and 10 clients, squad load in virtual time…');
     const stream = [await benchServerStream({ clients: 1 }), await benchServerStream({ clients: 10 })];
     const load = await benchServerLoad({ runs: 200, concurrency: 16, tenants: 4 });
+    progress('durable runs: group commit vs fsync per event, replay of a 10,000-event run…');
+    const durable = await benchDurableAppends(dir);
+    const replay = await benchReplaySpeed();
+    progress('MCP: pool overhead per call, credit memo under production in virtual time…');
+    const pool = await benchMcpPoolOverhead({ calls: 1000 });
+    const virtualTime = await benchCreditMemoVirtualTime({ seed: 7 });
+    progress('webview: render a 100,000-event run, stream 2,000 events/s (headless Chromium)…');
+    const render = await benchWebviewRender();
+    const webStream = await benchWebviewStream();
     progress(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    report(rows, json, { guardrails, deadlock, stream, load });
+    report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -130,6 +143,12 @@ interface Sections {
   deadlock: ReturnType<typeof benchDeadlockDetection>;
   stream: Awaited<ReturnType<typeof benchServerStream>>[];
   load: Awaited<ReturnType<typeof benchServerLoad>>;
+  durable: Awaited<ReturnType<typeof benchDurableAppends>>;
+  replay: Awaited<ReturnType<typeof benchReplaySpeed>>;
+  pool: Awaited<ReturnType<typeof benchMcpPoolOverhead>>;
+  virtualTime: Awaited<ReturnType<typeof benchCreditMemoVirtualTime>>;
+  render: Awaited<ReturnType<typeof benchWebviewRender>>;
+  webStream: Awaited<ReturnType<typeof benchWebviewStream>>;
 }
 
 function report(rows: Row[], json: boolean, sections: Sections): void {
@@ -167,6 +186,11 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
       deadlock: sections.deadlock,
       stream: sections.stream,
       load: { runs: sections.load.runs, concurrency: sections.load.concurrency, tenants: sections.load.tenants, runsPerSecond: sections.load.runsPerSecond, wallMs: sections.load.wallMs },
+      durable: sections.durable,
+      replay: sections.replay,
+      mcpPool: sections.pool,
+      virtualTime: sections.virtualTime,
+      webview: { render: sections.render, stream: sections.webStream },
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
@@ -208,6 +232,23 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
   }
   const l = sections.load;
   more.push([`squad load: ${l.runs} credit-memo runs, ${l.concurrency} in flight, ${l.tenants} tenants`, `${l.runsPerSecond.toFixed(1)} runs/s in virtual time`, '']);
+  const d = sections.durable;
+  more.push([
+    `durable appends, ${d.producers} writers waiting for fsync`,
+    `group commit ${Math.round(d.groupCommitPerSecond).toLocaleString('en-US')}/s (${d.groupCommitSyncs} syncs for ${d.events}) vs fsync per event ${Math.round(d.fsyncPerEventPerSecond).toLocaleString('en-US')}/s`,
+    `×${(d.groupCommitPerSecond / d.fsyncPerEventPerSecond).toFixed(1)}`,
+  ]);
+  const r = sections.replay;
+  more.push([`replay of a ${r.events.toLocaleString('en-US')}-event run`, `${Math.round(r.replayMs)} ms, no divergence`, `< 1 s ${r.replayMs < 1000 ? '✓' : '✗'}`]);
+  for (const p of sections.pool) {
+    more.push([`MCP pool overhead per call (${p.transport})`, `${p.addedUsPerCall.toFixed(0)} µs added (${p.directUsPerCall.toFixed(0)} direct, ${p.poolUsPerCall.toFixed(0)} pooled)`, `< 100 µs ${p.addedUsPerCall < 100 ? '✓' : '✗'}`]);
+  }
+  const v = sections.virtualTime;
+  more.push([`credit memo, ${v.profile} profile, seed ${v.seed}`, `${(v.virtualMs / 1000).toFixed(1)} s virtual in ${Math.round(v.wallMs)} ms wall; ${(v.simulatedLatencySumMs / 1000).toFixed(1)} s of simulated latency`, '']);
+  const w = sections.render;
+  more.push([`webview: render a ${w.events.toLocaleString('en-US')}-event run`, `${Math.round(w.renderMs)} ms to paint, scrub ${Math.round(w.scrubMs)} ms`, '']);
+  const ws = sections.webStream;
+  more.push([`webview: stream ${ws.eventsPerSecond.toLocaleString('en-US')} events/s`, `${ws.framesPerSecond.toFixed(0)} fps, worst frame ${Math.round(ws.worstFrameMs)} ms, ${ws.folded}/${ws.sent} events folded`, `no drops ${ws.folded === ws.sent ? '✓' : '✗'}`]);
   console.log(more.toString());
 }
 

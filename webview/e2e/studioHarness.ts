@@ -1,10 +1,19 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { composeServer, type RunningServer } from '../../server/http/composeServer';
 
-export const REPO = resolve(__dirname, '../..');
+/** The repository: found from here whether this runs from source (tests) or bundled in dist/ (bench). */
+export const REPO = findRepo(__dirname);
+
+function findRepo(from: string): string {
+  for (let dir = from; ; dir = resolve(dir, '..')) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'samples'))) return dir;
+    if (resolve(dir, '..') === dir) throw new Error(`no Squad Studio checkout above ${from}`);
+  }
+}
 export const ARTIFACTS = join(REPO, 'artifacts', 'webview');
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
