@@ -470,9 +470,9 @@ class SquadRun implements RunView {
         evidence: { turn: turn.turn, modelCalls: turn.call, limit: MAX_MODEL_CALLS_PER_TURN },
       });
     }
-    await this.fitWindow(agent);
+    // Counted once: the window check, the budget reservation and the rate limit all use it.
+    const promptTokens = (await this.fitWindow(agent, countChat(agent.context))) + agent.toolTokens;
     const { model } = agent;
-    const promptTokens = countChat(agent.context) + agent.toolTokens;
     const reserveUsd = costOf({ inputTokens: promptTokens, cachedInputTokens: 0, outputTokens: model.maxOutputTokens }, model.price);
     const gate = { agent: agent.name, model, promptTokens, maxOutputTokens: model.maxOutputTokens, reserveUsd };
     const refused = await this.gate((g) => g.beforeModelCall?.(gate, this));
@@ -486,14 +486,16 @@ class SquadRun implements RunView {
     await this.startModelCall(agent);
   }
 
-  /** Context truncation is never silent: the policy fails, flags (degrading the output) or summarizes. */
-  private async fitWindow(agent: AgentRuntime): Promise<void> {
-    if (this.disabled('truncation')) return;
+  /**
+   * Context truncation is never silent: the policy fails, flags (degrading the output) or summarizes.
+   * Takes the context's token count and returns it as it is after any cut.
+   */
+  private async fitWindow(agent: AgentRuntime, before: number): Promise<number> {
+    if (this.disabled('truncation')) return before;
     const { truncation } = this.o.profile.guardrails;
     const window = agent.model.contextWindow;
     const budget = window - truncation.reserveOutputTokens - agent.toolTokens;
-    const before = countChat(agent.context);
-    if (before <= budget) return;
+    if (before <= budget) return before;
     const over = { agent: agent.name, promptTokens: before + agent.toolTokens, contextWindow: window, reserveOutputTokens: truncation.reserveOutputTokens };
     const fit = truncation.policy === 'fail' ? null : fitContext(agent.context, budget, truncation.policy === 'summarize');
     if (!fit) {
@@ -507,7 +509,7 @@ class SquadRun implements RunView {
             : `${agent.name}'s prompt cannot be cut to fit ${agent.model.model}'s context window (${window}): its newest message alone is too big`,
         evidence: over,
       });
-      return;
+      return before;
     }
     const policy = truncation.policy === 'summarize' ? 'summarize' : 'flag';
     const summaryTokens = fit.summary ? countText(fit.summary.content) : 0;
@@ -542,6 +544,7 @@ class SquadRun implements RunView {
           : `${agent.name}'s ${plural(fit.dropped.length, 'oldest message')} (${fit.droppedTokens} tokens) summarized in ${summaryTokens} tokens to fit ${window}`,
       evidence: { ...over, policy, droppedMessages: fit.dropped.length, droppedTokens: fit.droppedTokens, summaryTokens, compactedSeq: compacted.seq },
     });
+    return fit.promptTokens;
   }
 
   /** Applies the model's token buckets. Returns the wait before the call may start, or null if refused. */
@@ -597,7 +600,8 @@ class SquadRun implements RunView {
     turn.call += 1;
     const span = `${turn.span}/model-${turn.call}`;
     const { model } = agent;
-    turn.reservedUsd = costOf({ inputTokens: countChat(agent.context) + agent.toolTokens, cachedInputTokens: 0, outputTokens: model.maxOutputTokens }, model.price);
+    const promptTokens = countChat(agent.context) + agent.toolTokens;
+    turn.reservedUsd = costOf({ inputTokens: promptTokens, cachedInputTokens: 0, outputTokens: model.maxOutputTokens }, model.price);
     this.reservedUsd += turn.reservedUsd;
     this.emit({
       type: 'model.request',
@@ -608,7 +612,7 @@ class SquadRun implements RunView {
       provider: model.provider,
       model: model.model,
       messages: agent.context.length,
-      inputTokensEstimate: countChat(agent.context) + agent.toolTokens,
+      inputTokensEstimate: promptTokens,
       contextWindow: model.contextWindow,
       tools: agent.tools.map((t) => t.name),
     });

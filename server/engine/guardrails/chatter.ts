@@ -64,6 +64,11 @@ export function chatter(): Guardrail {
       const coordinationTokens = coordination.tokens + m.tokens;
       const workTokens = work.tokens;
       const ratio = coordinationTokens / Math.max(1, workTokens);
+      const over =
+        messages > settings.maxMessagesPerEdge ||
+        tokens > settings.maxTokensPerEdge ||
+        (coordinationTokens >= settings.minCoordinationTokens && ratio > settings.maxCoordinationRatio);
+      if (!over) return null;
       const figures = {
         edge: key,
         windowMs: settings.windowMs,

@@ -7,8 +7,27 @@ export function normalizeInput(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-function stateHash(agent: string, input: TurnGate['input']): string {
-  return fnv1a64(input.map((m) => `${m.from ?? ''}\u0000${m.kind}\u0000${normalizeInput(m.content)}`).join('\u0001'), agent);
+/**
+ * Normalized text and its hash, per message text: a turn's input and the message that carried it are
+ * the same text, and scripted squads send the same text many times. Bounded, per run.
+ */
+class TextHashes {
+  private readonly memo = new Map<string, { normalized: string; hash: string }>();
+
+  of(text: string): { normalized: string; hash: string } {
+    let entry = this.memo.get(text);
+    if (!entry) {
+      const normalized = normalizeInput(text);
+      entry = { normalized, hash: fnv1a64(normalized) };
+      if (this.memo.size >= 1024) this.memo.clear();
+      this.memo.set(text, entry);
+    }
+    return entry;
+  }
+}
+
+function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): string {
+  return fnv1a64(input.map((m) => `${m.from ?? ''}\u0000${m.kind}\u0000${texts.of(m.content).hash}`).join('\u0001'), agent);
 }
 
 interface PairChain {
@@ -47,6 +66,7 @@ function similarity(a: Set<string>, b: Set<string>): number {
  */
 export function loop(): Guardrail {
   const seen = new Map<string, number>();
+  const texts = new TextHashes();
   const pairs = new Map<string, PairChain>();
   /** The last few messages sent on each edge, to tell new work from the same thing again. */
   const history = new Map<string, Sent[]>();
@@ -59,7 +79,7 @@ export function loop(): Guardrail {
     name: 'loop',
     beforeTurn(turn: TurnGate, view: RunView): Trip | null {
       if (turn.input.length === 0) return null;
-      const hash = stateHash(turn.agent, turn.input);
+      const hash = stateHash(turn.agent, turn.input, texts);
       const count = (seen.get(hash) ?? 0) + 1;
       seen.set(hash, count);
       const limit = view.profile.guardrails.loop.repeatedState;
@@ -81,8 +101,8 @@ export function loop(): Guardrail {
         return null;
       }
       const edge = `${e.from}\u0001${e.to}`;
-      const normalized = normalizeInput(e.content);
-      const hash = fnv1a64(normalized).slice(0, 12);
+      const { normalized, hash: fullHash } = texts.of(e.content);
+      const hash = fullHash.slice(0, 12);
       const before = history.get(edge) ?? [];
       // The same text again is the common case and needs no word sets; only new text is compared.
       const entry: Sent = { hash, text: normalized, words: null };

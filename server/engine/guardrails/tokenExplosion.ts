@@ -21,7 +21,8 @@ export function tokenExplosion(): Guardrail {
         const growing = p.last > 0 && tokens > p.last * settings.maxPromptGrowth;
         p.streak = growing ? p.streak + 1 : 0;
         p.last = tokens;
-        p.history = [...p.history.slice(-(settings.growthTurns + 1)), tokens];
+        p.history.push(tokens);
+        if (p.history.length > settings.growthTurns + 1) p.history.shift();
         prompts.set(e.agent, p);
         if (p.streak < settings.growthTurns || tokens < settings.minPromptTokens) return null;
         p.streak = 0; // one alarm per streak
