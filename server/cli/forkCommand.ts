@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { FileJournalStore } from '../store/fileJournalStore';
-import { continueRun, ReRunError, startedOf } from '../replay/reRun';
+import { continueRun, forkRunId, ReRunError, startedOf } from '../replay/reRun';
 import { describe as describeDivergence } from '../replay/divergence';
-import { runIdFor, sha256 } from '../runner/runId';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
-import { readJournalArg } from './journalArg';
+import { readJournalArg, readSquadArg } from './journalArg';
 import { paintFor } from './paint';
 import { report } from './runCommand';
 import { runSummary } from './runSummary';
@@ -27,10 +25,8 @@ export async function forkCommand(args: ForkArgs, io: CliIo): Promise<number> {
   const started = startedOf(parent.events, args.journal);
   const last = parent.events.length;
   if (!(args.at >= 1 && args.at <= last)) throw new UsageError(`--at ${args.at}: the journal has events 1 to ${last}`);
-  const edited = args.edit === undefined ? undefined : { text: await readEdit(args.edit, io.cwd), path: relative(io.cwd, resolve(io.cwd, args.edit)) || args.edit };
-  const squadSha = edited ? sha256(edited.text) : started.squad.sha256;
-  // A fork's id is a function of what it is: the parent, the point and the squad it goes on with.
-  const runId = runIdFor({ squadName: started.squad.name, sha256: sha256(`${started.runId}\n${args.at}\n${squadSha}`), profile: started.profile, seed: started.seed, tenant: started.tenant });
+  const edited = args.edit === undefined ? undefined : await readSquadArg('--edit', args.edit, io.cwd);
+  const runId = forkRunId(started, args.at, edited?.text);
   const { path, writer } = await FileJournalStore.forWorkspace(resolve(io.cwd, args.workspace)).createWriter(runId);
   const began = performance.now();
   let result;
@@ -60,12 +56,3 @@ export async function forkCommand(args: ForkArgs, io: CliIo): Promise<number> {
   }
   return ExitCode[summary.status];
 }
-
-async function readEdit(path: string, cwd: string): Promise<string> {
-  try {
-    return await readFile(resolve(cwd, path), 'utf8');
-  } catch (error) {
-    throw new UsageError(`--edit ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-

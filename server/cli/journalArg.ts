@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import type { RunEvent } from '../../protocol/runEvent';
 import { FileJournalStore } from '../store/fileJournalStore';
 import { JournalError } from '../store/journalError';
@@ -19,5 +20,14 @@ export async function readJournalArg(arg: string, cwd: string, workspace: string
   } catch (error) {
     if (error instanceof JournalError) throw new UsageError(error.message);
     throw error;
+  }
+}
+
+/** An edited squad file named by a flag (`--squad`, `--edit`): its text and the path to show for it. */
+export async function readSquadArg(flag: string, path: string, cwd: string): Promise<{ text: string; path: string }> {
+  try {
+    return { text: await readFile(resolve(cwd, path), 'utf8'), path: relative(cwd, resolve(cwd, path)) || path };
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -1,13 +1,11 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
 import type { RunEvent } from '../../protocol/runEvent';
 import type { RunControl } from '../engine/runControl';
 import { describe as describeDivergence } from '../replay/divergence';
 import { ReRunError, replayRun } from '../replay/reRun';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
-import { readJournalArg } from './journalArg';
+import { readJournalArg, readSquadArg } from './journalArg';
 import { paintFor } from './paint';
 
 export interface ReplayArgs {
@@ -25,7 +23,7 @@ export interface ReplayArgs {
 export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number> {
   const paint = paintFor(io.stdout, io.env);
   const journal = await readJournalArg(args.journal, io.cwd, args.workspace);
-  const edited = args.squad === undefined ? undefined : { text: await readSquad(args.squad, io.cwd), path: relative(io.cwd, resolve(io.cwd, args.squad)) || args.squad };
+  const edited = args.squad === undefined ? undefined : await readSquadArg('--squad', args.squad, io.cwd);
   const stepper = args.step ? new LineStepper(io.stdin ?? Readable.from([]), io) : null;
   const started = performance.now();
   let result;
@@ -61,14 +59,6 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     io.stdout.write(paint.dim(`  ${field}: ${show(d.expected)} → ${show(d.actual)}\n`));
   }
   return ExitCode.failed;
-}
-
-async function readSquad(path: string, cwd: string): Promise<string> {
-  try {
-    return await readFile(resolve(cwd, path), 'utf8');
-  } catch (error) {
-    throw new UsageError(`--squad ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
 
 /** One event as a line: what happened, to whom, with the figure that matters. */

@@ -3,8 +3,7 @@ import type { Request } from 'express';
 import { DiffQuerySchema, ForkRequestSchema, ReplayRequestSchema } from '../../protocol/api/replayRequest';
 import type { RunManager, Scope } from '../runs/runManager';
 import { diffJournals } from '../replay/journalDiff';
-import { continueRun, ReRunError, replayRun, startedOf } from '../replay/reRun';
-import { runIdFor, sha256 } from '../runner/runId';
+import { continueRun, forkRunId, ReRunError, replayRun, startedOf } from '../replay/reRun';
 import { HttpError, parseWire } from './httpError';
 
 /**
@@ -26,8 +25,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunManager, sco
     const started = startedOf(parent.events, req.params.id ?? '');
     if (body.atSeq > parent.events.length) throw new HttpError(400, `the run has events 1 to ${parent.events.length}`, 'atSeq');
     const edited = body.source === undefined ? undefined : { text: body.source, path: body.path ?? 'edited.squad.yaml' };
-    const squadSha = edited ? sha256(edited.text) : started.squad.sha256;
-    const runId = runIdFor({ squadName: started.squad.name, sha256: sha256(`${started.runId}\n${body.atSeq}\n${squadSha}`), profile: started.profile, seed: started.seed, tenant: started.tenant });
+    const runId = forkRunId(started, body.atSeq, edited?.text);
     const { path, writer } = await manager.journals.createWriter(runId);
     try {
       const result = await badSquad(() =>

@@ -4,13 +4,14 @@ import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import type { SquadFile } from '../../protocol/squadFile';
 import { VirtualClock } from '../engine/clock';
 import type { JournalWriter } from '../engine/journalWriter';
+import type { ModelProvider } from '../engine/modelProvider';
 import type { RunControl } from '../engine/runControl';
-import { resolveProfile } from '../engine/runProfile';
-import { runSquad, type RunOutcome } from '../engine/runSquad';
+import { resolveProfile, type RunProfile } from '../engine/runProfile';
+import { runSquad, type RunOptions, type RunOutcome } from '../engine/runSquad';
 import type { ToolHost } from '../engine/toolHost';
 import { createModelProvider } from '../runner/createModelProvider';
 import { createToolHost } from '../runner/createToolHost';
-import { sha256 } from '../runner/runId';
+import { runIdFor, sha256 } from '../runner/runId';
 import { runRandoms } from '../runner/runRandoms';
 import { DivergenceError, type Divergence } from './divergence';
 import { RecordedProvider } from './recordedProvider';
@@ -53,38 +54,62 @@ export interface ReplayResult {
   outcome: RunOutcome | null;
 }
 
+/** What every re-run of a journal shares: the squad it runs, its profile and random streams. */
+interface ReRunSetup {
+  started: RunStarted;
+  squad: SquadFile;
+  text: string;
+  path: string;
+  profile: RunProfile;
+  randoms: ReturnType<typeof runRandoms>;
+}
+
+function setUp(options: ReRunOptions, what: string): ReRunSetup {
+  const started = startedOf(options.events, what);
+  const text = options.edited?.text ?? started.squad.source;
+  const path = options.edited?.path ?? started.squad.path;
+  const squad = squadOf(text, path);
+  return { started, squad, text, path, profile: resolveProfile(squad, started.profile), randoms: runRandoms(started.seed) };
+}
+
+/** Runs the engine over a re-run's ports: the run's own seed, tenant and (virtual) clock. */
+function reRunSquad(
+  setup: ReRunSetup,
+  options: ReRunOptions,
+  ports: { model: ModelProvider; tools: ToolHost; journal: JournalWriter },
+  extra: { runId?: string; forkOf?: RunOptions['forkOf'] } = {},
+): Promise<RunOutcome> {
+  const { started } = setup;
+  return runSquad({
+    runId: extra.runId ?? started.runId,
+    squad: setup.squad,
+    source: { path: setup.path, text: setup.text, sha256: sha256(setup.text) },
+    profile: setup.profile,
+    seed: started.seed,
+    tenant: started.tenant,
+    ports: { ...ports, clock: new VirtualClock(), random: setup.randoms.engine },
+    signal: options.signal,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.control ? { control: options.control } : {}),
+    ...(extra.forkOf ? { forkOf: extra.forkOf } : {}),
+  });
+}
+
 /**
  * Re-runs a saved execution with every model and tool answer taken from its journal (no network, no
  * cost) and checks that the engine makes the same decisions. The first event that differs is the
  * divergence: how a user learns that a change to the squad file or to the engine changed behaviour.
  */
 export async function replayRun(options: ReRunOptions): Promise<ReplayResult> {
-  const started = startedOf(options.events, 'replay');
-  const text = options.edited?.text ?? started.squad.source;
-  const squad = squadOf(text, options.edited?.path ?? started.squad.path);
-  const profile = resolveProfile(squad, started.profile);
-  const randoms = runRandoms(started.seed);
+  const setup = setUp(options, 'replay');
   const recording = Recording.of(options.events);
   const writer = new VerifyingWriter(options.events, null, { strict: true, ignoreRunId: false, ignoreSquadSource: options.edited !== undefined });
   let outcome: RunOutcome | null = null;
   try {
-    outcome = await runSquad({
-      runId: started.runId,
-      squad,
-      source: { path: options.edited?.path ?? started.squad.path, text, sha256: sha256(text) },
-      profile,
-      seed: started.seed,
-      tenant: started.tenant,
-      ports: {
-        model: new RecordedProvider(recording, null, createModelProvider(squad, profile, randoms.model)),
-        tools: new RecordedToolHost(recording, null, started.tools),
-        journal: writer,
-        clock: new VirtualClock(),
-        random: randoms.engine,
-      },
-      signal: options.signal,
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      ...(options.control ? { control: options.control } : {}),
+    outcome = await reRunSquad(setup, options, {
+      model: new RecordedProvider(recording, null, createModelProvider(setup.squad, setup.profile, setup.randoms.model)),
+      tools: new RecordedToolHost(recording, null, setup.started.tools),
+      journal: writer,
     });
   } catch (error) {
     if (!(error instanceof DivergenceError)) throw error;
@@ -116,46 +141,42 @@ export interface ContinueResult {
  * saw the call before the crash.
  */
 export async function continueRun(options: ContinueOptions): Promise<ContinueResult> {
-  const started = startedOf(options.events, options.fork ? 'fork' : 'resume');
-  const text = options.edited?.text ?? started.squad.source;
-  const path = options.edited?.path ?? started.squad.path;
-  const squad = squadOf(text, path);
-  const profile = resolveProfile(squad, started.profile);
-  const randoms = runRandoms(started.seed);
+  const setup = setUp(options, options.fork ? 'fork' : 'resume');
+  const { started, squad, profile, randoms } = setup;
   const recording = Recording.of(options.events, options.upToSeq);
   const live = createModelProvider(squad, profile, randoms.model);
-  let liveTools: (ToolHost & { close(): Promise<void> }) | null = null;
   const writer = new VerifyingWriter(options.fork ? options.events.slice(0, options.upToSeq) : options.events, options.journal, {
     strict: options.fork === null,
     ignoreRunId: options.fork !== null,
     ignoreSquadSource: options.edited !== undefined,
     ...(options.fork ? { verifyUpTo: options.upToSeq } : {}),
   });
+  let liveTools: (ToolHost & { close(): Promise<void> }) | null = null;
   try {
-    liveTools = await createToolHost(squad, { profile: profile.name, random: randoms.tools, signal: options.signal, squadPath: path });
-    const outcome = await runSquad({
-      runId: options.fork?.runId ?? started.runId,
-      squad,
-      source: { path, text, sha256: sha256(text) },
-      profile,
-      seed: started.seed,
-      tenant: started.tenant,
-      ports: {
-        model: new RecordedProvider(recording, live),
-        tools: new RecordedToolHost(recording, liveTools, started.tools),
-        journal: writer,
-        clock: new VirtualClock(),
-        random: randoms.engine,
-      },
-      signal: options.signal,
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      ...(options.control ? { control: options.control } : {}),
-      ...(options.fork
-        ? { forkOf: { seq: options.upToSeq, parentRunId: started.runId, parentJournal: options.fork.parentJournal, edited: options.edited !== undefined } }
-        : {}),
-    });
+    liveTools = await createToolHost(squad, { profile: profile.name, random: randoms.tools, signal: options.signal, squadPath: setup.path });
+    const tools = new RecordedToolHost(recording, liveTools, started.tools);
+    const outcome = await reRunSquad(
+      setup,
+      options,
+      { model: new RecordedProvider(recording, live), tools, journal: writer },
+      options.fork
+        ? {
+            runId: options.fork.runId,
+            forkOf: { seq: options.upToSeq, parentRunId: started.runId, parentJournal: options.fork.parentJournal, edited: options.edited !== undefined },
+          }
+        : {},
+    );
     return { outcome, divergence: writer.divergence };
   } finally {
     await liveTools?.close();
   }
+}
+
+/**
+ * A fork's run id is a function of what it is: the parent run, the step it parts at and the squad
+ * file it goes on with (the CLI and the server name forks the same way).
+ */
+export function forkRunId(started: RunStarted, atSeq: number, editedText: string | undefined): string {
+  const squadSha = editedText === undefined ? started.squad.sha256 : sha256(editedText);
+  return runIdFor({ squadName: started.squad.name, sha256: sha256(`${started.runId}\n${atSeq}\n${squadSha}`), profile: started.profile, seed: started.seed, tenant: started.tenant });
 }

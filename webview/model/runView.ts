@@ -1,5 +1,5 @@
-import { applyEvent, emptyRunAccount, type RunAccount } from '../../protocol/runAccount';
-import type { GuardrailKind, RunEvent, RunEventOf } from '../../protocol/runEvent';
+import { applyEvent, emptyRunAccount, type GuardrailRecord, type RunAccount } from '../../protocol/runAccount';
+import type { RunEvent, RunEventOf } from '../../protocol/runEvent';
 import type { GuardrailAction } from '../../protocol/squadFile';
 
 /** One row of the timeline: a message, a model call, a tool call, a guardrail trip, a wait. */
@@ -40,14 +40,8 @@ export interface DeadlockView {
   action: GuardrailAction;
 }
 
-export interface GuardrailView {
-  seq: number;
-  t: number;
-  kind: GuardrailKind;
-  agent: string | null;
-  action: GuardrailAction;
-  message: string;
-}
+/** A trip as the panels show it: the account's record without its evidence. */
+export type GuardrailView = Omit<GuardrailRecord, 'evidence'>;
 
 /**
  * What the dashboard shows of a run, as a fold over its journal (the same events live and in
