@@ -10,6 +10,13 @@ const stop = (signal: NodeJS.Signals): void => {
   controller.abort(new Error(`interrupted by ${signal}`));
 };
 process.on('SIGINT', stop);
+// `squad … | head` closes the pipe early: that is the reader's choice, not a crash worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 process.on('SIGTERM', stop);
 
 runCli(process.argv.slice(2), {
