@@ -30,6 +30,8 @@ export interface RunSummary {
   tools: Record<string, ToolSummary>;
   /** Per tool server: replicas that went down and came back up. */
   toolServers: Record<string, ServerTally>;
+  /** Instances of replicated agents that crashed or were stuck, and where their work went. */
+  failovers: RunAccount['failovers'];
   events: number;
   virtualMs: number;
   wallMs: number;
@@ -80,6 +82,7 @@ export function runSummary(
     unpricedAgents: a.unpricedAgents,
     tools: Object.fromEntries(Object.entries(a.tools.tools).map(([tool, t]) => [tool, summarizeTool(t)])),
     toolServers: a.tools.servers,
+    failovers: a.failovers,
     events: a.events,
     virtualMs: a.virtualMs,
     wallMs: Math.round(context.wallMs),
