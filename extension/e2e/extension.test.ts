@@ -166,4 +166,53 @@ describe('Squad Studio in VS Code', () => {
     await page.locator('.monaco-editor .view-line', { hasText: 'cost (USD)' }).first().waitFor();
     await shot('06-diff');
   }, 180_000);
+
+  it('re-runs a saved run with the squad file as edited, and shows where it parts', async () => {
+    const { page } = vscode;
+    const lines = readFileSync(join(REPO, 'samples/credit-memo/credit-memo.squad.yaml'), 'utf8').split('\n');
+    const reviewer = lines.findIndex((l) => l.includes('You are the credit risk reviewer.')) + 1;
+    // An unsaved edit to the checker's instructions, in the YAML.
+    await runCommand(page, 'View: Close All Editors');
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('credit-memo.squad.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await webviewFrameWith(page, '[data-testid="graph"]');
+    await page.locator('.tabs-container .tab', { hasText: 'credit-memo.squad.yaml' }).first().click();
+    await runCommand(page, 'View: Reopen Editor with Text Editor');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Commercial credit memo' }).first().click();
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(`:${reviewer}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Answer in the fewest words that carry the figures.');
+    await page.locator('.tab.dirty', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
+
+    await runCommand(page, 'Squad Studio: Re-run from Journal (check it reproduces)…');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo · completed' }).first().click();
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'As it is now' }).first().click();
+    const toast = page.locator('.notification-toast', { hasText: 'parts from its journal at event' }).first();
+    await toast.waitFor({ timeout: 60_000 });
+    expect(await toast.innerText()).toContain('by checker');
+    await toast.locator('.monaco-button', { hasText: 'Show Where' }).click();
+    await page.locator('.monaco-editor .view-line', { hasText: 'Where they part' }).first().waitFor();
+    await shot('07-rerun-divergence');
+    await page.locator('.tabs-container .tab', { hasText: 'credit-memo.squad.yaml' }).first().click();
+    await runCommand(page, 'File: Revert File');
+    await page.locator('.tab.dirty').waitFor({ state: 'detached' });
+  }, 180_000);
+
+  it('deletes a saved run from the Runs view', async () => {
+    const { page } = vscode;
+    await page.locator('.activitybar .action-item a[aria-label^="Squad Studio"]').click();
+    const runs = page.locator('.pane', { hasText: 'Runs' }).locator('.monaco-list-row');
+    await runs.filter({ hasText: 'credit-memo · cancelled' }).first().waitFor();
+    const before = await runs.count();
+    await shot('08-runs-view');
+    await runCommand(page, 'Squad Studio: Delete Run');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo · cancelled' }).first().click();
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete' }).click();
+    await runs.filter({ hasText: 'credit-memo · cancelled' }).first().waitFor({ state: 'detached' });
+    expect(await runs.count()).toBe(before - 1);
+  }, 120_000);
 });
