@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   let actions: RunActions | null = null;
   const status = new RunCostStatus(api, (run) => actions?.ended(run));
   const reports = new RunReports();
-  actions = new RunActions({ extensionUri, folder, api, panels, tree, status, client: new RunsClient(connect), reports });
+  actions = new RunActions({ folder, api, panels, tree, status, client: new RunsClient(connect), reports });
   const run = actions;
 
   const target = (uri?: vscode.Uri): vscode.Uri | undefined => {

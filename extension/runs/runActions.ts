@@ -21,7 +21,6 @@ export class RunActions {
 
   constructor(
     private readonly o: {
-      extensionUri: vscode.Uri;
       folder: vscode.Uri;
       api: ServerApi;
       panels: RunPanels;
