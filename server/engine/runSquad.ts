@@ -115,6 +115,8 @@ class SquadRun implements RunView {
   private readonly queue = new EventQueue<Work>();
   private readonly agents = new Map<string, AgentRuntime>();
   private readonly guardrails: Guardrail[];
+  /** The guardrails whose `afterEvent` wants each event type, built on the type's first event. */
+  private readonly watchers = new Map<RunEvent['type'], Guardrail[]>();
   private readonly cache: ContextCache;
   private readonly buckets = new Map<string, { requests: TokenBucket | null; tokens: TokenBucket | null }>();
   /** Aborted when the run ends for any reason, so calls still in flight stop too. */
@@ -302,7 +304,8 @@ class SquadRun implements RunView {
   private async refusal(agent: AgentRuntime, to: string, kind: 'handoff' | 'question' | 'answer' | 'result', content: string): Promise<Trip | null> {
     const turn = this.turnOf(agent);
     const tokens = countText(content);
-    const refused = await this.gate((g) => g.beforeMessage?.({ from: agent.name, to, kind, tokens }, this));
+    const gate = { from: agent.name, to, kind, tokens };
+    const refused = await this.gate((g) => g.beforeMessage?.(gate, this));
     if (refused) return refused;
     await this.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind: kind });
     return null;
@@ -405,7 +408,8 @@ class SquadRun implements RunView {
   private async startTurn(agent: AgentRuntime): Promise<void> {
     const answerTo = agent.wait?.reason === 'answer' ? agent.wait.questionId : null;
     const taking = answerTo === null ? [...agent.mailbox] : agent.mailbox.filter((m) => m.inReplyTo === answerTo).slice(0, 1);
-    await this.gate((g) => g.beforeTurn?.({ agent: agent.name, turn: agent.turns + 1, input: taking }, this));
+    const gate = { agent: agent.name, turn: agent.turns + 1, input: taking };
+    await this.gate((g) => g.beforeTurn?.(gate, this));
     await this.checkpoint({ kind: 'turn', agent: agent.name, turn: agent.turns + 1 });
     agent.mailbox = agent.mailbox.filter((m) => !taking.includes(m));
     agent.turns += 1;
@@ -437,6 +441,9 @@ class SquadRun implements RunView {
     const chat = asChatMessage(m);
     const settings = this.o.profile.guardrails.tokenExplosion;
     if (!settings.cache || this.disabled('token-explosion')) return chat;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes and a token at least one byte: a text this short
+    // cannot reach the threshold, and most messages are short, so most are not tokenized here.
+    if (m.content.length * 3 < settings.minCachedTokens) return chat;
     const tokens = countText(m.content);
     if (tokens < settings.minCachedTokens) return chat;
     const key = `doc:${sha(m.content)}`;
@@ -790,7 +797,8 @@ class SquadRun implements RunView {
     const server = call.name.slice(0, call.name.indexOf('.'));
     const done = (outcome: ToolCallOutcome, cacheKey: string | null): void =>
       this.queue.push(this.now + outcome.latencyMs, { kind: 'toolDone', agent: agent.name, callId: call.id, tool: call.name, outcome, cacheKey });
-    const blocked = (await this.gate((g) => g.beforeToolCall?.({ agent: agent.name, tool: call.name, server }, this))) !== null;
+    const gate = { agent: agent.name, tool: call.name, server };
+    const blocked = (await this.gate((g) => g.beforeToolCall?.(gate, this))) !== null;
     await this.checkpoint({ kind: 'tool', agent: agent.name, turn: this.turnOf(agent).turn, tool: call.name, callId: call.id });
     this.emit({ type: 'tool.call', t: this.now, agent: agent.name, spanId: span, parentSpanId: turnSpan, callId: call.id, tool: call.name, args: call.args });
     if (blocked) return done({ ok: false, content: `refused: the circuit of tool server ${server} is open`, latencyMs: 0 }, null);
@@ -1026,8 +1034,8 @@ class SquadRun implements RunView {
         edited: fork.edited,
       });
     }
-    for (const g of this.guardrails) {
-      const trip = g.afterEvent?.(event, this);
+    for (const g of this.watchersOf(event.type)) {
+      const trip = g.afterEvent!(event, this);
       if (!trip) continue;
       const action = trip.action === 'block-edge' ? 'warn' : trip.action;
       this.record({ ...trip, action });
@@ -1035,6 +1043,15 @@ class SquadRun implements RunView {
       if (action === 'pause') this.pendingPauses.push(trip);
     }
     return event;
+  }
+
+  private watchersOf(type: RunEvent['type']): Guardrail[] {
+    let list = this.watchers.get(type);
+    if (!list) {
+      list = this.guardrails.filter((g) => g.afterEvent && (!g.watches || g.watches.includes(type)));
+      this.watchers.set(type, list);
+    }
+    return list;
   }
 
   private async checkpoint(point: Checkpoint): Promise<void> {
