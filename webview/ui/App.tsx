@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Bridge } from '../bridge/Bridge';
+import { VsSelect } from './controls/VsSelect';
 import { EditorView } from './editor/EditorView';
 import { LiveView } from './run/LiveView';
 import { ReplayView } from './run/ReplayView';
@@ -88,14 +89,14 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
           ))}
         </div>
         {tab !== 'replay' && (
-          <select className="sq-select" aria-label="Squad file" value={path ?? ''} onChange={(e) => setPath(e.target.value)} data-testid="file-picker">
-            {path && !files.includes(path) && <option value={path}>{path}</option>}
-            {files.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
-            ))}
-          </select>
+          <VsSelect
+            label="Squad file"
+            value={path ?? ''}
+            options={[...(path && !files.includes(path) ? [{ value: path }] : []), ...files.map((f) => ({ value: f }))]}
+            onChange={(v) => v && setPath(v)}
+            style={{ minWidth: 260 }}
+            testId="file-picker"
+          />
         )}
         <span className="sq-spacer" />
         {onToggleTheme && (

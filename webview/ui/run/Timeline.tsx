@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { RunView, TimelineRow } from '../../model/runView';
+import { VsTextField } from '../controls/VsTextField';
 
 const ROW = 22;
 const OVERSCAN = 12;
@@ -80,7 +81,7 @@ export function Timeline({ view, version, follow }: TimelineProps) {
           {rows.length.toLocaleString('en-US')} rows · {view.lastSeq.toLocaleString('en-US')} events
         </span>
         <span className="sq-spacer" />
-        <input className="sq-input" placeholder="Filter (agent, text, model, tool…)" aria-label="Filter the timeline" value={filter} onChange={(e) => setFilter(e.target.value)} style={{ width: 240 }} />
+        <VsTextField label="Filter the timeline" placeholder="Filter (agent, text, model, tool…)" value={filter} onInput={setFilter} style={{ width: 240 }} testId="timeline-filter" />
       </div>
       <div
         className="sq-timeline-scroll"
