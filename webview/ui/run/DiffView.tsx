@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RunDiff, RunCostSummary } from '../../../protocol/webview/runDiff';
 import type { RunEvent } from '../../../protocol/runEvent';
 import type { Bridge } from '../../bridge/Bridge';
 import { formatMs } from './Timeline';
 
-const usd = (v: number): string => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(3)}`;
+// Two runs' costs can differ by less than a hundredth of a cent: small figures keep their digits.
+const usd = (v: number): string => `$${v >= 0.01 ? v.toFixed(3) : v >= 0.0001 || v === 0 ? v.toFixed(4) : v.toFixed(6)}`;
 const signed = (v: number, f: (n: number) => string): string => (v === 0 ? '=' : `${v > 0 ? '+' : '−'}${f(Math.abs(v))}`);
 const count = (v: number): string => v.toLocaleString('en-US');
 
@@ -16,6 +17,7 @@ const count = (v: number): string => v.toLocaleString('en-US');
 export function DiffView({ bridge, a, b, onClose }: { bridge: Bridge; a: string; b: string; onClose: () => void }) {
   const [diff, setDiff] = useState<RunDiff | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const region = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const controller = new AbortController();
     setDiff(null);
@@ -23,9 +25,15 @@ export function DiffView({ bridge, a, b, onClose }: { bridge: Bridge; a: string;
     bridge.request('run.diff', { a, b }, controller.signal).then(setDiff, (e: unknown) => !controller.signal.aborted && setError(e instanceof Error ? e.message : String(e)));
     return () => controller.abort();
   }, [bridge, a, b]);
+  // Focus moves into the diff once it is shown, so Escape closes it and the keys scroll it.
+  useEffect(() => {
+    if (diff) region.current?.focus({ preventScroll: true });
+  }, [diff]);
 
   return (
     <div
+      ref={region}
+      tabIndex={-1}
       className="sq-diff"
       data-testid="diff"
       role="region"
