@@ -85,9 +85,10 @@ describe('Squad Studio web app', () => {
     const page = await studio.open({ view: 'run', path: MEMO, theme: 'dark' });
     await page.click('[data-testid="start-run"]');
     await page.waitForSelector('[data-testid="run-state"][data-state="completed"]', { timeout: 20_000 });
-    const total = await page.locator('[data-testid="total-cost"]').innerText();
-    expect(Number(total.replace('$', ''))).toBeGreaterThan(0);
-    expect(Number((await page.locator('[data-testid="cost-planner"]').innerText()).replace('$', ''))).toBeGreaterThan(0);
+    // The end of the run can be shown a frame before its last events are folded: wait for the figures.
+    const usd = async (testId: string): Promise<number> => Number((await page.locator(`[data-testid="${testId}"]`).innerText()).replace('$', ''));
+    await expect.poll(() => usd('total-cost'), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => usd('cost-planner'), { timeout: 15_000 }).toBeGreaterThan(0);
     const count = await page.locator('[data-testid="timeline-count"]').innerText();
     expect(Number(/([\d,]+) events/.exec(count)?.[1]?.replace(/,/g, ''))).toBeGreaterThan(20);
     await page.waitForSelector('[data-testid="tool-bureau.credit_score"]');
@@ -107,7 +108,8 @@ describe('Squad Studio web app', () => {
     const deadlock = await page.locator('[data-testid="deadlock"]').innerText();
     for (const agent of ['pricing', 'risk', 'treasury']) expect(deadlock).toContain(agent);
     expect(deadlock).toContain('Which funding tenor are you assuming');
-    expect(await page.locator('.sq-node.deadlocked').count()).toBe(3);
+    // The graph appears once ELK (in its worker) has laid it out.
+    await expect.poll(() => page.locator('.sq-node.deadlocked').count(), { timeout: 15_000 }).toBe(3);
     expect(await page.locator('.react-flow__edge.sq-edge-deadlock').count()).toBe(3);
     await shot(page, 'deadlock-dark');
     await page.context().close();
@@ -120,7 +122,7 @@ describe('Squad Studio web app', () => {
     await page.waitForSelector('[data-testid="scrubber"]:not([disabled])');
     const [, last] = /(\d+) \/ (\d+)/.exec(await page.locator('[data-testid="replay-seq"]').innerText()) ?? [];
     expect(Number(last)).toBeGreaterThan(5);
-    expect(await page.locator('.sq-node.deadlocked').count()).toBe(3);
+    await expect.poll(() => page.locator('.sq-node.deadlocked').count(), { timeout: 15_000 }).toBe(3);
     await scrubber.focus();
     await page.keyboard.press('Home');
     await expect.poll(() => page.locator('[data-testid="replay-seq"]').innerText()).toBe(`1 / ${last}`);
