@@ -47,8 +47,12 @@ export function Timeline({ view, version, follow }: TimelineProps) {
     if (follow && pinned.current && el) el.scrollTop = rows.length * ROW;
   }, [version, follow, rows.length]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
+  // Following the end, the rows in view are known without waiting for the scroll event: the window
+  // is drawn once per fold, not once for the fold and again when the scroll it causes comes back.
+  const following = follow && pinned.current;
+  const top = following ? Math.max(0, rows.length * ROW - height) : scrollTop;
+  const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((top + height) / ROW) + OVERSCAN);
   const visible: { row: TimelineRow; index: number }[] = [];
   for (let i = first; i < last; i++) visible.push({ row: rows[i]!, index: i });
 
@@ -93,8 +97,10 @@ export function Timeline({ view, version, follow }: TimelineProps) {
         onKeyDown={onKey}
         onScroll={(e) => {
           const el = e.currentTarget;
-          setScrollTop(el.scrollTop);
           pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
+          // While following, the render derives the window from the row count (above): a state
+          // update here would render the timeline a second time per frame for nothing.
+          if (!(follow && pinned.current)) setScrollTop(el.scrollTop);
         }}
         data-testid="timeline"
       >
