@@ -10,9 +10,8 @@ import { VsTextField } from '../controls/VsTextField';
 import { RunPanels } from './RunPanels';
 
 const browserFrames = { request: (cb: () => void) => requestAnimationFrame(cb), cancel: (h: number) => cancelAnimationFrame(h) };
-
-
 const PROFILES = [{ value: 'local' }, { value: 'staging' }, { value: 'production' }];
+
 /**
  * Start a run of the open squad (profile, seed, tenant) and watch it live; pause, resume, step and
  * cancel it. Events stream into a RunStore that folds them once per animation frame.

@@ -92,7 +92,15 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
         <ul className="sq-runs">
           {runs.map((r) => (
             <li key={r.id}>
-              <button aria-current={r.id === runId} onClick={() => setRunId(r.id)} data-run={r.id}>
+              <button
+                aria-current={r.id === runId}
+                onClick={() => {
+                  setRunId(r.id);
+                  // A run is not compared with itself.
+                  if (compareWith === r.id) setCompareWith(null);
+                }}
+                data-run={r.id}
+              >
                 <span>
                   <i className={`sq-dot ${r.state}`} /> <b>{r.squad}</b> <span className="sq-muted">{r.state}</span>
                 </span>
