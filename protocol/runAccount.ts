@@ -68,6 +68,16 @@ export interface RunAccount {
   unpricedAgents: string[];
   /** Per tool: calls, errors, retries, failovers, latencies (see toolStats.ts). */
   tools: ToolStats;
+  /** The journal's size limits the run reached (`journal.limit`), in order. */
+  journalLimits: JournalLimitRecord[];
+}
+
+export interface JournalLimitRecord {
+  seq: number;
+  limit: 'events' | 'bytes';
+  threshold: number;
+  events: number;
+  bytes: number;
 }
 
 export function emptyAgentAccount(): AgentAccount {
@@ -113,6 +123,7 @@ export function emptyRunAccount(): RunAccount {
     resultMarks: [],
     unpricedAgents: [],
     tools: emptyToolStats(),
+    journalLimits: [],
   };
 }
 
@@ -216,6 +227,9 @@ export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
         message: e.message,
         evidence: e.evidence,
       });
+      break;
+    case 'journal.limit':
+      acc.journalLimits.push({ seq: e.seq, limit: e.limit, threshold: e.threshold, events: e.events, bytes: e.bytes });
       break;
     case 'run.completed':
       acc.status = e.status;
