@@ -17,7 +17,7 @@ export interface GuardrailOverhead {
  * check runs on every turn, message and call) against all of them switched off, on the same loop and
  * file journal as the LangGraph comparison. Alternating on/off so neither gets the warmer JIT.
  */
-export async function benchGuardrailOverhead(dir: string, n = 2000, runs = 5): Promise<GuardrailOverhead> {
+export async function benchGuardrailOverhead(dir: string, n = 2000, runs = 7): Promise<GuardrailOverhead> {
   const on: number[] = [];
   const off: number[] = [];
   for (let i = 0; i < runs + 1; i++) {

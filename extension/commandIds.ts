@@ -10,6 +10,7 @@ export const Commands = {
   debugReplay: 'squadStudio.debugReplay',
   openRun: 'squadStudio.openRun',
   openRunJournal: 'squadStudio.openRunJournal',
+  rerunFromJournal: 'squadStudio.rerunFromJournal',
   forkRun: 'squadStudio.forkRun',
   diffRuns: 'squadStudio.diffRuns',
   deleteRun: 'squadStudio.deleteRun',

@@ -1,13 +1,16 @@
 import * as vscode from 'vscode';
 import { Commands, DEBUG_TYPE, RUNS_VIEW_ID, SQUAD_EDITOR_VIEW_TYPE } from './commandIds';
+import { DebugStops } from './debug/debugStops';
 import { RunPanels } from './editor/runPanels';
 import { SquadEditorProvider } from './editor/squadEditorProvider';
 import { newSquadFromSample } from './newSquadFromSample';
 import { RunActions } from './runs/runActions';
+import { RunReports } from './runs/runReports';
 import { RunCostStatus } from './runs/runCostStatus';
 import { RunItem, RunsTree } from './runs/runsTree';
 import { runInTerminal } from './runInTerminal';
 import { ApiKeys } from './secrets/apiKeys';
+import { RunsClient } from './server/runsClient';
 import { ServerApi } from './server/serverApi';
 import { ServerLink } from './server/serverLink';
 import { ServerProcess } from './server/serverProcess';
@@ -30,9 +33,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const line = (text: string) => log.appendLine(text);
   const panels = new RunPanels(extensionUri, folder, connect, line);
   const tree = new RunsTree(api);
+  const stops = new DebugStops(line);
   let actions: RunActions | null = null;
   const status = new RunCostStatus(api, (run) => actions?.ended(run));
-  actions = new RunActions({ extensionUri, folder, api, panels, tree, status });
+  const reports = new RunReports();
+  actions = new RunActions({ folder, api, panels, tree, status, client: new RunsClient(connect), reports });
   const run = actions;
 
   const target = (uri?: vscode.Uri): vscode.Uri | undefined => {
@@ -50,9 +55,11 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     tree,
     status,
+    stops,
+    reports,
     new SquadDiagnostics(),
     server.onDidChange(() => tree.refresh()),
-    vscode.window.registerCustomEditorProvider(SQUAD_EDITOR_VIEW_TYPE, new SquadEditorProvider(extensionUri, connect, line), {
+    vscode.window.registerCustomEditorProvider(SQUAD_EDITOR_VIEW_TYPE, new SquadEditorProvider(extensionUri, connect, line, stops), {
       webviewOptions: { retainContextWhenHidden: true },
     }),
     vscode.window.registerTreeDataProvider(RUNS_VIEW_ID, tree),
@@ -86,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.replayRun, (item?: RunItem) => run.replay(item)),
     vscode.commands.registerCommand(Commands.debugReplay, (item?: RunItem) => run.debugReplay(item)),
     vscode.commands.registerCommand(Commands.openRunJournal, (item?: RunItem) => run.openJournal(item)),
+    vscode.commands.registerCommand(Commands.rerunFromJournal, (item?: RunItem) => run.rerun(item)),
     vscode.commands.registerCommand(Commands.forkRun, (item?: RunItem) => run.fork(item)),
     vscode.commands.registerCommand(Commands.diffRuns, (item?: RunItem) => run.diff(item)),
     vscode.commands.registerCommand(Commands.deleteRun, (item?: RunItem) => run.delete(item)),

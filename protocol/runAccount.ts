@@ -46,6 +46,17 @@ export interface GuardrailRecord {
   evidence: Record<string, unknown>;
 }
 
+/** An instance of a replicated agent that crashed or was stuck, and where its work went. */
+export interface FailoverRecord {
+  seq: number;
+  definition: string;
+  from: string;
+  to: string;
+  cause: 'crashed' | 'stuck';
+  reason: string;
+  moved: number;
+}
+
 export interface RunAccount {
   runId: string | null;
   squad: string | null;
@@ -68,6 +79,8 @@ export interface RunAccount {
   unpricedAgents: string[];
   /** Per tool: calls, errors, retries, failovers, latencies (see toolStats.ts). */
   tools: ToolStats;
+  /** Instances of replicated agents whose work moved to a sibling, in order. */
+  failovers: FailoverRecord[];
   /** The journal's size limits the run reached (`journal.limit`), in order. */
   journalLimits: JournalLimitRecord[];
 }
@@ -123,6 +136,7 @@ export function emptyRunAccount(): RunAccount {
     resultMarks: [],
     unpricedAgents: [],
     tools: emptyToolStats(),
+    failovers: [],
     journalLimits: [],
   };
 }
@@ -180,6 +194,9 @@ export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
       break;
     case 'model.throttled':
       both((a) => (a.throttledMs += e.waitMs));
+      break;
+    case 'agent.failover':
+      acc.failovers.push({ seq: e.seq, definition: e.definition, from: e.from, to: e.to, cause: e.cause, reason: e.reason, moved: e.messageIds.length });
       break;
     case 'context.compacted':
       both((a) => {

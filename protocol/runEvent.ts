@@ -186,6 +186,11 @@ export const ModelFailedEvent = z.object({
   /** What a call cut off midway (a stream aborted when the run halted) was billed, as far as known. */
   usage: UsageSchema.optional(),
   costUsd: z.number().nonnegative().optional(),
+  /**
+   * The call of an instance of a replicated agent was abandoned: no answer within its `stuckAfterMs`
+   * (`latencyMs`). Its work moves on (see `agent.failover`).
+   */
+  stuck: z.literal(true).optional(),
 });
 
 /** A model call held back by a rate limit (requests or tokens per minute) before it starts. */
@@ -293,6 +298,25 @@ export const ToolReplicaUpEvent = z.object({
   atMs: z.number().nonnegative(),
 });
 
+/**
+ * An instance of a replicated agent crashed (its model call failed for good) or was stuck (no answer
+ * within `stuckAfterMs`): its turn ends unacknowledged and the work it held moves to `to`, a healthy
+ * instance of the same agent. `from` takes no work until `downUntil` (run time).
+ */
+export const AgentFailoverEvent = z.object({
+  ...Base,
+  type: z.literal('agent.failover'),
+  /** The agent as the squad file declares it. */
+  definition: z.string(),
+  from: z.string(),
+  to: z.string(),
+  cause: z.enum(['crashed', 'stuck']),
+  reason: z.string(),
+  /** The messages moved: the failed turn's input, the mailbox, and questions it had not answered. */
+  messageIds: z.array(z.string()),
+  downUntil: z.number().nonnegative(),
+});
+
 export const GuardrailTrippedEvent = z.object({
   ...Base,
   type: z.literal('guardrail.tripped'),
@@ -369,6 +393,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ToolFailoverEvent,
   ToolReplicaDownEvent,
   ToolReplicaUpEvent,
+  AgentFailoverEvent,
   GuardrailTrippedEvent,
   RunCompletedEvent,
 ]);

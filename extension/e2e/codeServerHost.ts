@@ -50,6 +50,8 @@ export async function startCodeServer(files: Record<string, string>): Promise<Co
       'editor.codeLens': true,
       'workbench.colorTheme': 'Default Dark Modern',
       'debug.openDebug': 'openOnDebugBreak',
+      // Edits stay unsaved until a test saves them (the web build saves after a delay by default).
+      'files.autoSave': 'off',
     }),
   );
   execFileSync(cs, ['--user-data-dir', user, '--extensions-dir', ext, '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });

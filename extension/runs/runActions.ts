@@ -4,26 +4,30 @@ import type { RunInfo } from '../../protocol/api/runInfo';
 import { DEBUG_TYPE } from '../commandIds';
 import type { RunPanels } from '../editor/runPanels';
 import type { ServerApi } from '../server/serverApi';
+import type { EditedSquad, RunsClient } from '../server/runsClient';
+import { diffReport, replayReport, replaySummary } from './runDiffReport';
+import type { RunReports } from './runReports';
 import type { RunCostStatus } from './runCostStatus';
 import type { RunItem, RunsTree } from './runsTree';
 
 /**
- * What the Run commands and the Runs view do. Runs start on the server (so the dashboard streams
- * them live); replay opens the dashboard's replay of the saved journal, and "Debug Replay" steps
- * through it in the debugger. Fork and diff use the server's API when it has them, else the
- * bundled `squad` CLI (`squad fork`, `squad diff`) in a terminal, else say they are not available.
+ * What the Run commands and the Runs view do, all through the local server: runs start there (so
+ * the dashboard streams them live); replay opens the dashboard's replay of the saved journal, "Debug
+ * Replay" steps through it in the debugger, "Re-run from Journal" checks that it reproduces; fork
+ * and diff use the server's replay routes. What the server refuses is a notification with its reason.
  */
 export class RunActions {
   private current: RunInfo | null = null;
 
   constructor(
     private readonly o: {
-      extensionUri: vscode.Uri;
       folder: vscode.Uri;
       api: ServerApi;
       panels: RunPanels;
       tree: RunsTree;
       status: RunCostStatus;
+      client: RunsClient;
+      reports: RunReports;
     },
   ) {}
 
@@ -82,52 +86,107 @@ export class RunActions {
     return run ? this.journalOf(run) : undefined;
   }
 
+  /**
+   * Re-runs a saved run from its journal on the server (no model or tool is called) and says whether
+   * it reproduces: with the squad file it recorded, or with the file as it is now (unsaved edits
+   * included), to see where a change to the squad changes what the run does.
+   */
+  async rerun(item?: RunItem): Promise<void> {
+    const run = item?.run ?? (await this.pickRun('Re-run which saved run from its journal?'));
+    if (!run) return;
+    const edited = await this.pickSource(run, 'Re-run with which squad file?');
+    if (edited === undefined) return;
+    try {
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Squad Studio: re-running ${run.squad} from its journal…` }, () =>
+        this.o.client.replay(run.id, edited ?? undefined),
+      );
+      const summary = `Squad Studio: ${run.squad} ${replaySummary(result)}`;
+      if (!result.divergence) {
+        void vscode.window.showInformationMessage(summary);
+        return;
+      }
+      const pick = await vscode.window.showWarningMessage(summary, 'Show Where');
+      if (pick) await this.o.reports.show(`replay-${run.id}.md`, replayReport(result, run, edited?.path ?? null));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Squad Studio: cannot re-run ${run.squad} (${run.id}): ${messageOf(error)}`);
+    }
+  }
+
+  /** A new run from a saved one's journal up to a step, then live; the new run opens in the dashboard. */
   async fork(item?: RunItem): Promise<void> {
     const run = item?.run ?? (await this.pickRun('Fork which run?'));
     if (!run) return;
-    const journal = await this.journalOf(run);
-    if (!journal) return;
     const seq = await vscode.window.showInputBox({
       title: `Fork ${run.squad} after which event? (1-${run.lastSeq})`,
+      prompt: 'The new run replays the journal up to this event, then goes on live.',
       value: String(Math.max(1, Math.floor(run.lastSeq / 2))),
       validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= run.lastSeq ? null : `a seq from 1 to ${run.lastSeq}`),
     });
     if (!seq) return;
+    const edited = await this.pickSource(run, `Go on from event ${seq} with which squad file?`);
+    if (edited === undefined) return;
     try {
-      const forked = await this.o.api.request('run.fork', { run: run.id, seq: Number(seq) });
-      this.o.panels.show(forked.id, 'run', forked.squad);
+      const forked = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Squad Studio: forking ${run.squad} at event ${seq}…` }, () =>
+        this.o.client.fork(run.id, Number(seq), edited ?? undefined),
+      );
       this.o.tree.refresh();
-      return;
-    } catch (error) {
-      if (!isUnsupported(error)) {
-        void vscode.window.showErrorMessage(`Squad Studio: fork failed: ${messageOf(error)}`);
-        return;
+      this.o.panels.show(forked.journal, 'run', `${run.squad} (fork at ${seq})`);
+      if (forked.prefixDivergence) {
+        void vscode.window.showWarningMessage(`Squad Studio: the fork did not reproduce its parent before event ${seq}: it parted at event ${forked.prefixDivergence.seq} (${forked.prefixDivergence.fields.join(', ') || 'a different event'}).`);
       }
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Squad Studio: cannot fork ${run.squad} (${run.id}) at event ${seq}: ${messageOf(error)}`);
     }
-    this.cli(`fork ${run.squad}`, ['fork', journal, '--at', seq]);
   }
 
+  /** Where two saved runs part and what each cost, as a read-only document. */
   async diff(item?: RunItem): Promise<void> {
     const a = item?.run ?? (await this.pickRun('Diff which run?'));
     if (!a) return;
     const b = await this.pickRun(`Diff ${a.squad} (${a.id}) against…`, a.id);
     if (!b) return;
-    const [ja, jb] = await Promise.all([this.journalOf(a), this.journalOf(b)]);
-    if (ja && jb) this.cli(`diff ${a.id} ${b.id}`, ['diff', ja, jb]);
+    try {
+      const diff = await this.o.client.diff(a.id, b.id);
+      await this.o.reports.show(`diff-${a.id}-${b.id}.md`, diffReport(diff, a, b));
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Squad Studio: cannot diff ${a.id} and ${b.id}: ${messageOf(error)}`);
+    }
   }
 
+  /**
+   * The squad file to re-run with: null for the one the journal recorded, or the run's file as it is
+   * now in the editor (unsaved edits included); undefined when the user cancelled.
+   */
+  private async pickSource(run: RunInfo, title: string): Promise<EditedSquad | null | undefined> {
+    const uri = this.squadUri(run);
+    const current = uri && (await vscode.workspace.openTextDocument(uri).then((d) => d, () => null));
+    if (!current) return null;
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: 'As recorded', description: 'the squad file the journal holds', edited: null },
+        { label: 'As it is now', description: `${vscode.workspace.asRelativePath(current.uri)}${current.isDirty ? ' (unsaved edits)' : ''}`, edited: { source: current.getText(), path: vscode.workspace.asRelativePath(current.uri, false) } },
+      ],
+      { title },
+    );
+    return picked ? picked.edited : undefined;
+  }
+
+  private squadUri(run: RunInfo): vscode.Uri | null {
+    if (!run.file) return null;
+    return /^([a-zA-Z]:)?[\\/]/.test(run.file) ? vscode.Uri.file(run.file) : vscode.Uri.joinPath(this.o.folder, run.file);
+  }
+
+  /** Deletes a saved run through the server (which refuses a run still going, with the reason). */
   async delete(item?: RunItem): Promise<void> {
     const run = item?.run ?? (await this.pickRun('Delete which run?'));
     if (!run) return;
-    if (run.live && !['completed', 'failed', 'halted', 'cancelled', 'refused', 'interrupted'].includes(run.state)) {
-      void vscode.window.showWarningMessage('Squad Studio: cancel the run before deleting it.');
-      return;
-    }
-    const journal = await this.journalOf(run);
-    if (!journal) return;
-    const sure = await vscode.window.showWarningMessage(`Delete the journal of ${run.squad} (${run.id})?`, { modal: true }, 'Delete');
+    const sure = await vscode.window.showWarningMessage(`Delete the journal of ${run.squad} (${run.id})?`, { modal: true, detail: 'The run and its record under .squad/runs/ are removed for good.' }, 'Delete');
     if (sure !== 'Delete') return;
-    await vscode.workspace.fs.delete(vscode.Uri.file(journal), { useTrash: true });
+    try {
+      await this.o.client.remove(run.id);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Squad Studio: cannot delete ${run.squad} (${run.id}): ${messageOf(error)}`);
+    }
     this.o.tree.refresh();
   }
 
@@ -160,24 +219,6 @@ export class RunActions {
     );
     return picked?.run;
   }
-
-  /** Runs the bundled CLI in a terminal, under VS Code's Node. */
-  private cli(title: string, args: string[]): void {
-    const cli = vscode.Uri.joinPath(this.o.extensionUri, 'dist', 'cli.js').fsPath;
-    const terminal = vscode.window.createTerminal({
-      name: `squad ${title}`,
-      shellPath: process.execPath,
-      shellArgs: [cli, ...args, '--workspace', this.o.folder.fsPath],
-      cwd: this.o.folder.fsPath,
-      env: { ELECTRON_RUN_AS_NODE: '1' },
-    });
-    terminal.show();
-    this.o.tree.refresh();
-  }
-}
-
-function isUnsupported(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'unsupported';
 }
 
 function messageOf(error: unknown): string {

@@ -12,10 +12,16 @@ function next<T>(on: vscode.Event<T>, test: (e: T) => boolean = () => true): Pro
   });
 }
 
+/** True once `test` holds, false after `timeoutMs` (a bound, not a measurement). */
+async function poll(test: () => boolean, timeoutMs: number): Promise<boolean> {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (test()) return true;
+  return test();
+}
+
 /**
  * The desktop checks, run inside VS Code by @vscode/test-electron (a `run()` export is its
  * contract): the extension activates on a squad file, contributes its commands, shows diagnostics,
- * and the debugger stops at a breakpoint on an agent.
+ * and the debugger stops at a breakpoint on an agent and shows the stopped line.
  */
 export async function run(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -40,5 +46,8 @@ export async function run(): Promise<void> {
   assert.equal(trace.stackFrames[0].name, 'checker: before turn 1');
   const cost = await session.customRequest('evaluate', { expression: 'agents.financials.cost > 0', context: 'repl' });
   assert.equal(cost.result, 'true');
+  // The stop is visible: the YAML shows the stopped line beside the graph (squadStudio.debug.showYamlBeside).
+  const shown = await poll(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === doc.uri.toString() && e.selection.active.line === line), 10_000);
+  assert.ok(shown, 'a text editor shows the stopped line');
   await vscode.debug.stopDebugging(session);
 }

@@ -20,6 +20,27 @@ export const AgentSchema = z
     handoffs: z.array(NameSchema).default([]).describe('Agents this agent may hand work to.'),
     asks: z.array(NameSchema).default([]).describe('Agents this agent may ask a question and wait for.'),
     maxTurns: z.number().int().positive().optional().describe('Overrides guardrails.maxTurnsPerAgent.'),
+    replicas: z
+      .number()
+      .int()
+      .min(1)
+      .max(32)
+      .default(1)
+      .describe(
+        'Run this agent as N instances ("name#1" … "name#N") behind a balancer: work goes to the instance with the least outstanding work, an answer returns to the instance that asked, and a crashed or stuck instance\'s work moves to a healthy one.',
+      ),
+    stuckAfterMs: z
+      .number()
+      .int()
+      .positive()
+      .default(120_000)
+      .describe('With replicas: a model call of an instance that has not answered after this long counts the instance stuck, and its work moves.'),
+    restartAfterMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(30_000)
+      .describe('With replicas: how long a crashed or stuck instance stays out of the balancer before it takes work again.'),
     context: z
       .enum(['conversation', 'turn'])
       .default('conversation')

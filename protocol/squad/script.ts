@@ -46,6 +46,12 @@ export const ScriptStepSchema = z
       .string()
       .optional()
       .describe('The model call fails with this error instead (a transient provider error: it is retried with backoff).'),
+    delayMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Extra time before this step\'s reply arrives, on top of the model\'s latency: a slow or stuck call.'),
     waitFor: z
       .array(NameSchema)
       .min(1)

@@ -68,6 +68,15 @@ export const HostEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('squad.changed'), file: SquadFileTextSchema }),
   z.object({ type: z.literal('run.events'), sub: z.string(), run: z.string(), events: JournalPageSchema.shape.events }),
   z.object({ type: z.literal('run.end'), sub: z.string(), run: z.string(), state: RunStateSchema }),
+  /**
+   * Where a debug session on this squad file is stopped (the agent about to take its turn, and the
+   * hand-off `agent → to` when stopped before a message is sent), or null once it goes on or ends.
+   */
+  z.object({
+    type: z.literal('debug.stopped'),
+    path: Path,
+    stop: z.object({ agent: z.string().min(1), to: z.string().min(1).nullable(), line: z.number().int().min(1), label: z.string() }).nullable(),
+  }),
   /** What the host wants shown (a custom editor opens a file; "Show Run" opens a run). */
   z.object({
     type: z.literal('show'),

@@ -58,6 +58,7 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
       profile: args.profile,
       seed,
       maxMs,
+      instances: Object.values(loaded.squad.agents).some((a) => a.replicas > 1),
     };
     const bar = io.stderr.isTTY && !args.json ? progressBar(io, runs) : () => {};
     const { samples, wallMs } = await driveLoad(client, plan, bar, io.signal);
@@ -139,6 +140,12 @@ function formatReport(r: LoadReport, plan: LoadPlan, url: string, embedded: Runn
     ]);
   }
   lines.push(table.toString());
+  if (r.instances.length > 0) {
+    const instances = new Table({ head: ['instance', 'runs', 'turns', 'busy', 'utilization'], style: { head: [], border: [] } });
+    for (const i of r.instances) instances.push([i.instance, i.runs, i.turns, ms(i.busyMs), `${(i.utilization * 100).toFixed(1)}%`]);
+    lines.push(instances.toString());
+    lines.push('utilization: virtual time an instance spent in model and tool calls, over the virtual time of all runs');
+  }
   lines.push('run latency is virtual (simulated model and hand-off time, rate-limit waits included); queueing is wall time in the tenant bulkhead');
   return `${lines.join('\n')}\n`;
 }

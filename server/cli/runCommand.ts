@@ -88,6 +88,9 @@ export function report(s: RunSummary, squad: string, file: string, paint: Return
     lines.push(`${tag} [${g.action}]${g.agent ? ` ${g.agent}:` : ''} ${g.message}`);
     lines.push(paint.dim(`    evidence: ${JSON.stringify(g.evidence)}`));
   }
+  for (const f of s.failovers) {
+    lines.push(paint.yellow(`⇄ ${f.from} ${f.cause}: ${f.reason}; ${f.moved} message${f.moved === 1 ? '' : 's'} moved to ${f.to} (event ${f.seq})`));
+  }
   const resilience = [
     s.cache.hits + s.cache.misses > 0 ? `context cache: ${s.cache.hits} hits, ${s.cache.misses} misses, ${s.cache.tokensSaved} tokens saved` : '',
     s.retries > 0 ? `${s.retries} model retries` : '',

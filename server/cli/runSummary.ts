@@ -32,6 +32,8 @@ export interface RunSummary {
   toolServers: Record<string, ServerTally>;
   /** The journal's size limits the run reached (10,000 events, 10 MiB): a warning, the run went on. */
   journalLimits: JournalLimitRecord[];
+  /** Instances of replicated agents that crashed or were stuck, and where their work went. */
+  failovers: RunAccount['failovers'];
   events: number;
   virtualMs: number;
   wallMs: number;
@@ -83,6 +85,7 @@ export function runSummary(
     tools: Object.fromEntries(Object.entries(a.tools.tools).map(([tool, t]) => [tool, summarizeTool(t)])),
     toolServers: a.tools.servers,
     journalLimits: a.journalLimits,
+    failovers: a.failovers,
     events: a.events,
     virtualMs: a.virtualMs,
     wallMs: Math.round(context.wallMs),

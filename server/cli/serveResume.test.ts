@@ -12,7 +12,7 @@ import { SquadClient } from '../http/squadClient';
  * --resume finishes it with the journal an uninterrupted run with the same seed writes, byte for byte.
  */
 const CLI = resolve(__dirname, '../../dist/cli.js');
-const ROUNDS = 300;
+const ROUNDS = 1000;
 const SQUAD = `version: 1
 name: resume-loop
 task: { entry: planner, input: Process the batch. }

@@ -29,6 +29,8 @@ export interface TurnState {
   call: number;
   attempt: number;
   consumed: string[];
+  /** The messages the turn took in (what moves to another instance if this one fails). */
+  inputs: Message[];
   pendingTools: number;
   deferred: DeferredAction | null;
   /** The cascade policy chose the agent's fallback: the turn ends with it once tools are back. */
@@ -42,7 +44,14 @@ export interface TurnState {
  * it through `RunView`.
  */
 export interface AgentRuntime {
+  /** The agent's name, or an instance's (`financials#2`) for an agent declared with `replicas`. */
   name: string;
+  /** The agent as the squad file declares it: `name`, or the declared name of this instance. */
+  definition: string;
+  /** Messages routed to this instance and not delivered yet: outstanding work the balancer counts. */
+  inTransit: number;
+  /** Run time until which a crashed or stuck instance takes no work (0: it is up). */
+  downUntil: number;
   config: AgentConfig;
   model: ResolvedModel;
   tools: ToolSpec[];
@@ -60,6 +69,11 @@ export interface AgentRuntime {
   caller: Message | null;
   /** What this agent's knowledge rests on that went wrong; passed on with every message it sends. */
   marks: Mark[];
+  /**
+   * Agents (instances) this agent handed work to and has no result from yet. A join on a replicated
+   * agent waits for a result from each instance that has its work, not just the first.
+   */
+  awaitingResults: Set<string>;
   /** Hashes of the large documents in its context, so one loaded again is served from the cache. */
   documents: Set<string>;
 }

@@ -30,7 +30,10 @@ export interface ToolSpec {
 }
 
 export interface ModelRequest {
+  /** Who calls, as journaled: an agent, or one instance of a replicated agent (`financials#2`). */
   agent: string;
+  /** The agent as the squad file declares it, when `agent` is one of its instances; else absent. */
+  definition?: string;
   /** The agent's turn number (1-based) and the model call within that turn (1-based). */
   turn: number;
   call: number;

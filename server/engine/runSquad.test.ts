@@ -280,6 +280,23 @@ describe('runSquad journal', () => {
     for (const e of run.of('model.request')) expect(turnSpans.has(e.parentSpanId!)).toBe(true);
   });
 
+  it("calls a guardrail's afterEvent with the event types it watches only, and every event without a list", async () => {
+    const watched: string[] = [];
+    const all: string[] = [];
+    const run = await runTestSquad(fanOut, {
+      guardrails: [
+        { name: 'picky', watches: ['message.sent', 'model.response'], afterEvent: (e) => (watched.push(e.type), null) },
+        { name: 'everything', afterEvent: (e) => (all.push(e.type), null) },
+      ],
+    });
+    expect(run.outcome.status).toBe('completed');
+    expect(new Set(watched)).toEqual(new Set(['message.sent', 'model.response']));
+    expect(watched.length).toBe(run.events.filter((e) => e.type === 'message.sent' || e.type === 'model.response').length);
+    // Every event but the trips (which guardrails do not judge) and the last: run.completed is final.
+    expect(all).toEqual(run.events.map((e) => e.type).slice(0, all.length));
+    expect(all.length).toBeGreaterThan(watched.length);
+  });
+
   it('is deterministic: same seed, same journal; another seed, other latencies', async () => {
     const a = await runTestSquad(fanOut, { profile: 'production', seed: 7 });
     const b = await runTestSquad(fanOut, { profile: 'production', seed: 7 });

@@ -19,6 +19,7 @@ import { EventQueue } from './eventQueue';
 import { defaultGuardrails } from './guardrails/defaultGuardrails';
 import type { AgentWait, Guardrail, RunView, Trip } from './guardrails/guardrail';
 import { findWaitCycle } from './guardrails/waitForGraph';
+import { leastOutstanding } from './replicaBalancer';
 import type { JournalWriter } from './journalWriter';
 import { ModelCallError } from './modelCallError';
 import type { ModelProvider, ModelResponse } from './modelProvider';
@@ -79,6 +80,7 @@ type Work =
   | { kind: 'turn'; agent: string }
   | { kind: 'model'; agent: string; throttled: boolean }
   | { kind: 'modelDone'; agent: string; response: ModelResponse }
+  | { kind: 'stuck'; agent: string; afterMs: number }
   | { kind: 'toolDone'; agent: string; callId: string; tool: string; outcome: ToolCallOutcome; cacheKey: string | null };
 
 /** Why the loop stops early. Thrown inside the engine only, caught by `run`. */
@@ -114,7 +116,11 @@ class SquadRun implements RunView {
   private readonly journal: RunJournal;
   private readonly queue = new EventQueue<Work>();
   private readonly agents = new Map<string, AgentRuntime>();
+  /** The instances of each agent declared with `replicas` > 1, by declared name, in index order. */
+  private readonly replicaSets = new Map<string, AgentRuntime[]>();
   private readonly guardrails: Guardrail[];
+  /** The guardrails whose `afterEvent` wants each event type, built on the type's first event. */
+  private readonly watchers = new Map<RunEvent['type'], Guardrail[]>();
   private readonly cache: ContextCache;
   private readonly buckets = new Map<string, { requests: TokenBucket | null; tokens: TokenBucket | null }>();
   /** Aborted when the run ends for any reason, so calls still in flight stop too. */
@@ -137,28 +143,40 @@ class SquadRun implements RunView {
     this.cache = o.ports.cache ?? new MemoryContextCache();
     this.callSignal = AbortSignal.any([o.signal, this.stop.signal]);
     const pricing = loadPricingTable();
-    for (const [name, config] of Object.entries(o.squad.agents)) {
+    for (const [definition, config] of Object.entries(o.squad.agents)) {
       const modelConfig = o.squad.models[config.model];
-      if (!modelConfig) throw new Error(`agent ${name}: unknown model "${config.model}" (validate the squad first)`);
+      if (!modelConfig) throw new Error(`agent ${definition}: unknown model "${config.model}" (validate the squad first)`);
       const mcpTools = o.ports.tools.tools().filter((t) => toolAllowed(config.tools, t.name));
       const tools = [...controlToolSpecs({ canHandoff: config.handoffs.length > 0, canAsk: config.asks.length > 0 }), ...mcpTools];
-      this.agents.set(name, {
-        name,
-        config,
-        model: resolveModel(config.model, modelConfig, pricing),
-        tools,
-        toolTokens: countText(JSON.stringify(tools)),
-        status: 'idle',
-        mailbox: [],
-        context: [{ role: 'system', content: systemPrompt(o.squad.name, name, config) }],
-        turns: 0,
-        turn: null,
-        wait: null,
-        openQuestions: [],
-        caller: null,
-        marks: [],
-        documents: new Set(),
-      });
+      const model = resolveModel(config.model, modelConfig, pricing);
+      const toolTokens = countText(JSON.stringify(tools));
+      const system = systemPrompt(o.squad.name, definition, config);
+      const names = config.replicas > 1 ? Array.from({ length: config.replicas }, (_, i) => `${definition}#${i + 1}`) : [definition];
+      const instances = names.map(
+        (name): AgentRuntime => ({
+          name,
+          definition,
+          inTransit: 0,
+          downUntil: 0,
+          config,
+          model,
+          tools,
+          toolTokens,
+          status: 'idle',
+          mailbox: [],
+          context: [{ role: 'system', content: system }],
+          turns: 0,
+          turn: null,
+          wait: null,
+          openQuestions: [],
+          caller: null,
+          marks: [],
+          awaitingResults: new Set(),
+          documents: new Set(),
+        }),
+      );
+      for (const a of instances) this.agents.set(a.name, a);
+      if (instances.length > 1) this.replicaSets.set(definition, instances);
     }
   }
 
@@ -267,6 +285,8 @@ class SquadRun implements RunView {
         return work.throttled ? this.startModelCall(this.agent(work.agent)) : this.callModel(this.agent(work.agent));
       case 'modelDone':
         return this.modelDone(this.agent(work.agent), work.response);
+      case 'stuck':
+        return this.stuck(this.agent(work.agent), work.afterMs);
       case 'toolDone':
         return this.toolDone(this.agent(work.agent), work);
     }
@@ -274,7 +294,10 @@ class SquadRun implements RunView {
 
   // ── messages ──────────────────────────────────────────────────────────────────────────────────
 
-  private send(from: string | null, to: string, kind: Message['kind'], content: string, inReplyTo: string | null, span: string): Message {
+  private send(from: string | null, address: string, kind: Message['kind'], content: string, inReplyTo: string | null, span: string): Message {
+    const to = this.route(address);
+    const target = this.agents.get(to);
+    if (target) target.inTransit += 1;
     const marks = from === null ? [] : [...(this.agents.get(from)?.marks ?? [])];
     const message: Message = { id: `m${++this.nextMessage}`, from, to, kind, content, inReplyTo, marks };
     this.emit({
@@ -302,15 +325,31 @@ class SquadRun implements RunView {
   private async refusal(agent: AgentRuntime, to: string, kind: 'handoff' | 'question' | 'answer' | 'result', content: string): Promise<Trip | null> {
     const turn = this.turnOf(agent);
     const tokens = countText(content);
-    const refused = await this.gate((g) => g.beforeMessage?.({ from: agent.name, to, kind, tokens }, this));
+    const gate = { from: agent.name, to, kind, tokens };
+    const refused = await this.gate((g) => g.beforeMessage?.(gate, this));
     if (refused) return refused;
     await this.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind: kind });
     return null;
   }
 
+  /**
+   * Where a message addressed to `address` goes: that agent, or for an agent declared with replicas
+   * the healthy instance with the least outstanding work (see `leastOutstanding`). An answer or a
+   * result is addressed to the instance that asked or handed off, so an exchange stays on it.
+   * With every instance down, the work waits for the first one back.
+   */
+  private route(address: string): string {
+    const set = this.replicaSets.get(address);
+    if (!set) return address;
+    const up = leastOutstanding(set, this.now);
+    if (up) return up.name;
+    return set.reduce((a, b) => (b.downUntil < a.downUntil ? b : a)).name;
+  }
+
   private deliver(message: Message): void {
     this.inFlight -= 1;
     const agent = this.agent(message.to);
+    agent.inTransit -= 1;
     this.emit({
       type: 'message.delivered',
       t: this.now,
@@ -338,7 +377,8 @@ class SquadRun implements RunView {
       const questionId = agent.wait.questionId;
       if (!agent.mailbox.some((m) => m.kind === 'answer' && m.inReplyTo === questionId)) return;
     } else {
-      const missing = (this.o.ports.model.joinFor?.(agent.name) ?? []).filter((from) => !agent.mailbox.some((m) => m.from === from));
+      const joined = this.o.ports.model.joinFor?.(agent.definition) ?? [];
+      const missing = joined.flatMap((from) => this.missingForJoin(agent, from));
       if (missing.length > 0) {
         const same = agent.wait?.reason === 'join' && agent.wait.on.join() === missing.join();
         // A join is not judged when it starts: a message in flight may still meet it. Deadlock
@@ -350,7 +390,20 @@ class SquadRun implements RunView {
     agent.wait = null;
     this.waits.delete(agent.name);
     agent.status = 'scheduled';
-    this.queue.push(this.now, { kind: 'turn', agent: agent.name });
+    // An instance that crashed takes its mail once it has restarted.
+    this.queue.push(Math.max(this.now, agent.downUntil), { kind: 'turn', agent: agent.name });
+  }
+
+  /**
+   * Who a join on `definition` still waits for: a message from each instance that has this agent's
+   * work (one hand-off result each), or, when it handed that agent nothing, a message from any.
+   */
+  private missingForJoin(agent: AgentRuntime, definition: string): string[] {
+    const instances = this.replicaSets.get(definition)?.map((a) => a.name) ?? [definition];
+    const from = (name: string): boolean => agent.mailbox.some((m) => m.from === name);
+    const owing = instances.filter((name) => agent.awaitingResults.has(name));
+    if (owing.length > 0) return owing.filter((name) => !from(name));
+    return instances.some(from) ? [] : instances;
   }
 
   private async startWaiting(agent: AgentRuntime, wait: AgentWait, span: string): Promise<void> {
@@ -405,13 +458,14 @@ class SquadRun implements RunView {
   private async startTurn(agent: AgentRuntime): Promise<void> {
     const answerTo = agent.wait?.reason === 'answer' ? agent.wait.questionId : null;
     const taking = answerTo === null ? [...agent.mailbox] : agent.mailbox.filter((m) => m.inReplyTo === answerTo).slice(0, 1);
-    await this.gate((g) => g.beforeTurn?.({ agent: agent.name, turn: agent.turns + 1, input: taking }, this));
+    const gate = { agent: agent.name, turn: agent.turns + 1, input: taking };
+    await this.gate((g) => g.beforeTurn?.(gate, this));
     await this.checkpoint({ kind: 'turn', agent: agent.name, turn: agent.turns + 1 });
     agent.mailbox = agent.mailbox.filter((m) => !taking.includes(m));
     agent.turns += 1;
     agent.status = 'running';
     const span = `${agent.name}/turn-${agent.turns}`;
-    agent.turn = { turn: agent.turns, span, call: 0, attempt: 1, consumed: taking.map((m) => m.id), pendingTools: 0, deferred: null, fallback: false, reservedUsd: 0 };
+    agent.turn = { turn: agent.turns, span, call: 0, attempt: 1, consumed: taking.map((m) => m.id), inputs: taking, pendingTools: 0, deferred: null, fallback: false, reservedUsd: 0 };
     this.emit({ type: 'agent.turn.started', t: this.now, agent: agent.name, spanId: span, parentSpanId: 'run', turn: agent.turns, consumed: agent.turn.consumed });
     // A stateless agent starts every turn from its instructions alone: its context cannot grow, and
     // neither can the marks of what it no longer sees.
@@ -425,6 +479,7 @@ class SquadRun implements RunView {
       mergeMarks(agent.marks, m.marks);
       if (m.kind === 'question') agent.openQuestions.push(m);
       if (m.kind === 'task' || m.kind === 'handoff') agent.caller = m;
+      if (m.kind === 'result' && m.from !== null) agent.awaitingResults.delete(m.from);
     }
     await this.callModel(agent);
   }
@@ -437,6 +492,9 @@ class SquadRun implements RunView {
     const chat = asChatMessage(m);
     const settings = this.o.profile.guardrails.tokenExplosion;
     if (!settings.cache || this.disabled('token-explosion')) return chat;
+    // A UTF-16 code unit is at most 3 UTF-8 bytes and a token at least one byte: a text this short
+    // cannot reach the threshold, and most messages are short, so most are not tokenized here.
+    if (m.content.length * 3 < settings.minCachedTokens) return chat;
     const tokens = countText(m.content);
     if (tokens < settings.minCachedTokens) return chat;
     const key = `doc:${sha(m.content)}`;
@@ -620,6 +678,7 @@ class SquadRun implements RunView {
     try {
       response = await this.o.ports.model.complete({
         agent: agent.name,
+        ...(agent.definition !== agent.name ? { definition: agent.definition } : {}),
         turn: turn.turn,
         call: turn.call,
         model,
@@ -639,7 +698,99 @@ class SquadRun implements RunView {
       }
       return this.modelFailed(agent, span, error);
     }
+    // An instance whose call would answer after its stuckAfterMs is stuck: at that moment its work
+    // moves to a healthy sibling, and the late answer is never used.
+    const stuckAfterMs = agent.config.stuckAfterMs;
+    if (this.replicaSets.has(agent.definition) && response.latencyMs > stuckAfterMs && this.healthySibling(agent)) {
+      this.queue.push(this.now + stuckAfterMs, { kind: 'stuck', agent: agent.name, afterMs: stuckAfterMs });
+      return;
+    }
     this.queue.push(this.now + response.latencyMs, { kind: 'modelDone', agent: agent.name, response });
+  }
+
+  /** An instance stuck in a model call: the call is abandoned and its work moves. */
+  private async stuck(agent: AgentRuntime, afterMs: number): Promise<void> {
+    const turn = this.turnOf(agent);
+    this.release(turn);
+    const reason = `no answer within ${afterMs} ms: ${agent.name} is stuck`;
+    const failed = this.emit({
+      type: 'model.failed',
+      t: this.now,
+      agent: agent.name,
+      spanId: `${turn.span}/model-${turn.call}`,
+      parentSpanId: turn.span,
+      error: reason,
+      latencyMs: afterMs,
+      attempt: turn.attempt,
+      retryInMs: null,
+      fatal: false,
+      stuck: true,
+    });
+    if (this.failover(agent, 'stuck', reason)) return;
+    await this.failed(agent, { what: 'model call', seq: failed.seq, reason });
+  }
+
+  private healthySibling(agent: AgentRuntime): AgentRuntime | null {
+    const set = this.replicaSets.get(agent.definition);
+    return set ? leastOutstanding(set, this.now, agent) : null;
+  }
+
+  /**
+   * An instance of a replicated agent crashed or got stuck in its current turn. The turn ends without
+   * acknowledging its input; the instance restarts empty after `restartAfterMs`; and the work it held
+   * (the hand-off it was working on, questions it had not answered, the turn's input, its mailbox)
+   * moves to the healthy sibling with the least outstanding work, which does it from the start.
+   * Askers waiting on a moved question now wait on the new instance. False when no sibling is healthy.
+   */
+  private failover(agent: AgentRuntime, cause: 'crashed' | 'stuck', reason: string): boolean {
+    const to = this.healthySibling(agent);
+    if (!to) return false;
+    const turn = this.turnOf(agent);
+    const moved: Message[] = [];
+    for (const m of [agent.caller, ...agent.openQuestions, ...turn.inputs, ...agent.mailbox]) {
+      if (m && !moved.includes(m)) moved.push(m);
+    }
+    moved.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+    const downUntil = this.now + agent.config.restartAfterMs;
+    this.emit({
+      type: 'agent.failover',
+      t: this.now,
+      agent: agent.name,
+      spanId: `${turn.span}/failover`,
+      parentSpanId: turn.span,
+      definition: agent.definition,
+      from: agent.name,
+      to: to.name,
+      cause,
+      reason,
+      messageIds: moved.map((m) => m.id),
+      downUntil,
+    });
+    // What the instance knew is gone with it; it comes back with its instructions alone.
+    agent.downUntil = downUntil;
+    agent.mailbox = [];
+    agent.openQuestions = [];
+    agent.caller = null;
+    agent.marks = [];
+    agent.awaitingResults.clear();
+    agent.documents.clear();
+    agent.context.splice(1);
+    turn.consumed = []; // not acknowledged: the sibling consumes the moved messages again
+    this.endTurn(agent, 'failed');
+    for (const m of moved) {
+      const moving = { ...m, to: to.name };
+      to.mailbox.push(moving);
+      const sender = m.from === null ? undefined : this.agents.get(m.from);
+      if (m.kind === 'handoff' && sender?.awaitingResults.delete(agent.name)) sender.awaitingResults.add(to.name);
+      if (m.kind !== 'question' || m.from === null) continue;
+      const asker = this.agents.get(m.from);
+      if (asker?.wait?.questionId === m.id) {
+        asker.wait = { ...asker.wait, on: [to.name] };
+        this.waits.set(asker.name, asker.wait);
+      }
+    }
+    this.wake(to);
+    return true;
   }
 
   /** A failed model call: retried with backoff when transient, else a failure the cascade policy acts on. */
@@ -675,6 +826,7 @@ class SquadRun implements RunView {
       throw new RunEnd('failed', null, `${agent.name}: model call failed: ${message}`);
     }
     turn.attempt = 1;
+    if (this.failover(agent, 'crashed', `its model call failed for good: ${message}`)) return;
     await this.failed(agent, { what: 'model call', seq: failed.seq, reason: message });
   }
 
@@ -766,7 +918,8 @@ class SquadRun implements RunView {
         await this.failed(agent, { what: 'hand-off', seq: this.journal.lastSeq, reason });
         return reason;
       }
-      this.send(agent.name, to, 'handoff', action.args.content, null, turn.span);
+      const handoff = this.send(agent.name, to, 'handoff', action.args.content, null, turn.span);
+      agent.awaitingResults.add(handoff.to);
       return null;
     }
     if (turn.deferred) return `only one of ask, answer, finish may end a turn`;
@@ -778,7 +931,7 @@ class SquadRun implements RunView {
       if (agent.openQuestions.length === 0) return `${agent.name} has no open question to answer`;
       turn.deferred = { name: 'answer', content: action.args.content };
     } else {
-      const isEntry = agent.name === this.o.squad.task.entry;
+      const isEntry = agent.definition === this.o.squad.task.entry;
       if (!isEntry && !agent.caller?.from) return `${agent.name} has no one to return a result to`;
       turn.deferred = { name: 'finish', result: action.args.result };
     }
@@ -790,7 +943,8 @@ class SquadRun implements RunView {
     const server = call.name.slice(0, call.name.indexOf('.'));
     const done = (outcome: ToolCallOutcome, cacheKey: string | null): void =>
       this.queue.push(this.now + outcome.latencyMs, { kind: 'toolDone', agent: agent.name, callId: call.id, tool: call.name, outcome, cacheKey });
-    const blocked = (await this.gate((g) => g.beforeToolCall?.({ agent: agent.name, tool: call.name, server }, this))) !== null;
+    const gate = { agent: agent.name, tool: call.name, server };
+    const blocked = (await this.gate((g) => g.beforeToolCall?.(gate, this))) !== null;
     await this.checkpoint({ kind: 'tool', agent: agent.name, turn: this.turnOf(agent).turn, tool: call.name, callId: call.id });
     this.emit({ type: 'tool.call', t: this.now, agent: agent.name, spanId: span, parentSpanId: turnSpan, callId: call.id, tool: call.name, args: call.args });
     if (blocked) return done({ ok: false, content: `refused: the circuit of tool server ${server} is open`, latencyMs: 0 }, null);
@@ -880,7 +1034,7 @@ class SquadRun implements RunView {
   /** Carries out the action that closes a turn. */
   private async settle(agent: AgentRuntime, action: DeferredAction): Promise<void> {
     const turn = this.turnOf(agent);
-    const isRunResult = action.name === 'finish' && agent.name === this.o.squad.task.entry;
+    const isRunResult = action.name === 'finish' && agent.definition === this.o.squad.task.entry;
     if (isRunResult) {
       this.endTurn(agent, 'finished');
       throw new RunEnd('completed', action.result, null, [...agent.marks]);
@@ -899,7 +1053,7 @@ class SquadRun implements RunView {
       case 'ask': {
         const question = this.send(agent.name, action.agent, 'question', action.question, null, turn.span);
         this.endTurn(agent, 'waiting');
-        await this.startWaiting(agent, { reason: 'answer', on: [action.agent], questionId: question.id, question: action.question, since: this.now }, turn.span);
+        await this.startWaiting(agent, { reason: 'answer', on: [question.to], questionId: question.id, question: action.question, since: this.now }, turn.span);
         return;
       }
       case 'answer': {
@@ -932,7 +1086,7 @@ class SquadRun implements RunView {
     }
     const { policy } = this.o.profile.guardrails.cascade;
     const fallback = agent.config.fallback;
-    const canFallBack = policy === 'fallback' && fallback !== undefined && (agent.name === this.o.squad.task.entry || agent.caller?.from);
+    const canFallBack = policy === 'fallback' && fallback !== undefined && (agent.definition === this.o.squad.task.entry || agent.caller?.from);
     const canTaint = policy === 'taint' && failure.what !== 'model call';
     if (!canFallBack && !canTaint) {
       const why = policy === 'fallback' ? ` and ${agent.name} declares no fallback` : policy === 'taint' ? ` and ${agent.name} cannot go on without its model` : '';
@@ -962,7 +1116,7 @@ class SquadRun implements RunView {
 
   private async settleFallback(agent: AgentRuntime): Promise<void> {
     const fallback = agent.config.fallback ?? '';
-    if (agent.name === this.o.squad.task.entry) {
+    if (agent.definition === this.o.squad.task.entry) {
       this.endTurn(agent, 'finished');
       throw new RunEnd('completed', fallback, null, [...agent.marks]);
     }
@@ -1026,8 +1180,8 @@ class SquadRun implements RunView {
         edited: fork.edited,
       });
     }
-    for (const g of this.guardrails) {
-      const trip = g.afterEvent?.(event, this);
+    for (const g of this.watchersOf(event.type)) {
+      const trip = g.afterEvent!(event, this);
       if (!trip) continue;
       const action = trip.action === 'block-edge' ? 'warn' : trip.action;
       this.record({ ...trip, action });
@@ -1035,6 +1189,15 @@ class SquadRun implements RunView {
       if (action === 'pause') this.pendingPauses.push(trip);
     }
     return event;
+  }
+
+  private watchersOf(type: RunEvent['type']): Guardrail[] {
+    let list = this.watchers.get(type);
+    if (!list) {
+      list = this.guardrails.filter((g) => g.afterEvent && (!g.watches || g.watches.includes(type)));
+      this.watchers.set(type, list);
+    }
+    return list;
   }
 
   private async checkpoint(point: Checkpoint): Promise<void> {

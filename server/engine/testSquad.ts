@@ -8,6 +8,7 @@ import { VirtualClock } from './clock';
 import { seededRandom } from './randomSource';
 import { resolveProfile } from './runProfile';
 import type { ContextCache } from './contextCache';
+import type { Guardrail } from './guardrails/guardrail';
 import type { RunControl } from './runControl';
 import { runSquad, type RunOutcome } from './runSquad';
 import { NO_TOOLS, type ToolHost } from './toolHost';
@@ -25,7 +26,7 @@ export function squadFrom(yamlText: string): SquadFile {
 
 export async function runTestSquad(
   yamlText: string,
-  options: { profile?: string; seed?: number; tools?: ToolHost; signal?: AbortSignal; control?: RunControl; journal?: MemoryJournalWriter; cache?: ContextCache } = {},
+  options: { profile?: string; seed?: number; tools?: ToolHost; signal?: AbortSignal; control?: RunControl; journal?: MemoryJournalWriter; cache?: ContextCache; guardrails?: Guardrail[] } = {},
 ): Promise<TestRun> {
   const squad = squadFrom(yamlText);
   const profile = resolveProfile(squad, options.profile ?? 'local');
@@ -42,6 +43,7 @@ export async function runTestSquad(
     ports: { model: new SimulatedProvider(squad, profile, random), tools: options.tools ?? NO_TOOLS, journal, clock: new VirtualClock(), random, ...(options.cache ? { cache: options.cache } : {}) },
     signal: options.signal ?? new AbortController().signal,
     ...(options.control ? { control: options.control } : {}),
+    ...(options.guardrails ? { guardrails: options.guardrails } : {}),
   });
   const events = journal.events;
   return {

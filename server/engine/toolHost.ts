@@ -6,7 +6,10 @@ export interface ToolCallRequest {
   tool: string;
   args: Record<string, unknown>;
   agent: string;
-  /** Stable across retries and recovery: a tool server may use it to make the call idempotent. */
+  /**
+   * `<runId>/<call id>`: the same on every attempt, on failover, and when a resumed run makes the
+   * call again; sent to MCP servers as the call's idempotency key (`_meta`).
+   */
   callId: string;
   /**
    * The run's clock when the call starts, in ms. Under the virtual clock a host models queueing and

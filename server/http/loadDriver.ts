@@ -1,4 +1,4 @@
-import type { RunInfo, RunState } from '../../protocol/api/runInfo';
+import type { RunDetail, RunInfo, RunState } from '../../protocol/api/runInfo';
 import { TERMINAL_STATES } from '../../protocol/api/runInfo';
 import { ApiRequestError, type SquadClient, type StreamClient } from './squadClient';
 
@@ -20,6 +20,17 @@ export interface LoadPlan {
   seed: number;
   /** No run starts after this much wall time; runs in flight then get as long again to end. */
   maxMs: number;
+  /**
+   * The squad has replicated agents: each finished run's accounting is fetched for per-instance
+   * figures (one more request per run, so only when there is something to report).
+   */
+  instances?: boolean;
+}
+
+/** One instance of a replicated agent in one run: turns taken and time busy in model and tool calls. */
+export interface InstanceSample {
+  turns: number;
+  busyMs: number;
 }
 
 export interface RunSample {
@@ -34,6 +45,8 @@ export interface RunSample {
   queuedMs: number;
   costUsd: number;
   rateLimit: RunInfo['rateLimit'];
+  /** By instance name (`financials#2`), when the plan asks for instances. */
+  instances?: Record<string, InstanceSample>;
 }
 
 export interface LoadProgress {
@@ -97,6 +110,7 @@ export async function driveLoad(client: SquadClient, plan: LoadPlan, onProgress:
     }
     const final = ended.get(info.id) ?? (await new Promise<RunInfo>((resolve) => waiting.set(info.id, resolve)));
     ended.delete(info.id);
+    const instances = plan.instances && final.state !== 'refused' ? instancesOf(await client.run(info.id)) : undefined;
     samples.push({
       tenant,
       state: final.state,
@@ -107,6 +121,7 @@ export async function driveLoad(client: SquadClient, plan: LoadPlan, onProgress:
       queuedMs: final.queuedMs ?? 0,
       costUsd: final.usage.costUsd,
       rateLimit: final.rateLimit,
+      ...(instances ? { instances } : {}),
     });
   };
 
@@ -159,4 +174,13 @@ async function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promi
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The instances of replicated agents in a run's accounting (their names carry `#`). */
+function instancesOf(detail: RunDetail): Record<string, InstanceSample> {
+  const out: Record<string, InstanceSample> = {};
+  for (const [name, a] of Object.entries(detail.agents)) {
+    if (name.includes('#')) out[name] = { turns: a.turns, busyMs: a.modelMs + a.toolMs };
+  }
+  return out;
 }

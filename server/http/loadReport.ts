@@ -18,6 +18,18 @@ export interface TenantLoadFigures {
   costUsd: number;
 }
 
+/** One instance of a replicated agent over the whole load. */
+export interface InstanceLoadFigures {
+  instance: string;
+  /** Runs it took work in, and its turns in them. */
+  runs: number;
+  turns: number;
+  /** Virtual time in model and tool calls. */
+  busyMs: number;
+  /** busyMs over the virtual time of every run that reported instances: how loaded it was. */
+  utilization: number;
+}
+
 export interface LoadReport {
   runs: number;
   wallMs: number;
@@ -25,6 +37,8 @@ export interface LoadReport {
   virtualMsTotal: number;
   overall: TenantLoadFigures;
   tenants: TenantLoadFigures[];
+  /** Per instance of each replicated agent; empty when the squad has none. */
+  instances: InstanceLoadFigures[];
 }
 
 /** The figures `squad load` reports: overall and per tenant. A pure fold of the samples. */
@@ -38,7 +52,26 @@ export function loadReport(samples: readonly RunSample[], wallMs: number): LoadR
     virtualMsTotal: ran.reduce((a, s) => a + s.virtualMs, 0),
     overall: figures('all', samples),
     tenants: tenants.map((t) => figures(t, samples.filter((s) => s.tenant === t))),
+    instances: instanceFigures(ran),
   };
+}
+
+function instanceFigures(ran: readonly RunSample[]): InstanceLoadFigures[] {
+  const reporting = ran.filter((s) => s.instances !== undefined);
+  const runTime = reporting.reduce((a, s) => a + s.virtualMs, 0);
+  const by = new Map<string, InstanceLoadFigures>();
+  for (const s of reporting) {
+    for (const [instance, x] of Object.entries(s.instances!)) {
+      let f = by.get(instance);
+      if (!f) by.set(instance, (f = { instance, runs: 0, turns: 0, busyMs: 0, utilization: 0 }));
+      f.runs += x.turns > 0 ? 1 : 0;
+      f.turns += x.turns;
+      f.busyMs += x.busyMs;
+    }
+  }
+  return [...by.values()]
+    .map((f) => ({ ...f, busyMs: Math.round(f.busyMs), utilization: runTime > 0 ? Math.round((f.busyMs / runTime) * 1000) / 1000 : 0 }))
+    .sort((a, b) => a.instance.localeCompare(b.instance, 'en', { numeric: true }));
 }
 
 function figures(tenant: string, s: readonly RunSample[]): TenantLoadFigures {

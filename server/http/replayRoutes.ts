@@ -7,8 +7,9 @@ import { continueRun, forkRunId, ReRunError, replayRun, startedOf } from '../rep
 import { HttpError, parseWire } from './httpError';
 
 /**
- * Replay, fork and diff of saved runs, for the UI and the debugger: the same code as `squad replay`,
- * `squad fork` and `squad diff`. A squad file that no longer parses is a 400 with its located errors.
+ * Replay, fork, diff and deletion of saved runs, for the UI and the debugger: the same code as
+ * `squad replay`, `squad fork` and `squad diff`. A squad file that no longer parses is a 400 with
+ * its located errors.
  */
 export function mountReplayRoutes(app: express.Express, manager: RunManager, scope: (req: Request) => Scope, signal: AbortSignal): void {
   app.post('/api/runs/:id/replay', async (req, res) => {
@@ -35,6 +36,11 @@ export function mountReplayRoutes(app: express.Express, manager: RunManager, sco
     } finally {
       await writer.close();
     }
+  });
+
+  app.delete('/api/runs/:id', async (req, res) => {
+    await manager.remove(req.params.id ?? '', scope(req));
+    res.status(204).end();
   });
 
   app.get('/api/diff', async (req, res) => {

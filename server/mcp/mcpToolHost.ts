@@ -117,7 +117,7 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
       if (problem) {
         return { ok: false, content: `arguments of ${request.tool} do not match its input schema: ${problem}`, latencyMs: 0, error: 'invalid-arguments', attempts: 0, replica: null };
       }
-      const result = await found.pool.call(found.entry.tool, request.args, request.now, request.signal);
+      const result = await found.pool.call(found.entry.tool, request.args, request.now, request.signal, request.callId);
       return { ...result };
     },
     close() {

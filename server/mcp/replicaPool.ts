@@ -25,7 +25,14 @@ type Attempt =
   | { kind: 'answer'; endMs: number; ok: boolean; content: string; error?: ToolErrorKind }
   | { kind: 'retry'; endMs: number; reason: string; error: 'timeout' | 'unavailable'; replicaFailed: boolean };
 
-type AttemptArgs = [tool: string, args: Record<string, unknown>, t: number, budgetMs: number, signal: AbortSignal, wallDeadline: number];
+/**
+ * The `_meta` key that carries a tool call's idempotency key (the run id and the engine's call id):
+ * the same on every attempt and on the re-execution of a call after a crash. Prefixed as MCP asks of
+ * implementation-defined `_meta` keys.
+ */
+export const IDEMPOTENCY_KEY_META = 'dev.squad-studio/idempotency-key';
+
+type AttemptArgs = [tool: string, args: Record<string, unknown>, t: number, budgetMs: number, signal: AbortSignal, wallDeadline: number, idempotencyKey: string | null];
 
 /** Restart backoff: 500 ms doubling to 30 s, with equal jitter (half fixed, half drawn). */
 const RESTART_BASE_MS = 500;
@@ -125,7 +132,13 @@ export class ReplicaPool {
     return this.replicas.map((r) => r.name);
   }
 
-  async call(tool: string, args: Record<string, unknown>, now: number, signal: AbortSignal): Promise<PoolCallResult> {
+  /**
+   * Calls `tool` on the best replica, failing over within the deadline. `idempotencyKey` travels in
+   * the request's `_meta` (as IDEMPOTENCY_KEY_META) on every attempt, so a server that saw the call
+   * before (a retry on another replica, or the same call made again after a crash) can answer it
+   * without doing it twice.
+   */
+  async call(tool: string, args: Record<string, unknown>, now: number, signal: AbortSignal, idempotencyKey: string | null = null): Promise<PoolCallResult> {
     this.lastNow = Math.max(this.lastNow, now);
     const { policy } = this;
     const deadline = now + policy.deadlineMs;
@@ -160,7 +173,7 @@ export class ReplicaPool {
       }
       attempts += 1;
       lastReplica = replica;
-      const attempt = await this.attempt(replica, tool, args, t, Math.min(policy.timeoutMs, deadline - t), signal, wallDeadline);
+      const attempt = await this.attempt(replica, tool, args, t, Math.min(policy.timeoutMs, deadline - t), signal, wallDeadline, idempotencyKey);
       if (attempt.kind === 'answer') {
         replica.failures = 0;
         return this.finish(now, attempt.endMs, incidents, {
@@ -237,6 +250,7 @@ export class ReplicaPool {
     budgetMs: number,
     signal: AbortSignal,
     wallDeadline: number,
+    idempotencyKey: string | null,
   ): Promise<Attempt> {
     const { policy } = this;
     replica.prune(t);
@@ -276,7 +290,8 @@ export class ReplicaPool {
     let failure: unknown = null;
     const child = childSignal(signal, this.lifetime.signal);
     try {
-      raw = await connection.client.callTool({ name: tool, arguments: args }, undefined, { timeout: wallBudget, signal: child.signal });
+      const meta = idempotencyKey === null ? {} : { _meta: { [IDEMPOTENCY_KEY_META]: idempotencyKey } };
+      raw = await connection.client.callTool({ name: tool, arguments: args, ...meta }, undefined, { timeout: wallBudget, signal: child.signal });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       failure = error;

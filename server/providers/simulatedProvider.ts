@@ -42,7 +42,9 @@ export class SimulatedProvider implements ModelProvider {
   }
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
-    const step = this.take(request.agent);
+    // Instances of a replicated agent share its script: whichever instance takes the work gets the
+    // next step, as a shared model would answer it. Each keeps its own provider-side cache.
+    const step = this.take(request.definition ?? request.agent);
     if (step.fail !== undefined) throw new ModelCallError(step.fail, true);
     const toolCalls = toolCallsOf(step);
     const text = step.say ?? '';
@@ -63,14 +65,14 @@ export class SimulatedProvider implements ModelProvider {
       text,
       toolCalls,
       usage: { inputTokens: promptTokens, cachedInputTokens: Math.min(cached, promptTokens), outputTokens },
-      latencyMs: this.latency(request, outputTokens),
+      latencyMs: this.latency(request, outputTokens) + (step.delayMs ?? 0),
     };
   }
 
   skip(request: ModelRequest): void {
     // The same cursor step and random draw as `complete`, so the calls after a recorded prefix get
     // the answers and latencies an uninterrupted run would have given them.
-    const step = this.take(request.agent);
+    const step = this.take(request.definition ?? request.agent);
     if (step.fail !== undefined) return;
     const toolCalls = toolCallsOf(step);
     const outputTokens = countText(step.say ?? '') + (toolCalls.length > 0 ? countText(JSON.stringify(toolCalls)) : 0);

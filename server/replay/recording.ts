@@ -31,6 +31,10 @@ export class Recording {
           kind: 'response',
           response: { text: e.text, toolCalls: e.toolCalls.map((c) => ({ name: c.name, args: c.args })), usage: e.usage, latencyMs: e.latencyMs },
         });
+      } else if (e.type === 'model.failed' && e.agent && e.stuck) {
+        // An abandoned call: an answer slower than the instance's stuckAfterMs (= the latency the
+        // engine journaled) makes the engine abandon it again, at the same moment.
+        r.push(e.agent, { kind: 'response', response: { text: '', toolCalls: [], usage: { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 }, latencyMs: e.latencyMs + 1 } });
       } else if (e.type === 'model.failed' && e.agent) {
         // The engine retries a retryable failure after max(backoff, retry-after): giving the recorded
         // delay as the provider's hint reproduces the decision and the delay exactly.

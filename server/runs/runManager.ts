@@ -493,6 +493,17 @@ export class RunManager {
     }
   }
 
+  /**
+   * Deletes a finished run's journal and forgets the run (`DELETE /api/runs/:id`), so no list shows a
+   * run whose record is gone. A run still going is refused (409): cancel it first.
+   */
+  async remove(id: string, scope: Scope): Promise<void> {
+    const source = await this.sourceOf(id, scope);
+    if (source.isLive()) throw new RunError('conflict', `run ${id} is still going; cancel it before deleting it`);
+    await rm(source.journalPath, { force: true });
+    this.runs.delete(id);
+  }
+
   private checkScope(tenant: string, scope: Scope, id: string): void {
     if (scope.tenant !== null && scope.tenant !== tenant) throw notFound(id);
   }

@@ -143,7 +143,8 @@ describe('payloads by reference', () => {
       const over = 'c'.repeat(LIMIT * 2);
       writer.append(messageSent('c', 3, over));
       // The blob reaches the disk, then the line's write never does.
-      for (let i = 0; i < 200 && (await blobNames()).length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      // (Its temporary file may show first: wait for the renamed, final name.)
+      for (let i = 0; i < 400 && !(await blobNames()).includes(sha(over)); i++) await new Promise((r) => setTimeout(r, 5));
       expect(await blobNames()).toEqual([sha(over)]);
       expect((await stat(join(dir, 'blobs', sha(over)))).size).toBe(LIMIT * 2);
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Bridge } from '../bridge/Bridge';
+import { DebugStopMarker } from './debug/DebugStopMarker';
 import { EditorView } from './editor/EditorView';
 import { LiveView } from './run/LiveView';
 import { ReplayView } from './run/ReplayView';
@@ -107,6 +108,7 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
       {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
       {tab === 'run' && (path ? <LiveView key={path} bridge={bridge} path={path} notify={notify} initialRun={run} /> : <div className="sq-empty">Open a squad file first.</div>)}
       {tab === 'replay' && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
+      <DebugStopMarker bridge={bridge} path={path} visible={tab === 'editor'} />
       {toast && (
         <div className={`sq-toast${toast.error ? ' error' : ''}`} role="status">
           {toast.message}

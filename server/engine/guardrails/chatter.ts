@@ -1,5 +1,6 @@
 import type { RunEvent } from '../../../protocol/runEvent';
 import { countText } from '../tokenCounter';
+import { EdgeMap } from './edgeMap';
 import type { Guardrail, MessageGate, RunView, Trip } from './guardrail';
 
 interface Sample {
@@ -44,18 +45,18 @@ const COORDINATION = new Set(['handoff', 'question', 'answer']);
  * a hand-off or question on it is refused for as long as the window stays over the limit.
  */
 export function chatter(): Guardrail {
-  const edges = new Map<string, Window>();
+  const edges = new EdgeMap<Window>();
   const coordination = new Window();
   const work = new Window();
 
   return {
     name: 'chatter',
+    watches: ['message.sent', 'tool.call', 'tool.result'],
     beforeMessage(m: MessageGate, view: RunView): Trip | null {
       if (m.kind !== 'handoff' && m.kind !== 'question') return null;
       const settings = view.profile.guardrails.chatter;
       const since = view.now - settings.windowMs;
-      const key = `${m.from}→${m.to}`;
-      const edge = edges.get(key);
+      const edge = edges.get(m.from, m.to);
       edge?.prune(since);
       coordination.prune(since);
       work.prune(since);
@@ -69,6 +70,7 @@ export function chatter(): Guardrail {
         tokens > settings.maxTokensPerEdge ||
         (coordinationTokens >= settings.minCoordinationTokens && ratio > settings.maxCoordinationRatio);
       if (!over) return null;
+      const key = `${m.from}→${m.to}`;
       const figures = {
         edge: key,
         windowMs: settings.windowMs,
@@ -105,10 +107,7 @@ export function chatter(): Guardrail {
       if (e.type === 'message.sent' && e.from !== null) {
         const sample = { t: e.t, tokens: e.tokens };
         if (COORDINATION.has(e.kind)) {
-          const key = `${e.from}→${e.to}`;
-          let edge = edges.get(key);
-          if (!edge) edges.set(key, (edge = new Window()));
-          edge.push(sample);
+          edges.getOrCreate(e.from, e.to, () => new Window()).push(sample);
           coordination.push(sample);
         } else {
           work.push(sample);

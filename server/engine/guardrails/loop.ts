@@ -1,5 +1,6 @@
-import { fnv1a64 } from '../fastHash';
+import { Fnv64, fnv1a64 } from '../fastHash';
 import type { RunEvent } from '../../../protocol/runEvent';
+import { EdgeMap } from './edgeMap';
 import type { Guardrail, RunView, Trip, TurnGate } from './guardrail';
 
 /** Whitespace and case do not make a new state: "Please revise." and "please  revise." are one. */
@@ -11,14 +12,22 @@ export function normalizeInput(text: string): string {
  * Normalized text and its hash, per message text: a turn's input and the message that carried it are
  * the same text, and scripted squads send the same text many times. Bounded, per run.
  */
-class TextHashes {
-  private readonly memo = new Map<string, { normalized: string; hash: string }>();
+interface TextHash {
+  normalized: string;
+  hash: string;
+  /** The first 12 hex digits: what the ping-pong evidence shows per message. */
+  short: string;
+}
 
-  of(text: string): { normalized: string; hash: string } {
+class TextHashes {
+  private readonly memo = new Map<string, TextHash>();
+
+  of(text: string): TextHash {
     let entry = this.memo.get(text);
     if (!entry) {
       const normalized = normalizeInput(text);
-      entry = { normalized, hash: fnv1a64(normalized) };
+      const hash = fnv1a64(normalized);
+      entry = { normalized, hash, short: hash.slice(0, 12) };
       if (this.memo.size >= 1024) this.memo.clear();
       this.memo.set(text, entry);
     }
@@ -26,8 +35,14 @@ class TextHashes {
   }
 }
 
-function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): string {
-  return fnv1a64(input.map((m) => `${m.from ?? ''}\u0000${m.kind}\u0000${texts.of(m.content).hash}`).join('\u0001'), agent);
+/** The hash of (agent, each message's sender, kind and normalized text), fed in parts: no joined string. */
+function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): Fnv64 {
+  const h = new Fnv64().feed(agent).feed('\u0000');
+  input.forEach((m, i) => {
+    if (i > 0) h.feed('\u0001');
+    h.feed(m.from ?? '').feed('\u0000').feed(m.kind).feed('\u0000').feed(texts.of(m.content).hash);
+  });
+  return h;
 }
 
 interface PairChain {
@@ -67,23 +82,24 @@ function similarity(a: Set<string>, b: Set<string>): number {
 export function loop(): Guardrail {
   const seen = new Map<string, number>();
   const texts = new TextHashes();
-  const pairs = new Map<string, PairChain>();
+  /** Per unordered pair of agents, stored under (lesser name, greater name). */
+  const pairs = new EdgeMap<PairChain>();
   /** The last few messages sent on each edge, to tell new work from the same thing again. */
-  const history = new Map<string, Sent[]>();
-  const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
-  const forget = (agent: string): void => {
-    for (const key of pairs.keys()) if (key.split('\u0000').includes(agent)) pairs.delete(key);
-  };
+  const history = new EdgeMap<Sent[]>();
+  const forget = (agent: string): void => pairs.deleteAgent(agent);
 
   return {
     name: 'loop',
+    watches: ['tool.call', 'message.sent'],
     beforeTurn(turn: TurnGate, view: RunView): Trip | null {
       if (turn.input.length === 0) return null;
-      const hash = stateHash(turn.agent, turn.input, texts);
-      const count = (seen.get(hash) ?? 0) + 1;
-      seen.set(hash, count);
+      const state = stateHash(turn.agent, turn.input, texts);
+      const key = state.key();
+      const count = (seen.get(key) ?? 0) + 1;
+      seen.set(key, count);
       const limit = view.profile.guardrails.loop.repeatedState;
       if (count < limit) return null;
+      const hash = state.hex();
       const excerpt = turn.input.map((m) => `[${m.kind} from ${m.from ?? 'task'}] ${m.content}`).join(' ').slice(0, 240);
       return {
         kind: 'loop',
@@ -100,24 +116,19 @@ export function loop(): Guardrail {
         forget(e.from);
         return null;
       }
-      const edge = `${e.from}\u0001${e.to}`;
-      const { normalized, hash: fullHash } = texts.of(e.content);
-      const hash = fullHash.slice(0, 12);
-      const before = history.get(edge) ?? [];
+      const { normalized, short: hash } = texts.of(e.content);
+      const before = history.getOrCreate(e.from, e.to, () => []);
       // The same text again is the common case and needs no word sets; only new text is compared.
       const entry: Sent = { hash, text: normalized, words: null };
       const nothingNew = before.some((h) => h.hash === hash) || before.some((h) => similarity(wordsOf(h), wordsOf(entry)) >= SAME_WORK);
       if (before.length >= HISTORY) before.shift();
       before.push(entry);
-      history.set(edge, before);
 
-      const key = pairKey(e.from, e.to);
-      const chain = pairs.get(key) ?? { messages: [] };
+      const chain = e.from < e.to ? pairs.getOrCreate(e.from, e.to, () => ({ messages: [] })) : pairs.getOrCreate(e.to, e.from, () => ({ messages: [] }));
       const last = chain.messages.at(-1);
       // New work, or a message in the same direction twice: the chain starts again from this one.
       if ((last && last.from === e.from) || (!nothingNew && chain.messages.length >= 2)) chain.messages = [];
       chain.messages.push({ from: e.from, to: e.to, seq: e.seq, hash });
-      pairs.set(key, chain);
       const rounds = Math.floor(chain.messages.length / 2);
       const limit = view.profile.guardrails.loop.pingPong;
       if (rounds < limit || chain.messages.length % 2 !== 0) return null;

@@ -13,6 +13,7 @@ export function tokenExplosion(): Guardrail {
   let summaryTripped = false;
   return {
     name: 'token-explosion',
+    watches: ['model.request', 'context.compacted'],
     afterEvent(e: RunEvent, view: RunView): Trip | null {
       const settings = view.profile.guardrails.tokenExplosion;
       if (e.type === 'model.request' && e.agent) {

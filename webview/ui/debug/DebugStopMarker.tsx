@@ -1,0 +1,57 @@
+import { useEffect, useRef, useState } from 'react';
+import type { HostEvent } from '../../../protocol/webview/bridgeMethods';
+import type { Bridge } from '../../bridge/Bridge';
+
+type DebugStopped = Extract<HostEvent, { type: 'debug.stopped' }>;
+
+/** `"` and `\` escaped for a CSS attribute selector's quoted value. */
+const attr = (value: string): string => value.replace(/["\\]/g, '\\$&');
+
+/**
+ * Marks where the squad debugger is stopped in this file, over the graph: the stopped agent (and the
+ * hand-off edge when stopped before a message is sent) in VS Code's stack-frame colour, and a line
+ * saying what it is stopped on. Kept apart from the graph's components: it only adds CSS over the
+ * nodes' `data-agent` and the edges' `data-id` (`kind:from>to`), so the graph needs no debug state.
+ * Mounted for the app's lifetime, so a stop sent as the editor opens is not missed.
+ */
+export function DebugStopMarker({ bridge, path, visible }: { bridge: Bridge; path: string | null; visible: boolean }) {
+  const [event, setEvent] = useState<DebugStopped | null>(null);
+  useEffect(() => bridge.onEvent((e) => e.type === 'debug.stopped' && setEvent(e)), [bridge]);
+  const stop = event && event.path === path ? event.stop : null;
+  // When a session first stops, VS Code has usually just split the editor to show the YAML beside
+  // the graph, and the graph was fitted to its old size: fit it again (through the graph's own
+  // control, so this stays outside the graph component) so the marked agent is in view.
+  const wasStopped = useRef(false);
+  useEffect(() => {
+    const stopped = stop !== null && visible;
+    if (stopped && !wasStopped.current) {
+      const timer = setTimeout(() => document.querySelector<HTMLButtonElement>('.react-flow__controls-fitview')?.click(), 200);
+      wasStopped.current = true;
+      return () => clearTimeout(timer);
+    }
+    wasStopped.current = stopped;
+    return undefined;
+  }, [stop, visible]);
+  if (!stop || !visible) return null;
+  const agent = attr(stop.agent);
+  const edge = stop.to === null ? '' : `:${attr(stop.agent)}>${attr(stop.to)}`;
+  const css = `
+.sq-node[data-agent="${agent}"] { border-color: var(--sq-debug-stop) !important; box-shadow: 0 0 0 2px var(--sq-debug-stop), 0 0 14px color-mix(in srgb, var(--sq-debug-stop) 55%, transparent) !important; }
+${edge ? `.react-flow__edge[data-id$="${edge}"] path.react-flow__edge-path { stroke: var(--sq-debug-stop) !important; stroke-width: 3px !important; }` : ''}
+.sq-debug-stop { position: absolute; left: 50%; bottom: 12px; transform: translateX(-50%); z-index: 6; display: flex; gap: 8px; align-items: center; max-width: calc(100% - 24px); white-space: nowrap;
+  padding: 4px 10px; border-radius: 4px; font-size: 12px; border: 1px solid var(--sq-debug-stop);
+  background: color-mix(in srgb, var(--sq-debug-stop) 16%, var(--vscode-editor-background, #1e1e1e)); color: var(--vscode-foreground); }
+:root { --sq-debug-stop: var(--vscode-debugIcon-breakpointCurrentStackframeForeground, #ffcc00); }`;
+  return (
+    <>
+      <style>{css}</style>
+      <div className="sq-debug-stop" role="status" data-testid="debug-stop" data-agent={stop.agent} data-to={stop.to ?? ''}>
+        <span aria-hidden>⏸</span>
+        <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }} title={stop.label}>
+          Paused: <b>{stop.label}</b>
+        </span>
+        <span className="sq-muted">line {stop.line}</span>
+      </div>
+    </>
+  );
+}
