@@ -112,6 +112,9 @@ async function interruptAndResume(seed: number, signal: 'SIGTERM' | 'SIGKILL'): 
     return info.state === 'running' || info.state === 'queued' ? null : info;
   });
   expect(resumed).toMatchObject({ state: 'completed', tenant, live: true, seed });
+  // Past 10,000 events: the journal's limit warning is in the server's run info.
+  expect(resumed.lastSeq).toBeGreaterThan(10_001);
+  expect(resumed.journalLimits).toEqual([expect.objectContaining({ seq: 10_001, limit: 'events', threshold: 10_000, events: 10_000 })]);
   expect((await second.client.runs({ tenant })).map((r) => r.id)).toEqual([run.id]);
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
