@@ -96,6 +96,14 @@ describe('journal limits on a real run', () => {
     expect(replay.events).toBe(first.events.length);
   });
 
+  it('replays a journal written before journal limits existed (past 10,000 events, no warning) with zero divergences', { timeout: 60_000 }, async () => {
+    const at = first.events.findIndex((e) => e.type === 'journal.limit');
+    const old = [...first.events.slice(0, at), ...first.events.slice(at + 1).map((e) => ({ ...e, seq: e.seq - 1 }))];
+    const replay = await replayRun({ events: old, signal });
+    expect(replay.divergence).toBeNull();
+    expect(replay.events).toBe(old.length);
+  });
+
   it('resumes a run cut before the limit and before the document into the same bytes as the uninterrupted run', { timeout: 300_000 }, async () => {
     const original = await lines(first.path);
     for (const keep of [3, 6000]) {

@@ -58,8 +58,16 @@ export class VerifyingWriter implements JournalWriter {
     return this.first;
   }
 
+  /**
+   * Past the recording, every limit the re-run reaches is reported (it is live). Within it, only
+   * where the recorded run journaled one: a journal written before Squad Studio had journal limits
+   * passed 10,000 events without a warning, and its replay must not diverge for that.
+   */
   takeLimitReached(): JournalLimitReached | null {
-    return this.meter.take();
+    const reached = this.meter.take();
+    if (!reached) return null;
+    if (this.last >= (this.options.verifyUpTo ?? this.recorded.length)) return reached;
+    return this.recorded[this.last]?.type === 'journal.limit' ? reached : null;
   }
 
   drain(): Promise<void> {
