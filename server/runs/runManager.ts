@@ -529,10 +529,15 @@ async function endsUnfinished(path: string): Promise<boolean> {
     const text = buffer.toString('utf8');
     const end = text.endsWith('\n') ? text.length - 1 : text.lastIndexOf('\n'); // a torn tail is dropped
     const start = text.lastIndexOf('\n', end - 1) + 1;
-    if (end < 0 || (start === 0 && length < size)) return true; // a last line longer than the window: not run.completed
-    return !/^\{"runId":"[^"]*","seq":\d+,"type":"run\.completed"/.test(text.slice(start, end));
+    if (end >= 0 && !(start === 0 && length < size)) return !/^\{"runId":"[^"]*","seq":\d+,"type":"run\.completed"/.test(text.slice(start, end));
   } finally {
     await handle.close();
+  }
+  // The last line is longer than the window (a long result): read the journal.
+  try {
+    return (await readJournalFile(path)).events.at(-1)?.type !== 'run.completed';
+  } catch {
+    return false; // unreadable: not a run to resume (the listing says why)
   }
 }
 
