@@ -155,7 +155,7 @@ export async function writeBlobs(dir: string, blobs: readonly PendingBlob[], syn
   }
   if (wrote) {
     await syncDirectory(dir);
-    await syncDirectory(dirname(dir)); // the blobs directory's own entry, the first time
+    await syncDirectory(dirname(dir)); // the blobs directory's own entry, which may be new
   }
 }
 
