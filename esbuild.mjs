@@ -63,6 +63,8 @@ if (existsSync('webview/main.tsx')) {
 if (existsSync('webview/index.html')) {
   mkdirSync('dist/webview', { recursive: true });
   copyFileSync('webview/index.html', 'dist/webview/index.html');
+  // ELK's own worker build, loaded by webview/ui/graph/elkLayout.ts (a classic worker script, as is).
+  copyFileSync('node_modules/elkjs/lib/elk-worker.min.js', 'dist/webview/elk-worker.js');
 }
 
 if (watch) {

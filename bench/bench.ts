@@ -224,7 +224,7 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
   });
   const g = sections.guardrails;
   more.push(
-    [`guardrails all on vs all off (N=${g.n}, median of ${g.runs})`, `${g.onUsPerStep.toFixed(1)} vs ${g.offUsPerStep.toFixed(1)} µs/step: +${(g.overhead * 100).toFixed(1)}%`, `< 20% ${g.overhead < 0.2 ? '✓' : '✗'}`],
+    [`guardrails all on vs all off (N=${g.n}, median of ${g.runs})`, `${g.onUsPerStep.toFixed(1)} vs ${g.offUsPerStep.toFixed(1)} CPU µs/step: +${(g.overhead * 100).toFixed(1)}%`, `< 20% ${g.overhead < 0.2 ? '✓' : '✗'}`],
     [`deadlock detection, ${sections.deadlock.agents}-agent wait-for graph`, `${sections.deadlock.closingUs.toFixed(1)} µs to find the cycle; ${sections.deadlock.openUs.toFixed(1)} µs to clear an open chain`, 'at the closing edge'],
   );
   for (const s of sections.stream) {

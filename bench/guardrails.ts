@@ -6,6 +6,7 @@ import { prepareOurs } from './ours';
 export interface GuardrailOverhead {
   n: number;
   runs: number;
+  /** CPU µs per step, medians. */
   onUsPerStep: number;
   offUsPerStep: number;
   /** (on − off) / off: what the guardrails add to a step. Target < 20%. */
@@ -15,21 +16,34 @@ export interface GuardrailOverhead {
 /**
  * The engine's per-step cost with every guardrail on (thresholds raised so none trips, but every
  * check runs on every turn, message and call) against all of them switched off, on the same loop and
- * file journal as the LangGraph comparison. Alternating on/off so neither gets the warmer JIT.
+ * file journal as the LangGraph comparison.
+ *
+ * Measured in CPU time per step (see `Timing.cpuUsPerStep`: wall time on a shared machine swings by
+ * ±30% with other processes' load, CPU time hardly), in back-to-back pairs, the order swapped every
+ * pair so neither side gets the warmer JIT; the overhead is the median of the pairs' ratios.
  */
-export async function benchGuardrailOverhead(dir: string, n = 2000, runs = 7): Promise<GuardrailOverhead> {
+export async function benchGuardrailOverhead(dir: string, n = 2000, runs = 9): Promise<GuardrailOverhead> {
   const on: number[] = [];
   const off: number[] = [];
+  const ratios: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
-    const a = await time(prepareOurs(n, dir, `gr-on-${i}`, 'on'));
-    const b = await time(prepareOurs(n, dir, `gr-off-${i}`, 'off'));
+    const measureOn = () => time(prepareOurs(n, dir, `gr-on-${i}`, 'on'));
+    const measureOff = () => time(prepareOurs(n, dir, `gr-off-${i}`, 'off'));
+    let a: Awaited<ReturnType<typeof measureOn>>;
+    let b: Awaited<ReturnType<typeof measureOff>>;
+    if (i % 2 === 0) {
+      a = await measureOn();
+      b = await measureOff();
+    } else {
+      b = await measureOff();
+      a = await measureOn();
+    }
     if (i === 0) continue; // warm-up pair
-    on.push(a.usPerStep);
-    off.push(b.usPerStep);
+    on.push(a.cpuUsPerStep);
+    off.push(b.cpuUsPerStep);
+    ratios.push(a.cpuUsPerStep / b.cpuUsPerStep);
   }
-  const onUs = median(on);
-  const offUs = median(off);
-  return { n, runs, onUsPerStep: onUs, offUsPerStep: offUs, overhead: (onUs - offUs) / offUs };
+  return { n, runs, onUsPerStep: median(on), offUsPerStep: median(off), overhead: median(ratios) - 1 };
 }
 
 export interface DeadlockDetection {

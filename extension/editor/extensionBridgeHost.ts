@@ -67,6 +67,8 @@ export class ExtensionBridgeHost implements BridgeHost {
         return {};
       }
       default:
+        // Every run method (start, control, journal, subscribe, fork, diff …) and the tenants: the
+        // server's API through the browser's own ServerHost, so the two hosts answer alike.
         return (await this.serverHost()).handle(method, params as never, signal);
     }
   }

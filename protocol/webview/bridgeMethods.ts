@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JournalPageSchema, RunDetailSchema, RunInfoSchema, RunStateSchema } from '../api/runInfo';
 import { TenantInfoSchema } from '../api/tenantInfo';
 import { TenantIdSchema } from '../api/tenantId';
+import { RunDiffSchema } from './runDiff';
 import { SquadFileTextSchema } from './squadFileText';
 import { SquadLayoutSchema } from './squadLayout';
 
@@ -51,8 +52,13 @@ export const BridgeMethods = {
   'run.subscribe': { params: z.object({ sub: z.string().min(1).max(64), run: RunId, fromSeq: z.number().int().min(1).default(1) }).strict(), result: z.object({}) },
   'run.unsubscribe': { params: z.object({ sub: z.string().min(1).max(64) }).strict(), result: z.object({}) },
   'tenants.list': { params: z.object({}).strict(), result: z.object({ tenants: z.array(TenantInfoSchema) }) },
-  /** Start a new run from the journal of `run` up to `seq`, then live. Optional. */
+  /**
+   * A new run that replays the finished run `run` up to and including event `seq`, then goes on
+   * live; answers the new run (its `id` opens it). `conflict` while `run` is still going.
+   */
   'run.fork': { params: z.object({ run: RunId, seq: z.number().int().min(1) }).strict(), result: RunInfoSchema },
+  /** Where two finished runs part and what each cost (`a` is the "expected" side of `parting`). */
+  'run.diff': { params: z.object({ a: RunId, b: RunId }).strict(), result: RunDiffSchema },
 } as const;
 
 export type BridgeMethod = keyof typeof BridgeMethods;

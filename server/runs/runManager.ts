@@ -23,6 +23,7 @@ import { RateLimitedProvider } from '../tenants/rateLimitedProvider';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantRegistry } from '../tenants/tenantRegistry';
 import { followRun, type Follower, type FollowSink, type FollowSource } from './followRun';
+import { JournalCache } from './journalCache';
 import { ManagedRun } from './managedRun';
 import { readSquadSource } from './readSquadSource';
 import { ResumedRun } from './resumedRun';
@@ -64,10 +65,12 @@ export class RunManager {
   private readonly now: () => Date;
   private readonly log: (line: string) => void;
   private closing: Promise<void> | null = null;
+  /** Parsed journals for journal()/recorded(): a long run read page by page is parsed once. */
+  private readonly parsed = new JournalCache();
 
   constructor(private readonly o: RunManagerOptions) {
     this.store = FileJournalStore.forWorkspace(o.workspace);
-    this.saved = new SavedRuns(this.store);
+    this.saved = new SavedRuns(this.store, (path) => this.parsed.events(path));
     this.now = o.now ?? (() => new Date());
     this.log = o.log ?? (() => {});
   }
@@ -309,9 +312,9 @@ export class RunManager {
   async journal(id: string, query: JournalQuery, scope: Scope): Promise<JournalPage> {
     const source = await this.sourceOf(id, scope);
     if (source.isLive()) await source.flush();
-    let events: RunEvent[] = [];
+    let events: readonly RunEvent[] = [];
     try {
-      events = (await readJournalFile(source.journalPath)).events;
+      events = await this.parsed.events(source.journalPath);
     } catch (error) {
       // A run that never started has no journal: an empty page.
       if (!(error instanceof JournalError && error.code === 'ENOENT')) throw error;
@@ -336,10 +339,10 @@ export class RunManager {
    * A finished run's journal, for replay, fork and diff: its events and where it is. A run still going
    * is refused (409): its journal is not a finished record yet.
    */
-  async recorded(id: string, scope: Scope): Promise<{ events: RunEvent[]; journalPath: string; display: string }> {
+  async recorded(id: string, scope: Scope): Promise<{ events: readonly RunEvent[]; journalPath: string; display: string }> {
     const source = await this.sourceOf(id, scope);
     if (source.isLive()) throw new RunError('conflict', `run ${id} is still going; replay, fork and diff take finished runs`);
-    const { events } = await readJournalFile(source.journalPath);
+    const events = await this.parsed.events(source.journalPath);
     return { events, journalPath: source.journalPath, display: this.display(source.journalPath) };
   }
 

@@ -1,4 +1,5 @@
 import type { RunDetail, RunInfo } from '../../protocol/api/runInfo';
+import type { RunEvent } from '../../protocol/runEvent';
 import { foldEvents } from '../engine/accounting';
 import type { FileJournalStore, JournalFileInfo } from '../store/fileJournalStore';
 import { JournalError } from '../store/journalError';
@@ -13,7 +14,11 @@ import { runInfoOf } from './runInfoOf';
 export class SavedRuns {
   private readonly cache = new Map<string, { size: number; mtimeMs: number; detail: RunDetail | null }>();
 
-  constructor(private readonly store: FileJournalStore) {}
+  /** `read` parses a journal; the run manager passes its JournalCache so a listed run opens without a second parse. */
+  constructor(
+    private readonly store: FileJournalStore,
+    private readonly read: (path: string) => Promise<readonly RunEvent[]> = async (path) => (await readJournalFile(path)).events,
+  ) {}
 
   /** Newest first, skipping `exclude` (this session's runs) and journals that are not runs. */
   async list(limit: number, exclude: (id: string) => boolean, keep: (info: RunInfo) => boolean): Promise<RunInfo[]> {
@@ -47,7 +52,7 @@ export class SavedRuns {
     if (cached && cached.size === file.size && cached.mtimeMs === file.mtime.getTime()) return cached.detail;
     let detail: RunDetail | null = null;
     try {
-      const { events } = await readJournalFile(file.path);
+      const events = await this.read(file.path);
       const first = events[0];
       if (first?.type === 'run.started') {
         const a = foldEvents(events);

@@ -5,6 +5,7 @@ import { ServerFrameSchema, type ClientFrame } from '../../protocol/api/streamFr
 import { TenantListResponseSchema } from '../../protocol/api/tenantInfo';
 import { LayoutResponseSchema, SquadFileContentSchema, SquadFileListResponseSchema, SquadFileWriteResponseSchema } from '../../protocol/api/workspaceFiles';
 import type { BridgeErrorCode } from '../../protocol/webview/bridgeMessage';
+import { ForkResponseSchema, RunDiffSchema } from '../../protocol/webview/runDiff';
 import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../../protocol/webview/bridgeMethods';
 import { BridgeError, EventFanout } from './Bridge';
 import type { BridgeHost } from './BridgeHost';
@@ -87,8 +88,14 @@ export class ServerHost implements BridgeHost {
         return {};
       case 'tenants.list':
         return this.call('GET', '/api/tenants', TenantListResponseSchema, undefined, signal);
-      case 'run.fork':
-        throw new BridgeError('unsupported', 'this server cannot fork runs yet');
+      case 'run.fork': {
+        // The server replays the prefix and runs the rest before it answers (virtual time under the
+        // simulated providers); the new run is then a saved run like any other.
+        const fork = await this.call('POST', `/api/runs/${q(str('run'))}/fork`, ForkResponseSchema, { atSeq: params.seq }, signal);
+        return (await this.call('GET', `/api/runs/${q(fork.journal)}`, RunDetailResponseSchema, undefined, signal)).run;
+      }
+      case 'run.diff':
+        return this.call('GET', `/api/diff?a=${q(str('a'))}&b=${q(str('b'))}`, RunDiffSchema, undefined, signal);
     }
   }
 

@@ -23,6 +23,36 @@ describe('Squad Studio web app', () => {
 
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 
+  /** The server's own HTTP API, to set up saved runs the way the CLI or another window would. */
+  async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${studio.server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${studio.server.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+  async function finishedRun(seed: number): Promise<string> {
+    const { run } = await api<{ run: { id: string } }>('POST', '/api/runs', { file: MEMO, seed });
+    await expect
+      .poll(async () => (await api<{ run: { state: string } }>('GET', `/api/runs/${run.id}`)).run.state, { timeout: 20_000 })
+      .toMatch(/^(completed|failed|halted|cancelled)$/);
+    return run.id;
+  }
+  const eventTypes = async (id: string): Promise<string[]> => (await api<{ events: { type: string }[] }>('GET', `/api/runs/${id}/journal?limit=10000`)).events.map((e) => e.type);
+  /** Picks a run in the "Compare with" dropdown with the keyboard: open, ↓ to it, Enter. */
+  async function compareWith(page: Page, id: string): Promise<void> {
+    // React sets `value` as the element's property, not an attribute.
+    const values = await page.locator('[data-testid="compare"] vscode-option').evaluateAll((os) => os.map((o) => (o as HTMLElement & { value: string }).value));
+    const index = values.indexOf(id);
+    expect(index).toBeGreaterThan(0);
+    await page.locator('[data-testid="compare"]').click();
+    for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`[data-testid="compare"][data-value="${id}"]`);
+  }
+
   it('adds a hand-off by dragging in the graph, and the YAML changes with its comments kept', async () => {
     const before = await readFile(join(studio.workspace, MEMO), 'utf8');
     const page = await studio.open({ path: MEMO, theme: 'light' });
@@ -55,9 +85,10 @@ describe('Squad Studio web app', () => {
     const page = await studio.open({ view: 'run', path: MEMO, theme: 'dark' });
     await page.click('[data-testid="start-run"]');
     await page.waitForSelector('[data-testid="run-state"][data-state="completed"]', { timeout: 20_000 });
-    const total = await page.locator('[data-testid="total-cost"]').innerText();
-    expect(Number(total.replace('$', ''))).toBeGreaterThan(0);
-    expect(Number((await page.locator('[data-testid="cost-planner"]').innerText()).replace('$', ''))).toBeGreaterThan(0);
+    // The end of the run can be shown a frame before its last events are folded: wait for the figures.
+    const usd = async (testId: string): Promise<number> => Number((await page.locator(`[data-testid="${testId}"]`).innerText()).replace('$', ''));
+    await expect.poll(() => usd('total-cost'), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => usd('cost-planner'), { timeout: 15_000 }).toBeGreaterThan(0);
     const count = await page.locator('[data-testid="timeline-count"]').innerText();
     expect(Number(/([\d,]+) events/.exec(count)?.[1]?.replace(/,/g, ''))).toBeGreaterThan(20);
     await page.waitForSelector('[data-testid="tool-bureau.credit_score"]');
@@ -77,7 +108,8 @@ describe('Squad Studio web app', () => {
     const deadlock = await page.locator('[data-testid="deadlock"]').innerText();
     for (const agent of ['pricing', 'risk', 'treasury']) expect(deadlock).toContain(agent);
     expect(deadlock).toContain('Which funding tenor are you assuming');
-    expect(await page.locator('.sq-node.deadlocked').count()).toBe(3);
+    // The graph appears once ELK (in its worker) has laid it out.
+    await expect.poll(() => page.locator('.sq-node.deadlocked').count(), { timeout: 15_000 }).toBe(3);
     expect(await page.locator('.react-flow__edge.sq-edge-deadlock').count()).toBe(3);
     await shot(page, 'deadlock-dark');
     await page.context().close();
@@ -90,7 +122,7 @@ describe('Squad Studio web app', () => {
     await page.waitForSelector('[data-testid="scrubber"]:not([disabled])');
     const [, last] = /(\d+) \/ (\d+)/.exec(await page.locator('[data-testid="replay-seq"]').innerText()) ?? [];
     expect(Number(last)).toBeGreaterThan(5);
-    expect(await page.locator('.sq-node.deadlocked').count()).toBe(3);
+    await expect.poll(() => page.locator('.sq-node.deadlocked').count(), { timeout: 15_000 }).toBe(3);
     await scrubber.focus();
     await page.keyboard.press('Home');
     await expect.poll(() => page.locator('[data-testid="replay-seq"]').innerText()).toBe(`1 / ${last}`);
@@ -104,4 +136,85 @@ describe('Squad Studio web app', () => {
     await expect.poll(() => page.locator('.sq-node.deadlocked').count()).toBe(3);
     await page.context().close();
   }, 30_000);
+  it('edits an agent in the inspector: a VS Code text field, and the instructions in Monaco', async () => {
+    const page = await studio.open({ path: MEMO, theme: 'dark' });
+    await page.locator('.react-flow__node:has([data-agent="financials"])').click();
+    await page.waitForSelector('[data-testid="instructions-editor"][data-ready="true"]', { timeout: 15_000 });
+    await page.locator('#sq-field-description input').fill('Computes leverage, coverage and liquidity ratios.');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => readFile(join(studio.workspace, MEMO), 'utf8'), { timeout: 10_000 }).toContain('description: Computes leverage, coverage and liquidity ratios.');
+    await page.locator('[data-testid="instructions-editor"] .monaco-editor').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('\nShow every ratio to two decimals.');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => readFile(join(studio.workspace, MEMO), 'utf8'), { timeout: 10_000 }).toContain('Show every ratio to two decimals.');
+    const after = await readFile(join(studio.workspace, MEMO), 'utf8');
+    expect(after).toContain('# a reasoning model thinks before it speaks');
+    // The edit lands in financials' instructions: the new line sits between its own text and the next agent.
+    const financials = after.slice(after.indexOf('  financials:'), after.indexOf('  collateral:'));
+    expect(financials).toContain('Show every ratio to two decimals.');
+    await shot(page, 'inspector-dark');
+    await page.context().close();
+  }, 40_000);
+
+  it('forks a saved run at the shown step through the server and opens the fork', async () => {
+    const parent = await finishedRun(3);
+    const page = await studio.open({ view: 'replay', theme: 'light' });
+    await page.locator(`[data-run="${parent}"]`).click();
+    await page.waitForSelector('[data-testid="scrubber"]:not([disabled])');
+    await page.locator('[data-testid="scrubber"]').focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 19; i++) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('[data-testid="replay-seq"]').innerText()).toMatch(/^20 \//);
+    await page.locator('[data-testid="fork"]').click();
+    await page.waitForSelector('.sq-toast', { timeout: 20_000 });
+    const toast = await page.locator('.sq-toast').innerText();
+    const forkId = /as (\S+) \(completed\)/.exec(toast)?.[1];
+    expect(toast).toContain(`forked ${parent} at event 20`);
+    expect(forkId).toBeTruthy();
+    // The fork is open: selected in the list, its own journal on the scrubber.
+    await page.waitForSelector(`[data-run="${forkId}"][aria-current="true"]`);
+    await page.waitForSelector('[data-testid="scrubber"]:not([disabled])');
+    const [parentTypes, forkTypes] = await Promise.all([eventTypes(parent), eventTypes(forkId!)]);
+    expect(forkTypes.filter((t) => t !== 'run.forked').slice(0, 20)).toEqual(parentTypes.slice(0, 20));
+    expect(forkTypes).toContain('run.forked');
+    const [, last] = /\d+ \/ (\d+)/.exec(await page.locator('[data-testid="replay-seq"]').innerText()) ?? [];
+    expect(Number(last)).toBe(forkTypes.length);
+    await shot(page, 'fork-light');
+    await page.context().close();
+  }, 60_000);
+
+  it('diffs two runs side by side: where they part, both versions of that event, and the cost of each', async () => {
+    const parent = await finishedRun(8);
+    // A fork with an edited checker goes its own way from the checker's first model call.
+    const events = (await api<{ events: { type: string; squad?: { source: string } }[] }>('GET', `/api/runs/${parent}/journal?limit=10000`)).events;
+    const source = events[0]!.squad!.source.replace('You are the credit risk reviewer.', "You are the bank's credit risk reviewer, and you are thorough.");
+    expect(source).not.toBe(events[0]!.squad!.source);
+    const edited = await api<{ journal: string }>('POST', `/api/runs/${parent}/fork`, { atSeq: 3, source });
+    for (const theme of ['dark', 'light'] as const) {
+      const page = await studio.open({ view: 'replay', theme });
+      await page.locator(`[data-run="${parent}"]`).click();
+      await page.waitForSelector('[data-testid="scrubber"]:not([disabled])');
+      await compareWith(page, edited.journal);
+      const summary = page.locator('[data-testid="diff-summary"]');
+      await summary.waitFor();
+      const [, shared, at] = /share (\d+) events and part at event (\d+)/.exec(await summary.innerText()) ?? [];
+      expect(Number(shared)).toBeGreaterThan(3);
+      expect(Number(at)).toBe(Number(shared) + 1);
+      // Both versions of the parting event, the differing field marked on both sides.
+      const marked = page.locator('[data-testid="diff-parting"] [data-differs="true"]');
+      expect(await marked.count()).toBeGreaterThan(0);
+      expect(await page.locator('[data-testid="diff-parting"] [data-field="type"]').innerText()).toContain('model.request');
+      const totals = page.locator('[data-testid="diff-totals"] [data-metric="cost"]');
+      expect(await totals.innerText()).toMatch(/\$[\d.]+\s+\$[\d.]+/);
+      await page.waitForSelector('[data-testid="diff-agent-checker"]');
+      await shot(page, `diff-${theme}`);
+      // Escape closes the diff and the replay is back.
+      await page.locator('[data-testid="diff-summary"]').click();
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="diff"]', { state: 'detached' });
+      await page.waitForSelector('[data-testid="timeline-count"]');
+      await page.context().close();
+    }
+  }, 60_000);
 });

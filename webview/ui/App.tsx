@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Bridge } from '../bridge/Bridge';
+import { VsSelect } from './controls/VsSelect';
 import { DebugStopMarker } from './debug/DebugStopMarker';
 import { EditorView } from './editor/EditorView';
+import { ElkLayoutProvider } from './graph/ElkLayoutProvider';
 import { LiveView } from './run/LiveView';
 import { ReplayView } from './run/ReplayView';
 
@@ -70,50 +72,52 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
     ['replay', 'Replay'],
   ];
   return (
-    <div className="sq-app">
-      <header className="sq-header">
-        <span className="sq-brand">
-          <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden>
-            <circle cx="4" cy="4" r="2.5" fill="currentColor" />
-            <circle cx="12" cy="4" r="2.5" fill="currentColor" opacity="0.7" />
-            <circle cx="8" cy="12" r="2.5" fill="currentColor" opacity="0.85" />
-            <path d="M4 4 L12 4 L8 12 Z" stroke="currentColor" fill="none" strokeWidth="1" />
-          </svg>
-          Squad Studio
-        </span>
-        <div className="sq-tabs" role="tablist" aria-label="Views">
-          {tabs.map(([id, label], i) => (
-            <button key={id} role="tab" className="sq-tab" aria-selected={tab === id} onClick={() => setTab(id)} title={`${label} (Alt+${i + 1})`} data-tab={id}>
-              {label}
-            </button>
-          ))}
-        </div>
-        {tab !== 'replay' && (
-          <select className="sq-select" aria-label="Squad file" value={path ?? ''} onChange={(e) => setPath(e.target.value)} data-testid="file-picker">
-            {path && !files.includes(path) && <option value={path}>{path}</option>}
-            {files.map((f) => (
-              <option key={f} value={f}>
-                {f}
-              </option>
+    <ElkLayoutProvider>
+      <div className="sq-app">
+        <header className="sq-header">
+          <span className="sq-brand">
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden>
+              <circle cx="4" cy="4" r="2.5" fill="currentColor" />
+              <circle cx="12" cy="4" r="2.5" fill="currentColor" opacity="0.7" />
+              <circle cx="8" cy="12" r="2.5" fill="currentColor" opacity="0.85" />
+              <path d="M4 4 L12 4 L8 12 Z" stroke="currentColor" fill="none" strokeWidth="1" />
+            </svg>
+            Squad Studio
+          </span>
+          <div className="sq-tabs" role="tablist" aria-label="Views">
+            {tabs.map(([id, label], i) => (
+              <button key={id} role="tab" className="sq-tab" aria-selected={tab === id} onClick={() => setTab(id)} title={`${label} (Alt+${i + 1})`} data-tab={id}>
+                {label}
+              </button>
             ))}
-          </select>
+          </div>
+          {tab !== 'replay' && (
+            <VsSelect
+              label="Squad file"
+              value={path ?? ''}
+              options={[...(path && !files.includes(path) ? [{ value: path }] : []), ...files.map((f) => ({ value: f }))]}
+              onChange={(v) => v && setPath(v)}
+              style={{ minWidth: 260 }}
+              testId="file-picker"
+            />
+          )}
+          <span className="sq-spacer" />
+          {onToggleTheme && (
+            <button className="sq-icon-button" onClick={onToggleTheme} aria-label="Switch light or dark theme" title="Switch theme">
+              ◐
+            </button>
+          )}
+        </header>
+        {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
+        {tab === 'run' && (path ? <LiveView key={path} bridge={bridge} path={path} notify={notify} initialRun={run} /> : <div className="sq-empty">Open a squad file first.</div>)}
+        {tab === 'replay' && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
+        <DebugStopMarker bridge={bridge} path={path} visible={tab === 'editor'} />
+        {toast && (
+          <div className={`sq-toast${toast.error ? ' error' : ''}`} role="status">
+            {toast.message}
+          </div>
         )}
-        <span className="sq-spacer" />
-        {onToggleTheme && (
-          <button className="sq-icon-button" onClick={onToggleTheme} aria-label="Switch light or dark theme" title="Switch theme">
-            ◐
-          </button>
-        )}
-      </header>
-      {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
-      {tab === 'run' && (path ? <LiveView key={path} bridge={bridge} path={path} notify={notify} initialRun={run} /> : <div className="sq-empty">Open a squad file first.</div>)}
-      {tab === 'replay' && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
-      <DebugStopMarker bridge={bridge} path={path} visible={tab === 'editor'} />
-      {toast && (
-        <div className={`sq-toast${toast.error ? ' error' : ''}`} role="status">
-          {toast.message}
-        </div>
-      )}
-    </div>
+      </div>
+    </ElkLayoutProvider>
   );
 }

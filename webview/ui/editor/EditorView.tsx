@@ -3,6 +3,8 @@ import type { SquadLayout } from '../../../protocol/webview/squadLayout';
 import type { Bridge } from '../../bridge/Bridge';
 import { addAgent, addLink, removeAgent, removeLink, renameAgent, setAgentField, setAgentTools, type LinkKind } from '../../model/squadEdits';
 import { agentId, squadGraph, type AgentNodeData } from '../../model/squadGraph';
+import { VsButton } from '../controls/VsButton';
+import { VsSelect } from '../controls/VsSelect';
 import { SquadGraphView } from '../graph/SquadGraphView';
 import { useSquadFile } from '../useSquadFile';
 import { Inspector } from './Inspector';
@@ -75,16 +77,23 @@ export function EditorView({ bridge, path, notify }: { bridge: Bridge; path: str
           }}
           overlay={
             <div className="sq-graph-toolbar" role="toolbar" aria-label="Graph tools">
-              <button className="sq-button" onClick={addNewAgent} disabled={!graph.readable}>
+              <VsButton onClick={addNewAgent} disabled={!graph.readable} testId="add-agent">
                 + Agent
-              </button>
+              </VsButton>
               <label className="sq-muted" htmlFor="sq-link-kind" style={{ fontSize: 12 }}>
                 Connect as
               </label>
-              <select id="sq-link-kind" className="sq-select" value={linkKind} onChange={(e) => setLinkKind(e.target.value === 'asks' ? 'asks' : 'handoffs')}>
-                <option value="handoffs">hand-off</option>
-                <option value="asks">ask</option>
-              </select>
+              <VsSelect
+                id="sq-link-kind"
+                label="Connect as"
+                value={linkKind}
+                options={[
+                  { value: 'handoffs', label: 'hand-off' },
+                  { value: 'asks', label: 'ask' },
+                ]}
+                onChange={(v) => setLinkKind(v === 'asks' ? 'asks' : 'handoffs')}
+                style={{ width: 100 }}
+              />
               <span className="sq-muted" style={{ fontSize: 12 }} data-testid="problem-count">
                 {graph.readable ? '' : 'YAML syntax error · '}
                 {countProblems(graph)} problems

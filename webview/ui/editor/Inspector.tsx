@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { AgentNodeData, SquadGraph } from '../../model/squadGraph';
 import type { AgentTextField, LinkKind } from '../../model/squadEdits';
+import { VsButton } from '../controls/VsButton';
+import { VsCheckbox } from '../controls/VsCheckbox';
+import { VsSelect } from '../controls/VsSelect';
+import { VsTextField } from '../controls/VsTextField';
+import { InstructionsEditor } from './InstructionsEditor';
 
 export interface InspectorProps {
   graph: SquadGraph;
@@ -33,37 +38,37 @@ export function Inspector({ graph, agent, onRename, onField, onTools, onLink, on
       <Field label="Role" value={agent.role} onCommit={(v) => onField(agent.name, 'role', v)} />
       <div className="sq-field">
         <label htmlFor="sq-model">Model</label>
-        <select id="sq-model" className="sq-select" value={agent.model} onChange={(e) => onField(agent.name, 'model', e.target.value)}>
-          {!graph.models.includes(agent.model) && <option value={agent.model}>{agent.model || '(none)'}</option>}
-          {graph.models.map((m) => (
-            <option key={m}>{m}</option>
-          ))}
-        </select>
+        <VsSelect
+          id="sq-model"
+          label="Model"
+          value={agent.model}
+          options={[...(graph.models.includes(agent.model) ? [] : [{ value: agent.model, label: agent.model || '(none)' }]), ...graph.models.map((m) => ({ value: m }))]}
+          onChange={(v) => v !== agent.model && onField(agent.name, 'model', v)}
+        />
       </div>
       <Field label="Description" value={agent.description} onCommit={(v) => onField(agent.name, 'description', v)} />
       <Field label="Tools (server.tool, comma separated)" value={agent.tools.join(', ')} onCommit={(v) => onTools(agent.name, v.split(',').map((t) => t.trim()).filter(Boolean))} />
       {(['handoffs', 'asks'] as const).map((kind) => (
         <fieldset key={kind} className="sq-field" style={{ border: 'none', padding: 0, margin: '0 0 8px' }}>
           <legend style={{ fontSize: 12, color: 'var(--sq-muted)', marginBottom: 3 }}>{kind === 'handoffs' ? 'Hands off to' : 'Asks'}</legend>
-          <div className="sq-chips">
+          <div className="sq-chips" style={{ gap: '4px 12px' }}>
             {others.map((o) => (
-              <label key={o.name} style={{ display: 'inline-flex', gap: 4, alignItems: 'center', fontSize: 12, marginRight: 8 }}>
-                <input type="checkbox" checked={agent[kind].includes(o.name)} onChange={(e) => onLink(agent.name, o.name, kind, e.target.checked)} />
-                {o.name}
-              </label>
+              <VsCheckbox key={o.name} label={o.name} checked={agent[kind].includes(o.name)} onChange={(on) => onLink(agent.name, o.name, kind, on)} testId={`${kind}-${o.name}`} />
             ))}
           </div>
         </fieldset>
       ))}
-      <Field label="Instructions" value={agent.instructions.replace(/\n$/, '')} multiline onCommit={(v) => onField(agent.name, 'instructions', v)} />
+      <InstructionsEditor agent={agent.name} value={agent.instructions.replace(/\n$/, '')} onCommit={(v) => onField(agent.name, 'instructions', v)} />
       {(graph.problems.get(agent.id) ?? []).map((p, i) => (
         <div key={i} className="sq-problem">
           ⚠ line {p.line}: {p.message}
         </div>
       ))}
-      <button className="sq-button secondary" onClick={() => onDelete(agent.name)} style={{ marginTop: 6 }}>
-        Delete agent
-      </button>
+      <div style={{ marginTop: 6 }}>
+        <VsButton secondary onClick={() => onDelete(agent.name)} testId="delete-agent">
+          Delete agent
+        </VsButton>
+      </div>
     </section>
   );
 }
@@ -81,7 +86,7 @@ function Problems({ graph }: { graph: SquadGraph }) {
 }
 
 /** A text field that writes on Enter or when it loses focus (not per keystroke: one edit per change). */
-function Field({ label, value, onCommit, multiline }: { label: string; value: string; onCommit: (v: string) => void; multiline?: boolean }) {
+function Field({ label, value, onCommit }: { label: string; value: string; onCommit: (v: string) => void }) {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
   const id = `sq-field-${label.replace(/\W+/g, '-').toLowerCase()}`;
@@ -91,11 +96,7 @@ function Field({ label, value, onCommit, multiline }: { label: string; value: st
   return (
     <div className="sq-field">
       <label htmlFor={id}>{label}</label>
-      {multiline ? (
-        <textarea id={id} className="sq-input sq-mono" rows={6} value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && commit()} />
-      ) : (
-        <input id={id} className="sq-input" value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
-      )}
+      <VsTextField id={id} label={label} value={draft} onInput={setDraft} onBlur={commit} onKeyDown={(e) => e.key === 'Enter' && commit()} />
     </div>
   );
 }

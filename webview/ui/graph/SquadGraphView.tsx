@@ -14,7 +14,8 @@ import type { SquadLayout } from '../../../protocol/webview/squadLayout';
 import type { RunView } from '../../model/runView';
 import { agentId, type SquadEdge, type SquadGraph } from '../../model/squadGraph';
 import { AgentNode, type AgentFlowNode } from './AgentNode';
-import { elkLayout, type Positions } from './elkLayout';
+import type { Positions } from './elkLayout';
+import { useElkLayout } from './ElkLayoutProvider';
 import { ServerNode, type ServerFlowNode } from './ServerNode';
 import { SquadEdge as SquadEdgeView } from './SquadEdge';
 import { useThemeKind } from '../useThemeKind';
@@ -47,13 +48,17 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   const latest = useRef(graph);
   latest.current = graph;
 
+  const elk = useElkLayout();
   useEffect(() => {
     let live = true;
-    void elkLayout(latest.current.nodes, latest.current.edges).then((positions) => live && setAuto({ structure, positions }));
+    elk.layout(latest.current.nodes, latest.current.edges).then(
+      (positions) => live && setAuto({ structure, positions }),
+      (error: unknown) => live && console.error('squad graph: layout failed', error),
+    );
     return () => {
       live = false;
     };
-  }, [structure]);
+  }, [structure, elk]);
   useEffect(() => setMoved({}), [savedLayout]);
 
   const position = useCallback((id: string) => moved[id] ?? savedLayout?.nodes[id] ?? auto?.positions[id] ?? { x: 0, y: 0 }, [moved, savedLayout, auto]);

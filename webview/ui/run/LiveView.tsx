@@ -4,9 +4,13 @@ import type { TenantInfo } from '../../../protocol/api/tenantInfo';
 import type { SquadLayout } from '../../../protocol/webview/squadLayout';
 import type { Bridge } from '../../bridge/Bridge';
 import { RunStore } from '../../model/runStore';
+import { VsButton } from '../controls/VsButton';
+import { VsSelect } from '../controls/VsSelect';
+import { VsTextField } from '../controls/VsTextField';
 import { RunPanels } from './RunPanels';
 
 const browserFrames = { request: (cb: () => void) => requestAnimationFrame(cb), cancel: (h: number) => cancelAnimationFrame(h) };
+const PROFILES = [{ value: 'local' }, { value: 'staging' }, { value: 'production' }];
 
 /**
  * Start a run of the open squad (profile, seed, tenant) and watch it live; pause, resume, step and
@@ -87,22 +91,18 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
         <label className="sq-muted" htmlFor="sq-profile">
           Profile
         </label>
-        <select id="sq-profile" className="sq-select" value={profile} onChange={(e) => setProfile(e.target.value)}>
-          <option>local</option>
-          <option>staging</option>
-          <option>production</option>
-        </select>
+        <VsSelect id="sq-profile" label="Profile" value={profile} options={PROFILES} onChange={setProfile} style={{ width: 120 }} />
         <label className="sq-muted" htmlFor="sq-seed">
           Seed
         </label>
-        <input id="sq-seed" className="sq-input" value={seed} onChange={(e) => setSeed(e.target.value)} style={{ width: 80 }} inputMode="numeric" />
+        <VsTextField id="sq-seed" label="Seed" value={seed} onInput={setSeed} style={{ width: 80 }} inputMode="numeric" />
         <label className="sq-muted" htmlFor="sq-tenant">
           Tenant
         </label>
-        <input id="sq-tenant" className="sq-input" value={tenantId} onChange={(e) => setTenantId(e.target.value)} style={{ width: 100 }} />
-        <button className="sq-button" onClick={() => void start()} disabled={live} aria-keyshortcuts="Control+Enter" data-testid="start-run">
+        <VsTextField id="sq-tenant" label="Tenant" value={tenantId} onInput={setTenantId} style={{ width: 100 }} />
+        <VsButton onClick={() => void start()} disabled={live} ariaKeyshortcuts="Control+Enter" testId="start-run">
           ▶ Run
-        </button>
+        </VsButton>
         <span className="sq-spacer" />
         {runId && (
           <>
@@ -110,18 +110,18 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
               <i className={`sq-dot ${shownState ?? ''}`} />
               {shownState} · <span className="sq-mono">{info?.id ?? runId}</span>
             </span>
-            <button className="sq-icon-button" onClick={() => void control('pause')} disabled={shownState !== 'running'} title="Pause">
+            <VsButton secondary onClick={() => void control('pause')} disabled={shownState !== 'running'} title="Pause" testId="run-pause">
               Pause
-            </button>
-            <button className="sq-icon-button" onClick={() => void control('resume')} disabled={shownState !== 'paused'} title="Resume">
+            </VsButton>
+            <VsButton secondary onClick={() => void control('resume')} disabled={shownState !== 'paused'} title="Resume" testId="run-resume">
               Resume
-            </button>
-            <button className="sq-icon-button" onClick={() => void control('step')} disabled={shownState !== 'paused'} title="Step to the next checkpoint">
+            </VsButton>
+            <VsButton secondary onClick={() => void control('step')} disabled={shownState !== 'paused'} title="Step to the next checkpoint" testId="run-step">
               Step
-            </button>
-            <button className="sq-icon-button" onClick={() => void control('cancel')} disabled={!live} title="Cancel">
+            </VsButton>
+            <VsButton secondary onClick={() => void control('cancel')} disabled={!live} title="Cancel" testId="run-cancel">
               Cancel
-            </button>
+            </VsButton>
           </>
         )}
       </div>

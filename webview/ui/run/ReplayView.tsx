@@ -2,42 +2,52 @@ import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { RunInfo } from '../../../protocol/api/runInfo';
 import type { RunEvent } from '../../../protocol/runEvent';
 import type { Bridge } from '../../bridge/Bridge';
+import { readRunJournal } from '../../model/readRunJournal';
 import { ReplayCursor } from '../../model/replayCursor';
+import { VsButton } from '../controls/VsButton';
+import { VsSelect } from '../controls/VsSelect';
+import { DiffView } from './DiffView';
 import { RunPanels } from './RunPanels';
+
+/** Runs still going: their journals are not a finished record, so they cannot be diffed or forked. */
+const GOING = new Set(['queued', 'running', 'paused']);
 
 /**
  * A saved run, read through the host's journal API, and a scrubber over its seqs: the graph and every
- * panel show the run as it was at that event. ←/→ step one event, Shift ×100, Home/End.
+ * panel show the run as it was at that event. ←/→ step one event, Shift ×100, Home/End. "Fork here"
+ * starts a new run from the shown event and opens it; "Compare with" puts the run beside another
+ * (`DiffView`).
  */
 export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; notify: (m: string, error?: boolean) => void; initialRun?: string | undefined }) {
   const [runs, setRuns] = useState<RunInfo[]>([]);
+  const [listVersion, setListVersion] = useState(0);
   const [runId, setRunId] = useState<string | null>(initialRun ?? null);
   const [events, setEvents] = useState<RunEvent[] | null>(null);
   const [seq, setSeq] = useState(0);
+  const [compareWith, setCompareWith] = useState<string | null>(null);
+  const [forking, setForking] = useState(false);
 
   useEffect(() => {
     const controller = new AbortController();
     bridge.request('runs.list', { limit: 200 }, controller.signal).then((r) => setRuns(r.runs), (e: unknown) => !controller.signal.aborted && notify(String(e), true));
     return () => controller.abort();
-  }, [bridge, notify]);
+  }, [bridge, notify, listVersion]);
 
+  // The list's lastSeq lets the journal's pages be asked for together; a run not listed yet reads page by page.
+  const hint = runs.find((r) => r.id === runId)?.lastSeq ?? 0;
   useEffect(() => {
     if (!runId) return;
     const controller = new AbortController();
     setEvents(null);
-    void (async () => {
-      const all: RunEvent[] = [];
-      let from = 1;
-      for (;;) {
-        const page = await bridge.request('run.journal', { run: runId, fromSeq: from, limit: 10_000 }, controller.signal);
-        all.push(...page.events);
-        if (page.complete || page.events.length === 0) break;
-        from = page.nextSeq;
-      }
-      setEvents(all);
-      setSeq(all.at(-1)?.seq ?? 0);
-    })().catch((e: unknown) => !controller.signal.aborted && notify(`cannot read the journal: ${String(e)}`, true));
+    readRunJournal(bridge, runId, hint, controller.signal).then(
+      (all) => {
+        setEvents(all);
+        setSeq(all.at(-1)?.seq ?? 0);
+      },
+      (e: unknown) => !controller.signal.aborted && notify(`cannot read the journal: ${e instanceof Error ? e.message : String(e)}`, true),
+    );
     return () => controller.abort();
+    // `hint` only speeds the read up (deliberately not a dependency): a list refresh must not read the journal again.
   }, [bridge, runId, notify]);
 
   const cursor = useMemo(() => (events ? new ReplayCursor(events) : null), [events]);
@@ -53,14 +63,25 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
     setSeq(Math.max(1, Math.min(last, to)));
   };
   const fork = async (): Promise<void> => {
-    if (!runId) return;
+    if (!runId || forking) return;
+    setForking(true);
     try {
       const run = await bridge.request('run.fork', { run: runId, seq });
-      notify(`forked as ${run.id}`);
+      notify(`forked ${runId} at event ${seq} as ${run.id} (${run.state})`);
+      setCompareWith(null);
+      setRunId(run.id);
+      setListVersion((v) => v + 1);
     } catch (e) {
-      notify(e instanceof Error ? e.message : String(e), true);
+      notify(`cannot fork: ${e instanceof Error ? e.message : String(e)}`, true);
+    } finally {
+      setForking(false);
     }
   };
+  const current = runs.find((r) => r.id === runId);
+  const finished = current !== undefined && !GOING.has(current.state);
+  const others = runs.filter((r) => r.id !== runId && !GOING.has(r.state));
+  const canFork = bridge.supports('run.fork');
+  const canDiff = bridge.supports('run.diff');
 
   return (
     <div style={{ display: 'grid', gridTemplateColumns: '240px 1fr', minHeight: 0 }}>
@@ -71,7 +92,15 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
         <ul className="sq-runs">
           {runs.map((r) => (
             <li key={r.id}>
-              <button aria-current={r.id === runId} onClick={() => setRunId(r.id)} data-run={r.id}>
+              <button
+                aria-current={r.id === runId}
+                onClick={() => {
+                  setRunId(r.id);
+                  // A run is not compared with itself.
+                  if (compareWith === r.id) setCompareWith(null);
+                }}
+                data-run={r.id}
+              >
                 <span>
                   <i className={`sq-dot ${r.state}`} /> <b>{r.squad}</b> <span className="sq-muted">{r.state}</span>
                 </span>
@@ -107,11 +136,39 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
           <span className="sq-mono" data-testid="replay-seq" style={{ minWidth: 110, textAlign: 'right' }}>
             {seq} / {last}
           </span>
-          <button className="sq-button secondary" onClick={() => void fork()} disabled={!view || !bridge.supports('run.fork')} title={bridge.supports('run.fork') ? 'Start a new run from this step' : 'This host cannot fork runs yet'}>
-            Fork here
-          </button>
+          <VsButton
+            secondary
+            onClick={() => void fork()}
+            disabled={!view || !canFork || !finished || forking || compareWith !== null}
+            title={canFork ? (finished ? `Start a new run from event ${seq} of this one, then open it` : 'Runs still going cannot be forked') : 'This host cannot fork runs'}
+            testId="fork"
+          >
+            {forking ? 'Forking…' : 'Fork here'}
+          </VsButton>
+          {canDiff && (
+            <VsSelect
+              label="Compare with another run"
+              value={compareWith ?? ''}
+              options={[{ value: '', label: 'Compare with…' }, ...others.map((r) => ({ value: r.id, label: `${r.id} · ${r.state} · $${r.usage.costUsd.toFixed(4)}` }))]}
+              onChange={(v) => setCompareWith(v || null)}
+              disabled={!runId || !finished || others.length === 0}
+              style={{ width: 280 }}
+              testId="compare"
+            />
+          )}
+          {compareWith && (
+            <VsButton secondary onClick={() => setCompareWith(null)} title="Back to the replay (Escape)" testId="close-diff">
+              Close diff
+            </VsButton>
+          )}
         </div>
-        {view ? <RunPanels view={view} version={seq} layout={null} tenant={null} follow={false} /> : <div className="sq-empty">{runId ? 'Reading the journal…' : 'Choose a saved run.'}</div>}
+        {runId && compareWith ? (
+          <DiffView bridge={bridge} a={runId} b={compareWith} onClose={() => setCompareWith(null)} />
+        ) : view ? (
+          <RunPanels view={view} version={seq} layout={null} tenant={null} follow={false} />
+        ) : (
+          <div className="sq-empty">{runId ? 'Reading the journal…' : 'Choose a saved run.'}</div>
+        )}
       </div>
     </div>
   );

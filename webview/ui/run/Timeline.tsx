@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { RunView, TimelineRow } from '../../model/runView';
+import { VsTextField } from '../controls/VsTextField';
 
 const ROW = 22;
 const OVERSCAN = 12;
@@ -46,8 +47,12 @@ export function Timeline({ view, version, follow }: TimelineProps) {
     if (follow && pinned.current && el) el.scrollTop = rows.length * ROW;
   }, [version, follow, rows.length]);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
+  // Following the end, the rows in view are known without waiting for the scroll event: the window
+  // is drawn once per fold, not once for the fold and again when the scroll it causes comes back.
+  const following = follow && pinned.current;
+  const top = following ? Math.max(0, rows.length * ROW - height) : scrollTop;
+  const first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((top + height) / ROW) + OVERSCAN);
   const visible: { row: TimelineRow; index: number }[] = [];
   for (let i = first; i < last; i++) visible.push({ row: rows[i]!, index: i });
 
@@ -80,7 +85,7 @@ export function Timeline({ view, version, follow }: TimelineProps) {
           {rows.length.toLocaleString('en-US')} rows · {view.lastSeq.toLocaleString('en-US')} events
         </span>
         <span className="sq-spacer" />
-        <input className="sq-input" placeholder="Filter (agent, text, model, tool…)" aria-label="Filter the timeline" value={filter} onChange={(e) => setFilter(e.target.value)} style={{ width: 240 }} />
+        <VsTextField label="Filter the timeline" placeholder="Filter (agent, text, model, tool…)" value={filter} onInput={setFilter} style={{ width: 240 }} testId="timeline-filter" />
       </div>
       <div
         className="sq-timeline-scroll"
@@ -92,8 +97,10 @@ export function Timeline({ view, version, follow }: TimelineProps) {
         onKeyDown={onKey}
         onScroll={(e) => {
           const el = e.currentTarget;
-          setScrollTop(el.scrollTop);
           pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW;
+          // While following, the render derives the window from the row count (above): a state
+          // update here would render the timeline a second time per frame for nothing.
+          if (!(follow && pinned.current)) setScrollTop(el.scrollTop);
         }}
         data-testid="timeline"
       >
