@@ -81,6 +81,16 @@ export interface RunAccount {
   tools: ToolStats;
   /** Instances of replicated agents whose work moved to a sibling, in order. */
   failovers: FailoverRecord[];
+  /** The journal's size limits the run reached (`journal.limit`), in order. */
+  journalLimits: JournalLimitRecord[];
+}
+
+export interface JournalLimitRecord {
+  seq: number;
+  limit: 'events' | 'bytes';
+  threshold: number;
+  events: number;
+  bytes: number;
 }
 
 export function emptyAgentAccount(): AgentAccount {
@@ -127,6 +137,7 @@ export function emptyRunAccount(): RunAccount {
     unpricedAgents: [],
     tools: emptyToolStats(),
     failovers: [],
+    journalLimits: [],
   };
 }
 
@@ -233,6 +244,9 @@ export function applyEvent(acc: RunAccount, e: RunEvent): RunAccount {
         message: e.message,
         evidence: e.evidence,
       });
+      break;
+    case 'journal.limit':
+      acc.journalLimits.push({ seq: e.seq, limit: e.limit, threshold: e.threshold, events: e.events, bytes: e.bytes });
       break;
     case 'run.completed':
       acc.status = e.status;

@@ -351,8 +351,31 @@ export const RunForkedEvent = z.object({
   edited: z.boolean(),
 });
 
+/**
+ * A journal's size limits, after Temporal's (a warning at 10,240 events and 10 MB of history, a
+ * payload limit of 2 MB with a warning at 256 KB): a run whose journal passes `events` or `bytes`
+ * gets a `journal.limit` warning (it goes on), and a payload (a string anywhere in an event) larger
+ * than `payloadBytes` in UTF-8 is stored beside the journal by reference, so the JSONL stays quick to
+ * scan, stream and diff. `bytes` counts the journal as JSONL with every payload in full.
+ */
+export const JOURNAL_LIMITS = { events: 10_000, bytes: 10 * 1024 * 1024, payloadBytes: 256 * 1024 } as const;
+
+/**
+ * The journal reached one of its limits with the event just before this one (see JOURNAL_LIMITS):
+ * `events` and `bytes` are the journal's size then. Journaled once per limit and run; the run goes on.
+ */
+export const JournalLimitEvent = z.object({
+  ...Base,
+  type: z.literal('journal.limit'),
+  limit: z.enum(['events', 'bytes']),
+  threshold: z.number().int().positive(),
+  events: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+
 export const RunEventSchema = z.discriminatedUnion('type', [
   RunForkedEvent,
+  JournalLimitEvent,
   RunStartedEvent,
   MessageSentEvent,
   MessageDeliveredEvent,
@@ -377,6 +400,9 @@ export const RunEventSchema = z.discriminatedUnion('type', [
 export type RunEvent = z.infer<typeof RunEventSchema>;
 export type RunEventType = RunEvent['type'];
 export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
+
+/** What a journal writer reports when an append reaches a limit; the engine journals it as `journal.limit`. */
+export type JournalLimitReached = Pick<RunEventOf<'journal.limit'>, 'limit' | 'threshold' | 'events' | 'bytes'>;
 
 /** The fields the journal assigns; the engine supplies the rest. */
 export type JournalAssigned = 'runId' | 'seq';

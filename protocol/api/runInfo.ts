@@ -48,6 +48,16 @@ export const RunInfoSchema = z.object({
   guardrails: z.array(
     z.object({ seq: z.number().int(), kind: GuardrailKind, agent: z.string().nullable(), action: GuardrailAction, message: z.string() }),
   ),
+  /** The journal's size limits the run reached (`journal.limit`: 10,000 events, 10 MiB): warnings, the run went on. */
+  journalLimits: z.array(
+    z.object({
+      seq: z.number().int().positive(),
+      limit: z.enum(['events', 'bytes']),
+      threshold: z.number().int().positive(),
+      events: z.number().int().nonnegative(),
+      bytes: z.number().int().nonnegative(),
+    }),
+  ),
   rateLimit: z.object({ waits: z.number().int().nonnegative(), waitMs: z.number().nonnegative(), refusals: z.number().int().nonnegative() }),
   /** Wall-clock times (ISO 8601) of this server; null for what has not happened or is not known. */
   createdAt: z.string().nullable(),

@@ -117,6 +117,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           otlp: { type: 'string' },
           tenants: { type: 'string' },
           'allow-origin': { type: 'string', multiple: true, default: [] },
+          resume: { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -125,7 +126,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         return values.help ? ExitCode.completed : ExitCode.invalidInput;
       }
       return serveCommand(
-        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'] },
+        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume },
         io,
       );
     }

@@ -98,6 +98,7 @@ export function report(s: RunSummary, squad: string, file: string, paint: Return
     s.compactions > 0 ? `${s.compactions} context compactions` : '',
   ].filter(Boolean);
   if (resilience.length > 0) lines.push(paint.dim(resilience.join(' · ')));
+  for (const l of s.journalLimits) lines.push(paint.yellow(`⚠ ${journalLimitMessage(l)}`));
   for (const m of s.marks) {
     lines.push(paint.yellow(`⚠ the result is ${m.kind}: ${m.agent}: ${m.reason} (event ${m.seq})`));
   }
@@ -121,4 +122,11 @@ export function report(s: RunSummary, squad: string, file: string, paint: Return
   lines.push(`journal: ${s.journal}`);
   lines.push(paint.dim(`rerun: squad run ${file} --profile ${s.profile} --seed ${s.seed}${s.tenant === 'default' ? '' : ` --tenant ${s.tenant}`}`));
   return `${lines.join('\n')}\n`;
+}
+
+/** How a reached journal limit reads in a summary (the CLI's and the server's run info alike). */
+export function journalLimitMessage(l: RunSummary['journalLimits'][number]): string {
+  const size = `${l.events} events, ${(l.bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  const what = l.limit === 'events' ? `${l.threshold} events` : `${(l.threshold / (1024 * 1024)).toFixed(0)} MiB`;
+  return `journal limit: the journal reached ${what} at event ${l.seq - 1} (${size}); the run went on, but a journal this large is slow to replay, stream and diff`;
 }

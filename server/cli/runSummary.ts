@@ -1,5 +1,5 @@
 import type { Mark } from '../../protocol/runEvent';
-import type { MarkedMessage, RunAccount } from '../engine/accounting';
+import type { JournalLimitRecord, MarkedMessage, RunAccount } from '../engine/accounting';
 import type { RunOutcome } from '../engine/runSquad';
 import { summarizeTool, type ServerTally, type ToolSummary } from '../engine/toolStats';
 
@@ -30,6 +30,8 @@ export interface RunSummary {
   tools: Record<string, ToolSummary>;
   /** Per tool server: replicas that went down and came back up. */
   toolServers: Record<string, ServerTally>;
+  /** The journal's size limits the run reached (10,000 events, 10 MiB): a warning, the run went on. */
+  journalLimits: JournalLimitRecord[];
   /** Instances of replicated agents that crashed or were stuck, and where their work went. */
   failovers: RunAccount['failovers'];
   events: number;
@@ -82,6 +84,7 @@ export function runSummary(
     unpricedAgents: a.unpricedAgents,
     tools: Object.fromEntries(Object.entries(a.tools.tools).map(([tool, t]) => [tool, summarizeTool(t)])),
     toolServers: a.tools.servers,
+    journalLimits: a.journalLimits,
     failovers: a.failovers,
     events: a.events,
     virtualMs: a.virtualMs,

@@ -12,6 +12,8 @@ export interface ServeArgs {
   otlp: string | undefined;
   tenants: string | undefined;
   allowOrigin: string[];
+  /** Continue the runs an earlier session left unfinished. */
+  resume: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -41,6 +43,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
       ...(otlpUrl ? { otlpUrl } : {}),
       ...(tenants ? { tenants } : {}),
       allowedOrigins: args.allowOrigin,
+      resume: args.resume,
       log: (line) => io.stderr.write(`squad serve: ${line}\n`),
     });
   } catch (error) {

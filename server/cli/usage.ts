@@ -30,6 +30,7 @@ Options of serve:
   --tenants FILE      JSON: {"defaults": {…}, "tenants": {"ID": {dailyBudgetUsd, requestsPerMinute,
                       tokensPerMinute, maxConcurrentRuns, maxQueuedRuns, maxRateLimitWaitMs}}}
   --allow-origin O    a browser origin allowed to call the API (repeatable)
+  --resume            continue the runs an earlier session left unfinished (a shutdown or a crash)
 
 Options of load:
   --runs N            runs to start (default 100)

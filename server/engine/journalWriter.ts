@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../protocol/runEvent';
+import type { JournalLimitReached, RunEvent } from '../../protocol/runEvent';
 
 /**
  * Port: where the engine writes a run's journal. Implementations: `MemoryJournalWriter` (tests) and
@@ -18,4 +18,10 @@ export interface JournalWriter {
   flush(): Promise<void>;
   /** Flushes, then releases the underlying resource. Appending after close throws. */
   close(): Promise<void>;
+  /**
+   * A size limit of the journal (JOURNAL_LIMITS) that an append reached and that was not reported
+   * yet, taken: each limit is reported once. The engine asks after every append and journals the
+   * answer as `journal.limit`. Optional: a writer that does not measure never reports one.
+   */
+  takeLimitReached?(): JournalLimitReached | null;
 }

@@ -26,6 +26,11 @@ export class RunJournal {
     const event = { runId: this.runId, seq: ++this.seq, ...draft } as RunEvent;
     if (!this.writer.append(event)) this.overWaterMark = true;
     for (const listener of this.listeners) listener(event);
+    // The writer measures the journal; a limit it reached is journaled here, as the run's own event,
+    // so a replay (whose writer measures the same events) journals it at the same seq. Nothing may
+    // follow run.completed, so a limit reached by that last event goes unreported.
+    const reached = this.writer.takeLimitReached?.();
+    if (reached && event.type !== 'run.completed') this.emit({ type: 'journal.limit', t: event.t, agent: null, spanId: 'run', parentSpanId: null, ...reached });
     return event;
   }
 

@@ -21,6 +21,8 @@ export interface ServerConfig {
   shutdownGraceMs?: number;
   streamLimits?: Partial<SessionLimits>;
   log?: (line: string) => void;
+  /** Resume the runs an earlier session left unfinished (`squad serve --resume`); else list them as interrupted. */
+  resume?: boolean;
   /** The built web app served at `/`; default: found beside the server, null: none. */
   webviewDir?: string | null;
 }
@@ -41,6 +43,8 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
   const tenants = new TenantRegistry(config.tenants ? { config: config.tenants } : {});
   const otel = config.otlpUrl ? new OtlpRunExporter({ url: config.otlpUrl, serviceVersion: config.version }) : null;
   const manager = new RunManager({ workspace: config.workspace, tenants, observers: otel ? [otel] : [], log, shutdownGraceMs: config.shutdownGraceMs ?? 5000 });
+  const earlier = await manager.countEarlierSpend();
+  if (earlier.journals > 0) log(`today's spend of earlier sessions: $${earlier.usd.toFixed(4)} over ${earlier.journals} run(s), counted in the tenants' daily budgets`);
   const tokens = new TokenRegistry();
   const server = await SquadServer.listen({
     host: config.host,
@@ -64,6 +68,11 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
       version: config.version,
       startedAt: new Date().toISOString(),
     });
+  }
+  const recovered = await manager.recover({ resume: config.resume ?? false });
+  if (recovered.resumed.length > 0) log(`resuming ${recovered.resumed.length} interrupted run(s): ${recovered.resumed.join(', ')}`);
+  if (recovered.interrupted.length > 0) {
+    log(`${recovered.interrupted.length} interrupted run(s) in .squad/runs (${recovered.interrupted.slice(0, 5).join(', ')}${recovered.interrupted.length > 5 ? ', …' : ''}): restart with --resume to continue them, or run squad resume RUN`);
   }
   let closing: Promise<void> | null = null;
   return {

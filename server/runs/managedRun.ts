@@ -1,11 +1,11 @@
 import type { HeldAt, RunDetail, RunInfo, RunState } from '../../protocol/api/runInfo';
 import type { RunEvent } from '../../protocol/runEvent';
 import { applyEvent, emptyRunAccount, type RunAccount } from '../engine/accounting';
-import type { LocalRun } from '../runner/localRun';
 import type { Tenant } from '../tenants/tenant';
 import type { FollowSource } from './followRun';
 import { PauseControl } from './pauseControl';
 import { runInfoOf } from './runInfoOf';
+import type { RunExecution } from './runExecution';
 
 /**
  * One run of this server session, from queued to ended: its journal (through `LocalRun`), its pause
@@ -26,7 +26,7 @@ export class ManagedRun implements FollowSource {
   private readonly listeners = new Set<{ event: (e: RunEvent) => void; ended: () => void }>();
 
   constructor(
-    readonly local: LocalRun,
+    readonly local: RunExecution,
     readonly tenant: Tenant,
     readonly squad: string,
     readonly file: string,
@@ -34,6 +34,8 @@ export class ManagedRun implements FollowSource {
     startPaused: boolean,
     now: Date,
     onHeld: (at: HeldAt | null) => void,
+    /** What the run had cost before this session (a resumed run's recorded part); the tenant's day counts it already. */
+    readonly priorCostUsd = 0,
   ) {
     this.createdAt = now;
     this.control = new PauseControl(this.abort.signal, { paused: startPaused, onHeld });

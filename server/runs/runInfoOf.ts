@@ -44,6 +44,7 @@ export function runInfoOf(a: RunAccount, f: RunFacts): RunInfo {
     },
     budgetUsd: f.budgetUsd,
     guardrails: a.guardrails.map((g) => ({ seq: g.seq, kind: g.kind, agent: g.agent, action: g.action, message: g.message })),
+    journalLimits: a.journalLimits.map((l) => ({ ...l })),
     rateLimit: f.rateLimit,
     createdAt: f.createdAt?.toISOString() ?? null,
     startedAt: f.startedAt?.toISOString() ?? null,

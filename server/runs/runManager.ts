@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { ListRunsQuery } from '../../protocol/api/listRunsQuery';
 import type { JournalQuery } from '../../protocol/api/journalQuery';
@@ -15,7 +15,9 @@ import { UnknownProfileError } from '../engine/runProfile';
 import { LocalRun } from '../runner/localRun';
 import { FileJournalStore } from '../store/fileJournalStore';
 import { JournalError } from '../store/journalError';
+import { readJournalFile } from '../store/readJournal';
 import { BulkheadFullError } from '../tenants/bulkhead';
+import { spendOfJournal } from '../tenants/journalSpend';
 import type { BudgetReservation } from '../tenants/dailyBudget';
 import { RateLimitedProvider } from '../tenants/rateLimitedProvider';
 import type { Tenant } from '../tenants/tenant';
@@ -24,6 +26,8 @@ import { followRun, type Follower, type FollowSink, type FollowSource } from './
 import { JournalCache } from './journalCache';
 import { ManagedRun } from './managedRun';
 import { readSquadSource } from './readSquadSource';
+import { ResumedRun } from './resumedRun';
+import type { RunExecution } from './runExecution';
 import { RunError } from './runError';
 import type { RunObserver } from './runObserver';
 import { SavedRuns } from './savedRuns';
@@ -196,7 +200,7 @@ export class RunManager {
 
   private onEvent(run: ManagedRun, reservation: BudgetReservation, e: RunEvent): void {
     run.emit(e);
-    reservation.spend(run.account.totals.costUsd);
+    reservation.spend(run.account.totals.costUsd - run.priorCostUsd);
     this.notify((o) => o.event(run.id, e));
     if (e.type === 'guardrail.tripped' || e.type === 'run.started') this.changed(run);
   }
@@ -205,6 +209,77 @@ export class RunManager {
   private async endUnstarted(run: ManagedRun, state: RunState, reason: string): Promise<void> {
     await discardJournal(run.local);
     run.end(state, reason, this.now());
+  }
+
+  /**
+   * Counts into each tenant's daily budget what runs of earlier server sessions spent today (UTC):
+   * the journals last written today, each summed in one streaming pass (`spendOfJournal`), a few at a
+   * time. Call once at start, before taking runs.
+   */
+  async countEarlierSpend(): Promise<{ journals: number; usd: number }> {
+    const today = this.now().toISOString().slice(0, 10);
+    const files = (await this.store.list()).filter((f) => f.mtime.toISOString().slice(0, 10) === today && !this.runs.has(f.id));
+    let usd = 0;
+    let counted = 0;
+    for (let i = 0; i < files.length; i += SPEND_SCAN_PARALLEL) {
+      const spends = await Promise.all(
+        files.slice(i, i + SPEND_SCAN_PARALLEL).map((f) =>
+          spendOfJournal(f.path).catch((error: unknown) => {
+            this.log(`cannot count the spend of ${f.id}: ${messageOf(error)}`);
+            return null;
+          }),
+        ),
+      );
+      for (const spend of spends) {
+        if (!spend?.tenant || !(spend.costUsd > 0)) continue;
+        this.o.tenants.get(spend.tenant).budget.addCommitted(spend.costUsd);
+        usd += spend.costUsd;
+        counted += 1;
+      }
+    }
+    return { journals: counted, usd };
+  }
+
+  /**
+   * Runs an earlier session left unfinished (journals in the workspace that end without
+   * `run.completed`: the server shut down or was killed mid-run). With `resume`, each is rebuilt from
+   * its journal and goes on as a run of this session (its tenant's, listed, streamable and
+   * controllable under the same id; see `ResumedRun`); without, they stay listed as `interrupted`.
+   * A journal that cannot be resumed is logged and left as it is.
+   */
+  async recover(options: { resume: boolean }): Promise<{ interrupted: string[]; resumed: string[] }> {
+    const interrupted: string[] = [];
+    const resumed: string[] = [];
+    for (const file of await this.store.list()) {
+      if (this.runs.has(file.id)) continue;
+      if (!(await endsUnfinished(file.path))) continue;
+      if (!options.resume) {
+        interrupted.push(file.id);
+        continue;
+      }
+      try {
+        const local = await ResumedRun.open(file.path);
+        if (!local) continue;
+        this.startResumed(local);
+        resumed.push(file.id);
+      } catch (error) {
+        this.log(`cannot resume run ${file.id}: ${messageOf(error)}`);
+        interrupted.push(file.id);
+      }
+    }
+    return { interrupted, resumed };
+  }
+
+  private startResumed(local: ResumedRun): void {
+    const { started } = local;
+    const tenant = this.o.tenants.get(started.tenant);
+    const run: ManagedRun = new ManagedRun(local, tenant, started.squad.name, started.squad.path, started.seed, false, this.now(), () => this.changed(run), local.priorCostUsd);
+    this.runs.set(run.id, run);
+    this.changed(run);
+    // Through the tenant's bulkhead like any run; a full queue waits rather than refusing a resume.
+    const drive = this.drive(run, tenant.bulkhead.enter(run.abort.signal));
+    this.drives.set(run.id, drive);
+    void drive.finally(() => this.drives.delete(run.id));
   }
 
   // ── reading ─────────────────────────────────────────────────────────────────────────────────────
@@ -441,11 +516,42 @@ export class RunManager {
   }
 }
 
+/**
+ * True when a journal's last complete line is not `run.completed` (read from the end, so telling
+ * finished runs apart costs one small read per journal however long it is).
+ */
+async function endsUnfinished(path: string): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const size = (await handle.stat()).size;
+    if (size === 0) return false;
+    const length = Math.min(size, 64 * 1024);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    const text = buffer.toString('utf8');
+    const end = text.endsWith('\n') ? text.length - 1 : text.lastIndexOf('\n'); // a torn tail is dropped
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    if (end >= 0 && !(start === 0 && length < size)) return !/^\{"runId":"[^"]*","seq":\d+,"type":"run\.completed"/.test(text.slice(start, end));
+  } finally {
+    await handle.close();
+  }
+  // The last line is longer than the window (a long result): read the journal.
+  try {
+    return (await readJournalFile(path)).events.at(-1)?.type !== 'run.completed';
+  } catch {
+    return false; // unreadable: not a run to resume (the listing says why)
+  }
+}
+
+/** Journals summed at once when counting today's earlier spend. */
+const SPEND_SCAN_PARALLEL = 8;
+
 function notFound(id: string): RunError {
   return new RunError('not-found', `no run "${id}"`, 'id');
 }
 
-async function discardJournal(local: LocalRun): Promise<void> {
+async function discardJournal(local: RunExecution): Promise<void> {
   await local.close().catch(() => undefined);
   await rm(local.journalPath, { force: true });
 }

@@ -1,14 +1,19 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { RunEvent } from '../../protocol/runEvent';
+import type { JournalLimitReached, RunEvent } from '../../protocol/runEvent';
 import type { JournalWriter } from '../engine/journalWriter';
+import { blobDirOf, externalizePayloads, writeBlobs, type PendingBlob } from './journalBlobs';
 import { describeError, errnoCode, JournalError } from './journalError';
+import { JournalMeter, type JournalMeterLimits } from './journalMeter';
+import { syncDirectory } from './syncDirectory';
 
 export interface FileJournalWriterOptions {
   /** Buffered + in-flight bytes above which `append` returns false. Default 1 MiB. */
   highWaterMark?: number;
   /** Buffered bytes at which a flush starts without waiting for the timer. Default 64 KiB. */
   flushThreshold?: number;
+  /** Where `journal.limit` warnings start (tests lower them); default JOURNAL_LIMITS. */
+  limits?: JournalMeterLimits;
 }
 
 export interface FileJournalWriterStats {
@@ -18,6 +23,8 @@ export interface FileJournalWriterStats {
   syncs: number;
   /** Bytes written to the file. */
   bytes: number;
+  /** Payloads stored by reference in blob files (written or already there). */
+  blobs: number;
 }
 
 /** What the writer needs of a file handle; a `FileHandle` has it. Tests wrap one to inject faults. */
@@ -48,6 +55,10 @@ interface DrainWaiter {
  * buffer of `flushThreshold` bytes starts one at once). Flushes never overlap, so the file grows in
  * append order.
  *
+ * A payload over 256 KiB goes to a blob file beside the journal (see journalBlobs.ts): the flush
+ * that carries its line first makes the blob durable. The writer measures the journal as it goes
+ * and reports the limits it reaches (`takeLimitReached`).
+ *
  * A failed write or fsync is fatal to the writer: the file may end in a partial line (which the
  * reader reports as torn), so it rejects every pending `flush`/`drain`/`close` and every later
  * `append` throws, naming the file and the cause. After an fsync error the page cache can no longer
@@ -60,6 +71,11 @@ export class FileJournalWriter implements JournalWriter {
   private readonly flushThreshold: number;
 
   private chunks: string[] = [];
+  /** Blobs the buffered lines reference, by name (identical payloads share one). */
+  private blobs = new Map<string, PendingBlob>();
+  private blobBytes = 0;
+  private inFlightBlobBytes = 0;
+  private readonly meter: JournalMeter;
   private bufferedBytes = 0;
   private inFlightBytes = 0;
   /** Bytes ever appended, and the prefix of them that is durable (also the file offset to write at). */
@@ -74,7 +90,7 @@ export class FileJournalWriter implements JournalWriter {
   private drainWaiters: DrainWaiter[] = [];
   private failure: JournalError | null = null;
   private closing: Promise<void> | null = null;
-  private readonly counters: FileJournalWriterStats = { writes: 0, syncs: 0, bytes: 0 };
+  private readonly counters: FileJournalWriterStats = { writes: 0, syncs: 0, bytes: 0, blobs: 0 };
 
   /**
    * Creates `path` (and its parent directories); fails if it exists, so a saved run is never
@@ -130,6 +146,7 @@ export class FileJournalWriter implements JournalWriter {
     this.appendedBytes = this.durableBytes = options.startOffset ?? 0;
     this.highWaterMark = options.highWaterMark ?? 1024 * 1024;
     this.flushThreshold = options.flushThreshold ?? 64 * 1024;
+    this.meter = new JournalMeter(options.limits);
     if (!(this.highWaterMark >= 0)) throw new RangeError(`highWaterMark must be >= 0, got ${this.highWaterMark}`);
     if (!(this.flushThreshold > 0)) throw new RangeError(`flushThreshold must be > 0, got ${this.flushThreshold}`);
   }
@@ -151,15 +168,23 @@ export class FileJournalWriter implements JournalWriter {
     }
     if (this.closing) throw new JournalError(`${this.path}: append after close (seq ${event.seq})`, { path: this.path });
 
-    const line = JSON.stringify(event) + '\n';
-    const bytes = Buffer.byteLength(line);
+    const full = JSON.stringify(event) + '\n';
+    const fullBytes = Buffer.byteLength(full);
+    this.meter.add(fullBytes);
+    const { line, blobs } = externalizePayloads(event, full, fullBytes);
+    const bytes = line === full ? fullBytes : Buffer.byteLength(line);
+    for (const blob of blobs) {
+      if (this.blobs.has(blob.ref)) continue;
+      this.blobs.set(blob.ref, blob);
+      this.blobBytes += blob.data.length;
+    }
     const wasEmpty = this.chunks.length === 0;
     this.chunks.push(line);
     this.bufferedBytes += bytes;
     this.appendedBytes += bytes;
 
     const overWaterMark = this.pendingBytes > this.highWaterMark;
-    if (this.bufferedBytes >= this.flushThreshold || overWaterMark) this.kick();
+    if (this.bufferedBytes >= this.flushThreshold || overWaterMark || blobs.length > 0) this.kick();
     else if (wasEmpty && !this.running && !this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -168,6 +193,10 @@ export class FileJournalWriter implements JournalWriter {
       this.timer.unref();
     }
     return !overWaterMark;
+  }
+
+  takeLimitReached(): JournalLimitReached | null {
+    return this.meter.take();
   }
 
   drain(): Promise<void> {
@@ -211,7 +240,7 @@ export class FileJournalWriter implements JournalWriter {
   }
 
   private get pendingBytes(): number {
-    return this.bufferedBytes + this.inFlightBytes;
+    return this.bufferedBytes + this.inFlightBytes + this.blobBytes + this.inFlightBlobBytes;
   }
 
   /** Starts the flush loop unless it is running (it then picks up the buffer when its write ends). */
@@ -235,13 +264,23 @@ export class FileJournalWriter implements JournalWriter {
       while (this.chunks.length > 0 && !this.failure) {
         const chunks = this.chunks;
         const bytes = this.bufferedBytes;
+        const blobs = [...this.blobs.values()];
         this.chunks = [];
         this.bufferedBytes = 0;
         this.inFlightBytes = bytes;
+        this.blobs = new Map();
+        this.inFlightBlobBytes = this.blobBytes;
+        this.blobBytes = 0;
 
         const data = Buffer.from(chunks.length === 1 ? (chunks[0] ?? '') : chunks.join(''), 'utf8');
-        let step = 'write';
+        let step = 'blob write';
         try {
+          // The blobs first: a line must never reach the disk before the payload it references.
+          if (blobs.length > 0) {
+            await writeBlobs(blobDirOf(this.path), blobs, syncDirectory);
+            this.counters.blobs += blobs.length;
+          }
+          step = 'write';
           let offset = 0;
           while (offset < data.length) {
             const position = this.durableBytes + offset;
@@ -261,6 +300,7 @@ export class FileJournalWriter implements JournalWriter {
 
         this.durableBytes += bytes;
         this.inFlightBytes = 0;
+        this.inFlightBlobBytes = 0;
         this.settleWaiters();
       }
     } finally {
@@ -294,32 +334,4 @@ export class FileJournalWriter implements JournalWriter {
     for (const waiter of waiters) waiter.reject(this.failure);
     return this.failure;
   }
-}
-
-/**
- * Makes the new file's directory entry durable, so a crash right after creating a journal cannot
- * lose the file itself. Windows cannot open a directory for fsync (and NTFS journals the entry);
- * some file systems refuse a directory fsync: both are fine to skip. An I/O error is not.
- */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  let handle: FileHandle;
-  try {
-    handle = await open(dir, 'r');
-  } catch (error) {
-    if (isUnsupported(error)) return;
-    throw error;
-  }
-  try {
-    await handle.sync();
-  } catch (error) {
-    if (!isUnsupported(error)) throw error;
-  } finally {
-    await handle.close();
-  }
-}
-
-function isUnsupported(error: unknown): boolean {
-  const code = errnoCode(error);
-  return code === 'EINVAL' || code === 'ENOTSUP' || code === 'EISDIR' || code === 'EPERM' || code === 'EACCES' || code === 'EBADF';
 }

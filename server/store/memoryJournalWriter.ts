@@ -1,5 +1,6 @@
-import type { RunEvent } from '../../protocol/runEvent';
+import type { JournalLimitReached, RunEvent } from '../../protocol/runEvent';
 import type { JournalWriter } from '../engine/journalWriter';
+import { JournalMeter, type JournalMeterLimits } from './journalMeter';
 
 export interface MemoryJournalWriterOptions {
   /**
@@ -7,6 +8,8 @@ export interface MemoryJournalWriterOptions {
    * writer does. Default 1 MiB, the file writer's default, so engine tests take the same paths.
    */
   highWaterMark?: number;
+  /** Where `journal.limit` warnings start (tests lower them); default JOURNAL_LIMITS. */
+  limits?: JournalMeterLimits;
 }
 
 /**
@@ -22,8 +25,10 @@ export class MemoryJournalWriter implements JournalWriter {
   private pendingBytes = 0;
   private durable = 0;
   private isClosed = false;
+  private readonly meter: JournalMeter;
 
   constructor(options: MemoryJournalWriterOptions = {}) {
+    this.meter = new JournalMeter(options.limits);
     this.highWaterMark = options.highWaterMark ?? 1024 * 1024;
     if (!(this.highWaterMark >= 0)) throw new RangeError(`highWaterMark must be >= 0, got ${this.highWaterMark}`);
   }
@@ -41,8 +46,14 @@ export class MemoryJournalWriter implements JournalWriter {
     if (this.isClosed) throw new Error(`memory journal: append after close (seq ${event.seq})`);
     const json = JSON.stringify(event);
     this.events.push(JSON.parse(json) as RunEvent);
-    this.pendingBytes += Buffer.byteLength(json) + 1;
+    const bytes = Buffer.byteLength(json) + 1;
+    this.meter.add(bytes);
+    this.pendingBytes += bytes;
     return this.pendingBytes <= this.highWaterMark;
+  }
+
+  takeLimitReached(): JournalLimitReached | null {
+    return this.meter.take();
   }
 
   drain(): Promise<void> {

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { JOURNAL_FORMAT_VERSION, RunEventSchema, type RunEvent } from '../../protocol/runEvent';
+import { hasBlobRefs, resolvePayloads } from './journalBlobs';
 import { describeError, errnoCode, JournalError } from './journalError';
 
 /** The last line of a journal, dropped because a crash cut its write short. */
@@ -25,7 +26,8 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 /**
  * Reads and checks a JSONL journal (see `parseJournal` for the rules). The file is read in chunks and
  * each line is decoded on its own, so memory holds the events and one chunk, not the file's text too,
- * and byte counts are exact even when a crash cut a multi-byte character in half.
+ * and byte counts are exact even when a crash cut a multi-byte character in half. Payloads stored by
+ * reference (journalBlobs.ts) are read from their blob files and put back, so callers see full events.
  */
 export async function readJournalFile(path: string): Promise<JournalReadResult> {
   let handle: FileHandle;
@@ -57,7 +59,11 @@ export async function readJournalFile(path: string): Promise<JournalReadResult> 
           line = Buffer.concat([...pieces, line]);
           pieces = [];
         }
-        checker.line(line.toString('utf8'), line.length + 1);
+        const parsed = checker.line(line.toString('utf8'), line.length + 1);
+        if (parsed) {
+          if (hasBlobRefs(parsed.value)) await resolvePayloads(parsed.value, path, parsed.line);
+          checker.accept(parsed.value, parsed.line);
+        }
         start = newline + 1;
       }
       if (start < bytesRead) pieces.push(Buffer.from(chunk.subarray(start, bytesRead)));
@@ -79,6 +85,9 @@ export async function readJournalFile(path: string): Promise<JournalReadResult> 
  *   the last, a line that is JSON but not a valid event (a crash cannot produce one), a `seq` that does
  *   not count 1, 2, 3 … with the line number, a `runId` that differs from the first line's, or a journal
  *   whose `run.started` declares a format newer than this version reads.
+ *
+ * Text alone cannot resolve payloads stored by reference: a line with one is refused (read the file
+ * with `readJournalFile`).
  */
 export function parseJournal(text: string, path: string): JournalReadResult {
   const checker = new JournalChecker(path);
@@ -87,7 +96,11 @@ export function parseJournal(text: string, path: string): JournalReadResult {
     const newline = text.indexOf('\n', start);
     if (newline < 0) break;
     const line = text.slice(start, newline);
-    checker.line(line, Buffer.byteLength(line) + 1);
+    const parsed = checker.line(line, Buffer.byteLength(line) + 1);
+    if (parsed) {
+      if (hasBlobRefs(parsed.value)) throw JournalError.at(path, parsed.line, 'a payload is stored by reference in a blob file: read the journal file, not its text');
+      checker.accept(parsed.value, parsed.line);
+    }
     start = newline + 1;
   }
   const rest = start < text.length ? text.slice(start) : null;
@@ -109,18 +122,19 @@ class JournalChecker {
 
   constructor(private readonly path: string) {}
 
-  /** One line that ended with a newline; `bytes` includes the newline. */
-  line(text: string, bytes: number): void {
+  /**
+   * One line that ended with a newline; `bytes` includes the newline. Returns its JSON for `accept`
+   * (after its blob references are resolved), or null when it is not JSON (torn if it is the last).
+   */
+  line(text: string, bytes: number): { value: unknown; line: number } | null {
     this.rejectUnparsed();
     const line = ++this.lineNumber;
-    let value: unknown;
     try {
-      value = JSON.parse(text);
+      return { value: JSON.parse(text) as unknown, line };
     } catch (error) {
       this.unparsed = { line, bytes, reason: `not valid JSON (${describeError(error)})` };
-      return;
+      return null;
     }
-    this.accept(value, line);
   }
 
   /** The end of the journal; `rest` is what follows the last newline (null if nothing does). */
@@ -142,7 +156,8 @@ class JournalChecker {
     if (this.unparsed) throw JournalError.at(this.path, this.unparsed.line, this.unparsed.reason);
   }
 
-  private accept(value: unknown, line: number): void {
+  /** A line's event, checked against the schema and the journal's rules. */
+  accept(value: unknown, line: number): void {
     if (line === 1) this.checkFormatVersion(value);
 
     const result = RunEventSchema.safeParse(value);
