@@ -1,11 +1,11 @@
 import '@xyflow/react/dist/style.css';
 import './ui/theme.css';
 import { createRoot } from 'react-dom/client';
+import { ServerHost } from '../client/serverHost';
 import type { Bridge } from './bridge/Bridge';
 import { rememberBrowserToken, takeBrowserToken } from './bridge/browserToken';
 import { LocalBridge } from './bridge/localBridge';
 import { PostMessageBridge, type VsCodeApi } from './bridge/postMessageBridge';
-import { ServerHost } from './bridge/serverHost';
 import { App, type Tab } from './ui/App';
 import { TokenPrompt } from './ui/TokenPrompt';
 

@@ -2,9 +2,10 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import * as vscode from 'vscode';
 import { SquadLayoutSchema, type SquadLayout } from '../../protocol/webview/squadLayout';
 import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../../protocol/webview/bridgeMethods';
-import { BridgeError, EventFanout } from '../../webview/bridge/Bridge';
-import type { BridgeHost } from '../../webview/bridge/BridgeHost';
-import { ServerHost } from '../../webview/bridge/serverHost';
+import { BridgeError } from '../../client/BridgeError';
+import type { BridgeHost } from '../../client/BridgeHost';
+import { EventFanout } from '../../client/EventFanout';
+import { ServerHost } from '../../client/serverHost';
 import type { ServerConnection } from '../server/serverConnection';
 
 const SQUAD_GLOB = '**/*.squad.{yaml,yml}';

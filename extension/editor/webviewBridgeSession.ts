@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { WebviewMessageSchema, type HostMessage } from '../../protocol/webview/bridgeMessage';
 import { BridgeMethods, type HostEvent } from '../../protocol/webview/bridgeMethods';
-import { BridgeError } from '../../webview/bridge/Bridge';
-import type { BridgeHost } from '../../webview/bridge/BridgeHost';
+import { BridgeError } from '../../client/BridgeError';
+import type { BridgeHost } from '../../client/BridgeHost';
 
 /**
  * One webview's end of the bridge: checks every message from the webview with its schema (the

@@ -1,6 +1,6 @@
 import { WebSocket as NodeWebSocket } from 'ws';
 import { BridgeMethods, type BridgeMethod, type BridgeParams, type BridgeResult } from '../../protocol/webview/bridgeMethods';
-import { ServerHost } from '../../webview/bridge/serverHost';
+import { ServerHost } from '../../client/serverHost';
 import type { ServerConnection } from './serverConnection';
 
 /**

@@ -1,4 +1,3 @@
-import type { BridgeErrorCode } from '../../protocol/webview/bridgeMessage';
 import type { BridgeMethod, BridgeParams, BridgeResult, HostEvent } from '../../protocol/webview/bridgeMethods';
 
 /**
@@ -13,33 +12,4 @@ export interface Bridge {
   /** What the host offers: a method answered `unsupported` once is remembered here. */
   supports(method: BridgeMethod): boolean;
   dispose(): void;
-}
-
-/** A request the host refused or could not answer. */
-export class BridgeError extends Error {
-  override name = 'BridgeError';
-  constructor(
-    readonly code: BridgeErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Listeners of host events, with their removal. */
-export class EventFanout<E> {
-  private readonly listeners = new Set<(event: E) => void>();
-
-  add(listener: (event: E) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(event: E): void {
-    for (const listener of [...this.listeners]) listener(event);
-  }
-
-  clear(): void {
-    this.listeners.clear();
-  }
 }

@@ -1,6 +1,7 @@
 import { BridgeMethods, type BridgeMethod, type BridgeParams, type BridgeParsedParams, type BridgeResult, type HostEvent } from '../../protocol/webview/bridgeMethods';
-import { BridgeError, type Bridge } from './Bridge';
-import type { BridgeHost } from './BridgeHost';
+import { BridgeError } from '../../client/BridgeError';
+import type { BridgeHost } from '../../client/BridgeHost';
+import type { Bridge } from './Bridge';
 
 /**
  * The bridge when the host runs in the same page (the browser, with `ServerHost`): params are checked

@@ -1,6 +1,8 @@
 import { HostMessageSchema, type WebviewMessage } from '../../protocol/webview/bridgeMessage';
 import { BridgeMethods, type BridgeMethod, type BridgeParams, type BridgeResult, type HostEvent } from '../../protocol/webview/bridgeMethods';
-import { BridgeError, EventFanout, type Bridge } from './Bridge';
+import { BridgeError } from '../../client/BridgeError';
+import { EventFanout } from '../../client/EventFanout';
+import type { Bridge } from './Bridge';
 
 /** What `acquireVsCodeApi()` returns, as far as the bridge needs it. */
 export interface VsCodeApi {

@@ -5,9 +5,9 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import { SAMPLE_FILE, startTestServer, type TestServer } from '../../server/http/testServer';
 import { readRunJournal } from '../model/readRunJournal';
 import { syntheticRun } from '../model/syntheticRun';
-import { BridgeError } from './Bridge';
+import { BridgeError } from '../../client/BridgeError';
+import { ServerHost } from '../../client/serverHost';
 import { LocalBridge } from './localBridge';
-import { ServerHost } from './serverHost';
 
 /**
  * The browser's host against the real server over HTTP: fork, diff and paged journal reads, as the

@@ -1,4 +1,4 @@
-import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../../protocol/webview/bridgeMethods';
+import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../protocol/webview/bridgeMethods';
 
 /**
  * The host side of the bridge: answers each method with params already checked against its schema,

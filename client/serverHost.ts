@@ -1,14 +1,15 @@
 import type { z } from 'zod';
-import { ApiErrorSchema } from '../../protocol/api/apiError';
-import { JournalPageSchema, RunDetailResponseSchema, RunListResponseSchema, RunResponseSchema } from '../../protocol/api/runInfo';
-import { ServerFrameSchema, type ClientFrame } from '../../protocol/api/streamFrame';
-import { TenantListResponseSchema } from '../../protocol/api/tenantInfo';
-import { LayoutResponseSchema, SquadFileContentSchema, SquadFileListResponseSchema, SquadFileWriteResponseSchema } from '../../protocol/api/workspaceFiles';
-import type { BridgeErrorCode } from '../../protocol/webview/bridgeMessage';
-import { ForkResponseSchema, RunDiffSchema } from '../../protocol/webview/runDiff';
-import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../../protocol/webview/bridgeMethods';
-import { BridgeError, EventFanout } from './Bridge';
+import { ApiErrorSchema } from '../protocol/api/apiError';
+import { JournalPageSchema, RunDetailResponseSchema, RunListResponseSchema, RunResponseSchema } from '../protocol/api/runInfo';
+import { ServerFrameSchema, type ClientFrame } from '../protocol/api/streamFrame';
+import { TenantListResponseSchema } from '../protocol/api/tenantInfo';
+import { LayoutResponseSchema, SquadFileContentSchema, SquadFileListResponseSchema, SquadFileWriteResponseSchema } from '../protocol/api/workspaceFiles';
+import type { BridgeErrorCode } from '../protocol/webview/bridgeMessage';
+import { ForkResponseSchema, RunDiffSchema } from '../protocol/webview/runDiff';
+import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../protocol/webview/bridgeMethods';
+import { BridgeError } from './BridgeError';
 import type { BridgeHost } from './BridgeHost';
+import { EventFanout } from './EventFanout';
 
 /** The browser's (or any WHATWG) fetch and WebSocket, injected so the host can run in Node too. */
 export interface ServerHostOptions {
