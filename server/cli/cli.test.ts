@@ -75,6 +75,27 @@ describe('squad run', () => {
     expect(await readFile(join(dir, path1), 'utf8')).toBe(await readFile(join(dir, path2), 'utf8'));
   });
 
+  it('names the runs of the workspace a crash left unfinished, with the command that resumes them', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'squad-cli-interrupted-'));
+    try {
+      const done = await squad(['run', SAMPLE, '--seed', '4', '--workspace', ws], ws);
+      expect(done.stderr).not.toContain('interrupted');
+      // A run killed mid-way: its journal stops before run.completed.
+      const path = join(ws, /journal: (.+)/.exec(done.stdout)![1]!);
+      const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
+      const cut = path.replace('.jsonl', '-cut.jsonl');
+      await writeFile(cut, `${lines.slice(0, 40).join('\n')}\n`);
+      const id = cut.slice(cut.lastIndexOf('/') + 1, -'.jsonl'.length);
+      const next = await squad(['run', SAMPLE, '--seed', '5', '--workspace', ws], ws);
+      expect(next.code).toBe(0);
+      expect(next.stderr).toContain(`1 interrupted run in this workspace: squad resume ${id}, or squad serve --resume`);
+      const json = await squad(['run', SAMPLE, '--seed', '5', '--workspace', ws, '--json'], ws);
+      expect(json.stderr).not.toContain('interrupted'); // --json output stays one object, and quiet
+    } finally {
+      await rm(ws, { recursive: true, force: true });
+    }
+  });
+
   it('exits 3 when a guardrail halts the run and shows the evidence', async () => {
     const file = join(dir, 'loop.squad.yaml');
     await writeFile(

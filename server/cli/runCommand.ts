@@ -5,6 +5,8 @@ import { UnknownProfileError } from '../engine/runProfile';
 import { loadSquadFile } from '../runner/loadSquadFile';
 import { runLocal } from '../runner/runLocal';
 import { ToolServerStartError } from '../mcp/toolServerStartError';
+import { endsUnfinished } from '../store/endsUnfinished';
+import { FileJournalStore } from '../store/fileJournalStore';
 import { agentTable, ms, usd } from './agentTable';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { paintFor } from './paint';
@@ -69,7 +71,27 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     wallMs: performance.now() - started,
   });
   io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : report(summary, loaded.squad.name, args.file, paint));
+  if (!args.json) await hintInterrupted(resolve(io.cwd, args.workspace), io, paint);
   return ExitCode[summary.status];
+}
+
+/**
+ * Runs of this workspace that an earlier `squad run` or server left unfinished (killed, or shut down
+ * mid-run) are named after the report, with the command that continues them: nothing is resumed
+ * behind the user's back, and nothing interrupted goes unnoticed.
+ */
+async function hintInterrupted(workspace: string, io: CliIo, paint: ReturnType<typeof paintFor>): Promise<void> {
+  const files = await FileJournalStore.forWorkspace(workspace)
+    .list()
+    .catch(() => []);
+  const interrupted: string[] = [];
+  for (const f of files) if (await endsUnfinished(f.path)) interrupted.push(f.id);
+  if (interrupted.length === 0) return;
+  const shown = interrupted.slice(0, 3).map((id) => `squad resume ${id}`);
+  const more = interrupted.length > 3 ? ` (and ${interrupted.length - 3} more)` : '';
+  io.stderr.write(
+    `${paint.yellow(`${interrupted.length} interrupted run${interrupted.length === 1 ? '' : 's'} in this workspace`)}: ${shown.join(', ')}${more}, or squad serve --resume\n`,
+  );
 }
 
 /** The human report of a finished run: tables, guardrail trips, marks, verdict, journal. */
