@@ -11,6 +11,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SquadLayout } from '../../../protocol/webview/squadLayout';
+import { agentFigures, definitionOf } from '../../model/agentInstances';
 import type { RunView } from '../../model/runView';
 import { agentId, type SquadEdge, type SquadGraph } from '../../model/squadGraph';
 import { AgentNode, type AgentFlowNode } from './AgentNode';
@@ -66,15 +67,15 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   const runVersion = run?.version ?? -1;
   const nodes = useMemo(() => {
     const view = run?.view;
-    const cycle = new Set(view?.deadlock?.cycle ?? []);
+    const cycle = new Set((view?.deadlock?.cycle ?? []).map(definitionOf));
+    const figures = view ? agentFigures(view) : null;
     return graph.nodes.map((n): AgentFlowNode | ServerFlowNode => {
       const problems = graph.problems.get(n.id) ?? [];
       if (n.kind === 'server') {
         const calls = view ? Object.entries(view.account.tools.tools).filter(([t]) => t.startsWith(`${n.name}.`)).reduce((a, [, s]) => a + s.calls, 0) : null;
         return { id: n.id, type: 'server', position: position(n.id), data: { server: n, problems, calls }, selected: props.selected === n.id, deletable: false };
       }
-      const acc = view?.account.agents[n.name];
-      const wait = view?.waiting.get(n.name);
+      const f = figures?.get(n.name);
       return {
         id: n.id,
         type: 'agent',
@@ -85,7 +86,14 @@ export function SquadGraphView(props: SquadGraphViewProps) {
           agent: n,
           problems,
           run: view
-            ? { costUsd: acc?.costUsd ?? 0, turns: acc?.turns ?? 0, active: view.active.has(n.name), waiting: wait ? { on: wait.on, question: wait.question } : null, deadlocked: cycle.has(n.name) }
+            ? {
+                costUsd: f?.costUsd ?? 0,
+                turns: f?.turns ?? 0,
+                active: f?.active ?? false,
+                waiting: f?.waiting ?? null,
+                deadlocked: cycle.has(n.name),
+                instances: n.replicas > 1 ? (f?.instances ?? []) : [],
+              }
             : null,
         },
       };
@@ -177,7 +185,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
 /** Declared edges, labelled with a run's traffic; the deadlock's wait-for cycle in red. */
 function flowEdges(graph: SquadGraph, view: RunView | null): Edge[] {
   const waitsFor = new Set<string>();
-  const cycle = view?.deadlock?.cycle ?? [];
+  const cycle = (view?.deadlock?.cycle ?? []).map(definitionOf);
   for (let i = 0; i + 1 < cycle.length; i++) waitsFor.add(`${cycle[i]}>${cycle[i + 1]}`);
   const out: Edge[] = [];
   const seen = new Set<string>();
