@@ -62,13 +62,22 @@ export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
       )}
       {run && run.instances.length > 0 && (
         <div className="sq-node-instances" role="table" aria-label={`${agent.name} instances`} data-testid={`instances-${agent.name}`}>
+          <div role="row" className="sq-instance head">
+            <span role="columnheader">instance</span>
+            <span role="columnheader">turns</span>
+            <span role="columnheader">busy</span>
+            <span role="columnheader">cost</span>
+            <span role="columnheader" />
+          </div>
           {run.instances.map((i) => (
             <div key={i.name} role="row" className={`sq-instance${i.active ? ' active' : ''}${i.failedOver ? ' failed' : ''}`} data-instance={i.name}>
               <span role="cell" className="n">
                 {i.active ? '● ' : ''}
                 {i.name}
               </span>
-              <span role="cell">{i.turns} turns</span>
+              <span role="cell" className="t">
+                {i.turns}
+              </span>
               <span role="cell">{formatMs(i.busyMs)}</span>
               <span role="cell" className="v">
                 ${i.costUsd.toFixed(4)}

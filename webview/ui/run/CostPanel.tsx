@@ -48,7 +48,7 @@ export function CostPanel({ view, tenant }: { view: RunView; version: number; te
                 </span>
               </div>
               {g.instances.map((i) => (
-                <CostBar key={i.name} name={i.name} account={view.account.agents[i.name]} max={max} detail={`${i.turns} turns · ${formatMs(i.busyMs)}`} />
+                <CostBar key={i.name} name={i.name} account={view.account.agents[i.name]} max={max} detail={`${i.turns} turn${i.turns === 1 ? '' : 's'} · ${formatMs(i.busyMs)}`} />
               ))}
             </div>
           );
