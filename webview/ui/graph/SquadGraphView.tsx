@@ -8,6 +8,7 @@ import {
   type Edge,
   type EdgeChange,
   type NodeChange,
+  type ReactFlowInstance,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SquadLayout } from '../../../protocol/webview/squadLayout';
@@ -37,6 +38,12 @@ export interface SquadGraphViewProps {
   onDeleteEdge?: (edge: SquadEdge) => void;
   onDeleteAgent?: (name: string) => void;
   overlay?: ReactNode;
+  /**
+   * Agents to bring into view (the debugger's stopped agent and where it hands off; instance names are
+   * mapped to their node). A new value with a new `key` moves the view: the first one after none zooms
+   * to the agents, later ones (each step) pan to them at the zoom the user has.
+   */
+  focus?: { agents: string[]; key: number } | null;
 }
 
 /** The squad as a graph: agents, tool servers, hand-off, ask and tool edges, and a run drawn over it. */
@@ -63,6 +70,29 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   useEffect(() => setMoved({}), [savedLayout]);
 
   const position = useCallback((id: string) => moved[id] ?? savedLayout?.nodes[id] ?? auto?.positions[id] ?? { x: 0, y: 0 }, [moved, savedLayout, auto]);
+
+  const flow = useRef<ReactFlowInstance<AgentFlowNode | ServerFlowNode, Edge> | null>(null);
+  const focused = useRef(false);
+  const focus = props.focus ?? null;
+  useEffect(() => {
+    if (!focus) {
+      focused.current = false;
+      return undefined;
+    }
+    // Wait out the resize that usually comes with a stop (VS Code opening the YAML beside the graph).
+    const timer = setTimeout(() => {
+      const instance = flow.current;
+      if (!instance) return;
+      const ids = [...new Set(focus.agents.map((a) => agentId(definitionOf(a))))].filter((id) => instance.getNode(id));
+      if (ids.length === 0) return;
+      const zoom = instance.getViewport().zoom;
+      const options = focused.current ? { minZoom: zoom, maxZoom: zoom } : { maxZoom: 1, minZoom: 0.5 };
+      void instance.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.3, duration: 250, ...options });
+      focused.current = true;
+    }, 250);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus?.key, auto !== null]);
 
   const runVersion = run?.version ?? -1;
   const nodes = useMemo(() => {
@@ -149,6 +179,9 @@ export function SquadGraphView(props: SquadGraphViewProps) {
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         onPaneClick={() => props.onSelect(null)}
+        onInit={(instance) => {
+          flow.current = instance;
+        }}
         nodesConnectable={editable}
         nodesDraggable
         edgesFocusable={editable}
