@@ -41,7 +41,7 @@ export interface SquadGraphViewProps {
   /**
    * Agents to bring into view (the debugger's stopped agent and where it hands off; instance names are
    * mapped to their node). A new value with a new `key` moves the view: the first one after none zooms
-   * to the agents, later ones (each step) pan to them at the zoom the user has.
+   * to the agents, later ones (each step) pan to them at the zoom the user has (zooming out if need be).
    */
   focus?: { agents: string[]; key: number } | null;
 }
@@ -86,7 +86,9 @@ export function SquadGraphView(props: SquadGraphViewProps) {
       const ids = [...new Set(focus.agents.map((a) => agentId(definitionOf(a))))].filter((id) => instance.getNode(id));
       if (ids.length === 0) return;
       const zoom = instance.getViewport().zoom;
-      const options = focused.current ? { minZoom: zoom, maxZoom: zoom } : { maxZoom: 1, minZoom: 0.5 };
+      // Later stops never zoom in past the user's zoom, and zoom out (down to half size) only as far as
+      // it takes to show both ends of a hand-off.
+      const options = focused.current ? { maxZoom: zoom, minZoom: Math.min(zoom, 0.5) } : { maxZoom: 1, minZoom: 0.5 };
       void instance.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.3, duration: 250, ...options });
       focused.current = true;
     }, 250);
