@@ -111,7 +111,8 @@ describe('Squad Studio web app', () => {
     expect(deadlock).toContain('Which funding tenor are you assuming');
     // The graph appears once ELK (in its worker) has laid it out.
     await expect.poll(() => page.locator('.sq-node.deadlocked').count(), { timeout: 15_000 }).toBe(3);
-    expect(await page.locator('.react-flow__edge.sq-edge-deadlock').count()).toBe(3);
+    // React Flow draws edges once their nodes are measured, a frame or more after the nodes (slower under load).
+    await expect.poll(() => page.locator('.react-flow__edge.sq-edge-deadlock').count(), { timeout: 10_000 }).toBe(3);
     await shot(page, 'deadlock-dark');
     await page.context().close();
   }, 30_000);
