@@ -6,6 +6,7 @@ import { ARTIFACTS, startStudio, type Studio } from './studioHarness';
 
 const MEMO = 'credit-memo.squad.yaml';
 const DEADLOCK = 'failure-modes/deadlock-loan-pricing.squad.yaml';
+const LOANS = 'loan-pricing.squad.yaml';
 
 /**
  * The web app end to end: the built bundle served by the real server (in-process, free 127.0.0.1
@@ -15,7 +16,7 @@ const DEADLOCK = 'failure-modes/deadlock-loan-pricing.squad.yaml';
 describe('Squad Studio web app', () => {
   let studio: Studio;
   beforeAll(async () => {
-    studio = await startStudio({ [MEMO]: 'samples/credit-memo/credit-memo.squad.yaml', [DEADLOCK]: 'samples/failure-modes/deadlock-loan-pricing.squad.yaml' });
+    studio = await startStudio({ [MEMO]: 'samples/credit-memo/credit-memo.squad.yaml', [DEADLOCK]: 'samples/failure-modes/deadlock-loan-pricing.squad.yaml', [LOANS]: 'samples/loan-pricing/loan-pricing.squad.yaml' });
   }, 30_000);
   afterAll(async () => {
     await studio?.dispose();
@@ -110,10 +111,55 @@ describe('Squad Studio web app', () => {
     expect(deadlock).toContain('Which funding tenor are you assuming');
     // The graph appears once ELK (in its worker) has laid it out.
     await expect.poll(() => page.locator('.sq-node.deadlocked').count(), { timeout: 15_000 }).toBe(3);
-    expect(await page.locator('.react-flow__edge.sq-edge-deadlock').count()).toBe(3);
+    // React Flow draws edges once their nodes are measured, a frame or more after the nodes (slower under load).
+    await expect.poll(() => page.locator('.react-flow__edge.sq-edge-deadlock').count(), { timeout: 10_000 }).toBe(3);
     await shot(page, 'deadlock-dark');
     await page.context().close();
   }, 30_000);
+
+  it('runs the loan-pricing sample: the replicated pricer shows ×3, each instance\'s figures, and the failover', async () => {
+    const page = await studio.open({ view: 'run', path: LOANS, theme: 'dark' });
+    await page.click('[data-testid="start-run"]');
+    await page.waitForSelector('[data-testid="run-state"][data-state="completed"]', { timeout: 30_000 });
+    await page.waitForSelector('[data-testid="replicas-pricer"]', { timeout: 15_000 });
+    expect(await page.locator('[data-testid="replicas-pricer"]').innerText()).toBe('×3');
+    expect(await page.locator('[data-testid="replicas-desk"]').count()).toBe(0);
+    // One node for the agent, with a row per instance; the node's figures are their sums.
+    expect(await page.locator('.sq-node[data-agent="pricer"]').count()).toBe(1);
+    const rows = page.locator('[data-testid="instances-pricer"] [data-instance]');
+    await expect.poll(() => rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-instance'))), { timeout: 10_000 }).toEqual(['pricer#1', 'pricer#2', 'pricer#3']);
+    const instanceUsd = await page.locator('[data-testid="instances-pricer"] .v').evaluateAll((vs) => vs.map((v) => Number(v.textContent?.replace('$', ''))));
+    const nodeUsd = Number((await page.locator('[data-testid="cost-pricer"]').innerText()).replace('$', ''));
+    // The instance whose call stalled was billed nothing for it: the others carry the cost.
+    expect(instanceUsd.filter((v) => v > 0).length).toBeGreaterThanOrEqual(2);
+    expect(nodeUsd).toBeCloseTo(instanceUsd.reduce((a, b) => a + b, 0), 3);
+    const turns = await page.locator('[data-testid="instances-pricer"] [data-instance] .t').evaluateAll((ts) => ts.map((t) => Number(t.textContent)));
+    expect(turns.every((n) => n >= 1)).toBe(true);
+    const nodeTurns = Number(/(\d+) turns/.exec(await page.locator('.sq-node[data-agent="pricer"] .sq-node-foot').innerText())?.[1]);
+    expect(nodeTurns).toBe(turns.reduce((a, b) => a + b, 0));
+    // The cost panel groups the instances under the agent, each with its turns and busy time.
+    const group = page.locator('[data-testid="cost-group-pricer"]');
+    for (const name of ['pricer#1', 'pricer#2', 'pricer#3']) expect(await group.locator(`[data-agent="${name}"]`).innerText()).toMatch(/\d+ turns? · [\d.]+ (ms|s)/);
+    // The failover: an incident card and a timeline row, cause and from → to.
+    const failovers = await api<{ events: { type: string; from?: string; to?: string; cause?: string; messageIds?: string[] }[] }>(
+      'GET',
+      `/api/runs/${await page.locator('[data-testid="run-state"]').getAttribute('data-run-id')}/journal?limit=10000`,
+    ).then((j) => j.events.filter((e) => e.type === 'agent.failover'));
+    expect(failovers.length).toBeGreaterThan(0);
+    const f = failovers[0]!;
+    const card = page.locator(`[data-testid="failover"][data-from="${f.from}"]`).first();
+    expect(await card.innerText()).toContain(`${f.from} → ${f.to}: ${f.messageIds!.length} message`);
+    expect(await card.innerText()).toContain(f.cause!.toUpperCase());
+    await page.locator('[data-testid="timeline-filter"] input').fill('failover');
+    const row = page.locator('.sq-row[data-kind="failover"]').first();
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.innerText()).toContain(`${f.from} ${f.cause} → work moved to ${f.to}`);
+    await row.click();
+    await shot(page, 'replicas-dark');
+    await page.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-light'));
+    await shot(page, 'replicas-light');
+    await page.context().close();
+  }, 60_000);
 
   it('opens a saved run and scrubs it back and forth', async () => {
     const page = await studio.open({ view: 'replay', theme: 'light' });

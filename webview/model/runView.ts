@@ -1,6 +1,7 @@
 import { applyEvent, emptyRunAccount, type GuardrailRecord, type RunAccount } from '../../protocol/runAccount';
 import type { RunEvent, RunEventOf } from '../../protocol/runEvent';
 import type { GuardrailAction } from '../../protocol/squadFile';
+import { definitionOf } from './agentInstances';
 
 /** One row of the timeline: a message, a model call, a tool call, a guardrail trip, a wait. */
 export interface TimelineRow {
@@ -9,7 +10,7 @@ export interface TimelineRow {
   t: number;
   durationMs: number;
   agent: string | null;
-  kind: 'message' | 'model' | 'tool' | 'guardrail' | 'wait' | 'run';
+  kind: 'message' | 'model' | 'tool' | 'guardrail' | 'failover' | 'wait' | 'run';
   label: string;
   /** Tokens (messages, model calls) or bytes (tools) for the row's figure column. */
   figure: string;
@@ -57,6 +58,7 @@ export interface RunView {
   /** Agents in a turn now, with the seq their turn started at. */
   active: Map<string, number>;
   waiting: Map<string, PendingWait>;
+  /** Traffic between declared agents: messages of every instance of a replicated agent count on its edge. */
   edges: Map<string, EdgeTraffic>;
   deadlock: DeadlockView | null;
   guardrails: GuardrailView[];
@@ -119,8 +121,10 @@ export function applyRunEvent(view: RunView, e: RunEvent): RunView {
       break;
     case 'message.sent': {
       if (e.from !== null) {
-        const key = edgeKey(e.from, e.to);
-        const traffic = view.edges.get(key) ?? { from: e.from, to: e.to, messages: 0, tokens: 0 };
+        const from = definitionOf(e.from);
+        const to = definitionOf(e.to);
+        const key = edgeKey(from, to);
+        const traffic = view.edges.get(key) ?? { from, to, messages: 0, tokens: 0 };
         traffic.messages += 1;
         traffic.tokens += e.tokens;
         view.edges.set(key, traffic);
@@ -171,6 +175,15 @@ export function applyRunEvent(view: RunView, e: RunEvent): RunView {
       row({ kind: 'guardrail', label: `${e.kind} (${e.action}): ${e.message}`, figure: '', durationMs: 0, ok: false });
       break;
     }
+    case 'agent.failover':
+      row({
+        kind: 'failover',
+        label: `${e.from} ${e.cause} → work moved to ${e.to} (${e.messageIds.length} message${e.messageIds.length === 1 ? '' : 's'}; ${e.from} out until ${(e.downUntil / 1000).toFixed(1)} s): ${firstLine(e.reason)}`,
+        figure: `${e.messageIds.length} moved`,
+        durationMs: 0,
+        ok: false,
+      });
+      break;
     case 'run.completed':
       view.ended = true;
       view.active.clear();
@@ -196,7 +209,7 @@ function endCall(r: TimelineRow, e: RunEventOf<'model.response'> | RunEventOf<'m
   r.detailSeq = e.seq;
   if (e.type === 'model.failed') {
     r.ok = false;
-    r.label += ` ✗ ${e.error}`;
+    r.label += e.stuck ? ` ✗ stuck (no answer in ${(e.latencyMs / 1000).toFixed(1)} s)` : ` ✗ ${e.error}`;
     return;
   }
   r.figure = `${e.usage.inputTokens}→${e.usage.outputTokens} tok · $${e.costUsd.toFixed(4)}`;

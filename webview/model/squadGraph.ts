@@ -16,6 +16,8 @@ export interface AgentNodeData {
   handoffs: string[];
   asks: string[];
   entry: boolean;
+  /** `replicas: N`: the agent runs as N instances (`name#1` …); 1 when not replicated. */
+  replicas: number;
 }
 
 export interface ServerNodeData {
@@ -90,6 +92,7 @@ export function squadGraph(text: string, file: string): SquadGraph {
       handoffs: strings(a.handoffs),
       asks: strings(a.asks),
       entry: name === entry,
+      replicas: typeof a.replicas === 'number' && Number.isInteger(a.replicas) && a.replicas > 1 ? a.replicas : 1,
     };
     nodes.push(node);
     for (const to of node.handoffs) if (to in agents) edges.push({ id: `handoff:${name}>${to}`, kind: 'handoff', source: node.id, target: agentId(to) });

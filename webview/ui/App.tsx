@@ -25,6 +25,9 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
   const [toast, setToast] = useState<{ message: string; error: boolean } | null>(null);
 
   const notify = useCallback((message: string, error = false) => setToast({ message, error }), []);
+  // The debugger's stopped agent, for the editor's graph to bring into view; `key` counts the stops.
+  const [debugFocus, setDebugFocus] = useState<{ agents: string[]; key: number } | null>(null);
+  const onDebugStop = useCallback((agents: string[] | null) => setDebugFocus((f) => (agents ? { agents, key: (f?.key ?? 0) + 1 } : null)), []);
   useEffect(() => {
     if (!toast) return;
     const timer = setTimeout(() => setToast(null), 5000);
@@ -108,10 +111,10 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
             </button>
           )}
         </header>
-        {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
+        {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} focus={debugFocus} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
         {tab === 'run' && (path ? <LiveView key={path} bridge={bridge} path={path} notify={notify} initialRun={run} /> : <div className="sq-empty">Open a squad file first.</div>)}
         {tab === 'replay' && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
-        <DebugStopMarker bridge={bridge} path={path} visible={tab === 'editor'} />
+        <DebugStopMarker bridge={bridge} path={path} visible={tab === 'editor'} onStop={onDebugStop} />
         {toast && (
           <div className={`sq-toast${toast.error ? ' error' : ''}`} role="status">
             {toast.message}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { HostEvent } from '../../../protocol/webview/bridgeMethods';
 import type { Bridge } from '../../bridge/Bridge';
+import { definitionOf } from '../../model/agentInstances';
 
 type DebugStopped = Extract<HostEvent, { type: 'debug.stopped' }>;
 
@@ -14,27 +15,24 @@ const attr = (value: string): string => value.replace(/["\\]/g, '\\$&');
  * nodes' `data-agent` and the edges' `data-id` (`kind:from>to`), so the graph needs no debug state.
  * Mounted for the app's lifetime, so a stop sent as the editor opens is not missed.
  */
-export function DebugStopMarker({ bridge, path, visible }: { bridge: Bridge; path: string | null; visible: boolean }) {
+export function DebugStopMarker({ bridge, path, visible, onStop }: { bridge: Bridge; path: string | null; visible: boolean; onStop?: (agents: string[] | null) => void }) {
   const [event, setEvent] = useState<DebugStopped | null>(null);
   useEffect(() => bridge.onEvent((e) => e.type === 'debug.stopped' && setEvent(e)), [bridge]);
   const stop = event && event.path === path ? event.stop : null;
-  // When a session first stops, VS Code has usually just split the editor to show the YAML beside
-  // the graph, and the graph was fitted to its old size: fit it again (through the graph's own
-  // control, so this stays outside the graph component) so the marked agent is in view.
-  const wasStopped = useRef(false);
+  // When a session stops, VS Code has usually just split the editor to show the YAML beside the graph,
+  // and the graph was fitted to its old size: the app asks the graph to bring the stopped agent into
+  // view (SquadGraphView's `focus`), on every stop, so stepping follows the agent.
+  const report = useRef(onStop);
+  report.current = onStop;
   useEffect(() => {
-    const stopped = stop !== null && visible;
-    if (stopped && !wasStopped.current) {
-      const timer = setTimeout(() => document.querySelector<HTMLButtonElement>('.react-flow__controls-fitview')?.click(), 200);
-      wasStopped.current = true;
-      return () => clearTimeout(timer);
-    }
-    wasStopped.current = stopped;
-    return undefined;
-  }, [stop, visible]);
+    report.current?.(stop && visible ? [stop.agent, ...(stop.to ? [stop.to] : [])] : null);
+    // Each stop is a new event object: `event` changes once per stop (and `stop` follows from it).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [event, path, visible]);
   if (!stop || !visible) return null;
-  const agent = attr(stop.agent);
-  const edge = stop.to === null ? '' : `:${attr(stop.agent)}>${attr(stop.to)}`;
+  // The graph has a node per declared agent: an instance of a replicated one (`pricer#2`) marks its node.
+  const agent = attr(definitionOf(stop.agent));
+  const edge = stop.to === null ? '' : `:${agent}>${attr(definitionOf(stop.to))}`;
   const css = `
 .sq-node[data-agent="${agent}"] { border-color: var(--sq-debug-stop) !important; box-shadow: 0 0 0 2px var(--sq-debug-stop), 0 0 14px color-mix(in srgb, var(--sq-debug-stop) 55%, transparent) !important; }
 ${edge ? `.react-flow__edge[data-id$="${edge}"] path.react-flow__edge-path { stroke: var(--sq-debug-stop) !important; stroke-width: 3px !important; }` : ''}

@@ -11,7 +11,18 @@ import { Inspector } from './Inspector';
 import { YamlPane } from './YamlPane';
 
 /** The squad editor: the file as a graph, the selected agent's properties, and the YAML itself. */
-export function EditorView({ bridge, path, notify }: { bridge: Bridge; path: string; notify: (message: string, error?: boolean) => void }) {
+export function EditorView({
+  bridge,
+  path,
+  notify,
+  focus = null,
+}: {
+  bridge: Bridge;
+  path: string;
+  notify: (message: string, error?: boolean) => void;
+  /** Agents to bring into view in the graph (the debugger's stop); see SquadGraphView's `focus`. */
+  focus?: { agents: string[]; key: number } | null;
+}) {
   const { file, error, setText } = useSquadFile(bridge, path);
   const [layout, setLayout] = useState<SquadLayout | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -66,6 +77,7 @@ export function EditorView({ bridge, path, notify }: { bridge: Bridge; path: str
           graph={shown}
           savedLayout={layout}
           onLayoutChange={saveLayout}
+          focus={focus}
           editable={graph.readable}
           selected={selected}
           onSelect={setSelected}

@@ -1,6 +1,8 @@
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { SquadDiagnostic } from '../../../protocol/squadDiagnostic';
+import type { InstanceFigures } from '../../model/agentInstances';
 import type { AgentNodeData } from '../../model/squadGraph';
+import { formatMs } from '../run/Timeline';
 
 export interface AgentRunState {
   costUsd: number;
@@ -8,6 +10,8 @@ export interface AgentRunState {
   active: boolean;
   waiting: { on: string[]; question: string | null } | null;
   deadlocked: boolean;
+  /** A replicated agent's instances (empty otherwise): the figures above are their sums. */
+  instances: InstanceFigures[];
 }
 
 export type AgentFlowNode = Node<{ agent: AgentNodeData; problems: SquadDiagnostic[]; run: AgentRunState | null }, 'agent'>;
@@ -27,6 +31,11 @@ export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
         <span className="sq-node-name" title={agent.description || agent.name}>
           {agent.name}
         </span>
+        {agent.replicas > 1 && (
+          <span className="sq-replicas" data-testid={`replicas-${agent.name}`} title={`${agent.replicas} instances behind a balancer: ${agent.name}#1 … ${agent.name}#${agent.replicas}`}>
+            ×{agent.replicas}
+          </span>
+        )}
         {agent.entry && <span className="sq-entry" title="The entry agent: receives the task">● entry</span>}
       </div>
       <div className="sq-node-model">
@@ -49,6 +58,35 @@ export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
           <span className="sq-node-cost" data-testid={`cost-${agent.name}`}>
             ${run.costUsd.toFixed(4)}
           </span>
+        </div>
+      )}
+      {run && run.instances.length > 0 && (
+        <div className="sq-node-instances" role="table" aria-label={`${agent.name} instances`} data-testid={`instances-${agent.name}`}>
+          <div role="row" className="sq-instance head">
+            <span role="columnheader">instance</span>
+            <span role="columnheader">turns</span>
+            <span role="columnheader">busy</span>
+            <span role="columnheader">cost</span>
+            <span role="columnheader" />
+          </div>
+          {run.instances.map((i) => (
+            <div key={i.name} role="row" className={`sq-instance${i.active ? ' active' : ''}${i.failedOver ? ' failed' : ''}`} data-instance={i.name}>
+              <span role="cell" className="n">
+                {i.active ? '● ' : ''}
+                {i.name}
+              </span>
+              <span role="cell" className="t">
+                {i.turns}
+              </span>
+              <span role="cell">{formatMs(i.busyMs)}</span>
+              <span role="cell" className="v">
+                ${i.costUsd.toFixed(4)}
+              </span>
+              <span role="cell" className="fo" title={i.failedOver ? `its work moved to a sibling ${i.failedOver} time${i.failedOver === 1 ? '' : 's'}` : undefined}>
+                {i.failedOver ? `⇄${i.failedOver}` : ''}
+              </span>
+            </div>
+          ))}
         </div>
       )}
       {run?.waiting && (

@@ -8,9 +8,11 @@ import {
   type Edge,
   type EdgeChange,
   type NodeChange,
+  type ReactFlowInstance,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SquadLayout } from '../../../protocol/webview/squadLayout';
+import { agentFigures, definitionOf } from '../../model/agentInstances';
 import type { RunView } from '../../model/runView';
 import { agentId, type SquadEdge, type SquadGraph } from '../../model/squadGraph';
 import { AgentNode, type AgentFlowNode } from './AgentNode';
@@ -36,6 +38,12 @@ export interface SquadGraphViewProps {
   onDeleteEdge?: (edge: SquadEdge) => void;
   onDeleteAgent?: (name: string) => void;
   overlay?: ReactNode;
+  /**
+   * Agents to bring into view (the debugger's stopped agent and where it hands off; instance names are
+   * mapped to their node). A new value with a new `key` moves the view: the first one after none zooms
+   * to the agents, later ones (each step) pan to them at the zoom the user has (zooming out if need be).
+   */
+  focus?: { agents: string[]; key: number } | null;
 }
 
 /** The squad as a graph: agents, tool servers, hand-off, ask and tool edges, and a run drawn over it. */
@@ -63,18 +71,43 @@ export function SquadGraphView(props: SquadGraphViewProps) {
 
   const position = useCallback((id: string) => moved[id] ?? savedLayout?.nodes[id] ?? auto?.positions[id] ?? { x: 0, y: 0 }, [moved, savedLayout, auto]);
 
+  const flow = useRef<ReactFlowInstance<AgentFlowNode | ServerFlowNode, Edge> | null>(null);
+  const focused = useRef(false);
+  const focus = props.focus ?? null;
+  useEffect(() => {
+    if (!focus) {
+      focused.current = false;
+      return undefined;
+    }
+    // Wait out the resize that usually comes with a stop (VS Code opening the YAML beside the graph).
+    const timer = setTimeout(() => {
+      const instance = flow.current;
+      if (!instance) return;
+      const ids = [...new Set(focus.agents.map((a) => agentId(definitionOf(a))))].filter((id) => instance.getNode(id));
+      if (ids.length === 0) return;
+      const zoom = instance.getViewport().zoom;
+      // Later stops never zoom in past the user's zoom, and zoom out (down to half size) only as far as
+      // it takes to show both ends of a hand-off.
+      const options = focused.current ? { maxZoom: zoom, minZoom: Math.min(zoom, 0.5) } : { maxZoom: 1, minZoom: 0.5 };
+      void instance.fitView({ nodes: ids.map((id) => ({ id })), padding: 0.3, duration: 250, ...options });
+      focused.current = true;
+    }, 250);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus?.key, auto !== null]);
+
   const runVersion = run?.version ?? -1;
   const nodes = useMemo(() => {
     const view = run?.view;
-    const cycle = new Set(view?.deadlock?.cycle ?? []);
+    const cycle = new Set((view?.deadlock?.cycle ?? []).map(definitionOf));
+    const figures = view ? agentFigures(view) : null;
     return graph.nodes.map((n): AgentFlowNode | ServerFlowNode => {
       const problems = graph.problems.get(n.id) ?? [];
       if (n.kind === 'server') {
         const calls = view ? Object.entries(view.account.tools.tools).filter(([t]) => t.startsWith(`${n.name}.`)).reduce((a, [, s]) => a + s.calls, 0) : null;
         return { id: n.id, type: 'server', position: position(n.id), data: { server: n, problems, calls }, selected: props.selected === n.id, deletable: false };
       }
-      const acc = view?.account.agents[n.name];
-      const wait = view?.waiting.get(n.name);
+      const f = figures?.get(n.name);
       return {
         id: n.id,
         type: 'agent',
@@ -85,7 +118,14 @@ export function SquadGraphView(props: SquadGraphViewProps) {
           agent: n,
           problems,
           run: view
-            ? { costUsd: acc?.costUsd ?? 0, turns: acc?.turns ?? 0, active: view.active.has(n.name), waiting: wait ? { on: wait.on, question: wait.question } : null, deadlocked: cycle.has(n.name) }
+            ? {
+                costUsd: f?.costUsd ?? 0,
+                turns: f?.turns ?? 0,
+                active: f?.active ?? false,
+                waiting: f?.waiting ?? null,
+                deadlocked: cycle.has(n.name),
+                instances: n.replicas > 1 ? (f?.instances ?? []) : [],
+              }
             : null,
         },
       };
@@ -141,6 +181,9 @@ export function SquadGraphView(props: SquadGraphViewProps) {
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         onPaneClick={() => props.onSelect(null)}
+        onInit={(instance) => {
+          flow.current = instance;
+        }}
         nodesConnectable={editable}
         nodesDraggable
         edgesFocusable={editable}
@@ -177,7 +220,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
 /** Declared edges, labelled with a run's traffic; the deadlock's wait-for cycle in red. */
 function flowEdges(graph: SquadGraph, view: RunView | null): Edge[] {
   const waitsFor = new Set<string>();
-  const cycle = view?.deadlock?.cycle ?? [];
+  const cycle = (view?.deadlock?.cycle ?? []).map(definitionOf);
   for (let i = 0; i + 1 < cycle.length; i++) waitsFor.add(`${cycle[i]}>${cycle[i + 1]}`);
   const out: Edge[] = [];
   const seen = new Set<string>();

@@ -32,7 +32,8 @@ export class ElkLayout {
         'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
         'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST',
       },
-      children: nodes.map((n) => ({ id: n.id, width: NODE_WIDTH[n.kind], height: NODE_HEIGHT[n.kind] })),
+      // A replicated agent lists its instances in a run: room for one line each.
+      children: nodes.map((n) => ({ id: n.id, width: NODE_WIDTH[n.kind], height: NODE_HEIGHT[n.kind] + (n.kind === 'agent' && n.replicas > 1 ? 16 * n.replicas : 0) })),
       // Asks point back up the hand-off chain; laying them out as well would fold the chain.
       edges: edges.filter((e) => e.kind !== 'ask' && ids.has(e.source) && ids.has(e.target)).map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
     });

@@ -1,4 +1,6 @@
 import type { TenantInfo } from '../../../protocol/api/tenantInfo';
+import type { AgentAccount } from '../../../protocol/runAccount';
+import { agentFigures } from '../../model/agentInstances';
 import type { RunView } from '../../model/runView';
 import { formatMs } from './Timeline';
 
@@ -9,8 +11,10 @@ const usd = (v: number): string => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(3)}`;
  * and the workflow's and tenant's totals from the server's ledger when the host has them.
  */
 export function CostPanel({ view, tenant }: { view: RunView; version: number; tenant: TenantInfo | null }) {
-  const agents = Object.entries(view.account.agents).sort((a, b) => b[1].costUsd - a[1].costUsd);
-  const max = Math.max(1e-9, ...agents.map(([, a]) => a.costUsd));
+  // Instances of a replicated agent are grouped under it: the group's bar is their sum, and each
+  // instance's row shows its turns and busy time, so the balance between them can be read off.
+  const groups = [...agentFigures(view)].sort((a, b) => b[1].costUsd - a[1].costUsd);
+  const max = Math.max(1e-9, ...Object.values(view.account.agents).map((a) => a.costUsd), ...groups.map(([, g]) => g.costUsd));
   const total = view.account.totals;
   const squad = view.account.squad;
   const workflow = tenant && squad ? tenant.squads[squad] : undefined;
@@ -27,25 +31,29 @@ export function CostPanel({ view, tenant }: { view: RunView; version: number; te
       </div>
       <CostChart points={view.costPoints} end={view.account.virtualMs} />
       <div className="sq-bars" role="table" aria-label="Cost per agent">
-        {agents.map(([name, a]) => {
-          const share = a.inputTokens + a.outputTokens || 1;
-          const width = (a.costUsd / max) * 100;
+        {groups.map(([name, g]) => {
+          const replicated = g.instances.length > 1 || g.instances.some((i) => i.name !== name);
+          if (!replicated) return <CostBar key={name} name={name} account={view.account.agents[name]} max={max} />;
           return (
-            <div className="sq-barrow" role="row" key={name}>
-              <span className="name" role="cell" title={name}>
-                {name}
-              </span>
-              <span className="sq-hbar" role="cell" title={`${a.inputTokens} in (${a.cachedInputTokens} cached) · ${a.outputTokens} out`}>
-                <i style={{ width: `${(width * a.inputTokens) / share}%`, background: 'var(--sq-blue)' }} />
-                <i style={{ width: `${(width * a.outputTokens) / share}%`, background: 'var(--sq-purple)' }} />
-              </span>
-              <span className="v" role="cell">
-                {usd(a.costUsd)}
-              </span>
+            <div role="rowgroup" key={name} data-testid={`cost-group-${name}`}>
+              <div className="sq-barrow group" role="row">
+                <span className="name" role="cell" title={`${name}: ${g.instances.length} instances, ${g.turns} turns, busy ${formatMs(g.busyMs)}`}>
+                  {name} <span className="sq-muted">×{g.instances.length}</span>
+                </span>
+                <span className="sq-hbar" role="cell">
+                  <i style={{ width: `${(g.costUsd / max) * 100}%`, background: 'var(--sq-muted)' }} />
+                </span>
+                <span className="v" role="cell">
+                  {usd(g.costUsd)}
+                </span>
+              </div>
+              {g.instances.map((i) => (
+                <CostBar key={i.name} name={i.name} account={view.account.agents[i.name]} max={max} detail={`${i.turns} turn${i.turns === 1 ? '' : 's'} · ${formatMs(i.busyMs)}`} />
+              ))}
             </div>
           );
         })}
-        {agents.length === 0 && <span className="sq-muted">No model calls yet.</span>}
+        {groups.length === 0 && <span className="sq-muted">No model calls yet.</span>}
       </div>
       {(workflow || tenant) && (
         <div className="sq-kv" style={{ marginTop: 10 }}>
@@ -66,6 +74,30 @@ export function CostPanel({ view, tenant }: { view: RunView; version: number; te
         </div>
       )}
     </section>
+  );
+}
+
+/** One agent's (or instance's) cost, the bar split into input and output tokens' share. */
+function CostBar({ name, account: a, max, detail }: { name: string; account: AgentAccount | undefined; max: number; detail?: string }) {
+  const input = a?.inputTokens ?? 0;
+  const output = a?.outputTokens ?? 0;
+  const cost = a?.costUsd ?? 0;
+  const share = input + output || 1;
+  const width = (cost / max) * 100;
+  return (
+    <div className={`sq-barrow${detail ? ' instance' : ''}`} role="row" data-agent={name}>
+      <span className="name" role="cell" title={detail ? `${name}: ${detail}` : name}>
+        {name}
+        {detail && <span className="sq-muted d"> {detail}</span>}
+      </span>
+      <span className="sq-hbar" role="cell" title={`${input} in (${a?.cachedInputTokens ?? 0} cached) · ${output} out`}>
+        <i style={{ width: `${(width * input) / share}%`, background: 'var(--sq-blue)' }} />
+        <i style={{ width: `${(width * output) / share}%`, background: 'var(--sq-purple)' }} />
+      </span>
+      <span className="v" role="cell">
+        {usd(cost)}
+      </span>
+    </div>
   );
 }
 

@@ -106,7 +106,7 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
         <span className="sq-spacer" />
         {runId && (
           <>
-            <span className="sq-status" data-testid="run-state" data-state={shownState ?? ''}>
+            <span className="sq-status" data-testid="run-state" data-state={shownState ?? ''} data-run-id={runId}>
               <i className={`sq-dot ${shownState ?? ''}`} />
               {shownState} · <span className="sq-mono">{info?.id ?? runId}</span>
             </span>

@@ -5,6 +5,7 @@ import type { RunView } from '../../model/runView';
 import { squadGraph } from '../../model/squadGraph';
 import { SquadGraphView } from '../graph/SquadGraphView';
 import { CostPanel } from './CostPanel';
+import { FailoverPanel } from './FailoverPanel';
 import { GuardrailPanel } from './GuardrailPanel';
 import { Timeline } from './Timeline';
 import { ToolLatencyPanel } from './ToolLatencyPanel';
@@ -47,6 +48,7 @@ export function RunPanels({ view, version, layout, tenant, follow }: RunPanelsPr
       <aside className="sq-side">
         <CostPanel view={view} version={version} tenant={tenant} />
         <GuardrailPanel view={view} version={version} />
+        <FailoverPanel view={view} version={version} />
         <ToolLatencyPanel view={view} version={version} />
       </aside>
     </div>
