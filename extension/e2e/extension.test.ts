@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, REPO, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
 
@@ -67,19 +67,7 @@ describe('Squad Studio in VS Code', () => {
     const lines = readFileSync(join(REPO, 'samples/credit-memo/credit-memo.squad.yaml'), 'utf8').split('\n');
     const checker = lines.findIndex((l) => /^ {2}checker:/.test(l)) + 1;
     // Squad files open in the graph editor; the YAML is one command away, as for any custom editor.
-    await runCommand(page, 'View: Close All Editors');
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('credit-memo.squad.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await webviewFrameWith(page, '[data-testid="graph"]');
-    await page.locator('.tabs-container .tab', { hasText: 'credit-memo.squad.yaml' }).first().click();
-    await runCommand(page, 'View: Reopen Editor with Text Editor');
-    await page.locator('.monaco-editor .view-lines', { hasText: 'Commercial credit memo' }).first().waitFor();
-    await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input').fill(`:${checker}`);
-    await page.keyboard.press('Enter');
+    await openSampleYamlAt(page, checker);
     await page.keyboard.press('F9');
     await page.locator('.codicon-debug-breakpoint').first().waitFor();
     // The CodeLens over the file's first line starts the debugger.
@@ -172,18 +160,7 @@ describe('Squad Studio in VS Code', () => {
     const lines = readFileSync(join(REPO, 'samples/credit-memo/credit-memo.squad.yaml'), 'utf8').split('\n');
     const reviewer = lines.findIndex((l) => l.includes('You are the credit risk reviewer.')) + 1;
     // An unsaved edit to the checker's instructions, in the YAML.
-    await runCommand(page, 'View: Close All Editors');
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('credit-memo.squad.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await webviewFrameWith(page, '[data-testid="graph"]');
-    await page.locator('.tabs-container .tab', { hasText: 'credit-memo.squad.yaml' }).first().click();
-    await runCommand(page, 'View: Reopen Editor with Text Editor');
-    await page.locator('.monaco-editor .view-lines', { hasText: 'Commercial credit memo' }).first().click();
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input').fill(`:${reviewer}`);
-    await page.keyboard.press('Enter');
+    await openSampleYamlAt(page, reviewer);
     await page.keyboard.press('End');
     await page.keyboard.type(' Answer in the fewest words that carry the figures.');
     await page.locator('.tab.dirty', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
@@ -216,3 +193,23 @@ describe('Squad Studio in VS Code', () => {
     expect(await runs.count()).toBe(before - 1);
   }, 120_000);
 });
+
+/**
+ * Opens the credit memo as a user does (quick open: the graph editor, its default), reopens it with
+ * the text editor, and puts the cursor on `line`.
+ */
+async function openSampleYamlAt(page: Page, line: number): Promise<void> {
+  await runCommand(page, 'View: Close All Editors');
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill('credit-memo.squad.yaml');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await webviewFrameWith(page, '[data-testid="graph"]');
+  await page.locator('.tabs-container .tab', { hasText: 'credit-memo.squad.yaml' }).first().click();
+  await runCommand(page, 'View: Reopen Editor with Text Editor');
+  await page.locator('.monaco-editor .view-lines', { hasText: 'Commercial credit memo' }).first().waitFor();
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').fill(`:${line}`);
+  await page.keyboard.press('Enter');
+}

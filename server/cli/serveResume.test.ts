@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServerFile } from '../http/serverFile';
 import { SquadClient } from '../http/squadClient';
+import { batchLoopSquad } from '../testing/batchLoopSquad';
 
 /**
  * `squad serve --resume`, end to end through the bundled CLI: a run is interrupted by a shutdown
@@ -13,21 +14,7 @@ import { SquadClient } from '../http/squadClient';
  */
 const CLI = resolve(__dirname, '../../dist/cli.js');
 const ROUNDS = 1000;
-const SQUAD = `version: 1
-name: resume-loop
-task: { entry: planner, input: Process the batch. }
-models: { mini: { provider: simulated, model: gpt-4.1-mini } }
-guardrails:
-  maxTurnsPerAgent: 100000
-  maxRunTurns: 100000
-  runTimeoutMs: 100000000
-  loop: { repeatedState: 100000, pingPong: 100000 }
-  chatter: { maxMessagesPerEdge: 100000, maxTokensPerEdge: 1000000000, minCoordinationTokens: 1000000000 }
-agents:
-  planner: { role: planner, model: mini, handoffs: [worker], context: turn, script: [ { handoff: { to: worker, content: "Next item" }, repeat: ${ROUNDS} }, { finish: "Batch of ${ROUNDS} done" } ] }
-  worker: { role: worker, model: mini, handoffs: [checker], context: turn, script: [ { handoff: { to: checker, content: "Item processed" }, repeat: forever } ] }
-  checker: { role: checker, model: mini, handoffs: [planner], context: turn, script: [ { handoff: { to: planner, content: "Item verified" }, repeat: forever } ] }
-`;
+const SQUAD = batchLoopSquad({ name: 'resume-loop', rounds: ROUNDS });
 
 let dir: string;
 const children: ChildProcess[] = [];

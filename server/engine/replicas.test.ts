@@ -9,9 +9,12 @@ models:
   m: { provider: simulated, model: gpt-4o-mini, latency: { ttftMs: 100, tokensPerSecond: 50 } }
 `;
 
-/** A planner that hands six loans to a replicated analyst at once and joins their results. */
-const fanOut = (analyst: string): string => `${header}
-task: { entry: planner, input: Price six loans. }
+/**
+ * A planner that hands `loans` loans to a replicated analyst at once and joins their results;
+ * `analyst` is the rest of the analyst's definition, indented as under it.
+ */
+const pricing = (loans: number, analyst: string): string => `${header}
+task: { entry: planner, input: Price the loans. }
 agents:
   planner:
     role: planner
@@ -19,30 +22,7 @@ agents:
     handoffs: [analyst]
     script:
       - handoff:
-          - { to: analyst, content: Loan 1 }
-          - { to: analyst, content: Loan 2 }
-          - { to: analyst, content: Loan 3 }
-          - { to: analyst, content: Loan 4 }
-          - { to: analyst, content: Loan 5 }
-          - { to: analyst, content: Loan 6 }
-      - waitFor: [analyst]
-        finish: All six loans priced.
-  analyst:
-    role: worker
-    model: m
-    ${analyst}
-`;
-
-/** A planner that hands one loan to a replicated analyst; `analyst` is the rest of its definition. */
-const oneLoan = (analyst: string): string => `${header}
-task: { entry: planner, input: Price one loan. }
-agents:
-  planner:
-    role: planner
-    model: m
-    handoffs: [analyst]
-    script:
-      - handoff: { to: analyst, content: Loan 1 }
+${Array.from({ length: loans }, (_, i) => `          - { to: analyst, content: Loan ${i + 1} }`).join('\n')}
       - waitFor: [analyst]
         finish: Priced.
   analyst:
@@ -50,10 +30,12 @@ agents:
     model: m
 ${analyst}
 `;
+const fanOut = (analyst: string): string => pricing(6, analyst);
+const oneLoan = (analyst: string): string => pricing(1, analyst);
 
 describe('agent replicas', () => {
   it('spreads work over the instances by least outstanding work and joins a result from each', async () => {
-    const run = await runTestSquad(fanOut(`replicas: 3
+    const run = await runTestSquad(fanOut(`    replicas: 3
     script: [ { finish: Priced., repeat: forever } ]`));
     expect(run.outcome.status).toBe('completed');
     const handoffs = run.of('message.sent').filter((e) => e.kind === 'handoff');
@@ -139,7 +121,7 @@ agents:
   });
 
   it('abandons the call of a stuck instance after stuckAfterMs and moves its work; the late answer is never used', async () => {
-    const run = await runTestSquad(fanOut(`replicas: 2
+    const run = await runTestSquad(fanOut(`    replicas: 2
     stuckAfterMs: 5000
     script:
       - finish: Too late.

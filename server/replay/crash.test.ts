@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../engine/randomSource';
 import { parseJournal } from '../store/readJournal';
+import { batchLoopSquad } from '../testing/batchLoopSquad';
 
 /**
  * Crash recovery, for real: the bundled CLI runs a squad in a child process, which is killed with
@@ -17,21 +18,7 @@ const CLI = resolve(__dirname, '../../dist/cli.js');
 const KILLS = 200;
 const RUNS = 8;
 
-const squad = (rounds: number): string => `version: 1
-name: crash-loop
-task: { entry: planner, input: Process the batch. }
-models: { mini: { provider: simulated, model: gpt-4.1-mini } }
-guardrails:
-  maxTurnsPerAgent: 100000
-  maxRunTurns: 100000
-  runTimeoutMs: 100000000
-  loop: { repeatedState: 100000, pingPong: 100000 }
-  chatter: { maxMessagesPerEdge: 100000, maxTokensPerEdge: 1000000000, minCoordinationTokens: 1000000000 }
-agents:
-  planner: { role: planner, model: mini, handoffs: [worker], context: turn, script: [ { handoff: { to: worker, content: "Next item" }, repeat: ${rounds} }, { finish: "Batch of ${rounds} done" } ] }
-  worker: { role: worker, model: mini, handoffs: [checker], context: turn, script: [ { handoff: { to: checker, content: "Item processed" }, repeat: forever } ] }
-  checker: { role: checker, model: mini, handoffs: [planner], context: turn, script: [ { handoff: { to: planner, content: "Item verified" }, repeat: forever } ] }
-`;
+const squad = (rounds: number): string => batchLoopSquad({ name: 'crash-loop', rounds });
 
 let dir: string;
 beforeAll(async () => {

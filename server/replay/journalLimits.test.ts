@@ -11,6 +11,7 @@ import { LocalRun } from '../runner/localRun';
 import { FileJournalWriter } from '../store/fileJournalWriter';
 import { readJournalFile } from '../store/readJournal';
 import { continueRun, replayRun, squadOf } from './reRun';
+import { batchLoopSquad } from '../testing/batchLoopSquad';
 
 /**
  * The journal's limits on a real run: a squad whose first hand-off carries a 355 KB document (stored
@@ -19,21 +20,7 @@ import { continueRun, replayRun, squadOf } from './reRun';
  */
 const ROUNDS = 600;
 const DOCUMENT = Array.from({ length: 4000 }, (_, i) => `Clause ${i}: the borrower shall maintain a debt service coverage ratio of at least 1.${String(i % 90).padStart(2, '0')}.`).join(' ');
-const SQUAD = `version: 1
-name: big-loop
-task: { entry: planner, input: Process the batch. }
-models: { mini: { provider: simulated, model: gpt-4.1-mini } }
-guardrails:
-  maxTurnsPerAgent: 100000
-  maxRunTurns: 100000
-  runTimeoutMs: 100000000
-  loop: { repeatedState: 100000, pingPong: 100000 }
-  chatter: { maxMessagesPerEdge: 100000, maxTokensPerEdge: 1000000000, minCoordinationTokens: 1000000000 }
-agents:
-  planner: { role: planner, model: mini, handoffs: [worker], context: turn, script: [ { handoff: { to: worker, content: "${DOCUMENT}" } }, { handoff: { to: worker, content: "Next item" }, repeat: ${ROUNDS} }, { finish: "Batch of ${ROUNDS} done" } ] }
-  worker: { role: worker, model: mini, handoffs: [checker], context: turn, script: [ { handoff: { to: checker, content: "Item processed" }, repeat: forever } ] }
-  checker: { role: checker, model: mini, handoffs: [planner], context: turn, script: [ { handoff: { to: planner, content: "Item verified" }, repeat: forever } ] }
-`;
+const SQUAD = batchLoopSquad({ name: 'big-loop', rounds: ROUNDS, first: DOCUMENT });
 const signal = new AbortController().signal;
 
 let dir: string;
