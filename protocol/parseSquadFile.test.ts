@@ -131,6 +131,19 @@ describe('parseSquadFile: YAML syntax', () => {
     ]);
   });
 
+  it('warns, at the key, about replica settings on an agent that runs as one instance', () => {
+    const single = parseSquadFile(edit('role: worker', 'role: worker\n    stuckAfterMs: 5000'), 'x.yaml');
+    expect(single.ok).toBe(true);
+    expect(single.warnings.map(at)).toEqual(['23:19: stuckAfterMs applies only with replicas > 1; financials runs as one instance']);
+    const replicated = parseSquadFile(edit('role: worker', 'role: worker\n    replicas: 2\n    stuckAfterMs: 5000'), 'x.yaml');
+    expect(replicated.ok).toBe(true);
+    expect(replicated.warnings).toEqual([]);
+    // Where the file fails the schema, the warning still stands beside the error.
+    const failing = parseSquadFile(edit('role: worker', 'role: worker\n    restartAfterMs: 100\n    maxTurns: -1'), 'x.yaml');
+    expect(failing.ok).toBe(false);
+    expect(failing.warnings.map(at)).toEqual(['23:21: restartAfterMs applies only with replicas > 1; financials runs as one instance']);
+  });
+
   it('passes YAML warnings on', () => {
     const result = parseSquadFile(edit('role: worker', 'role: !shout worker'), 'x.yaml');
     expect(result.ok).toBe(true);

@@ -59,6 +59,10 @@ export interface AgentReferenceView {
   tools?: readonly string[];
   handoffs?: readonly string[];
   asks?: readonly string[];
+  /** `replicas`, and the replica settings the file sets (absent when left out). */
+  replicas?: number;
+  stuckAfterMs?: number;
+  restartAfterMs?: number;
   /** One entry per script step; `undefined` for a step that did not parse. */
   script?: readonly (ScriptStep | undefined)[];
 }
@@ -126,7 +130,16 @@ function profileToolServersOf(profiles: unknown): { profile: string; server: str
 }
 
 function agentView(agent: AgentConfig): AgentReferenceView {
-  return { model: agent.model, tools: agent.tools, handoffs: agent.handoffs, asks: agent.asks, script: agent.script };
+  return {
+    model: agent.model,
+    tools: agent.tools,
+    handoffs: agent.handoffs,
+    asks: agent.asks,
+    replicas: agent.replicas,
+    ...(agent.stuckAfterMs !== undefined ? { stuckAfterMs: agent.stuckAfterMs } : {}),
+    ...(agent.restartAfterMs !== undefined ? { restartAfterMs: agent.restartAfterMs } : {}),
+    script: agent.script,
+  };
 }
 
 /**
@@ -177,6 +190,10 @@ function agentViewFromData(data: unknown): AgentReferenceView {
   if (handoffs.success && !absent('handoffs')) view.handoffs = handoffs.data;
   const asks = shape.asks.safeParse(data['asks']);
   if (asks.success && !absent('asks')) view.asks = asks.data;
+  for (const key of ['replicas', 'stuckAfterMs', 'restartAfterMs'] as const) {
+    const value = shape[key].safeParse(data[key]);
+    if (value.success && value.data !== undefined) view[key] = value.data;
+  }
   const script = data['script'];
   if (script === undefined) view.script = [];
   else if (Array.isArray(script)) {
@@ -259,6 +276,13 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
     };
     checkList('handoffs', 'an agent cannot hand off to itself');
     checkList('asks', 'an agent cannot ask itself');
+
+    // Replica settings on an agent that runs as one instance do nothing: say so where they are.
+    if (agent.replicas === 1) {
+      for (const key of ['stuckAfterMs', 'restartAfterMs'] as const) {
+        if (agent[key] !== undefined) warning(at(key), `${key} applies only with replicas > 1; ${name} runs as one instance`);
+      }
+    }
 
     agent.script?.forEach((step, s) => {
       if (!step) return;

@@ -7,6 +7,13 @@ export const RoleSchema = z
   .min(1)
   .describe('planner, worker, checker, or a role of your own');
 
+/**
+ * What `stuckAfterMs` and `restartAfterMs` are when a replicated agent leaves them out. They are
+ * optional in the schema, not defaulted, so that setting them on an agent without replicas (where they
+ * do nothing) can be told apart and warned about.
+ */
+export const REPLICA_DEFAULTS = { stuckAfterMs: 120_000, restartAfterMs: 30_000 } as const;
+
 export const AgentSchema = z
   .object({
     role: RoleSchema,
@@ -33,14 +40,14 @@ export const AgentSchema = z
       .number()
       .int()
       .positive()
-      .default(120_000)
-      .describe('With replicas: a model call of an instance that has not answered after this long counts the instance stuck, and its work moves.'),
+      .optional()
+      .describe('With replicas: a model call of an instance that has not answered after this long counts the instance stuck, and its work moves (default 120000).'),
     restartAfterMs: z
       .number()
       .int()
       .nonnegative()
-      .default(30_000)
-      .describe('With replicas: how long a crashed or stuck instance stays out of the balancer before it takes work again.'),
+      .optional()
+      .describe('With replicas: how long a crashed or stuck instance stays out of the balancer before it takes work again (default 30000).'),
     context: z
       .enum(['conversation', 'turn'])
       .default('conversation')

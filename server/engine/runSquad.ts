@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { JOURNAL_FORMAT_VERSION, type Mark, type RunEvent, type RunEventDraft, type RunStatus, type Usage } from '../../protocol/runEvent';
+import { REPLICA_DEFAULTS } from '../../protocol/squad/agent';
 import type { SquadFile } from '../../protocol/squadFile';
 import { applyEvent, emptyRunAccount, type RunAccount } from './accounting';
 import {
@@ -700,7 +701,7 @@ class SquadRun implements RunView {
     }
     // An instance whose call would answer after its stuckAfterMs is stuck: at that moment its work
     // moves to a healthy sibling, and the late answer is never used.
-    const stuckAfterMs = agent.config.stuckAfterMs;
+    const stuckAfterMs = agent.config.stuckAfterMs ?? REPLICA_DEFAULTS.stuckAfterMs;
     if (this.replicaSets.has(agent.definition) && response.latencyMs > stuckAfterMs && this.healthySibling(agent)) {
       this.queue.push(this.now + stuckAfterMs, { kind: 'stuck', agent: agent.name, afterMs: stuckAfterMs });
       return;
@@ -751,7 +752,7 @@ class SquadRun implements RunView {
       if (m && !moved.includes(m)) moved.push(m);
     }
     moved.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
-    const downUntil = this.now + agent.config.restartAfterMs;
+    const downUntil = this.now + (agent.config.restartAfterMs ?? REPLICA_DEFAULTS.restartAfterMs);
     this.emit({
       type: 'agent.failover',
       t: this.now,
