@@ -1,4 +1,4 @@
-import type { GuardrailKind, Mark, MessageKind, RunEvent, RunStatus } from './runEvent';
+import type { GuardrailKind, Mark, MessageKind, RunEvent, RunEventType, RunStatus } from './runEvent';
 import type { GuardrailAction } from './squadFile';
 import { applyToolEvent, emptyToolStats, type ToolStats } from './toolStats';
 
@@ -115,6 +115,12 @@ export function emptyAgentAccount(): AgentAccount {
     tokensSaved: 0,
   };
 }
+
+/**
+ * The events whose `costUsd` `applyEvent` adds to the totals: what a run cost is the sum of theirs.
+ * Readers that sum a journal's cost without folding it (a tenant's spend at start-up) use this set.
+ */
+export const COSTED_EVENT_TYPES: ReadonlySet<RunEventType> = new Set<RunEventType>(['model.response', 'model.failed', 'context.compacted']);
 
 export function emptyRunAccount(): RunAccount {
   return {

@@ -1,4 +1,6 @@
 import { createReadStream } from 'node:fs';
+import { COSTED_EVENT_TYPES } from '../../protocol/runAccount';
+import type { RunEventType } from '../../protocol/runEvent';
 import { describeError, JournalError } from '../store/journalError';
 
 export interface JournalSpend {
@@ -7,8 +9,6 @@ export interface JournalSpend {
   costUsd: number;
 }
 
-/** The events that carry cost, as the accounting fold (protocol/runAccount.ts) counts them. */
-const COSTED = new Set(['model.response', 'model.failed', 'context.compacted']);
 const COST_KEY = '"costUsd":';
 
 /**
@@ -31,7 +31,7 @@ export async function spendOfJournal(path: string): Promise<JournalSpend> {
     }
     if (!line.includes(COST_KEY)) return;
     const event = parse(line);
-    if (event && typeof event.type === 'string' && COSTED.has(event.type) && typeof event.costUsd === 'number' && Number.isFinite(event.costUsd)) costUsd += event.costUsd;
+    if (event && typeof event.type === 'string' && COSTED_EVENT_TYPES.has(event.type as RunEventType) && typeof event.costUsd === 'number' && Number.isFinite(event.costUsd)) costUsd += event.costUsd;
   };
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1024 * 1024 })) {
