@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { version } from '../../package.json';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { loadCommand } from './loadCommand';
 import { diffCommand } from './diffCommand';
+import { argsWithEnv } from './envConfig';
 import { forkCommand } from './forkCommand';
 import { replayCommand } from './replayCommand';
 import { resumeCommand } from './resumeCommand';
@@ -106,27 +107,38 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return validateCommand(positionals, io);
     }
     case 'serve': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: false,
-        strict: true,
-        options: {
-          port: { type: 'string' },
-          host: { type: 'string', default: '127.0.0.1' },
-          workspace: { type: 'string', default: '.' },
-          otlp: { type: 'string' },
-          tenants: { type: 'string' },
-          'allow-origin': { type: 'string', multiple: true, default: [] },
-          resume: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-      });
+      const options = {
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        workspace: { type: 'string', default: '.' },
+        otlp: { type: 'string' },
+        tenants: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true, default: [] },
+        resume: { type: 'boolean', default: false },
+        'trusted-proxy': { type: 'string', multiple: true, default: [] },
+        'public-url': { type: 'string', multiple: true, default: [] },
+        'shutdown-grace': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      } satisfies NonNullable<ParseArgsConfig['options']>;
+      // Every flag also reads its environment variable (envConfig.ts); the command line wins.
+      const { values, positionals } = parseArgs({ args: argsWithEnv('serve', rest, io.env, Object.keys(options)), allowPositionals: false, strict: true, options });
       if (values.help || positionals.length > 0) {
         io.stdout.write(USAGE);
         return values.help ? ExitCode.completed : ExitCode.invalidInput;
       }
       return serveCommand(
-        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume },
+        {
+          port: values.port,
+          host: values.host,
+          workspace: values.workspace,
+          otlp: values.otlp,
+          tenants: values.tenants,
+          allowOrigin: values['allow-origin'],
+          resume: values.resume,
+          trustedProxy: values['trusted-proxy'],
+          publicUrl: values['public-url'],
+          shutdownGrace: values['shutdown-grace'],
+        },
         io,
       );
     }

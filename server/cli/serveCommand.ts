@@ -3,6 +3,8 @@ import { relative, resolve } from 'node:path';
 import { TenantsFileSchema, type TenantsFile } from '../../protocol/api/tenantPolicy';
 import { version } from '../../package.json';
 import { composeServer } from '../http/composeServer';
+import { parsePublicUrl } from '../http/requestGate';
+import { TrustedProxy } from '../http/trustedProxy';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 
 export interface ServeArgs {
@@ -14,6 +16,11 @@ export interface ServeArgs {
   allowOrigin: string[];
   /** Continue the runs an earlier session left unfinished. */
   resume: boolean;
+  /** Reverse proxies whose X-Forwarded-* headers are believed, and the public URLs behind them. */
+  trustedProxy: string[];
+  publicUrl: string[];
+  /** Seconds a shutdown waits for runs to reach a checkpoint. */
+  shutdownGrace: string | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -33,6 +40,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const otlpUrl = args.otlp === undefined ? undefined : parseUrl(args.otlp);
   const tenants = args.tenants === undefined ? undefined : await readTenants(resolve(io.cwd, args.tenants));
   const workspace = resolve(io.cwd, args.workspace);
+  const proxy = proxySettings(args);
+  const serverToken = secretFromEnv(io.env, 'SQUAD_TOKEN');
+  const metricsToken = secretFromEnv(io.env, 'SQUAD_METRICS_TOKEN');
+  const shutdownGraceMs = args.shutdownGrace === undefined ? undefined : parseSeconds('--shutdown-grace', args.shutdownGrace) * 1000;
   let server;
   try {
     server = await composeServer({
@@ -44,6 +55,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
       ...(tenants ? { tenants } : {}),
       allowedOrigins: args.allowOrigin,
       resume: args.resume,
+      ...proxy,
+      ...(serverToken === undefined ? {} : { serverToken }),
+      ...(metricsToken === undefined ? {} : { metricsToken }),
+      ...(shutdownGraceMs === undefined ? {} : { shutdownGraceMs }),
       log: (line) => io.stderr.write(`squad serve: ${line}\n`),
     });
   } catch (error) {
@@ -63,6 +78,36 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   await server.close();
   io.stderr.write('squad serve: stopped\n');
   return ExitCode.completed;
+}
+
+/** `--trusted-proxy` and `--public-url`, checked before anything starts (each needs the other). */
+function proxySettings(args: ServeArgs): { trustedProxies: string[]; publicUrls: string[] } {
+  if (args.trustedProxy.length > 0 && args.publicUrl.length === 0) {
+    throw new UsageError('--trusted-proxy needs --public-url URL (SQUAD_PUBLIC_URL): the name users reach the server by, the only one forwarded requests may carry');
+  }
+  if (args.publicUrl.length > 0 && args.trustedProxy.length === 0) {
+    throw new UsageError('--public-url is used only behind a proxy: give --trusted-proxy ADDRESS (SQUAD_TRUSTED_PROXY) too');
+  }
+  try {
+    if (args.trustedProxy.length > 0) new TrustedProxy(args.trustedProxy);
+    for (const url of args.publicUrl) parsePublicUrl(url);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return { trustedProxies: args.trustedProxy, publicUrls: args.publicUrl };
+}
+
+/** A token from the environment (never a flag: flags show in `ps`); it must be a valid bearer token. */
+function secretFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(value)) throw new UsageError(`${name}: use 16 to 128 characters of A-Z a-z 0-9 _ - (e.g. openssl rand -base64 32 | tr '+/' '-_' | tr -d '=')`);
+  return value;
+}
+
+function parseSeconds(flag: string, text: string): number {
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 3600) throw new UsageError(`${flag} "${text}": use seconds from 0 to 3600`);
+  return Number(text);
 }
 
 function parsePort(text: string): number {

@@ -31,6 +31,12 @@ Options of serve:
                       tokensPerMinute, maxConcurrentRuns, maxQueuedRuns, maxRateLimitWaitMs}}}
   --allow-origin O    a browser origin allowed to call the API (repeatable)
   --resume            continue the runs an earlier session left unfinished (a shutdown or a crash)
+  --trusted-proxy A   behind a reverse proxy: believe X-Forwarded-* from address A (IP, CIDR, loopback,
+                      uniquelocal; repeatable); needs --public-url
+  --public-url URL    the URL users reach the server by through the proxy (repeatable)
+  --shutdown-grace S  on SIGTERM, wait S seconds (default 5) for runs to reach a checkpoint
+  Every option also reads an environment variable (SQUAD_PORT, SQUAD_HOST, SQUAD_TRUSTED_PROXY, …;
+  SQUAD_TOKEN sets the server token); an option on the command line wins. See the README.
 
 Options of load:
   --runs N            runs to start (default 100)

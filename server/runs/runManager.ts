@@ -11,6 +11,7 @@ import type { ValidateRequest, ValidateResponse } from '../../protocol/api/valid
 import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { parseSquadFile } from '../../protocol/parseSquadFile';
 import type { RunEvent } from '../../protocol/runEvent';
+import type { JournalWriter } from '../engine/journalWriter';
 import { UnknownProfileError } from '../engine/runProfile';
 import { LocalRun } from '../runner/localRun';
 import { FileJournalStore } from '../store/fileJournalStore';
@@ -46,6 +47,8 @@ export interface RunManagerOptions {
   shutdownGraceMs?: number;
   /** Where problems that have no request to answer go (an observer that threw, a journal that failed). */
   log?: (line: string) => void;
+  /** Decorates each run's journal writer (the metrics' append latency). */
+  wrapJournal?: (inner: JournalWriter) => JournalWriter;
 }
 
 /**
@@ -162,7 +165,8 @@ export class RunManager {
       run.startedAt = this.now();
       run.state = run.control.isPaused ? 'paused' : 'running';
       untrack = run.tenant.ledger.track(run.squad, run.account);
-      this.notify((o) => o.runStarted({ id: run.id, tenant: run.tenant.id, squad: run.squad, startedAt: run.startedAt! }));
+      const resumedAfterSeq = run.local instanceof ResumedRun ? run.local.events.at(-1)?.seq : undefined;
+      this.notify((o) => o.runStarted({ id: run.id, tenant: run.tenant.id, squad: run.squad, startedAt: run.startedAt!, ...(resumedAfterSeq === undefined ? {} : { resumedAfterSeq }) }));
       this.changed(run);
       const startedAt = this.o.tenants.elapsedMs();
       const outcome = await run.local.execute({
@@ -170,6 +174,7 @@ export class RunManager {
         control: run.control,
         budgetUsd: granted.grantedUsd,
         onEvent: (e) => this.onEvent(run, granted, e),
+        ...(this.o.wrapJournal ? { wrapJournal: this.o.wrapJournal } : {}),
         wrapModel: (inner, clock) =>
           new RateLimitedProvider(inner, run.tenant.limiter, this.o.tenants.timeline(startedAt, () => clock.now()), {
             onWait: (ms) => {
