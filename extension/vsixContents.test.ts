@@ -42,7 +42,9 @@ const ALLOWED = [
   /^media\/walkthrough\/[\w-]+\.md$/,
   /^media\/screenshots\/(dashboard|debugger)\.png$/,
   /^dist\/(extension|server|cli|debugAdapter|credit-bureau)\.js$/,
-  /^dist\/chunks\/[\w-]+\.js$/,
+  /^dist\/cli\.mjs$/,
+  /^dist\/cli\.chunk-[\w-]+\.mjs$/,
+  /^dist\/o200k_base\.json$/,
   /^dist\/webview\/[\w.-]+\.(js|css)$/,
   /^samples\/(credit-memo|failure-modes)\/[\w-]+\.squad\.yaml$/,
   /^samples\/failure-modes\/README\.md$/,
@@ -55,10 +57,13 @@ describe('the VSIX', () => {
   it('ships only what the extension needs', () => {
     expect(files.filter((f) => !ALLOWED.some((a) => a.test(f)))).toEqual([]);
     expect(files.some((f) => f.endsWith('.map') || f.endsWith('.ts'))).toBe(false);
+    // The CLI's chunks: every one its entry imports ships (a missing one fails only at run time).
+    const chunks = files.filter((f) => /^dist\/cli\.chunk-/.test(f));
+    expect(chunks.length).toBeGreaterThan(3);
   });
 
   it('ships every bundle the manifest and the extension start', () => {
-    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/debugAdapter.js', 'dist/webview/app.js', 'dist/webview/monaco.js', 'schemas/squad.schema.json', manifest.icon]) {
+    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/cli.mjs', 'dist/o200k_base.json', 'dist/debugAdapter.js', 'dist/webview/app.js', 'dist/webview/monaco.js', 'schemas/squad.schema.json', manifest.icon]) {
       expect(files, f).toContain(f);
     }
   });
