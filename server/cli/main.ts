@@ -49,6 +49,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           journal: { type: 'string' },
           workspace: { type: 'string', default: '.' },
           json: { type: 'boolean', default: false },
+          yes: { type: 'boolean', short: 'y', default: false },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -66,6 +67,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           journal: values.journal,
           workspace: values.workspace,
           json: values.json,
+          yes: values.yes,
         },
         io,
       );
@@ -85,11 +87,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         args: rest,
         allowPositionals: true,
         strict: true,
-        options: { at: { type: 'string' }, edit: { type: 'string' }, workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } },
+        options: { at: { type: 'string' }, edit: { type: 'string' }, workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false }, yes: { type: 'boolean', short: 'y', default: false } },
       });
       if (positionals.length !== 1) throw new UsageError(`fork takes one journal (a path or a run id), got ${positionals.length}`);
       if (values.at === undefined || !/^\d+$/.test(values.at)) throw new UsageError('fork needs --at SEQ, the last event to keep from the parent');
-      return forkCommand({ journal: positionals[0]!, at: Number(values.at), edit: values.edit, workspace: values.workspace, json: values.json }, io);
+      return forkCommand({ journal: positionals[0]!, at: Number(values.at), edit: values.edit, workspace: values.workspace, json: values.json, yes: values.yes }, io);
     }
     case 'diff': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } } });
@@ -97,9 +99,14 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return diffCommand({ a: positionals[0]!, b: positionals[1]!, workspace: values.workspace, json: values.json }, io);
     }
     case 'resume': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false }, yes: { type: 'boolean', short: 'y', default: false } },
+      });
       if (positionals.length !== 1) throw new UsageError(`resume takes one journal (a path or a run id), got ${positionals.length}`);
-      return resumeCommand({ journal: positionals[0]!, workspace: values.workspace, json: values.json }, io);
+      return resumeCommand({ journal: positionals[0]!, workspace: values.workspace, json: values.json, yes: values.yes }, io);
     }
     case 'validate': {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {} });
@@ -118,6 +125,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           tenants: { type: 'string' },
           'allow-origin': { type: 'string', multiple: true, default: [] },
           resume: { type: 'boolean', default: false },
+          'allow-inline': { type: 'boolean', default: false },
+          'env-allow': { type: 'string', multiple: true, default: [] },
+          'allow-host': { type: 'string', multiple: true, default: [] },
+          'read-only': { type: 'boolean', default: false },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -126,7 +137,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         return values.help ? ExitCode.completed : ExitCode.invalidInput;
       }
       return serveCommand(
-        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume },
+        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume, allowInline: values['allow-inline'], envAllow: values['env-allow'], allowHost: values['allow-host'], readOnly: values['read-only'] },
         io,
       );
     }
@@ -147,6 +158,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           'tenants-file': { type: 'string' },
           'max-seconds': { type: 'string', default: '300' },
           json: { type: 'boolean', default: false },
+          yes: { type: 'boolean', short: 'y', default: false },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -169,6 +181,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           tenantsFile: values['tenants-file'],
           maxSeconds: values['max-seconds'],
           json: values.json,
+          yes: values.yes,
         },
         io,
       );
