@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from './cliIo';
 import { argsWithEnv, ENV_ONLY, ENV_OPTIONS, envTableMarkdown } from './envConfig';
 
-const SERVE_FLAGS = ['port', 'host', 'workspace', 'otlp', 'tenants', 'allow-origin', 'resume', 'trusted-proxy', 'public-url', 'shutdown-grace', 'help'];
+const SERVE_FLAGS = ['port', 'host', 'workspace', 'otlp', 'tenants', 'allow-origin', 'resume', 'allow-inline', 'env-allow', 'allow-host', 'read-only', 'trusted-proxy', 'public-url', 'shutdown-grace', 'help'];
 
 describe('configuration by environment', () => {
   it('fills a flag from its variable, and the command line wins', () => {

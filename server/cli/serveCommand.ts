@@ -5,6 +5,7 @@ import { version } from '../../package.json';
 import { composeServer } from '../http/composeServer';
 import { parsePublicUrl } from '../http/requestGate';
 import { TrustedProxy } from '../http/trustedProxy';
+import { OutboundHosts } from '../trust/outboundHosts';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 
 export interface ServeArgs {
@@ -21,6 +22,14 @@ export interface ServeArgs {
   publicUrl: string[];
   /** Seconds a shutdown waits for runs to reach a checkpoint. */
   shutdownGrace: string | undefined;
+  /** Tenant tokens may send inline squad files (without command servers or env reads). */
+  allowInline: boolean;
+  /** Variables of this process's environment runs may read (`NAME` or `A,B`). */
+  envAllow: string[];
+  /** Hosts added to the allow-list of models' baseUrl and tool servers' url. */
+  allowHost: string[];
+  /** Start no run at all: replay, diff and read only. */
+  readOnly: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -44,6 +53,14 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const serverToken = secretFromEnv(io.env, 'SQUAD_TOKEN');
   const metricsToken = secretFromEnv(io.env, 'SQUAD_METRICS_TOKEN');
   const shutdownGraceMs = args.shutdownGrace === undefined ? undefined : parseSeconds('--shutdown-grace', args.shutdownGrace) * 1000;
+  const envAllow = splitList(args.envAllow);
+  for (const name of envAllow) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env-allow "${name}": not an environment variable name`);
+  const allowHosts = splitList(args.allowHost);
+  try {
+    OutboundHosts.withDefaults(allowHosts);
+  } catch (error) {
+    throw new UsageError(`--allow-host: ${error instanceof Error ? error.message : String(error)}`);
+  }
   let server;
   try {
     server = await composeServer({
@@ -59,6 +76,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
       ...(serverToken === undefined ? {} : { serverToken }),
       ...(metricsToken === undefined ? {} : { metricsToken }),
       ...(shutdownGraceMs === undefined ? {} : { shutdownGraceMs }),
+      policy: { allowInline: args.allowInline, envAllow, allowHosts, readOnly: args.readOnly },
       log: (line) => io.stderr.write(`squad serve: ${line}\n`),
     });
   } catch (error) {
@@ -108,6 +126,11 @@ function secretFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined
 function parseSeconds(flag: string, text: string): number {
   if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 3600) throw new UsageError(`${flag} "${text}": use seconds from 0 to 3600`);
   return Number(text);
+}
+
+/** Repeatable options that also take comma-separated lists. */
+function splitList(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 function parsePort(text: string): number {

@@ -10,6 +10,8 @@ import { removeServerFile, writeServerFile } from './serverFile';
 import { SquadServer } from './squadServer';
 import type { SessionLimits } from './streamSession';
 import { TokenRegistry } from './tokenRegistry';
+import { OutboundHosts } from '../trust/outboundHosts';
+import { RunPolicy, type RunPolicyOptions } from '../trust/runPolicy';
 
 export interface ServerConfig {
   workspace: string;
@@ -36,6 +38,8 @@ export interface ServerConfig {
   publicUrls?: readonly string[];
   /** `SQUAD_METRICS_TOKEN`: may read `/metrics` only. */
   metricsToken?: string;
+  /** Who may start what: `--allow-inline`, `--env-allow`, `--allow-host`, `--read-only` (see `RunPolicy`). */
+  policy?: RunPolicyOptions & { allowHosts?: readonly string[] };
 }
 
 export interface RunningServer {
@@ -54,6 +58,8 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
   const log = config.log ?? (() => {});
   const tenants = new TenantRegistry(config.tenants ? { config: config.tenants } : {});
   const otel = config.otlpUrl ? new OtlpRunExporter({ url: config.otlpUrl, serviceVersion: config.version }) : null;
+  const { allowHosts, ...policyOptions } = config.policy ?? {};
+  const policy = new RunPolicy({ ...policyOptions, hosts: OutboundHosts.withDefaults(allowHosts ?? []) });
   const metrics: SquadMetrics = new SquadMetrics(embeddedFleet({ tenantInfos: (scope) => manager.tenantInfos(scope), liveRuns: (tenant) => manager.liveRuns(tenant) }));
   const readiness = new ProbeReadiness({ store: workspaceJournalsProbe(config.workspace) });
   const manager: RunManager = new RunManager({
@@ -62,6 +68,7 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
     observers: otel ? [otel, metrics] : [metrics],
     log,
     shutdownGraceMs: config.shutdownGraceMs ?? 5000,
+    policy,
     wrapJournal: (inner) => new MeteredJournalWriter(inner, (seconds) => metrics.journalAppended('file', seconds)),
   });
   const earlier = await manager.countEarlierSpend();
