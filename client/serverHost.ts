@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ApiErrorSchema } from '../protocol/api/apiError';
+import { FleetInfoSchema } from '../protocol/api/fleetInfo';
 import { JournalPageSchema, RunDetailResponseSchema, RunListResponseSchema, RunResponseSchema } from '../protocol/api/runInfo';
 import { ServerFrameSchema, type ClientFrame } from '../protocol/api/streamFrame';
 import { TenantListResponseSchema } from '../protocol/api/tenantInfo';
@@ -89,6 +90,8 @@ export class ServerHost implements BridgeHost {
         return {};
       case 'tenants.list':
         return this.call('GET', '/api/tenants', TenantListResponseSchema, undefined, signal);
+      case 'fleet.get':
+        return this.call('GET', '/api/fleet', FleetInfoSchema, undefined, signal);
       case 'run.fork': {
         // The server replays the prefix and runs the rest before it answers (virtual time under the
         // simulated providers); the new run is then a saved run like any other.

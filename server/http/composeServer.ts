@@ -1,7 +1,9 @@
 import type { TenantsFile } from '../../protocol/api/tenantPolicy';
 import { OtlpRunExporter } from '../otel/otlpRunExporter';
 import { SquadMetrics } from './metrics';
-import { embeddedFleet } from './metricsFleet';
+import { hostname } from 'node:os';
+import { embeddedFleet, embeddedFleetInfo } from './metricsFleet';
+import { RecentTrips } from './metricsTrips';
 import { MeteredJournalWriter } from './metricsJournalWriter';
 import { ProbeReadiness, workspaceJournalsProbe } from './readiness';
 import { RunManager } from '../runs/runManager';
@@ -62,10 +64,12 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
   const policy = new RunPolicy({ ...policyOptions, hosts: OutboundHosts.withDefaults(allowHosts ?? []) });
   const metrics: SquadMetrics = new SquadMetrics(embeddedFleet({ tenantInfos: (scope) => manager.tenantInfos(scope), liveRuns: (tenant) => manager.liveRuns(tenant) }));
   const readiness = new ProbeReadiness({ store: workspaceJournalsProbe(config.workspace) });
+  const trips = new RecentTrips();
+  const workerId = `${hostname()}-${process.pid} (embedded)`;
   const manager: RunManager = new RunManager({
     workspace: config.workspace,
     tenants,
-    observers: otel ? [otel, metrics] : [metrics],
+    observers: otel ? [otel, metrics, trips] : [metrics, trips],
     log,
     shutdownGraceMs: config.shutdownGraceMs ?? 5000,
     policy,
@@ -87,7 +91,7 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
     ...(config.webviewDir === undefined ? {} : { webviewDir: config.webviewDir }),
     trustedProxies: config.trustedProxies ?? [],
     publicUrls: config.publicUrls ?? [],
-    ops: { readiness, metrics, ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }) },
+    ops: { readiness, metrics, fleet: (tenant) => embeddedFleetInfo(manager, trips, workerId, tenant), ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }) },
   });
   let serverFile: string | null = null;
   if (config.writeServerFile ?? true) {

@@ -121,6 +121,10 @@ export function createApi(deps: ApiDeps): express.Express {
     const body = parseWire(ValidateRequestSchema, req.body ?? {}, 'validate request');
     res.json(await manager.validate(body));
   });
+  app.get('/api/fleet', async (req, res) => {
+    if (!deps.ops.fleet) throw new HttpError(404, 'no fleet view on this server');
+    res.json(await deps.ops.fleet(scope(req).tenant));
+  });
   app.get('/api/tenants', (req, res) => {
     res.json({ tenants: manager.tenantInfos(scope(req)) });
   });

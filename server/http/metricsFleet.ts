@@ -1,5 +1,7 @@
 import type { RunInfo } from '../../protocol/api/runInfo';
+import type { FleetInfo, FleetRun } from '../../protocol/api/fleetInfo';
 import type { TenantInfo } from '../../protocol/api/tenantInfo';
+import type { RecentTrips } from './metricsTrips';
 
 /** What the fleet looks like now: read at each scrape of `/metrics`. */
 export interface FleetSnapshot {
@@ -51,5 +53,24 @@ export function embeddedFleet(manager: LiveRuns, now: () => number = Date.now): 
         tenants: tenants.map((t) => ({ id: t.id, spentTodayUsd: t.now.spentTodayUsd, dailyBudgetUsd: t.policy.dailyBudgetUsd })),
       };
     },
+  };
+}
+
+/**
+ * The Fleet view's snapshot of the embedded server: this process is the one worker, holding every
+ * run that is not queued; queued runs wait in their tenant's bulkhead. `tenant`: a scoped token's.
+ */
+export function embeddedFleetInfo(manager: LiveRuns, trips: RecentTrips, workerId: string, tenant: string | null, now: () => number = Date.now): FleetInfo {
+  const tenants = manager.tenantInfos({ tenant: null }).filter((t) => tenant === null || t.id === tenant);
+  const live = tenants.flatMap((t) => manager.liveRuns(t.id));
+  const asRun = (r: RunInfo): FleetRun => ({ id: r.id, tenant: r.tenant, squad: r.squad, state: r.state, costUsd: r.usage.costUsd, lastSeq: r.lastSeq });
+  const queued = live.filter((r) => r.state === 'queued');
+  const oldest = Math.min(...queued.map((r) => (r.createdAt === null ? now() : Date.parse(r.createdAt))));
+  return {
+    at: new Date(now()).toISOString(),
+    workers: [{ id: workerId, runs: live.filter((r) => r.state !== 'queued').map(asRun) }],
+    queue: { depth: queued.length, oldestAgeSeconds: queued.length === 0 ? 0 : Math.max(0, (now() - oldest) / 1000), runs: queued.map(asRun) },
+    tenants: tenants.map((t) => ({ id: t.id, spentTodayUsd: t.now.spentTodayUsd, dailyBudgetUsd: t.policy.dailyBudgetUsd, runsInFlight: t.now.runsInFlight })),
+    trips: trips.lastHour().filter((t) => tenant === null || t.tenant === tenant),
   };
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type express from 'express';
+import type { FleetInfo } from '../../protocol/api/fleetInfo';
 import type { SquadMetrics } from './metrics';
 import type { Readiness } from './readiness';
 import type { TokenRegistry } from './tokenRegistry';
@@ -14,6 +15,8 @@ export interface OpsDeps {
   tokens?: TokenRegistry;
   /** `SQUAD_METRICS_TOKEN`: may read `/metrics` and nothing else. */
   metricsToken?: string;
+  /** `GET /api/fleet` (mounted with the API, behind its token): the Fleet view's snapshot for a scope. */
+  fleet?: (tenant: string | null) => Promise<FleetInfo> | FleetInfo;
 }
 
 /**

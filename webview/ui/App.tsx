@@ -3,11 +3,12 @@ import type { Bridge } from '../bridge/Bridge';
 import { VsSelect } from './controls/VsSelect';
 import { DebugStopMarker } from './debug/DebugStopMarker';
 import { EditorView } from './editor/EditorView';
+import { FleetView } from './fleet/FleetView';
 import { ElkLayoutProvider } from './graph/ElkLayoutProvider';
 import { LiveView } from './run/LiveView';
 import { ReplayView } from './run/ReplayView';
 
-export type Tab = 'editor' | 'run' | 'replay';
+export type Tab = 'editor' | 'run' | 'replay' | 'fleet';
 
 export interface AppProps {
   bridge: Bridge;
@@ -59,7 +60,7 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const to = ({ '1': 'editor', '2': 'run', '3': 'replay' } as const)[e.key as '1' | '2' | '3'];
+      const to = ({ '1': 'editor', '2': 'run', '3': 'replay', '4': 'fleet' } as const)[e.key as '1' | '2' | '3' | '4'];
       if (to) {
         e.preventDefault();
         setTab(to);
@@ -73,6 +74,7 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
     ['editor', 'Editor'],
     ['run', 'Run'],
     ['replay', 'Replay'],
+    ['fleet', 'Fleet'],
   ];
   return (
     <ElkLayoutProvider>
@@ -94,7 +96,7 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
               </button>
             ))}
           </div>
-          {tab !== 'replay' && (
+          {tab !== 'replay' && tab !== 'fleet' && (
             <VsSelect
               label="Squad file"
               value={path ?? ''}
@@ -114,6 +116,7 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
         {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} focus={debugFocus} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
         {tab === 'run' && (path ? <LiveView key={path} bridge={bridge} path={path} notify={notify} initialRun={run} /> : <div className="sq-empty">Open a squad file first.</div>)}
         {tab === 'replay' && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
+        {tab === 'fleet' && <FleetView bridge={bridge} notify={notify} />}
         <DebugStopMarker bridge={bridge} path={path} visible={tab === 'editor'} onStop={onDebugStop} />
         {toast && (
           <div className={`sq-toast${toast.error ? ' error' : ''}`} role="status">
