@@ -6,6 +6,7 @@
  *   npm run bench             table on stdout, progress on stderr
  *   npm run bench -- --json   the same figures as JSON on stdout
  *   npm run bench -- --startup  only the CLI's start-up against `node -e 0` (a few seconds)
+ *   npm run bench -- --core   the engine core only (CPU per step vs LangGraph, fan-in joins, real clock)
  *
  * The bench reports; it never fails on a missed target (timing assertions belong in no test). It
  * exits non-zero only when a run did not do what it should, since its figures would then be wrong.
@@ -26,6 +27,7 @@ import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
 import { benchWebviewRender, benchWebviewStream } from './webview';
 import { benchStartup, type StartupRow } from './startup';
 import { benchSquadFileParse } from './squadFileParse';
+import { benchCpuPerStep, benchFanIn, benchRealClockFanOut } from './engineCore';
 
 const SIZES = [500, 2000] as const;
 /** Timed runs per configuration; the median is reported, so one GC pause or hiccup does not count. */
@@ -60,14 +62,23 @@ interface Row {
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  const dir = await mkdtemp(join(tmpdir(), 'squad-bench-'));
+  if (process.argv.includes('--core')) {
+    try {
+      reportCore(await benchCore(dir), json);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   progress('start-up: node -e 0 vs squad --version, validate, run (9 rounds, side by side)…');
   const startup = benchStartup({ rounds: 9 });
   if (process.argv.includes('--startup')) {
     if (json) process.stdout.write(JSON.stringify({ startup }, null, 2) + '\n');
     else console.log(startupTable(startup));
+    await rm(dir, { recursive: true, force: true });
     return;
   }
-  const dir = await mkdtemp(join(tmpdir(), 'squad-bench-'));
   const started = performance.now();
   let runNo = 0;
   const subject = (engine: Engine, n: number): (() => Promise<Subject>) => {
@@ -143,8 +154,10 @@ async function main(): Promise<void> {
     const webStream = await benchWebviewStream();
     progress('squad file: validate a 25,000-agent file vs parse it with yaml alone…');
     const squadFile = benchSquadFileParse();
+    const core = await benchCore(dir);
     progress(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream, startup, squadFile });
+    reportCore(core, json);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -283,6 +296,41 @@ function startupTable(rows: StartupRow[]): string {
     table.push([r.command, `${Math.round(r.medianMs)} ms`, r.ratio.toFixed(2), verdict]);
   }
   return table.toString();
+}
+
+interface Core {
+  cpu: Awaited<ReturnType<typeof benchCpuPerStep>>;
+  fanIn: Awaited<ReturnType<typeof benchFanIn>>;
+  realClock: Awaited<ReturnType<typeof benchRealClockFanOut>>;
+}
+
+async function benchCore(dir: string): Promise<Core> {
+  progress('engine core: CPU per step, ours vs LangGraph.js (N=500, median of 5)…');
+  const cpu = await benchCpuPerStep(dir);
+  progress('engine core: fan-in joins at K = 30, 300, 3,000…');
+  const fanIn = await benchFanIn();
+  progress('engine core: three parallel 400 ms workers on the system clock…');
+  const realClock = await benchRealClockFanOut();
+  return { cpu, fanIn, realClock };
+}
+
+function reportCore(core: Core, json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify({ engineCore: core }, null, 2) + '\n');
+    return;
+  }
+  const t = new Table({ head: ['engine core', 'figure', 'target'], ...(process.stdout.isTTY ? {} : { style: { head: [], border: [] } }) });
+  const c = core.cpu;
+  t.push([`CPU per step, ours / LangGraph.js (N=${c.n})`, `${c.oursCpuUs.toFixed(1)} / ${c.langGraphCpuUs.toFixed(1)} µs = ${c.ratio.toFixed(3)}`, `≤ 0.045 ${c.ratio <= 0.045 ? '✓' : '✗'}`]);
+  const base = core.fanIn.find((r) => r.k === 300);
+  for (const r of core.fanIn) {
+    const vs = base && r.k === 3000 ? ` (${(r.usPerAgentRound / base.usPerAgentRound).toFixed(1)}× the K=300 row)` : '';
+    const target = base && r.k === 3000 ? `≤ 15× K=300 ${r.usPerAgentRound <= 15 * base.usPerAgentRound ? '✓' : '✗'}` : '';
+    t.push([`fan-in join, K=${r.k.toLocaleString('en-US')}, ${r.rounds} rounds`, `${r.usPerAgentRound.toFixed(1)} CPU µs per agent per round${vs}; journal ${(r.journalBytes / 1024 / 1024).toFixed(1)} MiB`, target]);
+  }
+  const rc = core.realClock;
+  t.push([`3 parallel 400 ms workers, system clock (${rc.calls} calls)`, `${Math.round(rc.wallMs)} ms wall vs ${Math.round(rc.sumOfCallsMs)} ms sum of calls (${rc.depth.toFixed(1)} calls deep)`, `≈ 3 deep ${rc.depth < 3.8 ? '✓' : '✗'}`]);
+  console.log(t.toString());
 }
 
 function signed(bytes: number): string {

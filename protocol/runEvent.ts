@@ -217,6 +217,11 @@ export const ContextCompactedEvent = z.object({
   summaryTokens: z.number().int().nonnegative(),
   usage: UsageSchema,
   costUsd: z.number().nonnegative(),
+  /**
+   * Messages too big to fit even alone, cut in place rather than dropped: their index in the
+   * context, and the tokens cut out of each (a visible marker in the message says so).
+   */
+  cutMessages: z.array(z.object({ index: z.number().int().nonnegative(), droppedTokens: z.number().int().nonnegative() })).optional(),
 });
 
 /** The content-addressed context cache: a tool result or document served again, or stored. */

@@ -85,6 +85,12 @@ export const ModelSchema = z
       .optional()
       .describe('The most a reply may hold (sent as max_tokens); the budget reserves it per call. Default 4096.'),
     rateLimit: ModelRateLimitSchema.optional().describe('Token buckets applied to this model across the run.'),
+    maxConcurrency: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('The most calls to this model in flight at once across the run (a provider\'s or gateway\'s concurrency limit); more wait their turn. Default: no limit.'),
   })
   .strict();
 export type ModelConfig = z.infer<typeof ModelSchema>;

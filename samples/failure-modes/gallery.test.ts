@@ -28,7 +28,7 @@ afterAll(async () => {
 
 function run(args: string[]): Promise<{ code: number; summary: Summary; stderr: string }> {
   return new Promise((done, fail) => {
-    execFile(process.execPath, [CLI, ...args, '--json', '--workspace', dir], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...args, '--json', '--yes', '--workspace', dir], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
       try {
         done({ code: error ? Number(error.code ?? 1) : 0, summary: JSON.parse(stdout) as Summary, stderr });
       } catch (e) {

@@ -37,6 +37,20 @@ export interface TurnState {
   fallback: boolean;
   /** Worst-case cost reserved by the model call in flight. */
   reservedUsd: number;
+  /** The model call in flight, if any: its answer is taken only while this is the same object. */
+  inFlight: object | null;
+}
+
+/**
+ * What a join still waits for, kept per waiting agent so a delivery costs O(1): per joined agent
+ * (definition), the instances a message is still needed from. `each`: one from every instance that
+ * holds this agent's work; `any`: one from any instance (it handed that agent nothing).
+ */
+export interface JoinState {
+  groups: { mode: 'each' | 'any'; waiting: Set<string> }[];
+  byInstance: Map<string, { mode: 'each' | 'any'; waiting: Set<string> }>;
+  /** Instances still listed across all groups. */
+  missing: number;
 }
 
 /**
@@ -76,6 +90,8 @@ export interface AgentRuntime {
   awaitingResults: Set<string>;
   /** Hashes of the large documents in its context, so one loaded again is served from the cache. */
   documents: Set<string>;
+  /** Its join, while it waits for one; null when none is computed (rebuilt from the mailbox on need). */
+  join: JoinState | null;
 }
 
 export function systemPrompt(squadName: string, name: string, config: AgentConfig): string {

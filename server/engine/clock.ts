@@ -5,6 +5,11 @@
  * real, for runs against real providers where the delays are real.
  */
 export interface Clock {
+  /**
+   * `virtual`: time moves only when the engine says so, and a call's answer is due at its start plus
+   * the latency it reports. `system`: the wall clock; answers arrive when they arrive.
+   */
+  readonly kind: 'virtual' | 'system';
   /** Milliseconds since the run started. */
   now(): number;
   /** Resolves when the clock reads at least `t`. Rejects with the signal's reason on abort. */
@@ -12,6 +17,7 @@ export interface Clock {
 }
 
 export class VirtualClock implements Clock {
+  readonly kind = 'virtual';
   private current = 0;
 
   now(): number {
@@ -26,6 +32,7 @@ export class VirtualClock implements Clock {
 }
 
 export class SystemClock implements Clock {
+  readonly kind = 'system';
   private readonly start = performance.now();
 
   now(): number {

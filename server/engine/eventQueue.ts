@@ -12,8 +12,25 @@ export class EventQueue<T> {
   }
 
   push(t: number, item: T): void {
-    this.heap.push({ t, order: this.order++, item });
+    this.pushAt(t, this.order++, item);
+  }
+
+  /**
+   * A place in the insertion order, taken now for an item pushed later with `pushAt`: the answer of
+   * a call started now sorts, among work due at the same time, where it would had it been known now.
+   */
+  reserve(): number {
+    return this.order++;
+  }
+
+  pushAt(t: number, order: number, item: T): void {
+    this.heap.push({ t, order, item });
     this.up(this.heap.length - 1);
+  }
+
+  /** The next item's time, without taking it. */
+  peekTime(): number | undefined {
+    return this.heap[0]?.t;
   }
 
   pop(): { t: number; item: T } | undefined {

@@ -14,8 +14,28 @@ export class ModelCallError extends Error {
     readonly retryAfterMs: number | null = null,
     /** What the failed call was billed before it stopped (a stream cut off midway), when anything. */
     readonly usage: Usage | null = null,
+    /**
+     * How long after the request the refusal came, when the provider knows it and the clock is
+     * virtual (a recorded failure replayed, a simulated one). On the system clock the engine measures
+     * it itself. The failure is taken, and a retry counted, from then.
+     */
+    readonly latencyMs: number | null = null,
   ) {
     super(message);
     this.name = 'ModelCallError';
+  }
+}
+
+/**
+ * A fatal failure (not the provider's: a script that ran out, a bug) as a journal recorded it, for a
+ * replay to take it at the moment it came: `latencyMs` after the call started.
+ */
+export class RecordedFatalError extends Error {
+  constructor(
+    message: string,
+    readonly latencyMs: number,
+  ) {
+    super(message);
+    this.name = 'RecordedFatalError';
   }
 }

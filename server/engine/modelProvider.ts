@@ -70,11 +70,6 @@ export interface ModelResponse {
 export interface ModelProvider {
   complete(request: ModelRequest): Promise<ModelResponse>;
   /**
-   * Agents whose messages must all be in `agent`'s mailbox before its next turn starts (a join).
-   * Scripted providers know this in advance; real models never join, so they leave it out.
-   */
-  joinFor?(agent: string): readonly string[];
-  /**
    * A recorded answer stands in for this call (replay, resume, fork): move on as if it had been made,
    * without making it, so what the provider decides next (a script's next step, its random draws)
    * stays where it would be. Providers that keep no state leave it out.

@@ -16,6 +16,8 @@ export interface ResolvedModel {
   /** The most one reply may hold: sent as max_tokens, and what the budget reserves per call. */
   maxOutputTokens: number;
   rateLimit: ModelRateLimit | null;
+  /** The most calls to this model in flight at once (null: no limit). */
+  maxConcurrency?: number | null;
 }
 
 /** Used for a model the table does not know, so a run can go on; flagged by `price: null`. */
@@ -41,6 +43,7 @@ export function resolveModel(name: string, config: ModelConfig, table: PricingTa
     latency: config.latency ?? DEFAULT_LATENCY,
     maxOutputTokens: config.maxOutputTokens ?? Math.min(DEFAULT_MAX_OUTPUT_TOKENS, listed?.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS),
     rateLimit: config.rateLimit ?? null,
+    maxConcurrency: config.maxConcurrency ?? null,
   };
 }
 

@@ -4,8 +4,8 @@ import type { ModelProvider, ModelRequest, ModelResponse } from '../engine/model
 /**
  * The run's model port when a squad mixes providers: each call goes to the provider of its model
  * (the squad file's model key); models without one of their own go to `fallback`, the scripted
- * simulation. Joins and skips are the simulation's business only: real models never join and keep
- * no state to skip over.
+ * simulation. Skips are the simulation's business only: real models keep no state to skip over.
+ * (Joins are the scheduler's: see engine/scriptJoins.ts.)
  */
 export class ProviderByModel implements ModelProvider {
   constructor(
@@ -17,12 +17,6 @@ export class ProviderByModel implements ModelProvider {
 
   complete(request: ModelRequest): Promise<ModelResponse> {
     return (this.byModel.get(request.model.name) ?? this.fallback).complete(request);
-  }
-
-  joinFor(agent: string): readonly string[] {
-    const model = this.squad.agents[agent]?.model;
-    if (model !== undefined && this.byModel.has(model)) return [];
-    return this.fallback.joinFor?.(agent) ?? [];
   }
 
   skip(request: ModelRequest): void {

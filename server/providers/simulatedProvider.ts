@@ -37,10 +37,6 @@ export class SimulatedProvider implements ModelProvider {
     private readonly random: RandomSource,
   ) {}
 
-  joinFor(agent: string): readonly string[] {
-    return this.peek(agent)?.waitFor ?? [];
-  }
-
   async complete(request: ModelRequest): Promise<ModelResponse> {
     // Instances of a replicated agent share its script: whichever instance takes the work gets the
     // next step, as a shared model would answer it. Each keeps its own provider-side cache.
@@ -96,11 +92,6 @@ export class SimulatedProvider implements ModelProvider {
       this.toolTokens.set(request.agent, n);
     }
     return n;
-  }
-
-  private peek(agent: string): ScriptStep | undefined {
-    const cursor = this.cursors.get(agent) ?? { step: 0, used: 0 };
-    return this.squad.agents[agent]?.script[cursor.step];
   }
 
   private take(agent: string): ScriptStep {

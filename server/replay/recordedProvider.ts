@@ -12,13 +12,9 @@ export class RecordedProvider implements ModelProvider {
   constructor(
     private readonly recording: Recording,
     private readonly live: ModelProvider | null,
-    /** Agrees on joins with the provider the run was recorded with (a scripted one knows them). */
+    /** The provider the run was recorded with: its state is moved past each recorded call (`skip`). */
     private readonly schedule: ModelProvider | null = live,
   ) {}
-
-  joinFor(agent: string): readonly string[] {
-    return this.schedule?.joinFor?.(agent) ?? [];
-  }
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
     const recorded = this.recording.takeModelCall(request.agent);

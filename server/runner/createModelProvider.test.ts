@@ -1,3 +1,4 @@
+import { ScriptJoins } from '../engine/scriptJoins';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../engine/randomSource';
 import { loadPricingTable, resolveModel } from '../engine/resolvedModel';
@@ -59,9 +60,10 @@ agents: { a: { role: planner, model: m, script: [{ finish: ok }] } }
     expect(asked).toEqual([]);
     expect(server.requests).toEqual([]);
 
-    // Joins are the simulation's: the scripted agent waits, the real one never does.
-    expect(provider.joinFor?.('helper')).toEqual(['lead']);
-    expect(provider.joinFor?.('lead')).toEqual([]);
+    // Joins are the scheduler's (from the script): the scripted agent waits, the real one never does.
+    const joins = new ScriptJoins(squad);
+    expect(joins.next('helper')).toEqual(['lead']);
+    expect(joins.next('lead')).toEqual([]);
 
     const pricing = loadPricingTable();
     const real = resolveModel('real', squad.models['real']!, pricing);

@@ -20,16 +20,12 @@ export interface RateLimitHooks {
  * `timeAt` places the call on the tenant's time line (see `TenantRegistry.timeline`).
  */
 export class RateLimitedProvider implements ModelProvider {
-  readonly joinFor?: (agent: string) => readonly string[];
-
   constructor(
     private readonly inner: ModelProvider,
     private readonly limiter: TenantLimiter,
     private readonly timeAt: () => number,
     private readonly hooks: RateLimitHooks = {},
-  ) {
-    if (inner.joinFor) this.joinFor = (agent) => inner.joinFor!(agent);
-  }
+  ) {}
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
     const estimate = countChat(request.messages);

@@ -1,12 +1,19 @@
-import type { Guardrail, RunView, Trip } from './guardrail';
+import type { Guardrail, RunView, Trip, WaitEdgeGate } from './guardrail';
 import { findWaitCycle } from './waitForGraph';
 
 /**
  * Coordination deadlock: agents that wait on each other in a cycle can never go on. The wait-for graph
- * is updated on every ask (and join); a cycle is detected the moment its closing edge is added, not by
- * a timeout, and again when the squad goes quiet with agents still waiting on ones with nothing to do.
- * Under `break` the trip's action is `block-edge`: the engine fails the youngest wait of the cycle.
+ * is updated on every ask and join; a cycle, through asks, joins or both, is detected the moment its
+ * closing edge is added, whatever other agents are doing, and the squad going quiet with agents still
+ * waiting is a stall. Under `break` the trip's action is `block-edge`: the engine fails the youngest
+ * question of the cycle (a cycle of joins alone halts: there is no question to withdraw).
  */
+/** Whether `from`'s wait on `to` is blocked: no message on its way from `to` will meet it. */
+export function blocked(view: Pick<RunView, 'waits' | 'inTransit'>, from: string, to: string): boolean {
+  const answers = view.waits.get(from)?.reason === 'answer' ? 'answers' : undefined;
+  return view.inTransit(to, from, answers) === 0;
+}
+
 export function deadlock(): Guardrail {
   const pending = (view: RunView, agents: Iterable<string>): Record<string, unknown>[] =>
     [...agents].flatMap((agent) => {
@@ -19,15 +26,18 @@ export function deadlock(): Guardrail {
   };
   return {
     name: 'deadlock',
-    onWait(agent: string, view: RunView): Trip | null {
-      const cycle = findWaitCycle(view.waits, agent);
+    onWaitEdge({ agent }: WaitEdgeGate, view: RunView): Trip | null {
+      // An edge A → B that a message from B already on its way to A will meet is not blocked: such a
+      // cycle may still resolve. Every other cycle of waiting agents never can, whatever the rest of
+      // the squad does: a waiting agent takes no turn, so it sends nothing.
+      const cycle = findWaitCycle(view.waits, agent, (from, to) => blocked(view, from, to));
       if (!cycle) return null;
-      // Agents blocked on answers can never answer each other. A join may still be met by a message
-      // in flight, so a cycle with a join in it is only judged once the squad goes quiet.
-      if (cycle.some((a) => view.waits.get(a)?.reason !== 'answer')) return null;
+      // A join cannot be withdrawn: a cycle without a question to withdraw halts under `break`.
+      const breakable = cycle.some((a) => view.waits.get(a)?.reason === 'answer');
+      const action = actionOf(view);
       return {
         kind: 'deadlock',
-        action: actionOf(view),
+        action: action === 'block-edge' && !breakable ? 'halt' : action,
         agent,
         message: `${cycle.join(' → ')} wait on each other`,
         evidence: { cycle, waits: pending(view, new Set(cycle)) },

@@ -5,7 +5,12 @@ import type { AgentWait } from './guardrail';
  * any cycle when `from` is omitted. Returns it as [a, b, …, a], or null. Deterministic: edges are
  * followed in the order they were declared, agents in map order.
  */
-export function findWaitCycle(waits: ReadonlyMap<string, AgentWait>, from?: string): string[] | null {
+export function findWaitCycle(
+  waits: ReadonlyMap<string, AgentWait>,
+  from?: string,
+  /** Follows only the edges this accepts (default: all). */
+  blocked: (from: string, to: string) => boolean = () => true,
+): string[] | null {
   const starts = from === undefined ? [...waits.keys()] : [from];
   for (const start of starts) {
     const path: string[] = [];
@@ -17,6 +22,7 @@ export function findWaitCycle(waits: ReadonlyMap<string, AgentWait>, from?: stri
       path.push(node);
       onPath.add(node);
       for (const next of wait.on) {
+        if (!blocked(node, next)) continue;
         const found = visit(next);
         if (found) return found;
       }

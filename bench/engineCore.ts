@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import YAML from 'yaml';
+import { SquadFileSchema } from '../protocol/squadFile';
+import type { JournalWriter } from '../server/engine/journalWriter';
+import { SystemClock, VirtualClock } from '../server/engine/clock';
+import { seededRandom } from '../server/engine/randomSource';
+import { resolveProfile } from '../server/engine/runProfile';
+import { runSquad } from '../server/engine/runSquad';
+import { NO_TOOLS } from '../server/engine/toolHost';
+import { ChatCompletionsServer } from '../server/engine/testing/chatCompletionsServer';
+import { SimulatedProvider } from '../server/providers/simulatedProvider';
+import { createModelProvider } from '../server/runner/createModelProvider';
+import { runRandoms } from '../server/runner/runRandoms';
+import { prepareLangGraph } from './langgraph';
+import { median, time } from './measure';
+import { prepareOurs } from './ours';
+
+/** A journal that keeps nothing (it counts bytes), so the figures are the engine's. */
+class CountingWriter implements JournalWriter {
+  bytes = 0;
+  events = 0;
+  append(event: unknown): boolean {
+    this.bytes += JSON.stringify(event).length + 1;
+    this.events += 1;
+    return true;
+  }
+  drain(): Promise<void> {
+    return Promise.resolve();
+  }
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Per-step CPU time of our engine against LangGraph.js on the same loop (bench/ours.ts and
+ * bench/langgraph.ts), alternating, median of `reps` runs each: CPU time, not wall time, so another
+ * process on a shared machine does not count.
+ */
+export async function benchCpuPerStep(dir: string, n = 500, reps = 5): Promise<{ n: number; oursCpuUs: number; langGraphCpuUs: number; ratio: number }> {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < reps + 1; i++) {
+    const a = await time(prepareOurs(n, dir, `cpu-${i}`));
+    const b = await time(prepareLangGraph(n, `cpu-${i}`));
+    if (i === 0) continue; // warm-up
+    ours.push(a.cpuUsPerStep);
+    theirs.push(b.cpuUsPerStep);
+  }
+  const oursCpuUs = median(ours);
+  const langGraphCpuUs = median(theirs);
+  return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs };
+}
+
+/** A planner → K workers → planner join squad, `rounds` rounds: the planner's turn waits for all K. */
+function fanInYaml(k: number, rounds: number): string {
+  const workers = Array.from({ length: k }, (_, i) => `w${i + 1}`);
+  const high = 10 * k * rounds + 10;
+  const handoffs = `[${workers.map((w) => `{ to: ${w}, content: Price part ${w}. }`).join(', ')}]`;
+  return `version: 1
+name: fan-in
+task: { entry: planner, input: Price every part. }
+models: { mini: { provider: simulated, model: gpt-4.1-mini } }
+guardrails:
+  maxTurnsPerAgent: ${high}
+  maxRunTurns: ${high}
+  budgetUsd: 1000000
+  runTimeoutMs: ${high * 60_000}
+  loop: { repeatedState: ${high}, pingPong: ${high} }
+  chatter: { maxMessagesPerEdge: ${high}, maxTokensPerEdge: 1000000000, minCoordinationTokens: 1000000000, maxCoordinationRatio: 1000000 }
+  tokenExplosion: { maxPromptGrowth: 1000000, minPromptTokens: 1000000000 }
+agents:
+  planner:
+    role: planner
+    model: mini
+    context: turn
+    handoffs: [${workers.join(', ')}]
+    script:
+      - { handoff: ${handoffs} }
+${rounds > 1 ? `      - { waitFor: [${workers.join(', ')}], handoff: ${handoffs}, repeat: ${rounds - 1} }\n` : ''}      - { waitFor: [${workers.join(', ')}], finish: All priced. }
+${workers.map((w) => `  ${w}: { role: worker, model: mini, context: turn, script: [ { finish: done, repeat: forever } ] }`).join('\n')}
+`;
+}
+
+export interface FanInRow {
+  k: number;
+  rounds: number;
+  cpuMs: number;
+  /** CPU µs per worker per round: flat in K when a join costs O(1) per delivery. */
+  usPerAgentRound: number;
+  journalBytes: number;
+  events: number;
+}
+
+/** Fan-in joins at each K: the CPU cost per agent per round, and the journal's size. */
+export async function benchFanIn(ks: readonly number[] = [30, 300, 3000], rounds = 3): Promise<FanInRow[]> {
+  const rows: FanInRow[] = [];
+  for (const k of ks) {
+    const text = fanInYaml(k, rounds);
+    const squad = SquadFileSchema.parse(YAML.parse(text));
+    const profile = resolveProfile(squad, 'local');
+    const run = async (): Promise<FanInRow> => {
+      const random = seededRandom(1);
+      const journal = new CountingWriter();
+      const cpu = process.cpuUsage();
+      const outcome = await runSquad({
+        runId: `fan-in-${k}`,
+        squad,
+        source: { path: 'fan-in.squad.yaml', text, sha256: createHash('sha256').update(text).digest('hex') },
+        profile,
+        seed: 1,
+        tenant: 'default',
+        ports: { model: new SimulatedProvider(squad, profile, random), tools: NO_TOOLS, journal, clock: new VirtualClock(), random },
+        signal: new AbortController().signal,
+      });
+      const used = process.cpuUsage(cpu);
+      if (outcome.status !== 'completed') throw new Error(`fan-in K=${k}: ${outcome.status}: ${outcome.reason}`);
+      const cpuMs = (used.user + used.system) / 1000;
+      return { k, rounds, cpuMs, usPerAgentRound: (cpuMs * 1000) / (k * rounds), journalBytes: journal.bytes, events: journal.events };
+    };
+    await run(); // warm-up
+    rows.push(await run());
+  }
+  return rows;
+}
+
+/**
+ * Three workers on a real clock against a local OpenAI-compatible server answering in `delayMs`:
+ * the run's wall time against the sum of its calls' latencies (sequential calls: wall ≈ sum; in
+ * flight together: wall ≈ three calls deep).
+ */
+export async function benchRealClockFanOut(delayMs = 400): Promise<{ calls: number; sumOfCallsMs: number; wallMs: number; depth: number }> {
+  const workers = ['w1', 'w2', 'w3'];
+  const server = await ChatCompletionsServer.start(delayMs, (agent, _request, body) => {
+    if (agent !== 'planner') return { toolCalls: [{ name: 'finish', args: { result: `${agent} done` } }] };
+    const results = body.messages.filter((m) => typeof m.content === 'string' && m.content.includes('[result from')).length;
+    return results === 0 ? { toolCalls: workers.map((w) => ({ name: 'handoff', args: { to: w, content: `part ${w}` } })) } : { toolCalls: [{ name: 'finish', args: { result: 'done' } }] };
+  });
+  try {
+    const text = `version: 1
+name: real-fan-out
+task: { entry: planner, input: Go. }
+models:
+  wire: { provider: openai-compatible, model: fake-model, baseUrl: "${server.baseUrl}", price: { inputPerMTok: 0, cachedInputPerMTok: 0, outputPerMTok: 0 } }
+agents:
+  planner: { role: planner, model: wire, handoffs: [${workers.join(', ')}] }
+${workers.map((w) => `  ${w}: { role: worker, model: wire }`).join('\n')}
+`;
+    const squad = SquadFileSchema.parse(YAML.parse(text));
+    const profile = resolveProfile(squad, 'local');
+    const randoms = runRandoms(1);
+    const journal = new CountingWriter();
+    const started = performance.now();
+    const outcome = await runSquad({
+      runId: 'real-fan-out',
+      squad,
+      source: { path: 'real-fan-out.squad.yaml', text, sha256: createHash('sha256').update(text).digest('hex') },
+      profile,
+      seed: 1,
+      tenant: 'default',
+      ports: { model: createModelProvider(squad, profile, randoms.model), tools: NO_TOOLS, journal, clock: new SystemClock(), random: randoms.engine },
+      signal: new AbortController().signal,
+    });
+    const wallMs = performance.now() - started;
+    if (outcome.status !== 'completed') throw new Error(`real-clock fan-out: ${outcome.status}: ${outcome.reason}`);
+    const sumOfCallsMs = outcome.account.totals.modelMs;
+    return { calls: server.requests.length, sumOfCallsMs, wallMs, depth: wallMs / delayMs };
+  } finally {
+    await server.close();
+  }
+}
