@@ -8,6 +8,9 @@ import { replayCommand } from './replayCommand';
 import { resumeCommand } from './resumeCommand';
 import { runCommand } from './runCommand';
 import { serveCommand } from './serveCommand';
+import { withEnv } from './envOptions';
+import { workerCommand } from './workerCommand';
+import { exportCommand } from './exportCommand';
 import { USAGE } from './usage';
 import { validateCommand } from './validateCommand';
 
@@ -112,12 +115,17 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         strict: true,
         options: {
           port: { type: 'string' },
-          host: { type: 'string', default: '127.0.0.1' },
-          workspace: { type: 'string', default: '.' },
+          host: { type: 'string' },
+          workspace: { type: 'string' },
           otlp: { type: 'string' },
           tenants: { type: 'string' },
-          'allow-origin': { type: 'string', multiple: true, default: [] },
-          resume: { type: 'boolean', default: false },
+          'allow-origin': { type: 'string', multiple: true },
+          resume: { type: 'boolean' },
+          store: { type: 'string' },
+          workers: { type: 'string' },
+          concurrency: { type: 'string' },
+          'lease-ms': { type: 'string' },
+          token: { type: 'string' },
           help: { type: 'boolean', short: 'h', default: false },
         },
       });
@@ -125,10 +133,44 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(USAGE);
         return values.help ? ExitCode.completed : ExitCode.invalidInput;
       }
+      const v = withEnv('serve', values, io.env, { host: '127.0.0.1', workspace: '.', 'allow-origin': [], resume: false });
       return serveCommand(
-        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume },
+        {
+          port: v.port,
+          host: v.host ?? '127.0.0.1',
+          workspace: v.workspace ?? '.',
+          otlp: v.otlp,
+          tenants: v.tenants,
+          allowOrigin: v['allow-origin'] ?? [],
+          resume: v.resume ?? false,
+          store: v.store,
+          ...(v.workers !== undefined ? { workers: v.workers } : {}),
+          ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
+          ...(v['lease-ms'] !== undefined ? { leaseMs: v['lease-ms'] } : {}),
+          token: v.token,
+        },
         io,
       );
+    }
+    case 'worker': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: { store: { type: 'string' }, concurrency: { type: 'string' }, 'lease-ms': { type: 'string' }, tenants: { type: 'string' }, workspace: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      });
+      if (values.help || positionals.length > 0) {
+        io.stdout.write(USAGE);
+        return values.help ? ExitCode.completed : ExitCode.invalidInput;
+      }
+      const v = withEnv('worker', values, io.env, { concurrency: '4', 'lease-ms': '5000' });
+      return workerCommand({ store: v.store, concurrency: v.concurrency ?? '4', leaseMs: v['lease-ms'] ?? '5000', tenants: v.tenants }, io);
+    }
+    case 'export': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { store: { type: 'string' }, out: { type: 'string' }, workspace: { type: 'string' } } });
+      if (positionals.length !== 1) throw new UsageError(`export takes one run id, got ${positionals.length}`);
+      const v = withEnv('export', values, io.env);
+      return exportCommand({ run: positionals[0]!, store: v.store, out: v.out }, io);
     }
     case 'load': {
       const { values, positionals } = parseArgs({

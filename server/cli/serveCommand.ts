@@ -4,6 +4,7 @@ import { TenantsFileSchema, type TenantsFile } from '../../protocol/api/tenantPo
 import { version } from '../../package.json';
 import { composeServer } from '../http/composeServer';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { serveCluster } from './serveCluster';
 
 export interface ServeArgs {
   port: string | undefined;
@@ -14,6 +15,14 @@ export interface ServeArgs {
   allowOrigin: string[];
   /** Continue the runs an earlier session left unfinished. */
   resume: boolean;
+  /** A postgres:// URL: the API of a scale-out (runs queued for workers); absent: the embedded server. */
+  store?: string | undefined;
+  /** Worker processes to start beside the API with `store` (0: API only). */
+  workers?: string;
+  concurrency?: string;
+  leaseMs?: string;
+  /** The server token (SQUAD_TOKEN), shared by API servers behind one balancer. */
+  token?: string | undefined;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -33,6 +42,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const otlpUrl = args.otlp === undefined ? undefined : parseUrl(args.otlp);
   const tenants = args.tenants === undefined ? undefined : await readTenants(resolve(io.cwd, args.tenants));
   const workspace = resolve(io.cwd, args.workspace);
+  if (args.store !== undefined) return serveCluster({ ...args, store: args.store }, { port, workspace, otlpUrl, tenants }, io);
   let server;
   try {
     server = await composeServer({
@@ -81,7 +91,7 @@ function parseUrl(text: string): string {
   return url.toString();
 }
 
-async function readTenants(path: string): Promise<TenantsFile> {
+export async function readTenants(path: string): Promise<TenantsFile> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));

@@ -12,6 +12,10 @@ Usage:
   squad resume RUN              finish an interrupted run from its journal, without repeating any call
   squad serve [options]         the local server: HTTP API and live WebSocket stream
   squad load FILE [options]     drive the server with many runs and report throughput, latency, cost
+  squad worker --store URL [--concurrency N]
+                                claim queued runs from a postgres:// store and execute them
+  squad export RUN --store URL [--out FILE]
+                                a run's journal from a postgres:// store as JSONL (as a local run writes it)
   squad --help | --version
 
 Options of run:
@@ -31,6 +35,15 @@ Options of serve:
                       tokensPerMinute, maxConcurrentRuns, maxQueuedRuns, maxRateLimitWaitMs}}}
   --allow-origin O    a browser origin allowed to call the API (repeatable)
   --resume            continue the runs an earlier session left unfinished (a shutdown or a crash)
+  --store URL         postgres://…: the API of a scale-out; runs are queued for workers, journals,
+                      budgets, tokens and control live in the database (migrations applied at start)
+  --workers N         worker processes started beside the API with --store (default 1; 0: API only)
+  --concurrency N     runs each worker executes at once (default 4; also for squad worker)
+  --lease-ms MS       a worker's claim on a run lasts this long without a heartbeat (default 5000)
+  --token T           the server token, shared by API servers behind one balancer (default: fresh)
+  Every flag of serve, worker and export also reads a variable: SQUAD_STORE, SQUAD_WORKERS,
+  SQUAD_CONCURRENCY, SQUAD_LEASE_MS, SQUAD_PORT, SQUAD_HOST, SQUAD_WORKSPACE, SQUAD_OTLP,
+  SQUAD_TENANTS, SQUAD_ALLOW_ORIGIN (comma-separated), SQUAD_RESUME, SQUAD_TOKEN. A flag wins.
 
 Options of load:
   --runs N            runs to start (default 100)

@@ -1,7 +1,7 @@
 import type express from 'express';
 import type { Request } from 'express';
 import { DiffQuerySchema, ForkRequestSchema, ReplayRequestSchema } from '../../protocol/api/replayRequest';
-import type { RunManager, Scope } from '../runs/runManager';
+import type { RunService, Scope } from '../runs/runService';
 import { diffJournals } from '../replay/journalDiff';
 import { continueRun, forkRunId, ReRunError, replayRun, startedOf } from '../replay/reRun';
 import { HttpError, parseWire } from './httpError';
@@ -11,7 +11,7 @@ import { HttpError, parseWire } from './httpError';
  * `squad replay`, `squad fork` and `squad diff`. A squad file that no longer parses is a 400 with
  * its located errors.
  */
-export function mountReplayRoutes(app: express.Express, manager: RunManager, scope: (req: Request) => Scope, signal: AbortSignal): void {
+export function mountReplayRoutes(app: express.Express, manager: RunService, scope: (req: Request) => Scope, signal: AbortSignal): void {
   app.post('/api/runs/:id/replay', async (req, res) => {
     const body = parseWire(ReplayRequestSchema, req.body ?? {}, 'replay request');
     const { events } = await manager.recorded(req.params.id ?? '', scope(req));
