@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TenantsFile } from '../../protocol/api/tenantPolicy';
 import { version } from '../../package.json';
 import { composeClusterServer } from '../cluster/composeClusterServer';
+import { removeServerFile, writeServerFile } from '../http/serverFile';
 import { openSharedStores } from '../cluster/openSharedStores';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import type { ServeArgs } from './serveCommand';
@@ -36,8 +37,11 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
     ...(args.token ? { token: args.token } : {}),
     log,
   });
+  // The token is never printed: given (SQUAD_TOKEN, shared by the API servers), or written to the
+  // workspace's server.json (mode 0600) as the embedded server does.
+  const serverFile = args.token ? null : await writeServerFile(resolved.workspace, { url: server.url, token: server.token, pid: process.pid, workspace: resolved.workspace, version, startedAt: new Date().toISOString() });
   io.stdout.write(`squad server listening on ${server.url} (runs in ${stores.location}, ${workers} worker process(es))\n`);
-  if (!args.token) io.stdout.write(`  token: ${server.token}\n`);
+  if (serverFile) io.stdout.write(`  token in ${serverFile} (mode 0600)\n`);
   const children: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) children.push(startWorker(args, io));
   await new Promise<void>((done) => {
@@ -57,6 +61,7 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
   );
   await server.close();
   await stores.close();
+  if (serverFile) await removeServerFile(resolved.workspace, server.token);
   log('stopped');
   return ExitCode.completed;
 }
