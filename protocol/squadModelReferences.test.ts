@@ -13,6 +13,7 @@ agents:
   lead:
     role: planner
     model: main
+env: [OPENAI_API_KEY, ANTHROPIC_API_KEY, K, AZURE_KEY]
 `;
 }
 
@@ -26,7 +27,7 @@ function errorsOf(model: string): string[] {
 describe('model connection checks, located in the file', () => {
   it('accepts each real provider with what it needs', () => {
     expect(errorsOf('{ provider: openai, model: gpt-4.1, apiKeyEnv: OPENAI_API_KEY }')).toEqual([]);
-    expect(errorsOf('{ provider: anthropic, model: claude-sonnet-4-5, apiKeyEnv: ANTHROPIC_API_KEY }')).toEqual([]);
+    expect(errorsOf('{ provider: anthropic, model: claude-sonnet-5-5, apiKeyEnv: ANTHROPIC_API_KEY }')).toEqual([]);
     // A local server usually needs no key.
     expect(errorsOf('{ provider: openai-compatible, model: llama3.1, baseUrl: "http://127.0.0.1:11434/v1" }')).toEqual([]);
     expect(errorsOf('{ provider: openai, model: gpt-4.1, apiKeyEnv: K, headers: { api-key: "${env:AZURE_KEY}", x-route: eu } }')).toEqual([]);
@@ -50,7 +51,7 @@ describe('model connection checks, located in the file', () => {
   it('refuses a credential written into a header, without repeating it', () => {
     const errors = errorsOf('{ provider: openai, model: gpt-4.1, apiKeyEnv: K, headers: { Authorization: "Bearer sk-live-123" } }');
     expect(errors).toEqual([
-      '5:85: header "Authorization" carries a credential: write "${env:NAME}" and set NAME in the environment, so the secret stays out of the file and its journals',
+      '5:85: header "Authorization" carries a credential: write "${env:NAME}", declare NAME in env: and set it in the environment, so the secret stays out of the file and its journals',
     ]);
     expect(errors.join('\n')).not.toContain('sk-live-123');
   });

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { formatDiagnostic } from '../../protocol/squadDiagnostic';
-import { UnknownProfileError } from '../engine/runProfile';
+import { resolveProfile, UnknownProfileError } from '../engine/runProfile';
 import { loadSquadFile } from '../runner/loadSquadFile';
 import { runLocal } from '../runner/runLocal';
 import { ToolServerStartError } from '../mcp/toolServerStartError';
@@ -13,6 +13,7 @@ import { paintFor } from './paint';
 import { ProgressLine } from './progressLine';
 import { runSummary, type RunSummary } from './runSummary';
 import { toolTable } from './toolTable';
+import { confirmTrust } from './trustPrompt';
 
 export interface RunArgs {
   file: string;
@@ -22,6 +23,8 @@ export interface RunArgs {
   journal: string | undefined;
   workspace: string;
   json: boolean;
+  /** Trust the file without asking (see `confirmTrust`). */
+  yes: boolean;
 }
 
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -34,6 +37,16 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     for (const e of loaded.errors) io.stderr.write(`${formatDiagnostic(e)}\n`);
     return ExitCode.invalidInput;
   }
+  // A file that cannot run as asked is reported before anyone is asked to trust it.
+  try {
+    resolveProfile(loaded.squad, args.profile);
+  } catch (error) {
+    if (error instanceof UnknownProfileError) throw new UsageError(error.message);
+    throw error;
+  }
+  const shownPath = relative(io.cwd, resolve(io.cwd, args.file)) || args.file;
+  const refused = await confirmTrust({ squad: loaded.squad, text: loaded.text, path: shownPath, workspace: resolve(io.cwd, args.workspace), yes: args.yes }, io);
+  if (refused !== null) return refused;
   const seed = args.seed ?? randomInt(0, 2 ** 31);
   const paint = paintFor(io.stdout, io.env);
   const progress = !args.json && io.stderr.isTTY ? new ProgressLine(io.stderr) : null;
@@ -43,7 +56,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     result = await runLocal({
       squad: loaded.squad,
       text: loaded.text,
-      path: relative(io.cwd, resolve(io.cwd, args.file)) || args.file,
+      path: shownPath,
       profile: args.profile,
       seed,
       tenant: args.tenant,
@@ -70,7 +83,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     tenant: args.tenant,
     wallMs: performance.now() - started,
   });
-  io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : report(summary, loaded.squad.name, args.file, paint));
+  io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : report(summary, loaded.squad.name, args.file, paint, io.program));
   if (!args.json) await hintInterrupted(resolve(io.cwd, args.workspace), io, paint);
   return ExitCode[summary.status];
 }
@@ -87,15 +100,16 @@ async function hintInterrupted(workspace: string, io: CliIo, paint: ReturnType<t
   const interrupted: string[] = [];
   for (const f of files) if (await endsUnfinished(f.path)) interrupted.push(f.id);
   if (interrupted.length === 0) return;
-  const shown = interrupted.slice(0, 3).map((id) => `squad resume ${id}`);
+  const program = io.program ?? 'squad';
+  const shown = interrupted.slice(0, 3).map((id) => `${program} resume ${id}`);
   const more = interrupted.length > 3 ? ` (and ${interrupted.length - 3} more)` : '';
   io.stderr.write(
-    `${paint.yellow(`${interrupted.length} interrupted run${interrupted.length === 1 ? '' : 's'} in this workspace`)}: ${shown.join(', ')}${more}, or squad serve --resume\n`,
+    `${paint.yellow(`${interrupted.length} interrupted run${interrupted.length === 1 ? '' : 's'} in this workspace`)}: ${shown.join(', ')}${more}, or ${program} serve --resume\n`,
   );
 }
 
 /** The human report of a finished run: tables, guardrail trips, marks, verdict, journal. */
-export function report(s: RunSummary, squad: string, file: string, paint: ReturnType<typeof paintFor>): string {
+export function report(s: RunSummary, squad: string, file: string, paint: ReturnType<typeof paintFor>, program = 'squad'): string {
   const lines: string[] = [];
   lines.push(`${paint.bold(squad)} · profile ${s.profile} · seed ${s.seed} · tenant ${s.tenant} · run ${s.runId}`);
   lines.push(agentTable(s, paint));
@@ -142,7 +156,7 @@ export function report(s: RunSummary, squad: string, file: string, paint: Return
   if (s.reason) lines.push(`  reason: ${s.reason}`);
   if (s.result) lines.push(`  result: ${s.result.trim().split('\n').join('\n          ')}`);
   lines.push(`journal: ${s.journal}`);
-  lines.push(paint.dim(`rerun: squad run ${file} --profile ${s.profile} --seed ${s.seed}${s.tenant === 'default' ? '' : ` --tenant ${s.tenant}`}`));
+  lines.push(paint.dim(`rerun: ${program} run ${file} --profile ${s.profile} --seed ${s.seed}${s.tenant === 'default' ? '' : ` --tenant ${s.tenant}`}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,6 +6,7 @@ import { composeClusterServer } from '../cluster/composeClusterServer';
 import { removeServerFile, writeServerFile } from '../http/serverFile';
 import { openSharedStores } from '../cluster/openSharedStores';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import type { RunPolicy } from '../trust/runPolicy';
 import type { ServeArgs } from './serveCommand';
 import { positiveInt } from './workerCommand';
 
@@ -15,7 +16,7 @@ import { positiveInt } from './workerCommand';
  * answers however busy the runs are). `--workers 0`: API only, for a deployment that runs its
  * workers apart. The workers are stopped (SIGTERM: runs held and given back) when the server stops.
  */
-export async function serveCluster(args: ServeArgs & { store: string }, resolved: { port: number; workspace: string; otlpUrl: string | undefined; tenants: TenantsFile | undefined }, io: CliIo): Promise<number> {
+export async function serveCluster(args: ServeArgs & { store: string }, resolved: { port: number; workspace: string; otlpUrl: string | undefined; tenants: TenantsFile | undefined; policy: RunPolicy }, io: CliIo): Promise<number> {
   const workers = positiveInt(args.workers ?? '1', '--workers', 0);
   if (resolved.otlpUrl) io.stderr.write('squad serve: --otlp is not applied with --store yet (traces come from the embedded server)\n');
   if (args.resume) io.stderr.write('squad serve: --resume is implied with --store: workers resume every run whose lease expired\n');
@@ -35,6 +36,7 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
     allowedOrigins: args.allowOrigin,
     ...(resolved.tenants ? { tenants: resolved.tenants } : {}),
     ...(args.token ? { token: args.token } : {}),
+    policy: resolved.policy,
     log,
   });
   // The token is never printed: given (SQUAD_TOKEN, shared by the API servers), or written to the

@@ -3,6 +3,8 @@ import { relative, resolve } from 'node:path';
 import { TenantsFileSchema, type TenantsFile } from '../../protocol/api/tenantPolicy';
 import { version } from '../../package.json';
 import { composeServer } from '../http/composeServer';
+import { OutboundHosts } from '../trust/outboundHosts';
+import { RunPolicy } from '../trust/runPolicy';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { serveCluster } from './serveCluster';
 
@@ -23,6 +25,14 @@ export interface ServeArgs {
   leaseMs?: string;
   /** The server token (SQUAD_TOKEN), shared by API servers behind one balancer. */
   token?: string | undefined;
+  /** Tenant tokens may send inline squad files (without command servers or env reads). */
+  allowInline: boolean;
+  /** Variables of this process's environment runs may read (`NAME` or `A,B`). */
+  envAllow: string[];
+  /** Hosts added to the allow-list of models' baseUrl and tool servers' url. */
+  allowHost: string[];
+  /** Start no run at all: replay, diff and read only. */
+  readOnly: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -42,7 +52,18 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const otlpUrl = args.otlp === undefined ? undefined : parseUrl(args.otlp);
   const tenants = args.tenants === undefined ? undefined : await readTenants(resolve(io.cwd, args.tenants));
   const workspace = resolve(io.cwd, args.workspace);
-  if (args.store !== undefined) return serveCluster({ ...args, store: args.store }, { port, workspace, otlpUrl, tenants }, io);
+  const envAllow = splitList(args.envAllow);
+  for (const name of envAllow) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env-allow "${name}": not an environment variable name`);
+  const allowHosts = splitList(args.allowHost);
+  try {
+    OutboundHosts.withDefaults(allowHosts);
+  } catch (error) {
+    throw new UsageError(`--allow-host: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (args.store !== undefined) {
+    const policy = new RunPolicy({ allowInline: args.allowInline, envAllow, readOnly: args.readOnly, hosts: OutboundHosts.withDefaults(allowHosts) });
+    return serveCluster({ ...args, store: args.store }, { port, workspace, otlpUrl, tenants, policy }, io);
+  }
   let server;
   try {
     server = await composeServer({
@@ -54,6 +75,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
       ...(tenants ? { tenants } : {}),
       allowedOrigins: args.allowOrigin,
       resume: args.resume,
+      policy: { allowInline: args.allowInline, envAllow, allowHosts, readOnly: args.readOnly },
       log: (line) => io.stderr.write(`squad serve: ${line}\n`),
     });
   } catch (error) {
@@ -73,6 +95,11 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   await server.close();
   io.stderr.write('squad serve: stopped\n');
   return ExitCode.completed;
+}
+
+/** Repeatable options that also take comma-separated lists. */
+function splitList(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 function parsePort(text: string): number {

@@ -12,11 +12,36 @@ Usage:
   squad resume RUN              finish an interrupted run from its journal, without repeating any call
   squad serve [options]         the local server: HTTP API and live WebSocket stream
   squad load FILE [options]     drive the server with many runs and report throughput, latency, cost
-  squad worker --store URL [--concurrency N]
+  squad worker --store URL [options]
                                 claim queued runs from a postgres:// store and execute them
   squad export RUN --store URL [--out FILE]
-                                a run's journal from a postgres:// store as JSONL (as a local run writes it)
+                                a run's journal from a postgres:// store as JSONL, as a local run writes it
   squad --help | --version
+
+Options of validate:
+  (none)            every file is checked; each error as file:line:col: message, exit 2 if any
+
+Options of replay:
+  --squad FILE      replay against this (edited) squad file instead of the one the journal recorded
+  --step            stop before each turn: Enter steps, c runs to the end
+  --workspace DIR   the workspace whose .squad/runs/ holds run ids (default: .)
+  --json            print one JSON object instead of the report
+  exit 0: the replay makes the same decisions; 1: it parts (the first differing event is shown)
+
+Options of fork:
+  --at SEQ          the last event of the parent to keep (required)
+  --edit FILE       go on live with this edited squad file
+  --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
+  --json            print one JSON object instead of the report
+
+Options of diff:
+  --workspace DIR   the workspace whose .squad/runs/ holds run ids (default: .)
+  --json            print one JSON object instead of the report
+  exit 0: the runs make the same decisions (run ids aside); 1: they part; 2: a journal cannot be read
+
+Options of resume:
+  --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
+  --json            print one JSON object instead of the table
 
 Options of run:
   --profile NAME    local (default), staging, production, or one the file declares
@@ -25,6 +50,10 @@ Options of run:
   --journal PATH    write the journal here instead of .squad/runs/<run-id>.jsonl
   --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
   --json            print one JSON object instead of the table
+  --yes, -y         trust the file without asking (CI). The first run of a file in a workspace names
+                    the commands it starts, the variables it reads and the hosts it reaches, and asks
+                    on a terminal; without a terminal and without --yes it refuses (exit 2). The
+                    answer is kept per file hash in .squad/trust.json. fork, resume and load ask too.
 
 Options of serve:
   --port N            the port (default: a free one)
@@ -35,15 +64,33 @@ Options of serve:
                       tokensPerMinute, maxConcurrentRuns, maxQueuedRuns, maxRateLimitWaitMs}}}
   --allow-origin O    a browser origin allowed to call the API (repeatable)
   --resume            continue the runs an earlier session left unfinished (a shutdown or a crash)
-  --store URL         postgres://…: the API of a scale-out; runs are queued for workers, journals,
+  --env-allow NAMES   the environment variables runs may read (apiKeyEnv, \${env:NAME}); repeatable or
+                      comma-separated; default none
+  --allow-host HOST   a host models' baseUrl and tool servers' url may reach, on top of loopback,
+                      api.openai.com and api.anthropic.com; *.domain for subdomains (repeatable)
+  --allow-inline      tenant tokens may send inline squad files (never with command servers or env reads)
+  --read-only         start no run: journals are read, replayed and diffed only
+  --store URL         postgres://…: the API of a scale-out; runs are queued for workers; journals,
                       budgets, tokens and control live in the database (migrations applied at start)
   --workers N         worker processes started beside the API with --store (default 1; 0: API only)
-  --concurrency N     runs each worker executes at once (default 4; also for squad worker)
+  --concurrency N     runs each of those workers executes at once (default 4)
   --lease-ms MS       a worker's claim on a run lasts this long without a heartbeat (default 5000)
-  --token T           the server token, shared by API servers behind one balancer (default: fresh)
-  Every flag of serve, worker and export also reads a variable: SQUAD_STORE, SQUAD_WORKERS,
-  SQUAD_CONCURRENCY, SQUAD_LEASE_MS, SQUAD_PORT, SQUAD_HOST, SQUAD_WORKSPACE, SQUAD_OTLP,
-  SQUAD_TENANTS, SQUAD_ALLOW_ORIGIN (comma-separated), SQUAD_RESUME, SQUAD_TOKEN. A flag wins.
+  --token T           the server token, shared by API servers behind one balancer (default: a fresh
+                      one in .squad/server.json)
+  Every flag of serve, worker and export also reads a variable (a flag wins): SQUAD_STORE,
+  SQUAD_WORKERS, SQUAD_CONCURRENCY, SQUAD_LEASE_MS, SQUAD_PORT, SQUAD_HOST, SQUAD_WORKSPACE,
+  SQUAD_OTLP, SQUAD_TENANTS, SQUAD_ALLOW_ORIGIN (comma-separated), SQUAD_RESUME, SQUAD_TOKEN.
+
+Options of worker:
+  --store URL         the postgres:// database the API servers queue runs in (SQUAD_STORE)
+  --concurrency N     runs executed at once (default 4; SQUAD_CONCURRENCY)
+  --lease-ms MS       how long a claim lasts without a heartbeat (default 5000; SQUAD_LEASE_MS);
+                      a dead worker's runs move to another worker this long after it died
+  --tenants FILE      tenant limits, as serve --tenants (SQUAD_TENANTS)
+
+Options of export:
+  --store URL         the postgres:// database (SQUAD_STORE)
+  --out FILE          write the JSONL here (never overwriting a file); default: standard output
 
 Options of load:
   --runs N            runs to start (default 100)
@@ -60,3 +107,22 @@ Options of load:
 
 Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled.
 `;
+
+/**
+ * One command's own usage: its synopsis lines and its "Options of NAME:" section of {@link USAGE},
+ * then the exit codes. Null for a name USAGE does not list, so an unknown command stays an error.
+ * Derived from the one text so the overview and each command's help cannot disagree.
+ */
+export function commandUsage(name: string, usage: string = USAGE): string | null {
+  const lines = usage.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  squad ${name} `) || l === `  squad ${name}`);
+  if (start < 0 || !/^[a-z][a-z-]*$/.test(name)) return null;
+  // The synopsis: its first line and the lines indented under it (long synopses wrap).
+  const synopsis = [lines[start]!];
+  for (let i = start + 1; i < lines.length && /^ {4,}/.test(lines[i]!); i++) synopsis.push(lines[i]!);
+  const header = lines.findIndex((l) => l === `Options of ${name}:`);
+  const options: string[] = [];
+  if (header >= 0) for (let i = header + 1; i < lines.length && lines[i] !== ''; i++) options.push(lines[i]!);
+  const exit = lines.find((l) => l.startsWith('Exit codes:')) ?? '';
+  return ['Usage:', ...synopsis, '', 'Options:', ...(options.length ? options : ['  (none)']), '', exit, ''].join('\n');
+}

@@ -25,6 +25,7 @@ import type { QueueEntry } from '../store/runQueue';
 import { utcDay } from '../store/spendLedger';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import type { TenantsFile } from '../../protocol/api/tenantPolicy';
+import { RunPolicy } from '../trust/runPolicy';
 import { followStore } from './followStore';
 import type { SharedStores } from './sharedStores';
 
@@ -33,6 +34,8 @@ export interface ClusterRunsOptions {
   /** Where `file:` squad paths are read from (inline `source` needs none). */
   workspace: string;
   tenants?: TenantsFile;
+  /** The trust policy runs are checked against before they are queued (as the embedded server does). */
+  policy?: RunPolicy;
   now?: () => Date;
 }
 
@@ -48,9 +51,16 @@ export class ClusterRuns implements RunService {
   private readonly now: () => Date;
   private closed = false;
 
+  readonly policy: RunPolicy;
+
   constructor(private readonly o: ClusterRunsOptions) {
+    this.policy = o.policy ?? new RunPolicy();
     this.now = o.now ?? (() => new Date());
     this.tenants = new TenantRegistry({ ...(o.tenants ? { config: o.tenants } : {}), now: this.now });
+  }
+
+  get workspace(): string {
+    return this.o.workspace;
   }
 
   async start(body: StartRunRequest, scope: Scope): Promise<RunInfo> {
@@ -60,6 +70,7 @@ export class ClusterRuns implements RunService {
     const source = await readSquadSource(this.o.workspace, body);
     const parsed = parseSquadFile(source.text, source.path);
     if (!parsed.ok) throw new RunError('invalid', parsed.errors.map(formatDiagnostic).join('\n'), source.field);
+    this.policy.check(parsed.squad, source.field === 'file' ? 'workspace' : 'inline', scope);
     let profile: string;
     try {
       profile = resolveProfile(parsed.squad, body.profile).name;

@@ -6,6 +6,7 @@ import type { TenantInfo } from '../../protocol/api/tenantInfo';
 import type { ValidateRequest, ValidateResponse } from '../../protocol/api/validateRequest';
 import type { RunEvent } from '../../protocol/runEvent';
 import type { JournalWriter } from '../engine/journalWriter';
+import type { RunPolicy } from '../trust/runPolicy';
 import type { Follower, FollowSink } from './followRun';
 
 /** Who is asking: the server token (every tenant) or a token scoped to one tenant. */
@@ -21,6 +22,10 @@ export interface Scope {
  * tenants' runs from a scoped token ("not found").
  */
 export interface RunService {
+  /** The workspace whose squad files runs may name. */
+  readonly workspace: string;
+  /** What a run may do, by who asks (the trust boundary), checked before a run or a fork starts. */
+  readonly policy: RunPolicy;
   start(body: StartRunRequest, scope: Scope): Promise<RunInfo>;
   list(query: ListRunsQuery, scope: Scope): Promise<RunInfo[]>;
   detail(id: string, scope: Scope): Promise<RunDetail>;
