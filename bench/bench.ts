@@ -24,6 +24,7 @@ import { benchDurableAppends, benchReplaySpeed } from './durable';
 import { benchMcpPoolOverhead } from './mcpPoolOverhead';
 import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
 import { benchWebviewRender, benchWebviewStream } from './webview';
+import { benchScaleOut, scaleOutTable } from './scaleOut';
 import { benchStartup, type StartupRow } from './startup';
 import { benchSquadFileParse } from './squadFileParse';
 
@@ -60,6 +61,12 @@ interface Row {
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  if (process.argv.includes('--scale-out')) {
+    const scale = await benchScaleOut(progress);
+    if (json) process.stdout.write(JSON.stringify({ scaleOut: scale }, null, 2) + '\n');
+    else console.log(scaleOutTable(scale));
+    return;
+  }
   progress('start-up: node -e 0 vs squad --version, validate, run (9 rounds, side by side)…');
   const startup = benchStartup({ rounds: 9 });
   if (process.argv.includes('--startup')) {
@@ -145,6 +152,10 @@ async function main(): Promise<void> {
     const squadFile = benchSquadFileParse();
     progress(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream, startup, squadFile });
+    // The scale-out (PostgreSQL, worker processes): its own table, also alone with --scale-out.
+    const scale = await benchScaleOut(progress);
+    if (json) process.stdout.write(JSON.stringify({ scaleOut: scale }, null, 2) + '\n');
+    else console.log(scaleOutTable(scale));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const CLI = resolve(__dirname, '../../../dist/cli.js');
+/** The bundled CLI, from the sources (tests) or from dist/ (the bench is bundled there). */
+export const CLI = __dirname.endsWith('dist') ? resolve(__dirname, 'cli.js') : resolve(__dirname, '../../../dist/cli.js');
 
 /** Test support: a `squad …` process of the bundled CLI, its output kept, waited on by pattern. */
 export interface CliProcess {
