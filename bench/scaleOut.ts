@@ -13,9 +13,9 @@ import { makeRun } from '../server/store/testEvents';
 import { freshDatabase } from '../server/store/testing/freshDatabase';
 import { startThrowawayPostgres } from '../server/store/testing/throwawayPostgres';
 
-/** The credit-memo sample, inline (simulated models, virtual clock: a run is CPU, not waiting). */
+/** The credit-memo sample, inline, local profile (simulated models and tools, virtual clock: a run is CPU, not waiting). */
 const SAMPLE = resolve(__dirname, '../samples/credit-memo/credit-memo.squad.yaml');
-const RUNS = 40;
+const RUNS = 24;
 const HEALTH_RUNS = 200;
 const APPENDS = 400;
 
@@ -98,7 +98,7 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
     let embeddedRps: number;
     try {
       const t = performance.now();
-      const ids = await Promise.all(Array.from({ length: RUNS }, (_, i) => embedded.client.startRun({ source, seed: i + 1, profile: 'production' }).then((r) => r.id)));
+      const ids = await Promise.all(Array.from({ length: RUNS }, (_, i) => embedded.client.startRun({ source, seed: i + 1, profile: 'local' }).then((r) => r.id)));
       await until(async () => (await embedded.client.runs({ limit: '1000' })).filter((r) => ids.includes(r.id) && r.state === 'completed').length === RUNS, 300_000);
       embeddedRps = RUNS / ((performance.now() - t) / 1000);
     } finally {
@@ -117,7 +117,7 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
       workers.push(...ws);
       await Promise.all(ws.map((w) => w.waitFor(/squad worker \S+ on/)));
       const t = performance.now();
-      for (let i = 0; i < RUNS; i++) await runs.start({ source, seed: i + 1, profile: 'production', paused: false }, { tenant: null });
+      for (let i = 0; i < RUNS; i++) await runs.start({ source, seed: i + 1, profile: 'local', paused: false }, { tenant: null });
       await until(async () => (await stores.db.query(`SELECT count(*)::int AS n FROM squad_runs WHERE state = 'done'`)).rows[0]?.n === RUNS, 300_000);
       rps[String(n)] = RUNS / ((performance.now() - t) / 1000);
       await Promise.all(ws.map((w) => w.stop()));
@@ -127,7 +127,7 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
     const busy = await embeddedServer(await mkdtemp(join(dir, 'busy-')));
     let healthEmbedded: number;
     try {
-      const starts = Promise.all(Array.from({ length: HEALTH_RUNS }, (_, i) => busy.client.startRun({ source, seed: i + 1, profile: 'production' }).then((r) => r.id).catch(() => null)));
+      const starts = Promise.all(Array.from({ length: HEALTH_RUNS }, (_, i) => busy.client.startRun({ source, seed: i + 1, profile: 'local' }).then((r) => r.id).catch(() => null)));
       const ids = (await starts).filter((id): id is string => id !== null);
       const done = until(async () => (await busy.client.runs({ limit: '1000' })).filter((r) => ids.includes(r.id) && ['completed', 'failed', 'halted'].includes(r.state)).length === ids.length, 600_000);
       healthEmbedded = await healthzWhile(busy.url, done);
@@ -142,7 +142,7 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
     const stores = await openPgStores(url);
     open.push(stores);
     const runs = new ClusterRuns({ stores: { ...stores, location: stores.db.location }, workspace: dir });
-    for (let i = 0; i < HEALTH_RUNS; i++) await runs.start({ source, seed: i + 1, profile: 'production', paused: false }, { tenant: null });
+    for (let i = 0; i < HEALTH_RUNS; i++) await runs.start({ source, seed: i + 1, profile: 'local', paused: false }, { tenant: null });
     const done = until(async () => (await stores.db.query(`SELECT count(*)::int AS n FROM squad_runs WHERE state = 'done'`)).rows[0]?.n === HEALTH_RUNS, 600_000);
     const healthPg = await healthzWhile(apiUrl, done);
     await done;
