@@ -25,6 +25,7 @@ import { benchDurableAppends, benchReplaySpeed } from './durable';
 import { benchMcpPoolOverhead } from './mcpPoolOverhead';
 import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
 import { benchWebviewRender, benchWebviewStream } from './webview';
+import { benchScaleOut, scaleOutTable } from './scaleOut';
 import { benchStartup, type StartupRow } from './startup';
 import { benchSquadFileParse } from './squadFileParse';
 import { benchCpuPerStep, benchFanIn, benchRealClockFanOut } from './engineCore';
@@ -69,6 +70,12 @@ async function main(): Promise<void> {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+    return;
+  }
+  if (process.argv.includes('--scale-out')) {
+    const scale = await benchScaleOut(progress);
+    if (json) process.stdout.write(JSON.stringify({ scaleOut: scale }, null, 2) + '\n');
+    else console.log(scaleOutTable(scale));
     return;
   }
   progress('start-up: node -e 0 vs squad --version, validate, run (9 rounds, side by side)…');
@@ -158,6 +165,10 @@ async function main(): Promise<void> {
     progress(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream, startup, squadFile });
     reportCore(core, json);
+    // The scale-out (PostgreSQL, worker processes): its own table, also alone with --scale-out.
+    const scale = await benchScaleOut(progress);
+    if (json) process.stdout.write(JSON.stringify({ scaleOut: scale }, null, 2) + '\n');
+    else console.log(scaleOutTable(scale));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -136,24 +136,69 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         strict: true,
         options: {
           port: { type: 'string' },
-          host: { type: 'string', default: '127.0.0.1' },
-          workspace: { type: 'string', default: '.' },
+          host: { type: 'string' },
+          workspace: { type: 'string' },
           otlp: { type: 'string' },
           tenants: { type: 'string' },
-          'allow-origin': { type: 'string', multiple: true, default: [] },
-          resume: { type: 'boolean', default: false },
+          'allow-origin': { type: 'string', multiple: true },
+          resume: { type: 'boolean' },
           'allow-inline': { type: 'boolean', default: false },
           'env-allow': { type: 'string', multiple: true, default: [] },
           'allow-host': { type: 'string', multiple: true, default: [] },
           'read-only': { type: 'boolean', default: false },
+          store: { type: 'string' },
+          workers: { type: 'string' },
+          concurrency: { type: 'string' },
+          'lease-ms': { type: 'string' },
+          token: { type: 'string' },
         },
       });
       if (positionals.length > 0) throw new UsageError(`serve takes no file, got ${positionals.join(' ')}`);
       const { serveCommand } = await import('./serveCommand');
+      const { withEnv } = await import('./envOptions');
+      const v = withEnv('serve', values, io.env);
       return serveCommand(
-        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume, allowInline: values['allow-inline'], envAllow: values['env-allow'], allowHost: values['allow-host'], readOnly: values['read-only'] },
+        {
+          port: v.port,
+          host: v.host ?? '127.0.0.1',
+          workspace: v.workspace ?? '.',
+          otlp: v.otlp,
+          tenants: v.tenants,
+          allowOrigin: v['allow-origin'] ?? [],
+          resume: v.resume ?? false,
+          allowInline: v['allow-inline'],
+          envAllow: v['env-allow'],
+          allowHost: v['allow-host'],
+          readOnly: v['read-only'],
+          store: v.store,
+          ...(v.workers !== undefined ? { workers: v.workers } : {}),
+          ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
+          ...(v['lease-ms'] !== undefined ? { leaseMs: v['lease-ms'] } : {}),
+          token: v.token,
+        },
         io,
       );
+    }
+    case 'worker': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: { store: { type: 'string' }, concurrency: { type: 'string' }, 'lease-ms': { type: 'string' }, tenants: { type: 'string' }, workspace: { type: 'string' } },
+      });
+      if (positionals.length > 0) throw new UsageError(`worker takes no file, got ${positionals.join(' ')}`);
+      const { workerCommand } = await import('./workerCommand');
+      const { withEnv } = await import('./envOptions');
+      const v = withEnv('worker', values, io.env);
+      return workerCommand({ store: v.store, concurrency: v.concurrency ?? '4', leaseMs: v['lease-ms'] ?? '5000', tenants: v.tenants }, io);
+    }
+    case 'export': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { store: { type: 'string' }, out: { type: 'string' }, workspace: { type: 'string' } } });
+      if (positionals.length !== 1) throw new UsageError(`export takes one run id, got ${positionals.length}`);
+      const { exportCommand } = await import('./exportCommand');
+      const { withEnv } = await import('./envOptions');
+      const v = withEnv('export', values, io.env);
+      return exportCommand({ run: positionals[0]!, store: v.store, out: v.out }, io);
     }
     case 'load': {
       const { values, positionals } = parseArgs({

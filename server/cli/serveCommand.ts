@@ -4,7 +4,9 @@ import { TenantsFileSchema, type TenantsFile } from '../../protocol/api/tenantPo
 import { version } from '../../package.json';
 import { composeServer } from '../http/composeServer';
 import { OutboundHosts } from '../trust/outboundHosts';
+import { RunPolicy } from '../trust/runPolicy';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { serveCluster } from './serveCluster';
 
 export interface ServeArgs {
   port: string | undefined;
@@ -15,6 +17,14 @@ export interface ServeArgs {
   allowOrigin: string[];
   /** Continue the runs an earlier session left unfinished. */
   resume: boolean;
+  /** A postgres:// URL: the API of a scale-out (runs queued for workers); absent: the embedded server. */
+  store?: string | undefined;
+  /** Worker processes to start beside the API with `store` (0: API only). */
+  workers?: string;
+  concurrency?: string;
+  leaseMs?: string;
+  /** The server token (SQUAD_TOKEN), shared by API servers behind one balancer. */
+  token?: string | undefined;
   /** Tenant tokens may send inline squad files (without command servers or env reads). */
   allowInline: boolean;
   /** Variables of this process's environment runs may read (`NAME` or `A,B`). */
@@ -49,6 +59,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     OutboundHosts.withDefaults(allowHosts);
   } catch (error) {
     throw new UsageError(`--allow-host: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (args.store !== undefined) {
+    const policy = new RunPolicy({ allowInline: args.allowInline, envAllow, readOnly: args.readOnly, hosts: OutboundHosts.withDefaults(allowHosts) });
+    return serveCluster({ ...args, store: args.store }, { port, workspace, otlpUrl, tenants, policy }, io);
   }
   let server;
   try {
@@ -104,7 +118,7 @@ function parseUrl(text: string): string {
   return url.toString();
 }
 
-async function readTenants(path: string): Promise<TenantsFile> {
+export async function readTenants(path: string): Promise<TenantsFile> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));

@@ -12,6 +12,10 @@ Usage:
   squad resume RUN              finish an interrupted run from its journal, without repeating any call
   squad serve [options]         the local server: HTTP API and live WebSocket stream
   squad load FILE [options]     drive the server with many runs and report throughput, latency, cost
+  squad worker --store URL [options]
+                                claim queued runs from a postgres:// store and execute them
+  squad export RUN --store URL [--out FILE]
+                                a run's journal from a postgres:// store as JSONL, as a local run writes it
   squad --help | --version
 
 Options of validate:
@@ -66,6 +70,27 @@ Options of serve:
                       api.openai.com and api.anthropic.com; *.domain for subdomains (repeatable)
   --allow-inline      tenant tokens may send inline squad files (never with command servers or env reads)
   --read-only         start no run: journals are read, replayed and diffed only
+  --store URL         postgres://…: the API of a scale-out; runs are queued for workers; journals,
+                      budgets, tokens and control live in the database (migrations applied at start)
+  --workers N         worker processes started beside the API with --store (default 1; 0: API only)
+  --concurrency N     runs each of those workers executes at once (default 4)
+  --lease-ms MS       a worker's claim on a run lasts this long without a heartbeat (default 5000)
+  --token T           the server token, shared by API servers behind one balancer (default: a fresh
+                      one in .squad/server.json)
+  Every flag of serve, worker and export also reads a variable (a flag wins): SQUAD_STORE,
+  SQUAD_WORKERS, SQUAD_CONCURRENCY, SQUAD_LEASE_MS, SQUAD_PORT, SQUAD_HOST, SQUAD_WORKSPACE,
+  SQUAD_OTLP, SQUAD_TENANTS, SQUAD_ALLOW_ORIGIN (comma-separated), SQUAD_RESUME, SQUAD_TOKEN.
+
+Options of worker:
+  --store URL         the postgres:// database the API servers queue runs in (SQUAD_STORE)
+  --concurrency N     runs executed at once (default 4; SQUAD_CONCURRENCY)
+  --lease-ms MS       how long a claim lasts without a heartbeat (default 5000; SQUAD_LEASE_MS);
+                      a dead worker's runs move to another worker this long after it died
+  --tenants FILE      tenant limits, as serve --tenants (SQUAD_TENANTS)
+
+Options of export:
+  --store URL         the postgres:// database (SQUAD_STORE)
+  --out FILE          write the JSONL here (never overwriting a file); default: standard output
 
 Options of load:
   --runs N            runs to start (default 100)

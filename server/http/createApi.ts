@@ -4,7 +4,7 @@ import { JournalQuerySchema } from '../../protocol/api/journalQuery';
 import { ListRunsQuerySchema } from '../../protocol/api/listRunsQuery';
 import { StartRunRequestSchema } from '../../protocol/api/startRunRequest';
 import { ValidateRequestSchema } from '../../protocol/api/validateRequest';
-import type { RunManager, Scope } from '../runs/runManager';
+import type { RunService, Scope } from '../runs/runService';
 import type { HostPolicy } from './hostPolicy';
 import { errorBody, HttpError, parseWire, toHttpError } from './httpError';
 import type { TokenRegistry } from './tokenRegistry';
@@ -14,7 +14,7 @@ import { mountWorkspaceFileRoutes } from './workspaceFileRoutes';
 import type { WorkspaceFiles } from './workspaceFiles';
 
 export interface ApiDeps {
-  manager: RunManager;
+  manager: RunService;
   tokens: TokenRegistry;
   hosts: HostPolicy;
   version: string;
@@ -98,14 +98,14 @@ export function createApi(deps: ApiDeps): express.Express {
     const query = parseWire(JournalQuerySchema, { ...req.query }, 'query');
     res.json(await manager.journal(req.params.id ?? '', query, scope(req)));
   });
-  app.post('/api/runs/:id/pause', (req, res) => {
-    res.json({ run: manager.pause(req.params.id ?? '', scope(req)) });
+  app.post('/api/runs/:id/pause', async (req, res) => {
+    res.json({ run: await manager.pause(req.params.id ?? '', scope(req)) });
   });
-  app.post('/api/runs/:id/resume', (req, res) => {
-    res.json({ run: manager.resume(req.params.id ?? '', scope(req)) });
+  app.post('/api/runs/:id/resume', async (req, res) => {
+    res.json({ run: await manager.resume(req.params.id ?? '', scope(req)) });
   });
-  app.post('/api/runs/:id/step', (req, res) => {
-    res.json({ run: manager.step(req.params.id ?? '', scope(req)) });
+  app.post('/api/runs/:id/step', async (req, res) => {
+    res.json({ run: await manager.step(req.params.id ?? '', scope(req)) });
   });
   app.post('/api/runs/:id/cancel', async (req, res) => {
     res.json({ run: await manager.cancel(req.params.id ?? '', scope(req)) });
@@ -114,8 +114,8 @@ export function createApi(deps: ApiDeps): express.Express {
     const body = parseWire(ValidateRequestSchema, req.body ?? {}, 'validate request');
     res.json(await manager.validate(body));
   });
-  app.get('/api/tenants', (req, res) => {
-    res.json({ tenants: manager.tenantInfos(scope(req)) });
+  app.get('/api/tenants', async (req, res) => {
+    res.json({ tenants: await manager.tenantInfos(scope(req)) });
   });
   app.post('/api/tokens', async (req, res) => {
     if (scope(req).tenant !== null) throw new HttpError(403, 'only the server token can mint tenant tokens');

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type express from 'express';
 import type { Request } from 'express';
 import { DiffQuerySchema, ForkRequestSchema, ReplayRequestSchema } from '../../protocol/api/replayRequest';
-import type { RunManager, Scope } from '../runs/runManager';
+import type { RunService, Scope } from '../runs/runService';
 import { diffJournals } from '../replay/journalDiff';
 import { continueRun, forkRunId, ReRunError, replayRun, squadOf, startedOf, type RunStarted } from '../replay/reRun';
 import { contained } from '../runs/readSquadSource';
@@ -15,7 +15,7 @@ import { HttpError, parseWire } from './httpError';
  * `squad replay`, `squad fork` and `squad diff`. A squad file that no longer parses is a 400 with
  * its located errors.
  */
-export function mountReplayRoutes(app: express.Express, manager: RunManager, scope: (req: Request) => Scope, signal: AbortSignal): void {
+export function mountReplayRoutes(app: express.Express, manager: RunService, scope: (req: Request) => Scope, signal: AbortSignal): void {
   app.post('/api/runs/:id/replay', async (req, res) => {
     const body = parseWire(ReplayRequestSchema, req.body ?? {}, 'replay request');
     const { events } = await manager.recorded(req.params.id ?? '', scope(req));
@@ -62,7 +62,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunManager, sco
  * file counts as the workspace's only while the workspace still holds it as recorded (or for the
  * server token, whose owner's journals they are): a tenant cannot launder a file through a journal.
  */
-async function forkEnvironment(manager: RunManager, started: RunStarted, edited: { text: string; path: string } | undefined, scope: Scope): Promise<RunEnvironment> {
+async function forkEnvironment(manager: RunService, started: RunStarted, edited: { text: string; path: string } | undefined, scope: Scope): Promise<RunEnvironment> {
   const text = edited?.text ?? started.squad.source;
   const at = await contained(manager.workspace, edited?.path ?? started.squad.path, edited ? 'path' : 'file', false);
   const squad = await badSquad(async () => squadOf(text, at.relative));

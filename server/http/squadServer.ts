@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RunManager } from '../runs/runManager';
+import type { RunService } from '../runs/runService';
 import { createApi } from './createApi';
 import { HostPolicy } from './hostPolicy';
 import { StreamServer } from './streamServer';
@@ -13,7 +13,7 @@ export interface SquadServerOptions {
   host: string;
   /** 0: a free port. */
   port: number;
-  manager: RunManager;
+  manager: RunService;
   tokens: TokenRegistry;
   version: string;
   allowedOrigins?: readonly string[];
@@ -38,7 +38,7 @@ export class SquadServer {
   private constructor(
     private readonly http: Server,
     private readonly stream: StreamServer,
-    private readonly manager: RunManager,
+    private readonly manager: RunService,
     readonly host: string,
     readonly port: number,
   ) {}

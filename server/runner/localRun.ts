@@ -26,6 +26,8 @@ export interface LocalRunSetup {
   /** The workspace whose `.squad/runs/` keeps the journal, unless `journalPath` is given. */
   workspace: string;
   journalPath?: string;
+  /** A journal a store already claimed (a worker's run): its id, how to show it, and its writer. */
+  journal?: { id: string; display: string; writer: JournalWriter };
   /** Where real models' keys come from (default: the process environment; VS Code: SecretStorage). */
   secrets?: SecretLookup;
   /** Where tool servers' `${env:NAME}` are read (default: the process environment; the server: only what its policy allows). */
@@ -77,7 +79,7 @@ export class LocalRun {
 
   /** The journal's file name without `.jsonl`: `<runId>` or `<runId>-N`. */
   get journalId(): string {
-    return basename(this.journalPath, '.jsonl');
+    return this.setup.journal?.id ?? basename(this.journalPath, '.jsonl');
   }
 
   /** Runs the engine to its end; call at most once. Leaves the journal open (see `close`). */
@@ -128,6 +130,7 @@ export class LocalRun {
 }
 
 async function openJournal(setup: LocalRunSetup, runId: string): Promise<{ path: string; writer: JournalWriter }> {
+  if (setup.journal !== undefined) return { path: setup.journal.display, writer: setup.journal.writer };
   if (setup.journalPath !== undefined) {
     return { path: setup.journalPath, writer: await FileJournalWriter.create(setup.journalPath) };
   }

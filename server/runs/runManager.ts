@@ -12,6 +12,7 @@ import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { parseSquadFile } from '../../protocol/parseSquadFile';
 import type { RunEvent } from '../../protocol/runEvent';
 import { UnknownProfileError } from '../engine/runProfile';
+import { realSleep } from '../tenants/realSleep';
 import { LocalRun } from '../runner/localRun';
 import { FileJournalStore } from '../store/fileJournalStore';
 import { endsUnfinished } from '../store/endsUnfinished';
@@ -31,14 +32,12 @@ import type { RunExecution } from './runExecution';
 import { RunError } from './runError';
 import type { RunObserver } from './runObserver';
 import { SavedRuns } from './savedRuns';
+import type { RunService, Scope } from './runService';
 import { RunPolicy } from '../trust/runPolicy';
 
 const DEFAULT_POLICY = new RunPolicy();
 
-/** Who is asking: the server token (every tenant) or a token scoped to one tenant. */
-export interface Scope {
-  tenant: string | null;
-}
+export type { Scope } from './runService';
 
 export interface RunManagerOptions {
   workspace: string;
@@ -61,7 +60,7 @@ export interface RunManagerOptions {
  * Every method that takes a `Scope` hides other tenants' runs from a scoped token: they are "not
  * found", so a scoped token cannot even learn which runs exist.
  */
-export class RunManager {
+export class RunManager implements RunService {
   private readonly runs = new Map<string, ManagedRun>();
   private readonly drives = new Map<string, Promise<void>>();
   private readonly changeListeners = new Set<(run: RunInfo) => void>();
@@ -196,7 +195,7 @@ export class RunManager {
               run.rateLimit.waitMs += ms;
             },
             onRefused: () => (run.rateLimit.refusals += 1),
-          }),
+          }, realSleep(clock)),
       });
       await run.local.close();
       reservation.close();

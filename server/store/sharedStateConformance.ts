@@ -75,6 +75,15 @@ export function sharedStateConformance(name: string, f: SharedStateFactories): v
       expect(await q.claim('w2', 60_000)).toMatchObject({ id: 'rel', owner: 'w2', attempt: 2 });
     });
 
+    it('counts the workers alive', async () => {
+      const q = await f.queue();
+      expect(await q.beat('w1', 60_000)).toBe(1);
+      expect(await q.beat('w2', 60_000)).toBe(2);
+      expect(await q.beat('w1', 60_000)).toBe(2);
+      await q.leave('w2');
+      expect(await q.beat('w1', 60_000)).toBe(1);
+    });
+
     it('cancels only unclaimed runs, lists newest first per tenant, removes ended runs', async () => {
       const q = await f.queue();
       await q.enqueue({ id: 'c1', tenant: 'acme', ticket: ticket('c1') });

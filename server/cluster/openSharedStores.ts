@@ -1,0 +1,9 @@
+import { isPostgresUrl, openPgStores } from '../store/pg/pgStores';
+import type { SharedStores } from './sharedStores';
+
+/** The shared stores `--store` names: a `postgres://` URL (the only shared store there is today). */
+export async function openSharedStores(url: string, options: { log?: (line: string) => void; poolSize?: number } = {}): Promise<SharedStores> {
+  if (!isPostgresUrl(url)) throw new Error(`--store ${JSON.stringify(url)}: use a postgres:// URL (without --store, the server keeps runs in the workspace)`);
+  const pg = await openPgStores(url, options);
+  return { journals: pg.journals, queue: pg.queue, ledger: pg.ledger, tokens: pg.tokens, control: pg.control, location: pg.db.location, close: () => pg.close() };
+}
