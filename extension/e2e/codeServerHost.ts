@@ -118,3 +118,14 @@ export async function webviewFrameWith(page: Page, selector: string, timeout = 6
     await page.waitForTimeout(250);
   }
 }
+
+/** Opens a workspace file with Quick Open (squad files open in the graph editor) and waits for its graph to show `agent`. */
+export async function openGraph(page: Page, file: string, agent: string): Promise<import('playwright-core').Frame> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const graph = await webviewFrameWith(page, '[data-testid="graph"]');
+  await graph.locator('.react-flow__node', { hasText: agent }).first().waitFor();
+  return graph;
+}

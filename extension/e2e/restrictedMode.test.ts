@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, REPO, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
+import { ARTIFACTS, openGraph, REPO, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
 
 /**
  * VS Code's workspace trust, in a real VS Code (code-server 1.100) with trust enabled: the folder
@@ -34,12 +34,7 @@ describe('Squad Studio in Restricted Mode', () => {
 
   it('opens the squad in the graph editor', async () => {
     const { page } = vscode;
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('credit-memo.squad.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const graph = await webviewFrameWith(page, '[data-testid="graph"]');
-    await graph.locator('.react-flow__node', { hasText: 'checker' }).first().waitFor();
+    const graph = await openGraph(page, 'credit-memo.squad.yaml', 'checker');
     expect(await graph.locator('.react-flow__node').count()).toBeGreaterThanOrEqual(5);
     await shot('restricted-01-graph-editor');
   }, 120_000);
