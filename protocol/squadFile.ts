@@ -15,6 +15,7 @@ export * from './squad/model';
 export * from './squad/name';
 export * from './squad/profile';
 export * from './squad/script';
+export * from './squad/toolCache';
 export * from './squad/toolServer';
 
 /**

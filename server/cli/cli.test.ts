@@ -88,7 +88,7 @@ describe('squad run', () => {
       const id = cut.slice(cut.lastIndexOf('/') + 1, -'.jsonl'.length);
       const next = await squad(['run', SAMPLE, '--yes', '--seed', '5', '--workspace', ws], ws);
       expect(next.code).toBe(0);
-      expect(next.stderr).toContain(`1 interrupted run in this workspace: squad resume ${id}, or squad serve --resume`);
+      expect(next.stderr).toMatch(new RegExp(`1 interrupted run in this workspace: (squad|node \\S*dist/cli\\.js) resume ${id}, or (squad|node \\S*dist/cli\\.js) serve --resume`));
       const json = await squad(['run', SAMPLE, '--yes', '--seed', '5', '--workspace', ws, '--json'], ws);
       expect(json.stderr).not.toContain('interrupted'); // --json output stays one object, and quiet
     } finally {
