@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, REPO, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
+import { ARTIFACTS, openGraph, REPO, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
 
 /**
  * The extension as a user gets it: the VSIX installed into a real VS Code (code-server 1.100) in
@@ -29,12 +29,7 @@ describe('Squad Studio in VS Code', () => {
 
   it('opens the credit memo in the graph editor', async () => {
     const { page } = vscode;
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('credit-memo.squad.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const graph = await webviewFrameWith(page, '[data-testid="graph"]');
-    await graph.locator('.react-flow__node', { hasText: 'checker' }).first().waitFor();
+    const graph = await openGraph(page, 'credit-memo.squad.yaml', 'checker');
     expect(await graph.locator('.react-flow__node').count()).toBeGreaterThanOrEqual(5);
     // Remote workspaces: the webview reaches nothing by URL (every server call goes through the
     // extension host over postMessage), so no server address has to cross to it.

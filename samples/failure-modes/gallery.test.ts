@@ -119,7 +119,7 @@ describe('the failure-mode gallery', () => {
   it('trips nothing on the healthy credit memo, under every profile (no false positives)', async () => {
     for (const profile of ['local', 'staging', 'production']) {
       for (const seed of ['1', '7']) {
-        const { code, summary } = await run(['run', 'samples/credit-memo/credit-memo.squad.yaml', '--profile', profile, '--seed', seed]);
+        const { code, summary } = await run(['run', 'samples/credit-memo/credit-memo.squad.yaml', '--profile', profile, '--seed', seed, '--yes']);
         expect({ profile, seed, code, trips: summary.guardrails.map((g) => g.message) }).toEqual({ profile, seed, code: 0, trips: [] });
       }
     }

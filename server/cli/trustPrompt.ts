@@ -89,13 +89,14 @@ function commandLine(cmd: { command: string; args: string[] }): string {
 async function ask(stdin: NodeJS.ReadableStream, io: CliIo, question: string): Promise<string> {
   const rl = createInterface({ input: stdin, terminal: false });
   try {
-    io.stderr.write(question);
-    const line = await new Promise<string>((resolve) => {
+    // Listening before the question is out: an answer typed ahead is not lost.
+    const line = new Promise<string>((resolve) => {
       rl.once('line', resolve);
       rl.once('close', () => resolve(''));
       io.signal.addEventListener('abort', () => resolve(''), { once: true });
     });
-    return line;
+    io.stderr.write(question);
+    return await line;
   } finally {
     rl.close();
   }

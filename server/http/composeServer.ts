@@ -49,6 +49,7 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
   const { allowHosts, ...policyOptions } = config.policy ?? {};
   const policy = new RunPolicy({ ...policyOptions, hosts: OutboundHosts.withDefaults(allowHosts ?? []) });
   const manager = new RunManager({ workspace: config.workspace, tenants, observers: otel ? [otel] : [], log, shutdownGraceMs: config.shutdownGraceMs ?? 5000, policy });
+  log(`policy: ${policy.describe()}`);
   const earlier = await manager.countEarlierSpend();
   if (earlier.journals > 0) log(`today's spend of earlier sessions: $${earlier.usd.toFixed(4)} over ${earlier.journals} run(s), counted in the tenants' daily budgets`);
   const tokens = new TokenRegistry();

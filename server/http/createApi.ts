@@ -7,6 +7,7 @@ import { ValidateRequestSchema } from '../../protocol/api/validateRequest';
 import type { RunService, Scope } from '../runs/runService';
 import type { HostPolicy } from './hostPolicy';
 import { errorBody, HttpError, parseWire, toHttpError } from './httpError';
+import { jsonBody } from './jsonBody';
 import type { TokenRegistry } from './tokenRegistry';
 import { mountReplayRoutes } from './replayRoutes';
 import { mountWebviewRoutes } from './webviewRoutes';
@@ -78,7 +79,7 @@ export function createApi(deps: ApiDeps): express.Express {
     if (declared > deps.maxBodyBytes) throw new HttpError(413, `the request body is too large (${declared} bytes; the limit is ${deps.maxBodyBytes})`, 'body');
     next();
   });
-  app.use('/api', express.json({ limit: deps.maxBodyBytes, strict: true }));
+  app.use('/api', jsonBody(deps.maxBodyBytes));
 
   const scope = (req: Request): Scope => tokens.scopeOf(req.headers.authorization) ?? unauthorizedThrow();
 
@@ -136,7 +137,7 @@ export function createApi(deps: ApiDeps): express.Express {
     if (!known) deps.log(`${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const answer = known ?? new HttpError(500, 'internal error (see the server log)');
     // The audit trail of refusals: who (never the token), what, why (names of fields, hosts and variables, never a value).
-    if (answer.status === 401 || answer.status === 403 || answer.status === 413) deps.log(`refused ${req.method} ${req.path} (${who(tokens, req)}): ${answer.status} ${answer.message}`);
+    if (answer.status >= 400 && answer.status < 500 && answer.status !== 404) deps.log(`refused ${req.method} ${req.path} (${who(tokens, req)}): ${answer.status} ${answer.message}`);
     if (answer.status === 401) res.set('WWW-Authenticate', 'Bearer realm="squad"');
     // A body not read to its end is not read at all: the connection closes after the answer, so a
     // refused client cannot make the server drain an endless chunked body or a huge declared one.
