@@ -20,6 +20,8 @@ const node = {
 
 const targets = [
   { ...node, entryPoints: ['server/cli/cli.ts'], outfile: 'dist/cli.js' },
+  // The worker threads of `squad test` and `squad forecast` (runs on every core).
+  { ...node, entryPoints: ['server/gate/gateWorkerMain.ts'], outfile: 'dist/gateWorker.js' },
   { ...node, entryPoints: ['server/http/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The squad debugger: its own process (VS Code starts it with its own Node), so a long run never

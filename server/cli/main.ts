@@ -8,6 +8,8 @@ import { replayCommand } from './replayCommand';
 import { resumeCommand } from './resumeCommand';
 import { runCommand } from './runCommand';
 import { serveCommand } from './serveCommand';
+import { testCommand } from './testCommand';
+import { forecastCommand } from './forecastCommand';
 import { USAGE } from './usage';
 import { validateCommand } from './validateCommand';
 
@@ -173,6 +175,78 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         io,
       );
     }
+    case 'test': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          journals: { type: 'string' },
+          junit: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          workspace: { type: 'string', default: '.' },
+          case: { type: 'string', multiple: true, default: [] },
+          concurrency: { type: 'string' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+      if (values.help) {
+        io.stdout.write(USAGE);
+        return ExitCode.completed;
+      }
+      return testCommand(
+        {
+          paths: positionals,
+          journals: values.journals,
+          junit: values.junit,
+          json: values.json,
+          workspace: values.workspace,
+          only: values.case,
+          concurrency: values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256),
+        },
+        io,
+      );
+    }
+    case 'forecast': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          profile: { type: 'string', default: 'production' },
+          'runs-per-day': { type: 'string' },
+          days: { type: 'string', default: '30' },
+          seeds: { type: 'string' },
+          tenants: { type: 'string' },
+          'peak-factor': { type: 'string', default: '3' },
+          json: { type: 'boolean', default: false },
+          concurrency: { type: 'string' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+      });
+      if (values.help) {
+        io.stdout.write(USAGE);
+        return ExitCode.completed;
+      }
+      if (positionals.length !== 1) throw new UsageError(`forecast takes one squad file, got ${positionals.length}`);
+      if (values['runs-per-day'] === undefined) throw new UsageError('forecast needs --runs-per-day N, the volume to forecast');
+      const peak = Number(values['peak-factor']);
+      if (!Number.isFinite(peak) || peak < 1 || peak > 24) throw new UsageError(`--peak-factor "${values['peak-factor']}": use a number from 1 to 24`);
+      return forecastCommand(
+        {
+          file: positionals[0]!,
+          profile: values.profile,
+          runsPerDay: positiveInt('--runs-per-day', values['runs-per-day'], 1e9),
+          days: positiveInt('--days', values.days, 3660),
+          seeds: values.seeds === undefined ? undefined : positiveInt('--seeds', values.seeds, 100_000),
+          tenants: values.tenants,
+          peakFactor: peak,
+          json: values.json,
+          concurrency: values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256),
+        },
+        io,
+      );
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -180,6 +254,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 
 function parseSeed(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 2 ** 31 - 1) throw new UsageError(`--seed "${text}": use a whole number from 0 to 2147483647`);
+  return Number(text);
+}
+
+function positiveInt(flag: string, text: string, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`${flag} "${text}": use a whole number from 1 to ${max}`);
   return Number(text);
 }
 

@@ -81,7 +81,7 @@ function parseUrl(text: string): string {
   return url.toString();
 }
 
-async function readTenants(path: string): Promise<TenantsFile> {
+export async function readTenants(path: string): Promise<TenantsFile> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));

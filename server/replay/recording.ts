@@ -29,7 +29,14 @@ export class Recording {
       if (e.type === 'model.response' && e.agent) {
         r.push(e.agent, {
           kind: 'response',
-          response: { text: e.text, toolCalls: e.toolCalls.map((c) => ({ name: c.name, args: c.args })), usage: e.usage, latencyMs: e.latencyMs },
+          response: {
+            text: e.text,
+            toolCalls: e.toolCalls.map((c) => ({ name: c.name, args: c.args })),
+            usage: e.usage,
+            latencyMs: e.latencyMs,
+            // A real provider's usage beside our estimate: part of the answer, so a replay journals it again.
+            ...(e.usageCheck ? { usageCheck: e.usageCheck } : {}),
+          },
         });
       } else if (e.type === 'model.failed' && e.agent && e.stuck) {
         // An abandoned call: an answer slower than the instance's stuckAfterMs (= the latency the
