@@ -5,6 +5,7 @@
  *
  *   npm run bench             table on stdout, progress on stderr
  *   npm run bench -- --json   the same figures as JSON on stdout
+ *   npm run bench -- --startup  only the CLI's start-up against `node -e 0` (a few seconds)
  *
  * The bench reports; it never fails on a missed target (timing assertions belong in no test). It
  * exits non-zero only when a run did not do what it should, since its figures would then be wrong.
@@ -23,6 +24,8 @@ import { benchDurableAppends, benchReplaySpeed } from './durable';
 import { benchMcpPoolOverhead } from './mcpPoolOverhead';
 import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
 import { benchWebviewRender, benchWebviewStream } from './webview';
+import { benchStartup, type StartupRow } from './startup';
+import { benchSquadFileParse } from './squadFileParse';
 
 const SIZES = [500, 2000] as const;
 /** Timed runs per configuration; the median is reported, so one GC pause or hiccup does not count. */
@@ -57,6 +60,13 @@ interface Row {
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
+  progress('start-up: node -e 0 vs squad --version, validate, run (9 rounds, side by side)…');
+  const startup = benchStartup({ rounds: 9 });
+  if (process.argv.includes('--startup')) {
+    if (json) process.stdout.write(JSON.stringify({ startup }, null, 2) + '\n');
+    else console.log(startupTable(startup));
+    return;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'squad-bench-'));
   const started = performance.now();
   let runNo = 0;
@@ -131,8 +141,10 @@ async function main(): Promise<void> {
     progress('webview: render a 100,000-event run, stream 2,000 events/s (headless Chromium)…');
     const render = await benchWebviewRender();
     const webStream = await benchWebviewStream();
+    progress('squad file: validate a 25,000-agent file vs parse it with yaml alone…');
+    const squadFile = benchSquadFileParse();
     progress(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream });
+    report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream, startup, squadFile });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -149,6 +161,8 @@ interface Sections {
   virtualTime: Awaited<ReturnType<typeof benchCreditMemoVirtualTime>>;
   render: Awaited<ReturnType<typeof benchWebviewRender>>;
   webStream: Awaited<ReturnType<typeof benchWebviewStream>>;
+  startup: StartupRow[];
+  squadFile: ReturnType<typeof benchSquadFileParse>;
 }
 
 function report(rows: Row[], json: boolean, sections: Sections): void {
@@ -191,6 +205,8 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
       mcpPool: sections.pool,
       virtualTime: sections.virtualTime,
       webview: { render: sections.render, stream: sections.webStream },
+      startup: sections.startup,
+      squadFile: sections.squadFile,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
@@ -249,7 +265,24 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
   more.push([`webview: render a ${w.events.toLocaleString('en-US')}-event run`, `${Math.round(w.renderMs)} ms to paint, scrub ${Math.round(w.scrubMs)} ms`, '']);
   const ws = sections.webStream;
   more.push([`webview: stream ${ws.eventsPerSecond.toLocaleString('en-US')} events/s`, `${ws.framesPerSecond.toFixed(0)} fps, worst frame ${Math.round(ws.worstFrameMs)} ms, ${ws.folded}/${ws.sent} events folded`, `no drops ${ws.folded === ws.sent ? '✓' : '✗'}`]);
+  const sf = sections.squadFile;
+  more.push([
+    `validate a ${sf.agents.toLocaleString('en-US')}-agent squad file (${formatBytes(sf.bytes)}) vs yaml alone`,
+    `${Math.round(sf.oursMs)} ms vs ${Math.round(sf.yamlMs)} ms (×${sf.ratio.toFixed(2)}; a warning per agent ×${sf.warningsRatio.toFixed(2)}; yaml.parse ${Math.round(sf.yamlParseDefaultMs)} ms)`,
+    `${Math.round(sf.oursMsPerThousandAgents)} ms per 1,000 agents, < 1,000 ${sf.oursMsPerThousandAgents < 1000 ? '✓' : '✗'}`,
+  ]);
   console.log(more.toString());
+  console.log(startupTable(sections.startup));
+}
+
+/** The CLI's start-up figures: median wall time per process and its ratio to `node -e 0`. */
+function startupTable(rows: StartupRow[]): string {
+  const table = new Table({ head: ['start-up (median of 9, side by side)', 'wall', '× node -e 0', 'target'], colAligns: ['left', 'right', 'right', 'left'] });
+  for (const r of rows) {
+    const verdict = r.target === null ? '' : `≤ ${r.target}× ${r.ratio <= r.target ? '✓' : '✗'}`;
+    table.push([r.command, `${Math.round(r.medianMs)} ms`, r.ratio.toFixed(2), verdict]);
+  }
+  return table.toString();
 }
 
 function signed(bytes: number): string {

@@ -13,6 +13,11 @@ export const PricingTableSchema = z
       ModelPriceSchema.extend({
         contextWindow: z.number().int().positive(),
         maxOutputTokens: z.number().int().positive(),
+        // Every price says where it was read and when, so a stale one can be found and checked.
+        source: z.url({ protocol: /^https$/ }),
+        retrieved: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        /** What the flat rates leave out (long-prompt tiers, deprecation), for the reader. */
+        note: z.string().min(1).optional(),
       }).strict(),
     ),
   })

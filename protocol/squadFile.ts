@@ -15,6 +15,7 @@ export * from './squad/name';
 export * from './squad/profile';
 export * from './squad/script';
 export * from './squad/testCase';
+export * from './squad/toolCache';
 export * from './squad/toolServer';
 
 /**

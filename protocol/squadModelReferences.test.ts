@@ -26,7 +26,7 @@ function errorsOf(model: string): string[] {
 describe('model connection checks, located in the file', () => {
   it('accepts each real provider with what it needs', () => {
     expect(errorsOf('{ provider: openai, model: gpt-4.1, apiKeyEnv: OPENAI_API_KEY }')).toEqual([]);
-    expect(errorsOf('{ provider: anthropic, model: claude-sonnet-4-5, apiKeyEnv: ANTHROPIC_API_KEY }')).toEqual([]);
+    expect(errorsOf('{ provider: anthropic, model: claude-sonnet-5-5, apiKeyEnv: ANTHROPIC_API_KEY }')).toEqual([]);
     // A local server usually needs no key.
     expect(errorsOf('{ provider: openai-compatible, model: llama3.1, baseUrl: "http://127.0.0.1:11434/v1" }')).toEqual([]);
     expect(errorsOf('{ provider: openai, model: gpt-4.1, apiKeyEnv: K, headers: { api-key: "${env:AZURE_KEY}", x-route: eu } }')).toEqual([]);

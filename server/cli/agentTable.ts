@@ -30,8 +30,11 @@ export function agentTable(summary: RunSummary, paint: Paint): string {
   return table.toString();
 }
 
+/** One formatter for every cell: `toLocaleString` builds a new one per call (milliseconds each at start-up). */
+const INTEGER = new Intl.NumberFormat('en-US');
+
 export function int(n: number): string {
-  return n.toLocaleString('en-US');
+  return INTEGER.format(n);
 }
 
 export function usd(n: number): string {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { invokedAs } from './invokedAs';
 import { runCli } from './main';
 
 // Entry of dist/cli.js: the only place that touches the real process.
@@ -26,6 +27,7 @@ runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   signal: controller.signal,
   stdin: process.stdin,
+  program: invokedAs(process.argv[1], process.cwd()),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -7,6 +7,8 @@ export interface CliIo {
   signal: AbortSignal;
   /** For commands that read the user's keys (`replay --step`); none means end of input at once. */
   stdin?: NodeJS.ReadableStream;
+  /** How the user started this CLI (`squad`, `npx squad`, `node dist/cli.js`), for the hints it prints. */
+  program?: string;
 }
 
 /** Exit codes are part of the CLI's contract with scripts and CI. */

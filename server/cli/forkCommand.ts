@@ -52,7 +52,7 @@ export async function forkCommand(args: ForkArgs, io: CliIo): Promise<number> {
   } else {
     io.stdout.write(`forked ${started.runId} at seq ${args.at}${edited ? ` with ${edited.path}` : ''} → run ${runId}\n`);
     if (result.divergence) io.stdout.write(paint.yellow(`⚠ the edited squad parts from the parent before the fork point, at seq ${result.divergence.seq}: ${describeDivergence(result.divergence)}\n`));
-    io.stdout.write(report(summary, started.squad.name, edited?.path ?? started.squad.path, paint));
+    io.stdout.write(report(summary, started.squad.name, edited?.path ?? started.squad.path, paint, io.program));
   }
   return ExitCode[summary.status];
 }

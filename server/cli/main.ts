@@ -1,17 +1,10 @@
 import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
+import { JournalError } from '../store/journalError';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
-import { loadCommand } from './loadCommand';
-import { diffCommand } from './diffCommand';
-import { forkCommand } from './forkCommand';
-import { replayCommand } from './replayCommand';
-import { resumeCommand } from './resumeCommand';
-import { runCommand } from './runCommand';
-import { serveCommand } from './serveCommand';
-import { testCommand } from './testCommand';
-import { forecastCommand } from './forecastCommand';
-import { USAGE } from './usage';
-import { validateCommand } from './validateCommand';
+import { commandUsage, USAGE } from './usage';
+
+const INPUT_ERRNO = new Set(['EEXIST', 'ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR']);
 
 /** The `squad` command line. Returns the exit code; never throws for bad input. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -19,8 +12,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr.write(`squad: ${error.message}\nRun "squad --help" for usage.\n`);
+      const command = argv[0] !== undefined && commandUsage(argv[0]) !== null ? `squad ${argv[0]}` : 'squad';
+      io.stderr.write(`squad: ${error.message}\nRun "${command} --help" for usage.\n`);
       return ExitCode.invalidInput;
+    }
+    // A journal that cannot be written or read as asked names its file (and line) in the message: no
+    // stack trace. It is the user's input (exists already, missing, corrupt) unless the disk failed.
+    if (error instanceof JournalError) {
+      io.stderr.write(`squad: ${error.message}\n`);
+      return error.code === undefined || INPUT_ERRNO.has(error.code) ? ExitCode.invalidInput : ExitCode.failed;
     }
     // Anything else is a bug or an environment failure (disk full): say what, keep the stack for bugs.
     io.stderr.write(`squad: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -30,6 +30,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'help' && rest[0] !== undefined) {
+    const own = commandUsage(rest[0]);
+    if (own === null) throw new UsageError(`unknown command "${rest[0]}"`);
+    io.stdout.write(own);
+    return ExitCode.completed;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout.write(USAGE);
     return command === undefined ? ExitCode.invalidInput : ExitCode.completed;
@@ -38,8 +44,17 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${version}\n`);
     return ExitCode.completed;
   }
+  // `squad COMMAND --help` (or -h) before its options are parsed, so it answers even beside a typo.
+  const own = commandUsage(command);
+  if (own !== null && wantsHelp(rest)) {
+    io.stdout.write(own);
+    return ExitCode.completed;
+  }
+  // Each command's code is imported when it runs: `squad --version` and `squad validate` do not
+  // load the engine, the providers' SDKs or the server (start-up figures: `npm run bench`).
   switch (command) {
     case 'run': {
+      const { runCommand } = await import('./runCommand');
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
@@ -51,13 +66,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           journal: { type: 'string' },
           workspace: { type: 'string', default: '.' },
           json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
         },
       });
-      if (values.help) {
-        io.stdout.write(USAGE);
-        return ExitCode.completed;
-      }
       if (positionals.length !== 1) throw new UsageError(`run takes one squad file, got ${positionals.length}`);
       return runCommand(
         {
@@ -73,6 +83,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       );
     }
     case 'replay': {
+      const { replayCommand } = await import('./replayCommand');
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
@@ -83,6 +94,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return replayCommand({ journal: positionals[0]!, squad: values.squad, workspace: values.workspace, step: values.step, json: values.json }, io);
     }
     case 'fork': {
+      const { forkCommand } = await import('./forkCommand');
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
@@ -94,16 +106,19 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return forkCommand({ journal: positionals[0]!, at: Number(values.at), edit: values.edit, workspace: values.workspace, json: values.json }, io);
     }
     case 'diff': {
+      const { diffCommand } = await import('./diffCommand');
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } } });
       if (positionals.length !== 2) throw new UsageError(`diff takes two journals, got ${positionals.length}`);
       return diffCommand({ a: positionals[0]!, b: positionals[1]!, workspace: values.workspace, json: values.json }, io);
     }
     case 'resume': {
+      const { resumeCommand } = await import('./resumeCommand');
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } } });
       if (positionals.length !== 1) throw new UsageError(`resume takes one journal (a path or a run id), got ${positionals.length}`);
       return resumeCommand({ journal: positionals[0]!, workspace: values.workspace, json: values.json }, io);
     }
     case 'validate': {
+      const { validateCommand } = await import('./validateCommand');
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: {} });
       return validateCommand(positionals, io);
     }
@@ -120,13 +135,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           tenants: { type: 'string' },
           'allow-origin': { type: 'string', multiple: true, default: [] },
           resume: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
         },
       });
-      if (values.help || positionals.length > 0) {
-        io.stdout.write(USAGE);
-        return values.help ? ExitCode.completed : ExitCode.invalidInput;
-      }
+      if (positionals.length > 0) throw new UsageError(`serve takes no file, got ${positionals.join(' ')}`);
+      const { serveCommand } = await import('./serveCommand');
       return serveCommand(
         { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume },
         io,
@@ -149,14 +161,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           'tenants-file': { type: 'string' },
           'max-seconds': { type: 'string', default: '300' },
           json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
         },
       });
-      if (values.help) {
-        io.stdout.write(USAGE);
-        return ExitCode.completed;
-      }
       if (positionals.length !== 1) throw new UsageError(`load takes one squad file, got ${positionals.length}`);
+      const { loadCommand } = await import('./loadCommand');
       return loadCommand(
         {
           file: positionals[0]!,
@@ -187,23 +195,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           workspace: { type: 'string', default: '.' },
           case: { type: 'string', multiple: true, default: [] },
           concurrency: { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
         },
       });
-      if (values.help) {
-        io.stdout.write(USAGE);
-        return ExitCode.completed;
-      }
+      const concurrency = values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256);
+      const { testCommand } = await import('./testCommand');
       return testCommand(
-        {
-          paths: positionals,
-          journals: values.journals,
-          junit: values.junit,
-          json: values.json,
-          workspace: values.workspace,
-          only: values.case,
-          concurrency: values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256),
-        },
+        { paths: positionals, journals: values.journals, junit: values.junit, json: values.json, workspace: values.workspace, only: values.case, concurrency },
         io,
       );
     }
@@ -221,17 +218,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           'peak-factor': { type: 'string', default: '3' },
           json: { type: 'boolean', default: false },
           concurrency: { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
         },
       });
-      if (values.help) {
-        io.stdout.write(USAGE);
-        return ExitCode.completed;
-      }
       if (positionals.length !== 1) throw new UsageError(`forecast takes one squad file, got ${positionals.length}`);
       if (values['runs-per-day'] === undefined) throw new UsageError('forecast needs --runs-per-day N, the volume to forecast');
       const peak = Number(values['peak-factor']);
       if (!Number.isFinite(peak) || peak < 1 || peak > 24) throw new UsageError(`--peak-factor "${values['peak-factor']}": use a number from 1 to 24`);
+      const { forecastCommand } = await import('./forecastCommand');
       return forecastCommand(
         {
           file: positionals[0]!,
@@ -252,13 +245,19 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function parseSeed(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 2 ** 31 - 1) throw new UsageError(`--seed "${text}": use a whole number from 0 to 2147483647`);
-  return Number(text);
+/** `--help` or `-h` among a command's arguments, before a `--` that ends the options. */
+function wantsHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 function positiveInt(flag: string, text: string, max: number): number {
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`${flag} "${text}": use a whole number from 1 to ${max}`);
+  return Number(text);
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 2 ** 31 - 1) throw new UsageError(`--seed "${text}": use a whole number from 0 to 2147483647`);
   return Number(text);
 }
 

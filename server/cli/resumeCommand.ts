@@ -55,7 +55,7 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number
   if (args.json) io.stdout.write(`${JSON.stringify({ ...summary, resumed: true, resumedAtSeq: journal.events.length })}\n`);
   else {
     io.stdout.write(`resumed ${started.runId} after event ${journal.events.length}\n`);
-    io.stdout.write(report(summary, started.squad.name, started.squad.path, paint));
+    io.stdout.write(report(summary, started.squad.name, started.squad.path, paint, io.program));
   }
   return ExitCode[summary.status];
 }

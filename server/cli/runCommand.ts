@@ -70,7 +70,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     tenant: args.tenant,
     wallMs: performance.now() - started,
   });
-  io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : report(summary, loaded.squad.name, args.file, paint));
+  io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : report(summary, loaded.squad.name, args.file, paint, io.program));
   if (!args.json) await hintInterrupted(resolve(io.cwd, args.workspace), io, paint);
   return ExitCode[summary.status];
 }
@@ -87,15 +87,16 @@ async function hintInterrupted(workspace: string, io: CliIo, paint: ReturnType<t
   const interrupted: string[] = [];
   for (const f of files) if (await endsUnfinished(f.path)) interrupted.push(f.id);
   if (interrupted.length === 0) return;
-  const shown = interrupted.slice(0, 3).map((id) => `squad resume ${id}`);
+  const program = io.program ?? 'squad';
+  const shown = interrupted.slice(0, 3).map((id) => `${program} resume ${id}`);
   const more = interrupted.length > 3 ? ` (and ${interrupted.length - 3} more)` : '';
   io.stderr.write(
-    `${paint.yellow(`${interrupted.length} interrupted run${interrupted.length === 1 ? '' : 's'} in this workspace`)}: ${shown.join(', ')}${more}, or squad serve --resume\n`,
+    `${paint.yellow(`${interrupted.length} interrupted run${interrupted.length === 1 ? '' : 's'} in this workspace`)}: ${shown.join(', ')}${more}, or ${program} serve --resume\n`,
   );
 }
 
 /** The human report of a finished run: tables, guardrail trips, marks, verdict, journal. */
-export function report(s: RunSummary, squad: string, file: string, paint: ReturnType<typeof paintFor>): string {
+export function report(s: RunSummary, squad: string, file: string, paint: ReturnType<typeof paintFor>, program = 'squad'): string {
   const lines: string[] = [];
   lines.push(`${paint.bold(squad)} · profile ${s.profile} · seed ${s.seed} · tenant ${s.tenant} · run ${s.runId}`);
   lines.push(agentTable(s, paint));
@@ -142,7 +143,7 @@ export function report(s: RunSummary, squad: string, file: string, paint: Return
   if (s.reason) lines.push(`  reason: ${s.reason}`);
   if (s.result) lines.push(`  result: ${s.result.trim().split('\n').join('\n          ')}`);
   lines.push(`journal: ${s.journal}`);
-  lines.push(paint.dim(`rerun: squad run ${file} --profile ${s.profile} --seed ${s.seed}${s.tenant === 'default' ? '' : ` --tenant ${s.tenant}`}`));
+  lines.push(paint.dim(`rerun: ${program} run ${file} --profile ${s.profile} --seed ${s.seed}${s.tenant === 'default' ? '' : ` --tenant ${s.tenant}`}`));
   return `${lines.join('\n')}\n`;
 }
 

@@ -18,6 +18,31 @@ Usage:
                                 seeded runs under a profile: cost per run, day and month, trips, headroom
   squad --help | --version
 
+Options of validate:
+  (none)            every file is checked; each error as file:line:col: message, exit 2 if any
+
+Options of replay:
+  --squad FILE      replay against this (edited) squad file instead of the one the journal recorded
+  --step            stop before each turn: Enter steps, c runs to the end
+  --workspace DIR   the workspace whose .squad/runs/ holds run ids (default: .)
+  --json            print one JSON object instead of the report
+  exit 0: the replay makes the same decisions; 1: it parts (the first differing event is shown)
+
+Options of fork:
+  --at SEQ          the last event of the parent to keep (required)
+  --edit FILE       go on live with this edited squad file
+  --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
+  --json            print one JSON object instead of the report
+
+Options of diff:
+  --workspace DIR   the workspace whose .squad/runs/ holds run ids (default: .)
+  --json            print one JSON object instead of the report
+  exit 0: the runs make the same decisions (run ids aside); 1: they part; 2: a journal cannot be read
+
+Options of resume:
+  --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
+  --json            print one JSON object instead of the table
+
 Options of run:
   --profile NAME    local (default), staging, production, or one the file declares
   --seed N          seed for simulated latency and faults (default: random, printed)
@@ -68,6 +93,24 @@ Options of forecast:
   --json              print one JSON object instead of the tables
   --concurrency N     worker threads (default: the machine's cores)
 
-Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled
-(squad test: 0 all passed, 1 a case failed or a journal diverged, 2 invalid input).
+Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled (test: 0 all passed, 1 one failed).
 `;
+
+/**
+ * One command's own usage: its synopsis lines and its "Options of NAME:" section of {@link USAGE},
+ * then the exit codes. Null for a name USAGE does not list, so an unknown command stays an error.
+ * Derived from the one text so the overview and each command's help cannot disagree.
+ */
+export function commandUsage(name: string, usage: string = USAGE): string | null {
+  const lines = usage.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  squad ${name} `) || l === `  squad ${name}`);
+  if (start < 0 || !/^[a-z][a-z-]*$/.test(name)) return null;
+  // The synopsis: its first line and the lines indented under it (long synopses wrap).
+  const synopsis = [lines[start]!];
+  for (let i = start + 1; i < lines.length && /^ {4,}/.test(lines[i]!); i++) synopsis.push(lines[i]!);
+  const header = lines.findIndex((l) => l === `Options of ${name}:`);
+  const options: string[] = [];
+  if (header >= 0) for (let i = header + 1; i < lines.length && lines[i] !== ''; i++) options.push(lines[i]!);
+  const exit = lines.find((l) => l.startsWith('Exit codes:')) ?? '';
+  return ['Usage:', ...synopsis, '', 'Options:', ...(options.length ? options : ['  (none)']), '', exit, ''].join('\n');
+}

@@ -111,10 +111,10 @@ export function createApi(deps: ApiDeps): express.Express {
   app.get('/api/tenants', (req, res) => {
     res.json({ tenants: manager.tenantInfos(scope(req)) });
   });
-  app.post('/api/tokens', (req, res) => {
+  app.post('/api/tokens', async (req, res) => {
     if (scope(req).tenant !== null) throw new HttpError(403, 'only the server token can mint tenant tokens');
     const body = parseWire(CreateTokenRequestSchema, req.body ?? {}, 'token request');
-    res.status(201).json({ token: tokens.mint(body.tenant), tenant: body.tenant });
+    res.status(201).json({ token: await tokens.mint(body.tenant), tenant: body.tenant });
   });
 
   if (deps.files) mountWorkspaceFileRoutes(app, deps.files, scope);

@@ -18,7 +18,7 @@ function toolUseStream(): SseEvent[] {
         id: 'msg_01',
         type: 'message',
         role: 'assistant',
-        model: 'claude-sonnet-4-5-20250929',
+        model: 'claude-sonnet-5-5-20260928',
         content: [],
         stop_reason: null,
         stop_sequence: null,
@@ -51,12 +51,12 @@ describe('AnthropicMessagesProvider against a local Messages server', () => {
   const provider = (over: Partial<ModelConfig> = {}) =>
     new AnthropicMessagesProvider({
       name: 'claude',
-      config: { provider: 'anthropic', model: 'claude-sonnet-4-5', baseUrl: server.url, apiKeyEnv: 'ANTHROPIC_API_KEY', ...over },
+      config: { provider: 'anthropic', model: 'claude-sonnet-5-5', baseUrl: server.url, apiKeyEnv: 'ANTHROPIC_API_KEY', ...over },
       secrets,
     });
   const request = (signal?: AbortSignal) =>
     modelRequest({
-      model: { provider: 'anthropic', model: 'claude-sonnet-4-5' },
+      model: { provider: 'anthropic', model: 'claude-sonnet-5-5' },
       messages: [
         { role: 'system', content: 'You are the planner.' },
         { role: 'user', content: 'Prepare the memo.' },
@@ -83,7 +83,7 @@ describe('AnthropicMessagesProvider against a local Messages server', () => {
     expect(sent?.path).toBe('/v1/messages');
     expect(sent?.headers['authorization'] ?? sent?.headers['x-api-key']).toContain(KEY);
     expect(sent?.body).toMatchObject({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       max_tokens: 1024,
       stream: true,
       system: [{ type: 'text', text: 'You are the planner.', cache_control: { type: 'ephemeral' } }],

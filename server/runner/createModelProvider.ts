@@ -2,8 +2,7 @@ import type { SquadFile } from '../../protocol/squadFile';
 import type { ModelProvider } from '../engine/modelProvider';
 import type { RandomSource } from '../engine/randomSource';
 import type { RunProfile } from '../engine/runProfile';
-import { AnthropicMessagesProvider } from '../providers/anthropicMessagesProvider';
-import { OpenAiChatProvider } from '../providers/openAiChatProvider';
+import { LazyProvider } from '../providers/lazyProvider';
 import { ProviderByModel } from '../providers/providerByModel';
 import { processEnvSecrets, type SecretLookup } from '../providers/secretLookup';
 import { SimulatedProvider } from '../providers/simulatedProvider';
@@ -36,10 +35,14 @@ export function createModelProvider(squad: SquadFile, profile: RunProfile, rando
         break;
       case 'openai':
       case 'openai-compatible':
-        real.set(name, new OpenAiChatProvider({ name, config, flavor: config.provider, secrets, ...fetch }));
+        {
+          const flavor = config.provider;
+          // The SDKs load at a model's first call (start-up of runs that never call one).
+          real.set(name, new LazyProvider(async () => new (await import('../providers/openAiChatProvider')).OpenAiChatProvider({ name, config, flavor, secrets, ...fetch })));
+        }
         break;
       case 'anthropic':
-        real.set(name, new AnthropicMessagesProvider({ name, config, secrets, ...fetch }));
+        real.set(name, new LazyProvider(async () => new (await import('../providers/anthropicMessagesProvider')).AnthropicMessagesProvider({ name, config, secrets, ...fetch })));
         break;
     }
   }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/e2e/launchChromium';
 import { composeServer, type RunningServer } from '../../server/http/composeServer';
 
 /** The repository: found from here whether this runs from source (tests) or bundled in dist/ (bench). */
@@ -15,7 +16,6 @@ function findRepo(from: string): string {
   }
 }
 export const ARTIFACTS = join(REPO, 'artifacts', 'webview');
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The real server on a free 127.0.0.1 port, serving the built web app, and a headless Chromium. */
 export interface Studio {
@@ -35,7 +35,7 @@ export async function startStudio(files: Record<string, string>): Promise<Studio
   }
   const server = await composeServer({ workspace, host: '127.0.0.1', port: 0, version: 'test', writeServerFile: false, shutdownGraceMs: 2000, webviewDir: join(REPO, 'dist', 'webview') });
   // launch() starts Chromium on a fresh temporary profile of its own (and removes it on close).
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   await mkdir(ARTIFACTS, { recursive: true });
   return {
     server,
