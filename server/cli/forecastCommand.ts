@@ -61,15 +61,17 @@ export async function forecastCommand(args: ForecastArgs, io: CliIo): Promise<nu
     else if (r.kind === 'error') failures.push(r.message);
   };
 
-  // A first batch (one run per worker) measures how long a run takes, unless K is given.
-  const first = Math.min(args.seeds ?? workers, workers);
+  // A first batch (two runs per worker) measures how long a run takes, unless K is given.
+  const first = Math.min(args.seeds ?? 2 * workers, 2 * workers);
   let total = args.seeds ?? MAX_DEFAULT_SEEDS;
   const progress = !args.json && io.stderr.isTTY ? new ProgressBar(io.stderr, 'squad forecast', total) : null;
   try {
     const batch1 = Array.from({ length: first }, (_, i) => job(i + 1));
     await runOnWorkers(batch1, { signal: io.signal, concurrency: workers, onResult: (r) => (collect(r), progress?.tick()) });
     if (args.seeds === undefined) {
-      const perRun = samples.reduce((s, x) => s + x.wallMs, 0) / Math.max(1, samples.length);
+      // Each worker's first run warms it up (module load, JIT): the warm half says what a run costs.
+      const warm = samples.map((x) => x.wallMs).sort((a, b) => a - b).slice(0, Math.max(1, samples.length - workers));
+      const perRun = warm.reduce((s, x) => s + x, 0) / warm.length;
       total = Math.max(MIN_DEFAULT_SEEDS, Math.min(MAX_DEFAULT_SEEDS, Math.floor((DEFAULT_BUDGET_MS * workers) / Math.max(1, perRun))));
       progress?.setTotal(total);
     }
