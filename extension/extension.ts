@@ -18,6 +18,7 @@ import { SquadCodeLens } from './squadCodeLens';
 import { activeCustomEditorUri, SquadDebugConfigurationProvider } from './squadDebugConfigurationProvider';
 import { SquadDebugAdapterFactory } from './squadDebugAdapterFactory';
 import { SquadDiagnostics } from './squadDiagnostics';
+import { SquadTestController } from './testing/squadTestController';
 
 /** Composition root of the extension: wiring only. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
     stops,
     reports,
     new SquadDiagnostics(),
+    new SquadTestController({ cli: vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath, folder, secretEnv }),
     server.onDidChange(() => tree.refresh()),
     vscode.window.registerCustomEditorProvider(SQUAD_EDITOR_VIEW_TYPE, new SquadEditorProvider(extensionUri, connect, line, stops), {
       webviewOptions: { retainContextWhenHidden: true },
@@ -111,6 +113,10 @@ export function activate(context: vscode.ExtensionContext): void {
       tree.refresh();
     }),
     vscode.commands.registerCommand(Commands.showServerLog, () => log.show()),
+    // A failed test's link: the dashboard's replay of the run the case made (its journal is in the workspace).
+    vscode.commands.registerCommand(Commands.openTestRun, (journalId: unknown, squad: unknown) => {
+      if (typeof journalId === 'string' && typeof squad === 'string') panels.show(journalId, 'replay', squad);
+    }),
   );
 }
 
