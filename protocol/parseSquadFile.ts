@@ -26,6 +26,7 @@ import {
   referenceViewOf,
   type SquadPath,
 } from './squadReferences';
+import { checkSquadSecrets } from './squadSecrets';
 
 /** A squad file that passed every check (perhaps with warnings), or every error found in it. */
 export type ParseSquadFileResult =
@@ -300,7 +301,7 @@ function parse(text: string, file: string): ParseSquadFileResult {
 
   // 5. Cross-references, on whatever parts of the file are valid.
   const view = result.success ? referenceViewOf(result.data) : referenceViewFromData(data);
-  for (const issue of checkSquadReferences(view)) {
+  for (const issue of [...checkSquadReferences(view), ...checkSquadSecrets(data)]) {
     const loc = locate(issue.path);
     const d = diagnostic(spanOf(loc), issue.message, issue.severity, loc.path);
     (issue.severity === 'error' ? errors : warnings).push(d);

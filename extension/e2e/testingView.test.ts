@@ -43,14 +43,15 @@ describe('the Testing view', () => {
     await row('no loop allowed').locator('.codicon-testing-failed-icon').waitFor();
     await shot('testing-view');
 
-    // The failure: the expectation, the kind that tripped, and the link to the run's dashboard.
-    await row('no loop allowed').dblclick();
-    const peek = page.locator('.test-output-peek');
-    await peek.waitFor({ timeout: 60_000 });
-    await expect.poll(() => peek.innerText(), { timeout: 30_000 }).toMatch(/noTrips/);
-    expect(await peek.innerText()).toMatch(/loop \[halt\]/);
+    // The failure in Test Results: the expectation, the kind that tripped, and the link to the run's dashboard.
+    const message = page.locator('.monaco-list-row', { hasText: 'noTrips (local, seed 1)' }).first();
+    await message.waitFor({ timeout: 60_000 });
+    expect(await message.innerText()).toMatch(/noTrips: loop \[halt\]/);
+    await message.click();
+    const link = page.locator('a', { hasText: "Open the run's dashboard" }).first();
+    await link.waitFor({ timeout: 60_000 });
     await shot('testing-failure');
-    await peek.locator('a', { hasText: "Open the run's dashboard" }).first().click();
+    await link.click();
     const dashboard = await webviewFrameWith(page, '[data-testid="total-cost"]', 120_000);
     await dashboard.locator('text=/halted/i').first().waitFor({ timeout: 60_000 });
     await shot('testing-dashboard');

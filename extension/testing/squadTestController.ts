@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, DEBUG_TYPE } from '../commandIds';
+import { requireTrust } from '../trust/workspaceTrust';
 import { CliTestReportSchema, type CliTestReport } from './cliTestReport';
 import { squadTestCases, type SquadTestCase } from './squadTestCases';
 
@@ -89,6 +90,7 @@ export class SquadTestController implements vscode.Disposable {
   }
 
   private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    if (!requireTrust('Run Tests')) return;
     const run = this.controller.createTestRun(request);
     try {
       for (const [file, items] of this.selected(request)) {
@@ -116,15 +118,14 @@ export class SquadTestController implements vscode.Disposable {
       const where = `${result.profile}, seed ${r.seed}`;
       if (r.error !== null) messages.push(new vscode.TestMessage(`${where}: could not run: ${r.error}`));
       for (const f of r.failures) {
-        const md = new vscode.MarkdownString(`**${f.expectation}** (${where}): ${escape(f.message)}`);
+        // Markdown, not expected/actual: VS Code shows those as a diff, and the dashboard link would not show.
+        const md = new vscode.MarkdownString(`**${f.expectation}** (${where}): ${escape(f.message)}\n\nexpected: ${escape(f.expected)} · actual: ${escape(f.actual)}`);
         if (r.journal) {
           const args = encodeURIComponent(JSON.stringify([basename(r.journal, '.jsonl'), result.squad]));
           md.appendMarkdown(`\n\n[Open the run's dashboard](command:${Commands.openTestRun}?${args})`);
         }
         md.isTrusted = { enabledCommands: [Commands.openTestRun] };
         const message = new vscode.TestMessage(md);
-        message.expectedOutput = f.expected;
-        message.actualOutput = f.actual;
         if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
         messages.push(message);
       }
@@ -134,7 +135,8 @@ export class SquadTestController implements vscode.Disposable {
 
   /** `squad test FILE --case NAME… --json` with the bundled CLI, in the workspace (journals go to its .squad/runs/). */
   private async squadTest(uri: vscode.Uri, names: string[], run: vscode.TestRun, token: vscode.CancellationToken): Promise<CliTestReport> {
-    const args = [this.o.cli, 'test', uri.fsPath, ...names.flatMap((n) => ['--case', n]), '--json', '--workspace', this.o.folder.fsPath];
+    // --yes: in VS Code, workspace trust is the user's consent (run() asks for it first).
+    const args = [this.o.cli, 'test', uri.fsPath, ...names.flatMap((n) => ['--case', n]), '--json', '--yes', '--workspace', this.o.folder.fsPath];
     const env = { ...process.env, ...(await this.o.secretEnv()), ELECTRON_RUN_AS_NODE: '1', NO_COLOR: '1' };
     const child = spawn(process.execPath, args, { cwd: this.o.folder.fsPath, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const cancel = token.onCancellationRequested(() => child.kill('SIGINT'));
@@ -157,6 +159,7 @@ export class SquadTestController implements vscode.Disposable {
 
   /** Debug: the squad debugger on each chosen case's first seed and profile, one after another. */
   private async debug(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    if (!requireTrust('Debug Squad')) return;
     const run = this.controller.createTestRun(request);
     try {
       for (const [file, items] of this.selected(request)) {

@@ -12,6 +12,7 @@ import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { paintFor, type Paint } from './paint';
 import { ProgressBar } from './progressBar';
 import { readTenants } from './serveCommand';
+import { confirmTrust } from './trustPrompt';
 
 export interface ForecastArgs {
   file: string;
@@ -24,6 +25,8 @@ export interface ForecastArgs {
   peakFactor: number;
   json: boolean;
   concurrency: number | undefined;
+  /** Trust the file without asking (CI), as `squad run --yes`. */
+  yes: boolean;
 }
 
 /** Without --seeds, the sample is as large as fits in this much wall time (measured on a first batch). */
@@ -49,6 +52,8 @@ export async function forecastCommand(args: ForecastArgs, io: CliIo): Promise<nu
     if (error instanceof UnknownProfileError) throw new UsageError(error.message);
     throw error;
   }
+  const refused = await confirmTrust({ squad: loaded.squad, text: loaded.text, path: relative(io.cwd, resolve(io.cwd, args.file)) || args.file, workspace: io.cwd, yes: args.yes }, io);
+  if (refused !== null) return refused;
   const tenants: TenantsFile | null = args.tenants === undefined ? null : await readTenants(resolve(io.cwd, args.tenants));
   const path = relative(io.cwd, resolve(io.cwd, args.file)) || args.file;
   const workers = Math.max(1, args.concurrency ?? defaultConcurrency());

@@ -21,9 +21,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** `squad …` in the test's directory; `--yes` for test commands (the memo starts its MCP server under production). */
 function squad(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const all = args[0] === 'test' && !args.includes('--no-yes') ? [...args, '--yes'] : args.filter((a) => a !== '--no-yes');
   return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...all], { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -78,7 +80,8 @@ describe('squad test', () => {
     );
     const junit = join(dir, 'reports/junit.xml');
     const { code, stdout, stderr } = await squad(['test', 'memo.squad.yaml', 'loop.squad.yaml', '--json', '--junit', junit]);
-    expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
+    expect(code).toBe(1);
+    expect(stderr).not.toMatch(/error|refusing/i);
     const report = JSON.parse(stdout) as TestReport;
     expect(report.passed).toBe(false);
     const verdicts = Object.fromEntries(report.cases.map((c) => [c.name, c.passed]));
@@ -175,6 +178,15 @@ describe('squad test', () => {
     expect(at(/maxCost/)).toContain(`:${lineOf('maxCost: 0.1')}:`);
     await expect(readdir(join(dir, 'bad/.squad'))).rejects.toThrow();
 
+    // A file that starts processes is not run without a person's or CI's trust: exit 2, nothing started.
+    const untrusted = join(dir, 'untrusted');
+    await mkdir(untrusted, { recursive: true });
+    await cp(MEMO, join(untrusted, 'memo.squad.yaml'));
+    const refused = await squad(['test', 'untrusted/memo.squad.yaml', '--workspace', 'untrusted', '--no-yes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('refusing to run untrusted/memo.squad.yaml');
+    await expect(readdir(join(untrusted, '.squad/runs'))).rejects.toThrow();
+
     expect(await squad(['test', 'no-such-dir'])).toMatchObject({ code: 2, stderr: expect.stringContaining('no-such-dir: no such file or directory') });
     expect(await squad(['test', '--concurrency', 'many'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--concurrency "many"') });
     expect(await squad(['test', 'memo.squad.yaml', '--case', 'nope'])).toMatchObject({ code: 2, stderr: expect.stringContaining('no test case named "nope"') });
@@ -190,7 +202,7 @@ describe('squad test --journals', () => {
     await cp(LOOP, join(ws, 'squads/loop.squad.yaml'));
     const run = (file: string) =>
       new Promise<void>((done, fail) =>
-        execFile(process.execPath, [CLI, 'run', file, '--seed', '3', '--json'], { cwd: ws }, (error, _out, stderr) =>
+        execFile(process.execPath, [CLI, 'run', file, '--seed', '3', '--json', '--yes'], { cwd: ws }, (error, _out, stderr) =>
           error && error.code !== 3 ? fail(new Error(stderr)) : done(),
         ),
       );
@@ -259,6 +271,7 @@ describe('squad test --journals', () => {
       join(ws, 'real.squad.yaml'),
       `version: 1
 name: real-memo
+env: [TEST_OPENAI_KEY]
 task: { entry: lead, input: Decide. }
 models:
   gpt: { provider: openai, model: gpt-4.1, baseUrl: "${server.url}/v1", apiKeyEnv: TEST_OPENAI_KEY }
@@ -267,7 +280,7 @@ agents:
 `,
     );
     const recorded = await new Promise<number>((done) =>
-      execFile(process.execPath, [CLI, 'run', 'real.squad.yaml', '--seed', '1', '--json'], { cwd: ws, env: { ...process.env, TEST_OPENAI_KEY: 'sk-test' } }, (error) => done(error ? Number(error.code) : 0)),
+      execFile(process.execPath, [CLI, 'run', 'real.squad.yaml', '--seed', '1', '--json', '--yes'], { cwd: ws, env: { ...process.env, TEST_OPENAI_KEY: 'sk-test' } }, (error) => done(error ? Number(error.code) : 0)),
     );
     expect(recorded).toBe(0);
     expect(server.requests).toHaveLength(1);

@@ -12,6 +12,7 @@ import { compactTable } from './compactTable';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { paintFor, type Paint } from './paint';
 import { ProgressBar } from './progressBar';
+import { confirmTrust } from './trustPrompt';
 
 export interface TestArgs {
   paths: string[];
@@ -22,6 +23,8 @@ export interface TestArgs {
   /** Only the cases with these names (the Testing view runs one case). */
   only: string[];
   concurrency: number | undefined;
+  /** Trust every file that needs it without asking (CI), as `squad run --yes`. */
+  yes: boolean;
 }
 
 /**
@@ -50,6 +53,12 @@ export async function testCommand(args: TestArgs, io: CliIo): Promise<number> {
     throw new UsageError(`nothing to test: no tests: in ${found.files.join(', ') || paths.join(', ')}${args.journals ? ` and no journal under ${args.journals}` : ''}`);
   }
 
+  // A squad file is code: each one that starts processes, reads variables or reaches hosts is trusted
+  // first, as `squad run` asks (replaying a journal starts nothing and needs no trust).
+  for (const c of new Map(plan.cases.map((c) => [c.file, c])).values()) {
+    const refused = await confirmTrust({ squad: c.squadFile, text: c.text, path: c.file, workspace, yes: args.yes }, io);
+    if (refused !== null) return refused;
+  }
   const testJobs = plan.cases.flatMap((c) => c.jobs);
   const replayJobs: ReplayJob[] = journalFiles.map((journal, i) => ({ kind: 'replay', id: testJobs.length + i, journal, cwd: io.cwd }));
   const jobs: GateJob[] = [...testJobs, ...replayJobs];

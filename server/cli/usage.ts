@@ -50,6 +50,10 @@ Options of run:
   --journal PATH    write the journal here instead of .squad/runs/<run-id>.jsonl
   --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
   --json            print one JSON object instead of the table
+  --yes, -y         trust the file without asking (CI). The first run of a file in a workspace names
+                    the commands it starts, the variables it reads and the hosts it reaches, and asks
+                    on a terminal; without a terminal and without --yes it refuses (exit 2). The
+                    answer is kept per file hash in .squad/trust.json. fork, resume and load ask too.
 
 Options of serve:
   --port N            the port (default: a free one)
@@ -60,6 +64,12 @@ Options of serve:
                       tokensPerMinute, maxConcurrentRuns, maxQueuedRuns, maxRateLimitWaitMs}}}
   --allow-origin O    a browser origin allowed to call the API (repeatable)
   --resume            continue the runs an earlier session left unfinished (a shutdown or a crash)
+  --env-allow NAMES   the environment variables runs may read (apiKeyEnv, \${env:NAME}); repeatable or
+                      comma-separated; default none
+  --allow-host HOST   a host models' baseUrl and tool servers' url may reach, on top of loopback,
+                      api.openai.com and api.anthropic.com; *.domain for subdomains (repeatable)
+  --allow-inline      tenant tokens may send inline squad files (never with command servers or env reads)
+  --read-only         start no run: journals are read, replayed and diffed only
 
 Options of load:
   --runs N            runs to start (default 100)
@@ -82,6 +92,7 @@ Options of test:
   --json              print one JSON object instead of the table
   --workspace DIR     the workspace whose .squad/runs/ keeps the cases' journals (default: .)
   --concurrency N     worker threads (default: the machine's cores)
+  --yes, -y           trust the squad files that start processes or reach hosts without asking (CI)
 
 Options of forecast:
   --profile NAME      as for run (default production)
@@ -92,6 +103,7 @@ Options of forecast:
   --peak-factor F     the busiest hour's traffic over an average hour's (default 3)
   --json              print one JSON object instead of the tables
   --concurrency N     worker threads (default: the machine's cores)
+  --yes, -y           trust the file without asking, as for run
 
 Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled (test: 0 all passed, 1 one failed).
 `;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseSquadFile } from '../../protocol/parseSquadFile';
 import type { SquadDiagnostic } from '../../protocol/squadDiagnostic';
-import { seedsOf, type TestCase } from '../../protocol/squadFile';
+import { seedsOf, type SquadFile, type TestCase } from '../../protocol/squadFile';
 import type { TestJob } from './gateJobs';
 
 /** A case of one squad file, with the seeds it runs with. */
@@ -10,6 +10,9 @@ export interface PlannedCase {
   /** The squad file as shown (relative to the working directory). */
   file: string;
   squad: string;
+  /** The parsed file and its text (the trust prompt shows what it starts, reads and reaches). */
+  squadFile: SquadFile;
+  text: string;
   index: number;
   case: TestCase;
   seeds: number[];
@@ -56,7 +59,7 @@ export async function planTests(
     for (const { c, index } of chosen) {
       const seeds = seedsOf(c);
       const jobs: TestJob[] = seeds.map((seed) => ({ kind: 'test', id: id++, path: file, text, caseIndex: index, seed, workspace: options.workspace }));
-      plan.cases.push({ file, squad: parsed.squad.name, index, case: c, seeds, jobs });
+      plan.cases.push({ file, squad: parsed.squad.name, squadFile: parsed.squad, text, index, case: c, seeds, jobs });
     }
   }
   return plan;
