@@ -18,6 +18,7 @@ import { SquadCodeLens } from './squadCodeLens';
 import { activeCustomEditorUri, SquadDebugConfigurationProvider } from './squadDebugConfigurationProvider';
 import { SquadDebugAdapterFactory } from './squadDebugAdapterFactory';
 import { SquadDiagnostics } from './squadDiagnostics';
+import { SquadTestController } from './testing/squadTestController';
 import { requireTrust } from './trust/workspaceTrust';
 import { serverPolicyArgs } from './trust/serverPolicyArgs';
 
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
     stops,
     reports,
     new SquadDiagnostics(),
+    new SquadTestController({ cli: vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath, folder, secretEnv }),
     server.onDidChange(() => tree.refresh()),
     // Trust given: the read-only server of Restricted Mode makes way for one that runs squads.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void server.restart().catch((e: unknown) => line(`restart failed: ${String(e)}`))),
@@ -119,6 +121,10 @@ export function activate(context: vscode.ExtensionContext): void {
       tree.refresh();
     }),
     vscode.commands.registerCommand(Commands.showServerLog, () => log.show()),
+    // A failed test's link: the dashboard's replay of the run the case made (its journal is in the workspace).
+    vscode.commands.registerCommand(Commands.openTestRun, (journalId: unknown, squad: unknown) => {
+      if (typeof journalId === 'string' && typeof squad === 'string') panels.show(journalId, 'replay', squad);
+    }),
   );
 }
 

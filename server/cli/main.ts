@@ -241,6 +241,66 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         io,
       );
     }
+    case 'test': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          journals: { type: 'string' },
+          junit: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          workspace: { type: 'string', default: '.' },
+          case: { type: 'string', multiple: true, default: [] },
+          concurrency: { type: 'string' },
+          yes: { type: 'boolean', short: 'y', default: false },
+        },
+      });
+      const concurrency = values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256);
+      const { testCommand } = await import('./testCommand');
+      return testCommand(
+        { paths: positionals, journals: values.journals, junit: values.junit, json: values.json, workspace: values.workspace, only: values.case, concurrency, yes: values.yes },
+        io,
+      );
+    }
+    case 'forecast': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          profile: { type: 'string', default: 'production' },
+          'runs-per-day': { type: 'string' },
+          days: { type: 'string', default: '30' },
+          seeds: { type: 'string' },
+          tenants: { type: 'string' },
+          'peak-factor': { type: 'string', default: '3' },
+          json: { type: 'boolean', default: false },
+          concurrency: { type: 'string' },
+          yes: { type: 'boolean', short: 'y', default: false },
+        },
+      });
+      if (positionals.length !== 1) throw new UsageError(`forecast takes one squad file, got ${positionals.length}`);
+      if (values['runs-per-day'] === undefined) throw new UsageError('forecast needs --runs-per-day N, the volume to forecast');
+      const peak = Number(values['peak-factor']);
+      if (!Number.isFinite(peak) || peak < 1 || peak > 24) throw new UsageError(`--peak-factor "${values['peak-factor']}": use a number from 1 to 24`);
+      const { forecastCommand } = await import('./forecastCommand');
+      return forecastCommand(
+        {
+          file: positionals[0]!,
+          profile: values.profile,
+          runsPerDay: positiveInt('--runs-per-day', values['runs-per-day'], 1e9),
+          days: positiveInt('--days', values.days, 3660),
+          seeds: values.seeds === undefined ? undefined : positiveInt('--seeds', values.seeds, 100_000),
+          tenants: values.tenants,
+          peakFactor: peak,
+          json: values.json,
+          concurrency: values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256),
+          yes: values.yes,
+        },
+        io,
+      );
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -250,6 +310,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 function wantsHelp(args: string[]): boolean {
   const end = args.indexOf('--');
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+function positiveInt(flag: string, text: string, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`${flag} "${text}": use a whole number from 1 to ${max}`);
+  return Number(text);
 }
 
 function parseSeed(text: string): number {

@@ -16,6 +16,10 @@ Usage:
                                 claim queued runs from a postgres:// store and execute them
   squad export RUN --store URL [--out FILE]
                                 a run's journal from a postgres:// store as JSONL, as a local run writes it
+  squad test [FILE|DIR...] [options]
+                                run the tests: of squad files (a CI gate); exit 0 pass, 1 fail, 2 bad input
+  squad forecast FILE --runs-per-day N [options]
+                                seeded runs under a profile: cost per run, day and month, trips, headroom
   squad --help | --version
 
 Options of validate:
@@ -105,7 +109,28 @@ Options of load:
   --max-seconds S     stop starting runs after S seconds of wall time (default 300)
   --json              print one JSON object instead of the report
 
-Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled.
+Options of test:
+  --journals DIR      also replay every journal under DIR with the current engine and squad file;
+                      a journal whose decisions differ fails (as squad replay reports it)
+  --case NAME         only the case(s) of this name (repeatable)
+  --junit FILE        write a JUnit XML report to FILE
+  --json              print one JSON object instead of the table
+  --workspace DIR     the workspace whose .squad/runs/ keeps the cases' journals (default: .)
+  --concurrency N     worker threads (default: the machine's cores)
+  --yes, -y           trust the squad files that start processes or reach hosts without asking (CI)
+
+Options of forecast:
+  --profile NAME      as for run (default production)
+  --runs-per-day N    the production volume (required)
+  --days D            the period to cost (default 30)
+  --seeds K           seeded runs to sample (default: as many as fit in about 5 seconds, 20 to 1000)
+  --tenants FILE      tenants as for serve --tenants; the volume is split evenly over them
+  --peak-factor F     the busiest hour's traffic over an average hour's (default 3)
+  --json              print one JSON object instead of the tables
+  --concurrency N     worker threads (default: the machine's cores)
+  --yes, -y           trust the file without asking, as for run
+
+Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled (test: 0 all passed, 1 one failed).
 `;
 
 /**
