@@ -21,6 +21,7 @@ interface Pending {
  * with its schema (a malformed one is dropped and reported to the console, never trusted).
  */
 export class PostMessageBridge implements Bridge {
+  readonly documents = 'host' as const;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly events = new EventFanout<HostEvent>();
