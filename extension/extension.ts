@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { Commands, DEBUG_TYPE, RUNS_VIEW_ID, SQUAD_EDITOR_VIEW_TYPE } from './commandIds';
 import { DebugStops } from './debug/debugStops';
+import { seedGuardrailBreakpoints } from './debug/seedGuardrailBreakpoints';
 import { RunPanels } from './editor/runPanels';
 import { SquadEditorProvider } from './editor/squadEditorProvider';
 import { newSquadFromSample } from './newSquadFromSample';
 import { RunActions } from './runs/runActions';
 import { RunReports } from './runs/runReports';
 import { RunCostStatus } from './runs/runCostStatus';
+import { RunsFeed } from './runs/runsFeed';
 import { RunItem, RunsTree } from './runs/runsTree';
 import { runInTerminal } from './runInTerminal';
 import { ApiKeys } from './secrets/apiKeys';
@@ -32,7 +34,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const api = new ServerApi(connect);
   const line = (text: string) => log.appendLine(text);
   const panels = new RunPanels(extensionUri, folder, connect, line);
-  const tree = new RunsTree(api);
+  // The Runs view follows the server's stream by itself (no Refresh needed for a run started elsewhere).
+  let feed: RunsFeed | null = null;
+  const tree = new RunsTree(api, () => feed?.ensure());
+  feed = new RunsFeed(connect, api, () => tree.refresh());
+  const runsFeed = feed;
   const stops = new DebugStops(line);
   let actions: RunActions | null = null;
   const status = new RunCostStatus(api, (run) => actions?.ended(run));
@@ -48,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const pickProfile = () => vscode.window.showQuickPick(['local', 'staging', 'production'], { title: 'Run the squad under which profile?' });
 
+  seedGuardrailBreakpoints(context.workspaceState);
   context.subscriptions.push(
     log,
     server,
@@ -58,7 +65,12 @@ export function activate(context: vscode.ExtensionContext): void {
     stops,
     reports,
     new SquadDiagnostics(),
-    server.onDidChange(() => tree.refresh()),
+    runsFeed,
+    server.onDidChange((connection) => {
+      tree.refresh();
+      if (connection) runsFeed.reconnect();
+      else runsFeed.stop();
+    }),
     vscode.window.registerCustomEditorProvider(SQUAD_EDITOR_VIEW_TYPE, new SquadEditorProvider(extensionUri, connect, line, stops), {
       webviewOptions: { retainContextWhenHidden: true },
     }),

@@ -29,7 +29,9 @@ export class ExtensionBridgeHost implements BridgeHost {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const path = this.relative(e.document.uri);
-        if (path && isSquadPath(path) && e.contentChanges.length) this.events.emit({ type: 'squad.changed', file: { path, text: e.document.getText(), version: e.document.version, dirty: e.document.isDirty } });
+        // Also without content changes: VS Code sends one when only the dirty state changed (an undo
+        // back to the saved text), which the YAML pane's head shows.
+        if (path && isSquadPath(path)) this.events.emit({ type: 'squad.changed', file: { path, text: e.document.getText(), version: e.document.version, dirty: e.document.isDirty } });
       }),
       // A save changes no text, only the dirty state, which the YAML pane's head shows.
       vscode.workspace.onDidSaveTextDocument((doc) => {

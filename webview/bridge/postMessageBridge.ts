@@ -83,6 +83,9 @@ export class PostMessageBridge implements Bridge {
   }
 
   private receive(data: unknown): void {
+    // VS Code posts its own messages to a webview's window too; only ours (a response or an event) are
+    // checked, and only a malformed one of ours is worth a warning.
+    if (typeof data !== 'object' || data === null || !('kind' in data) || (data.kind !== 'response' && data.kind !== 'event')) return;
     const parsed = HostMessageSchema.safeParse(data);
     if (!parsed.success) {
       console.warn('squad webview: dropped a malformed host message', parsed.error.issues[0]);

@@ -342,9 +342,9 @@ describe('Squad Studio web app', () => {
     await expect.poll(() => page.locator('#sq-seed input').inputValue()).toBe('790056773');
     expect(await page.locator('[data-testid="rerun-note"]').innerText()).toBe('re-runs the run shown');
     await page.click('[data-testid="start-run"]');
-    await page.waitForSelector('[data-testid="run-state"][data-state="halted"], [data-testid="run-state"][data-state="completed"]', { timeout: 20_000 });
+    // The new run's own journal (the same inputs: the same execution id, a handle of its own).
+    await expect.poll(() => page.locator('[data-testid="run-state"]').getAttribute('data-run-id'), { timeout: 20_000 }).not.toBe(run.id);
     const again = await page.locator('[data-testid="run-state"]').getAttribute('data-run-id');
-    expect(again).not.toBe(run.id);
     const detail = await api<{ run: { file: string; seed: number; profile: string } }>('GET', `/api/runs/${again}`);
     expect(detail.run).toMatchObject({ file: DEADLOCK, seed: 790056773, profile: 'staging' });
     // A changed input is named before it is run.

@@ -113,7 +113,7 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
         <label className="sq-muted" htmlFor="sq-seed">
           Seed
         </label>
-        <VsTextField id="sq-seed" label="Seed" value={seed} onInput={setSeed} style={{ width: 80 }} inputMode="numeric" />
+        <VsTextField id="sq-seed" label="Seed" value={seed} onInput={setSeed} style={{ width: 118 }} inputMode="numeric" />
         <label className="sq-muted" htmlFor="sq-tenant">
           Tenant
         </label>
