@@ -39,9 +39,8 @@ export async function startCodeServer(files: Record<string, string>, options: { 
   const user = join(root, 'user');
   const ext = join(root, 'ext');
   mkdirSync(join(user, 'User'), { recursive: true });
-  writeFileSync(
-    join(user, 'User', 'settings.json'),
-    JSON.stringify({
+  const userSettings = join(user, 'User', 'settings.json');
+  const settings = {
       'security.workspace.trust.enabled': trust,
       'security.workspace.trust.startupPrompt': 'never',
       'security.workspace.trust.emptyWindow': false,
@@ -56,8 +55,12 @@ export async function startCodeServer(files: Record<string, string>, options: { 
       'debug.openDebug': 'openOnDebugBreak',
       // Edits stay unsaved until a test saves them (the web build saves after a delay by default).
       'files.autoSave': 'off',
-    }),
-  );
+      // No extension gallery: the tests install the VSIX and need nothing from the network.
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'extensions.showRecommendationsOnlyOnDemand': true,
+    };
+  writeFileSync(userSettings, JSON.stringify(settings));
   execFileSync(cs, ['--user-data-dir', user, '--extensions-dir', ext, '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
   const workspace = join(root, 'workspace');
   for (const [to, from] of Object.entries(files)) {
@@ -100,6 +103,8 @@ export async function startCodeServer(files: Record<string, string>, options: { 
 export async function runCommand(page: Page, title: string): Promise<void> {
   // The title bar's command center, not F1: a key press would go to a focused webview instead.
   await page.locator('.command-center-center').click();
+  // Away from the command center: its hover (shown in a narrow window) would cover the list's rows.
+  await page.mouse.move(1, 400);
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);

@@ -22,7 +22,7 @@ export const BridgeMethods = {
   /** Replaces the file's text (the host applies it as a minimal edit, so undo and comments work). */
   'squad.edit': {
     params: z.object({ path: Path, text: z.string(), baseVersion: z.number().int().nonnegative() }).strict(),
-    result: z.object({ version: z.number().int().nonnegative() }),
+    result: z.object({ version: z.number().int().nonnegative(), dirty: z.boolean().optional() }),
   },
   'layout.load': { params: z.object({ path: Path }).strict(), result: z.object({ layout: SquadLayoutSchema.nullable() }) },
   'layout.save': { params: z.object({ path: Path, layout: SquadLayoutSchema }).strict(), result: z.object({}) },

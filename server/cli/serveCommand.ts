@@ -85,6 +85,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     throw error;
   }
   io.stdout.write(`squad server listening on ${server.url}\n`);
+  // The signed-in link, as Jupyter prints one: the token is in the fragment, which the browser never
+  // sends (the page moves it to sessionStorage and out of the address bar). Printed to the terminal
+  // only, never to a log.
+  io.stdout.write(`  open the web app: ${server.url}/#token=${encodeURIComponent(server.token)}\n`);
   const shown = relative(io.cwd, server.serverFile ?? '');
   io.stdout.write(`  token in ${shown.startsWith('..') || shown === '' ? server.serverFile : shown} (mode 0600)${otlpUrl ? `; traces to ${otlpUrl}` : ''}\n`);
   await new Promise<void>((done) => {
