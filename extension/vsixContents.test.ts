@@ -46,7 +46,7 @@ const ALLOWED = [
   /^dist\/cli\.chunk-[\w-]+\.mjs$/,
   /^dist\/o200k_base\.json$/,
   /^dist\/webview\/[\w.-]+\.(js|css)$/,
-  /^samples\/(credit-memo|failure-modes)\/[\w-]+\.squad\.yaml$/,
+  /^samples\/(credit-memo|failure-modes|loan-pricing)\/[\w-]+\.squad\.yaml$/,
   /^samples\/failure-modes\/README\.md$/,
   /^samples\/mcp\/credit-bureau\/bureauData\.json$/,
 ];

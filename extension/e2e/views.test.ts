@@ -53,7 +53,10 @@ describe('Squad Studio views in VS Code', () => {
     await page.locator('.quick-input-widget input').fill('loan-pricing.squad.yaml');
     await rows.filter({ hasText: 'loan-pricing.squad.yaml' }).first().click();
     const graph = await webviewFrameWith(page, '.sq-node[data-agent="pricer"]');
-    expect(await graph.locator('[data-testid="replicas-pricer"]').innerText()).toBe('×3');
+    // React Flow keeps a node hidden (visibility: hidden, so no innerText) until it is measured and laid out.
+    const replicas = graph.locator('[data-testid="replicas-pricer"]');
+    await replicas.waitFor({ state: 'visible' });
+    expect(await replicas.innerText()).toBe('×3');
     await page.locator('.tab.active', { hasText: 'loan-pricing.squad.yaml' }).waitFor();
     await shot('views-02-new-from-sample');
   }, 120_000);
