@@ -110,7 +110,7 @@ export class Scheduler<W> {
         const end = host.ended();
         if (end) return end;
         if (this.signal.aborted) return host.cancelled();
-        await this.settled();
+        if (this.virtual && this.pending.size > 0) await this.settled();
         const t = this.queue.peekTime();
         if (t === undefined) {
           if (this.pending.size === 0) return await host.quiet();
