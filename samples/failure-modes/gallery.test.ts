@@ -57,6 +57,13 @@ const expected: Record<string, { kinds: string[]; check: (s: Summary) => void }>
     kinds: ['loop'],
     check: (s) => expect(s.guardrails[0]!.evidence).toMatchObject({ seen: 3, limit: 3, repeatedState: expect.any(String) }),
   },
+  'loop-paraphrased-underwriting': {
+    kinds: ['loop'],
+    check: (s) => {
+      expect(s.guardrails[0]!.evidence).toMatchObject({ rounds: 4, limit: 4 });
+      expect(s.guardrails[0]!.evidence.cycle).toEqual(['underwriter', 'officer', 'underwriter', 'officer', 'underwriter', 'officer', 'underwriter', 'officer', 'underwriter']);
+    },
+  },
   'truncation-10k-analysis': {
     kinds: ['truncation'],
     check: (s) => {
@@ -90,7 +97,7 @@ const expected: Record<string, { kinds: string[]; check: (s: Summary) => void }>
 };
 
 describe('the failure-mode gallery', () => {
-  it('has a README row for each of the seven samples', async () => {
+  it('has a README row for each sample', async () => {
     const rows = await table();
     expect(rows.map((r) => r.file.replace(/^.*\/|\.squad\.yaml$/g, '')).sort()).toEqual(Object.keys(expected).sort());
   });
