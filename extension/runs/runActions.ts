@@ -9,6 +9,7 @@ import { diffReport, replayReport, replaySummary } from './runDiffReport';
 import type { RunReports } from './runReports';
 import type { RunCostStatus } from './runCostStatus';
 import type { RunItem, RunsTree } from './runsTree';
+import { messageOf } from '../../protocol/messageOf';
 
 /**
  * What the Run commands and the Runs view do, all through the local server: runs start there (so
@@ -219,8 +220,4 @@ export class RunActions {
     );
     return picked?.run;
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@ import { Replica } from './replica';
 import type { ReplicaConnection, ReplicaConnector } from './replicaConnection';
 import { parseToolResult } from './parseToolResult';
 import type { ToolServerPolicy } from './toolServerPolicy';
+import { messageOf as reasonOf } from '../../protocol/messageOf';
 
 /** What a call through the pool came to. */
 export interface PoolCallResult {
@@ -423,8 +424,4 @@ export class ReplicaPool {
 /** Run times to the microsecond: float noise out of the journal. */
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
