@@ -1,5 +1,6 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolErrorKind, ToolIncident } from '../engine/toolHost';
+import { backoffDelay, equalJitterDelay } from '../engine/policies/backoff';
 import type { RandomSource } from '../engine/randomSource';
 import { childSignal, withChildSignal } from './childSignal';
 import { latencySampler, type LatencySampler } from './latencySampler';
@@ -190,7 +191,7 @@ export class ReplicaPool {
       tried.add(replica);
       t = attempt.endMs;
       if (attempts >= policy.maxAttempts) break;
-      t = round(t + Math.round(this.random.next() * Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1))));
+      t = round(t + backoffDelay(attempts, RETRY_BASE_MS, RETRY_MAX_MS, this.random));
       if (t >= deadline) {
         failures.push(`no time left for another attempt within the ${policy.deadlineMs} ms deadline`);
         break;
@@ -397,8 +398,7 @@ export class ReplicaPool {
   private markDown(replica: Replica, at: number, reason: string): void {
     replica.up = false;
     replica.failures += 1;
-    const cap = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (replica.failures - 1));
-    replica.restartAtMs = at + Math.round(cap / 2 + (this.random.next() * cap) / 2);
+    replica.restartAtMs = at + equalJitterDelay(replica.failures, RESTART_BASE_MS, RESTART_MAX_MS, this.random);
     this.release(replica);
     this.pending.push({ kind: 'replica.down', atMs: at, server: this.server, replica: replica.name, reason, restartAtMs: replica.restartAtMs });
   }
