@@ -5,7 +5,7 @@ import { ServerFrameSchema, type ClientFrame } from '../protocol/api/streamFrame
 import { TenantListResponseSchema } from '../protocol/api/tenantInfo';
 import { LayoutResponseSchema, SquadFileContentSchema, SquadFileListResponseSchema, SquadFileWriteResponseSchema } from '../protocol/api/workspaceFiles';
 import type { BridgeErrorCode } from '../protocol/webview/bridgeMessage';
-import { ForkResponseSchema, RunDiffSchema } from '../protocol/webview/runDiff';
+import { DiffResponseSchema, ForkResponseSchema } from '../protocol/api/replayResponse';
 import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../protocol/webview/bridgeMethods';
 import { BridgeError } from './BridgeError';
 import type { BridgeHost } from './BridgeHost';
@@ -96,7 +96,7 @@ export class ServerHost implements BridgeHost {
         return (await this.call('GET', `/api/runs/${q(fork.journal)}`, RunDetailResponseSchema, undefined, signal)).run;
       }
       case 'run.diff':
-        return this.call('GET', `/api/diff?a=${q(str('a'))}&b=${q(str('b'))}`, RunDiffSchema, undefined, signal);
+        return this.call('GET', `/api/diff?a=${q(str('a'))}&b=${q(str('b'))}`, DiffResponseSchema, undefined, signal);
     }
   }
 
