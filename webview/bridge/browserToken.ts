@@ -21,6 +21,3 @@ export function rememberBrowserToken(storage: Pick<Storage, 'setItem'>, token: s
   storage.setItem(KEY, token);
 }
 
-export function forgetBrowserToken(storage: Pick<Storage, 'removeItem'>): void {
-  storage.removeItem(KEY);
-}
