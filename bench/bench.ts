@@ -25,6 +25,7 @@ import { benchMcpPoolOverhead } from './mcpPoolOverhead';
 import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
 import { benchWebviewRender, benchWebviewStream } from './webview';
 import { benchStartup, type StartupRow } from './startup';
+import { benchSquadFileParse } from './squadFileParse';
 
 const SIZES = [500, 2000] as const;
 /** Timed runs per configuration; the median is reported, so one GC pause or hiccup does not count. */
@@ -140,8 +141,10 @@ async function main(): Promise<void> {
     progress('webview: render a 100,000-event run, stream 2,000 events/s (headless Chromium)…');
     const render = await benchWebviewRender();
     const webStream = await benchWebviewStream();
+    progress('squad file: validate a 25,000-agent file vs parse it with yaml alone…');
+    const squadFile = benchSquadFileParse();
     progress(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream, startup });
+    report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream, startup, squadFile });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -159,6 +162,7 @@ interface Sections {
   render: Awaited<ReturnType<typeof benchWebviewRender>>;
   webStream: Awaited<ReturnType<typeof benchWebviewStream>>;
   startup: StartupRow[];
+  squadFile: ReturnType<typeof benchSquadFileParse>;
 }
 
 function report(rows: Row[], json: boolean, sections: Sections): void {
@@ -202,6 +206,7 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
       virtualTime: sections.virtualTime,
       webview: { render: sections.render, stream: sections.webStream },
       startup: sections.startup,
+      squadFile: sections.squadFile,
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return;
@@ -260,6 +265,12 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
   more.push([`webview: render a ${w.events.toLocaleString('en-US')}-event run`, `${Math.round(w.renderMs)} ms to paint, scrub ${Math.round(w.scrubMs)} ms`, '']);
   const ws = sections.webStream;
   more.push([`webview: stream ${ws.eventsPerSecond.toLocaleString('en-US')} events/s`, `${ws.framesPerSecond.toFixed(0)} fps, worst frame ${Math.round(ws.worstFrameMs)} ms, ${ws.folded}/${ws.sent} events folded`, `no drops ${ws.folded === ws.sent ? '✓' : '✗'}`]);
+  const sf = sections.squadFile;
+  more.push([
+    `validate a ${sf.agents.toLocaleString('en-US')}-agent squad file (${formatBytes(sf.bytes)}) vs yaml alone`,
+    `${Math.round(sf.oursMs)} ms vs ${Math.round(sf.yamlMs)} ms (×${sf.ratio.toFixed(2)}; a warning per agent ×${sf.warningsRatio.toFixed(2)}; yaml.parse ${Math.round(sf.yamlParseDefaultMs)} ms)`,
+    `${Math.round(sf.oursMsPerThousandAgents)} ms per 1,000 agents, < 1,000 ${sf.oursMsPerThousandAgents < 1000 ? '✓' : '✗'}`,
+  ]);
   console.log(more.toString());
   console.log(startupTable(sections.startup));
 }

@@ -18,6 +18,8 @@ import { SquadCodeLens } from './squadCodeLens';
 import { activeCustomEditorUri, SquadDebugConfigurationProvider } from './squadDebugConfigurationProvider';
 import { SquadDebugAdapterFactory } from './squadDebugAdapterFactory';
 import { SquadDiagnostics } from './squadDiagnostics';
+import { requireTrust } from './trust/workspaceTrust';
+import { serverPolicyArgs } from './trust/serverPolicyArgs';
 
 /** Composition root of the extension: wiring only. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -26,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Squad Server');
   const apiKeys = new ApiKeys(context.secrets, context.globalState);
   const secretEnv = () => apiKeys.env();
-  const server = new ServerProcess({ serverJs: vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath, workspace: folder.fsPath, log, secretEnv });
+  const server = new ServerProcess({ serverJs: vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath, workspace: folder.fsPath, log, secretEnv, policyArgs: () => serverPolicyArgs(apiKeys) });
   const link = new ServerLink(server, folder.fsPath, context.secrets);
   const connect = () => link.connection();
   const api = new ServerApi(connect);
@@ -59,27 +61,33 @@ export function activate(context: vscode.ExtensionContext): void {
     reports,
     new SquadDiagnostics(),
     server.onDidChange(() => tree.refresh()),
+    // Trust given: the read-only server of Restricted Mode makes way for one that runs squads.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void server.restart().catch((e: unknown) => line(`restart failed: ${String(e)}`))),
     vscode.window.registerCustomEditorProvider(SQUAD_EDITOR_VIEW_TYPE, new SquadEditorProvider(extensionUri, connect, line, stops), {
       webviewOptions: { retainContextWhenHidden: true },
     }),
     vscode.window.registerTreeDataProvider(RUNS_VIEW_ID, tree),
     vscode.languages.registerCodeLensProvider([{ pattern: '**/*.squad.yaml' }, { pattern: '**/*.squad.yml' }], new SquadCodeLens()),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new SquadDebugConfigurationProvider()),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SquadDebugAdapterFactory(extensionUri, secretEnv)),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new SquadDebugAdapterFactory(extensionUri, apiKeys)),
     vscode.commands.registerCommand(Commands.runSquad, async (uri?: vscode.Uri) => {
+      if (!requireTrust('Run Squad')) return;
       const file = target(uri);
       if (file) await run.run(file, vscode.workspace.getConfiguration('squadStudio').get<string>('defaultProfile', 'local'));
     }),
     vscode.commands.registerCommand(Commands.runSquadWithProfile, async (uri?: vscode.Uri) => {
+      if (!requireTrust('Run Squad')) return;
       const file = target(uri);
       const profile = file && (await pickProfile());
       if (file && profile) await run.run(file, profile);
     }),
     vscode.commands.registerCommand(Commands.runInTerminal, async (uri?: vscode.Uri) => {
+      if (!requireTrust('Run Squad in Terminal')) return;
       const file = target(uri);
       if (file) await runInTerminal(context, file, vscode.workspace.getConfiguration('squadStudio').get<string>('defaultProfile', 'local'));
     }),
     vscode.commands.registerCommand(Commands.debugSquad, async (uri?: vscode.Uri) => {
+      if (!requireTrust('Debug Squad')) return;
       const file = target(uri);
       if (!file) return;
       await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(file), { type: DEBUG_TYPE, request: 'launch', name: 'Debug squad', program: file.fsPath });
@@ -93,8 +101,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.replayRun, (item?: RunItem) => run.replay(item)),
     vscode.commands.registerCommand(Commands.debugReplay, (item?: RunItem) => run.debugReplay(item)),
     vscode.commands.registerCommand(Commands.openRunJournal, (item?: RunItem) => run.openJournal(item)),
-    vscode.commands.registerCommand(Commands.rerunFromJournal, (item?: RunItem) => run.rerun(item)),
-    vscode.commands.registerCommand(Commands.forkRun, (item?: RunItem) => run.fork(item)),
+    vscode.commands.registerCommand(Commands.rerunFromJournal, (item?: RunItem) => (requireTrust('Re-run from Journal') ? run.rerun(item) : undefined)),
+    vscode.commands.registerCommand(Commands.forkRun, (item?: RunItem) => (requireTrust('Fork Run') ? run.fork(item) : undefined)),
     vscode.commands.registerCommand(Commands.diffRuns, (item?: RunItem) => run.diff(item)),
     vscode.commands.registerCommand(Commands.deleteRun, (item?: RunItem) => run.delete(item)),
     vscode.commands.registerCommand(Commands.refreshRuns, () => tree.refresh()),

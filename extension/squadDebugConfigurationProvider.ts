@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from './commandIds';
 import { isSquadDocument } from './squadDiagnostics';
+import { requireTrust } from './trust/workspaceTrust';
 
 /**
  * Fills in a `squad` launch configuration: F5 on a squad file without a launch.json debugs that
@@ -25,6 +26,8 @@ export class SquadDebugConfigurationProvider implements vscode.DebugConfiguratio
       }
       Object.assign(config, { type: DEBUG_TYPE, request: 'launch', name: 'Debug squad', program: active.fsPath });
     }
+    // Restricted Mode: a saved run replays (no process, no model); a squad file does not run.
+    if (config.program && !requireTrust('Debug Squad')) return undefined;
     if (config.program) {
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === config.program);
       if (doc?.isDirty) await doc.save();

@@ -1,18 +1,24 @@
 import {
+  Composer,
   LineCounter,
+  Parser,
   isAlias,
   isCollection,
   isMap,
   isScalar,
   isSeq,
-  parseDocument,
   visit,
+  YAMLParseError,
+  type CST,
   type Document,
   type Node,
   type ParsedNode,
+  type YAMLMap,
 } from 'yaml';
 import { z } from 'zod';
 import { SquadFileSchema, type SquadFile } from './squadFile';
+import { refusedCharacters } from './squadFileCharacters';
+import { MAX_NESTING, firstTooDeep } from './yamlNesting';
 import { compareDiagnostics, didYouMean, formatDiagnostic, type SquadDiagnostic } from './squadDiagnostic';
 import {
   checkSquadReferences,
@@ -20,6 +26,7 @@ import {
   referenceViewOf,
   type SquadPath,
 } from './squadReferences';
+import { checkSquadSecrets } from './squadSecrets';
 
 /** A squad file that passed every check (perhaps with warnings), or every error found in it. */
 export type ParseSquadFileResult =
@@ -64,9 +71,6 @@ const NAMED_SECTIONS: Record<string, string> = {
 
 function parse(text: string, file: string): ParseSquadFileResult {
   const lineCounter = new LineCounter();
-  // uniqueKeys: false: duplicates are reported below, naming what is duplicated and where it was first.
-  // logLevel 'error': YAML's own warnings go into `doc.warnings`, not to the console.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const errors: SquadDiagnostic[] = [];
   const warnings: SquadDiagnostic[] = [];
 
@@ -94,6 +98,32 @@ function parse(text: string, file: string): ParseSquadFileResult {
     warnings: sortDiagnostics(warnings),
   });
 
+  // 0. Characters YAML may not hold (NUL, controls, U+FFFD where bytes were not UTF-8): each a
+  // located error, and nothing parsed, so none of them reaches a prompt.
+  const refused = refusedCharacters(text);
+  if (refused.length > 0) {
+    const lines = new LineCounter();
+    lines.addNewLine(0);
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1);
+    for (const r of refused) {
+      const { line, col } = lines.linePos(r.offset);
+      errors.push({ file, line, col, endLine: line, endCol: col + 1, message: r.message, severity: 'error', path: [] });
+    }
+    return done();
+  }
+
+  // The parser's tokens first: nesting too deep for the (recursive) composer is refused before it
+  // runs, at the collection that crosses the limit, instead of overflowing the stack.
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const tooDeep = firstTooDeep(tokens);
+  if (tooDeep !== undefined) {
+    report([tooDeep, tooDeep + 1], `collections nest more than ${MAX_NESTING} levels deep here: a squad file does not need that many`);
+    return done();
+  }
+  // uniqueKeys: false: duplicates are reported below, naming what is duplicated and where it was first.
+  // logLevel 'error': YAML's own warnings go into `doc.warnings`, not to the console.
+  const doc = composeFirstDocument(tokens, text.length);
+
   // 1. YAML syntax. One error per line: the next ones on a line mostly follow from the first.
   let syntaxBroken = false;
   const linesWithErrors = new Set<number>();
@@ -117,7 +147,16 @@ function parse(text: string, file: string): ParseSquadFileResult {
     linesWithErrors.add(line);
     report(range, message);
   }
-  for (const w of doc.warnings) warnings.push(diagnostic(w.pos, tidyYamlMessage(w.message), 'warning', []));
+  for (const w of doc.warnings) {
+    if (w.code === 'TAG_RESOLVE_FAILED') {
+      // `!include`, `!!binary`, `!Ref`…: the value would silently become the tag's text. A squad
+      // file is plain YAML; no tag of another tool means anything here.
+      const tag = /: (\S+)$/.exec(w.message)?.[1] ?? 'this tag';
+      report(w.pos, `unknown tag ${tag}: squad files are plain YAML and resolve no tags (no !include; write the value itself)`);
+    } else {
+      warnings.push(diagnostic(w.pos, tidyYamlMessage(w.message), 'warning', []));
+    }
+  }
 
   // 2. Duplicate keys and aliases without an anchor, anywhere in the tree.
   let aliasBroken = false;
@@ -180,7 +219,8 @@ function parse(text: string, file: string): ParseSquadFileResult {
   }
 
   // 4. The schema, each issue at the node it is about.
-  const locate = (path: SquadPath) => locateNode(doc, root, path);
+  const pairIndex: PairIndex = new WeakMap();
+  const locate = (path: SquadPath) => locateNode(doc, root, path, pairIndex);
   /** Where to point for a node: a key names a block collection better than its first child does. */
   const spanOf = (loc: Located): [number, number] => {
     const { node, keyNode } = loc;
@@ -201,6 +241,7 @@ function parse(text: string, file: string): ParseSquadFileResult {
   if (!result.success) {
     // Missing keys of one mapping become one error: `missing required keys "name" and "task"`.
     const missing = new Map<string, { loc: Located; keys: string[] }>();
+    const atSpot = new Map<string, { loc: Located; issue: z.core.$ZodIssue }>();
     const reportIssues = (issues: readonly z.core.$ZodIssue[], base: SquadPath) => {
       for (const issue of issues) {
         const path: SquadPath = [...base, ...issue.path.map(pathSegment)];
@@ -239,13 +280,18 @@ function parse(text: string, file: string): ParseSquadFileResult {
               entry.keys.push(String(path[path.length - 1]));
               missing.set(id, entry);
             } else {
-              report(spanOf(loc), issue.message, loc.path);
+              // One error per spot: 1e20 for `replicas` breaks both "a safe integer" and "at most
+              // 32"; the tighter bound is the one to tell.
+              const id = JSON.stringify(loc.path);
+              const before = atSpot.get(id);
+              if (!before || tighter(issue, before.issue)) atSpot.set(id, { loc, issue });
             }
           }
         }
       }
     };
     reportIssues(result.error.issues, []);
+    for (const { loc, issue } of atSpot.values()) report(spanOf(loc), issue.message, loc.path);
     for (const { loc, keys } of missing.values()) {
       const names = keys.map((k) => `"${k}"`);
       const list = names.length === 1 ? `key ${names[0]}` : `keys ${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
@@ -255,7 +301,7 @@ function parse(text: string, file: string): ParseSquadFileResult {
 
   // 5. Cross-references, on whatever parts of the file are valid.
   const view = result.success ? referenceViewOf(result.data) : referenceViewFromData(data);
-  for (const issue of checkSquadReferences(view)) {
+  for (const issue of [...checkSquadReferences(view), ...checkSquadSecrets(data)]) {
     const loc = locate(issue.path);
     const d = diagnostic(spanOf(loc), issue.message, issue.severity, loc.path);
     (issue.severity === 'error' ? errors : warnings).push(d);
@@ -263,6 +309,25 @@ function parse(text: string, file: string): ParseSquadFileResult {
 
   if (!result.success || errors.length > 0) return done();
   return { ok: true, squad: result.data, document: doc, warnings: sortDiagnostics(warnings) };
+}
+
+/**
+ * What `yaml`'s `parseDocument` does, from tokens already parsed: the first document, and an error
+ * `MULTIPLE_DOCS` on it if a second one starts.
+ */
+function composeFirstDocument(tokens: readonly CST.Token[], length: number): Document.Parsed {
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'a second document starts here'));
+      break;
+    }
+  }
+  // compose(…, true) ends with a document even for empty input.
+  if (!doc) throw new Error('the YAML composer produced no document');
+  return doc;
 }
 
 /** The range of the quoted scalar that a missing closing quote at `offset` left open. */
@@ -329,16 +394,42 @@ interface Located {
   path: SquadPath;
 }
 
-function locateNode(doc: Document.Parsed, root: ParsedNode, path: SquadPath): Located {
+/**
+ * Each mapping's pairs by key, built on a mapping's first lookup: without it every diagnostic scans
+ * its mappings, and a 25,000-agent file with a warning per agent takes minutes, not a second.
+ */
+type PairIndex = WeakMap<object, Map<string, Pair>>;
+type Pair = YAMLMap['items'][number];
+
+function pairsByKey(node: YAMLMap, index: PairIndex): Map<string, Pair> {
+  let pairs = index.get(node);
+  if (!pairs) {
+    pairs = new Map();
+    // The last pair wins, as in the data the schema saw.
+    for (const p of node.items) {
+      const key = keyString(p.key);
+      if (key !== undefined) pairs.set(key, p);
+    }
+    index.set(node, pairs);
+  }
+  return pairs;
+}
+
+/** Whether `a` is the better of two issues at one spot: the tighter of two bounds. */
+function tighter(a: z.core.$ZodIssue, b: z.core.$ZodIssue): boolean {
+  if (a.code === 'too_big' && b.code === 'too_big') return Number(a.maximum) < Number(b.maximum);
+  if (a.code === 'too_small' && b.code === 'too_small') return Number(a.minimum) > Number(b.minimum);
+  return false;
+}
+
+function locateNode(doc: Document.Parsed, root: ParsedNode, path: SquadPath, index: PairIndex): Located {
   let loc: Located = { node: root, path: [] };
   for (const segment of path) {
     let node: unknown = loc.node;
     if (isAlias(node)) node = node.resolve(doc);
     let next: Located | undefined;
     if (isMap(node)) {
-      // The last pair wins, as in the data the schema saw.
-      let pair: (typeof node.items)[number] | undefined;
-      for (const p of node.items) if (keyString(p.key) === String(segment)) pair = p;
+      const pair = pairsByKey(node, index).get(String(segment));
       if (pair) {
         const keyNode = isNodeWithRange(pair.key) ? pair.key : undefined;
         const value = isNodeWithRange(pair.value) ? pair.value : keyNode;
@@ -437,6 +528,9 @@ function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   }
   switch (issue.code) {
     case 'invalid_type':
+      if (typeof issue.input === 'number' && (issue.input === Infinity || issue.input === -Infinity)) {
+        return 'this number is too large to hold (beyond ±1.8e308): write a number in range';
+      }
       return `expected ${expectedName(issue.expected)}, got ${got}`;
     case 'invalid_value': {
       const values = issue.values.map(formatLiteral);
@@ -496,6 +590,7 @@ function formatLiteral(value: unknown): string {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (value === Infinity || value === -Infinity) return 'a number too large to hold';
   if (value === null) return 'an empty value';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

@@ -229,6 +229,23 @@ export const CacheLookupEvent = z.object({
   /** Tokens of the content; on a hit, what serving it from the cache saved. */
   tokens: z.number().int().nonnegative(),
   tokensSaved: z.number().int().nonnegative(),
+  /** On a tool hit: how long ago (run time) the answer served was stored. */
+  ageMs: z.number().nonnegative().optional(),
+});
+
+/**
+ * A call to a tool that may write (no `readOnlyHint`, or `cache: never` on such a tool) dropped the
+ * cached answers of its server: when it was sent (`when: "call"`) or came back (`"result"`).
+ * Journaled only when something was dropped.
+ */
+export const CacheInvalidatedEvent = z.object({
+  ...Base,
+  type: z.literal('cache.invalidated'),
+  server: z.string(),
+  callId: z.string(),
+  tool: z.string(),
+  when: z.enum(['call', 'result']),
+  dropped: z.number().int().positive(),
 });
 
 export const ToolErrorKind = z.enum(['tool', 'protocol', 'invalid-arguments', 'unknown-tool', 'too-large', 'timeout', 'unavailable']);
@@ -388,6 +405,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ModelThrottledEvent,
   ContextCompactedEvent,
   CacheLookupEvent,
+  CacheInvalidatedEvent,
   ToolCallEvent,
   ToolResultEvent,
   ToolFailoverEvent,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentSchema } from './squad/agent';
+import { EnvListSchema } from './squad/envList';
 import { GuardrailSettingsSchema } from './squad/guardrailSettings';
 import { ModelSchema } from './squad/model';
 import { NameSchema } from './squad/name';
@@ -8,11 +9,13 @@ import { ToolServerSchema } from './squad/toolServer';
 
 // The parts of the file live in protocol/squad/, one concept per file; this module is the whole.
 export * from './squad/agent';
+export * from './squad/envList';
 export * from './squad/guardrailSettings';
 export * from './squad/model';
 export * from './squad/name';
 export * from './squad/profile';
 export * from './squad/script';
+export * from './squad/toolCache';
 export * from './squad/toolServer';
 
 /**
@@ -37,6 +40,7 @@ export const SquadFileSchema = z
     name: NameSchema.describe('The squad\'s name, shown in runs and traces.'),
     description: z.string().optional(),
     task: TaskSchema.describe('What a run starts with.'),
+    env: EnvListSchema.default([]),
     models: z
       .record(NameSchema, ModelSchema)
       .refine((m) => Object.keys(m).length > 0, 'declare at least one model')

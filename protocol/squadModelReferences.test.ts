@@ -13,6 +13,7 @@ agents:
   lead:
     role: planner
     model: main
+env: [OPENAI_API_KEY, ANTHROPIC_API_KEY, K, AZURE_KEY]
 `;
 }
 
@@ -50,7 +51,7 @@ describe('model connection checks, located in the file', () => {
   it('refuses a credential written into a header, without repeating it', () => {
     const errors = errorsOf('{ provider: openai, model: gpt-4.1, apiKeyEnv: K, headers: { Authorization: "Bearer sk-live-123" } }');
     expect(errors).toEqual([
-      '5:85: header "Authorization" carries a credential: write "${env:NAME}" and set NAME in the environment, so the secret stays out of the file and its journals',
+      '5:85: header "Authorization" carries a credential: write "${env:NAME}", declare NAME in env: and set it in the environment, so the secret stays out of the file and its journals',
     ]);
     expect(errors.join('\n')).not.toContain('sk-live-123');
   });

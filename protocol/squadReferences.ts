@@ -350,13 +350,9 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
 /** Where each real provider's key conventionally lives: the hint in the error, never a default. */
 const KEY_ENV_HINT: Readonly<Record<string, string>> = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' };
 
-/** Headers that carry credentials: a literal value there is a secret written into the file. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'api-key', 'x-api-key', 'cookie']);
-const ENV_REFERENCE = /\$\{env:[A-Za-z_][A-Za-z0-9_]*\}/;
-
 /**
- * A real model's connection settings. The key is named, never written: the squad file is copied
- * whole into every run's journal, so a key in it would be in every journal too.
+ * A real model's connection settings. The key is named, never written (the literal-credential and
+ * `env:` checks are in `squadSecrets.ts`).
  */
 function checkModel(name: string, model: ModelReferenceView, error: (path: SquadPath, message: string) => void): void {
   const at = (...rest: SquadPath): SquadPath => ['models', name, ...rest];
@@ -366,11 +362,6 @@ function checkModel(name: string, model: ModelReferenceView, error: (path: Squad
   }
   if (model.provider === 'openai-compatible' && model.baseUrl === undefined) {
     error(at('provider'), `model "${name}" uses openai-compatible and needs \`baseUrl\` (e.g. http://127.0.0.1:11434/v1 for Ollama)`);
-  }
-  for (const [header, value] of Object.entries(model.headers ?? {})) {
-    if (CREDENTIAL_HEADERS.has(header.toLowerCase()) && !ENV_REFERENCE.test(value)) {
-      error(at('headers', header), `header "${header}" carries a credential: write "\${env:NAME}" and set NAME in the environment, so the secret stays out of the file and its journals`);
-    }
   }
 }
 

@@ -107,4 +107,14 @@ describe('squad files: tool servers and their conditions', () => {
     const text = edit('    command: node\n    args: [docs.js]\n', '    url: http://127.0.0.1:7001/mcp\n    replicaUrls: [http://127.0.0.1:7002/mcp, "ftp://x"]\n');
     expect(diagnostics(text)).toEqual(['19:46: expected an http:// or https:// URL']);
   });
+
+  it('takes a cache mode per server or per tool, and locates a wrong one', () => {
+    expect(diagnostics(edit('    args: [docs.js]\n', '    args: [docs.js]\n    cache: { search: never }\n'))).toEqual([]);
+    expect(diagnostics(edit('    args: [docs.js]\n', '    args: [docs.js]\n    cache: sometimes\n'))).toEqual([
+      '20:12: expected "never" or "readOnly" or "always" or a mapping, got "sometimes"',
+    ]);
+    expect(diagnostics(edit('    args: [docs.js]\n', '    args: [docs.js]\n    cache: { search: maybe }\n'))).toEqual([
+      '20:22: expected one of "never", "readOnly" or "always", got "maybe"',
+    ]);
+  });
 });

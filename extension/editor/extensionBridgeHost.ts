@@ -8,6 +8,8 @@ import { EventFanout } from '../../client/EventFanout';
 import { ServerHost } from '../../client/serverHost';
 import type { ServerConnection } from '../server/serverConnection';
 import { textPatch } from '../../protocol/textPatch';
+import { containedPath, ContainmentError, SQUAD_SUFFIXES } from '../../server/trust/pathContainment';
+import { restrictedModeMessage } from '../trust/workspaceTrust';
 
 const SQUAD_GLOB = '**/*.squad.{yaml,yml}';
 
@@ -48,14 +50,14 @@ export class ExtensionBridgeHost implements BridgeHost {
       }
       case 'squad.open': {
         const p = params as BridgeParsedParams<'squad.open'>;
-        const doc = await vscode.workspace.openTextDocument(this.resolve(p.path));
+        const doc = await vscode.workspace.openTextDocument(await this.resolve(p.path));
         return { path: p.path, text: doc.getText(), version: doc.version };
       }
       case 'squad.edit':
         return this.edit(params as BridgeParsedParams<'squad.edit'>);
       case 'layout.load': {
         const p = params as BridgeParsedParams<'layout.load'>;
-        const bytes = await vscode.workspace.fs.readFile(this.layoutUri(p.path)).then(
+        const bytes = await vscode.workspace.fs.readFile(await this.layoutUri(p.path)).then(
           (b) => b,
           () => null,
         );
@@ -68,6 +70,11 @@ export class ExtensionBridgeHost implements BridgeHost {
         await this.saveLayout(p.path, p.layout);
         return {};
       }
+      case 'run.start':
+      case 'run.fork':
+        // Restricted Mode: what starts processes or calls models is off, with the reason and the way out.
+        if (!vscode.workspace.isTrusted) throw new BridgeError('forbidden', restrictedModeMessage(method === 'run.start' ? 'starting a run from the graph editor' : 'forking a run from the dashboard'));
+        return (await this.serverHost()).handle(method, params as never, signal);
       default:
         // Every run method (start, control, journal, subscribe, fork, diff …) and the tenants: the
         // server's API through the browser's own ServerHost, so the two hosts answer alike.
@@ -76,7 +83,7 @@ export class ExtensionBridgeHost implements BridgeHost {
   }
 
   private async edit(p: BridgeParsedParams<'squad.edit'>): Promise<{ version: number }> {
-    const doc = await vscode.workspace.openTextDocument(this.resolve(p.path));
+    const doc = await vscode.workspace.openTextDocument(await this.resolve(p.path));
     if (doc.version !== p.baseVersion) throw new BridgeError('conflict', `the file changed (version ${doc.version}, the edit was made on ${p.baseVersion})`);
     const old = doc.getText();
     if (old === p.text) return { version: doc.version };
@@ -89,7 +96,7 @@ export class ExtensionBridgeHost implements BridgeHost {
   }
 
   private async saveLayout(path: string, layout: SquadLayout): Promise<void> {
-    const uri = this.layoutUri(path);
+    const uri = await this.layoutUri(path);
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${JSON.stringify(layout, null, 2)}\n`));
   }
@@ -116,14 +123,27 @@ export class ExtensionBridgeHost implements BridgeHost {
     return uri.scheme === this.folder.scheme && uri.path.startsWith(base) ? uri.path.slice(base.length) : null;
   }
 
-  private resolve(path: string): vscode.Uri {
-    if (path.split('/').includes('..')) throw new BridgeError('forbidden', 'paths stay inside the workspace');
-    return vscode.Uri.joinPath(this.folder, path);
+  /** A squad file of the folder, through the server's own containment helper (real path, inside, `*.squad.yaml`). */
+  private async resolve(path: string): Promise<vscode.Uri> {
+    return vscode.Uri.file((await this.contained(path, SQUAD_SUFFIXES, true)).real);
   }
 
-  private layoutUri(path: string): vscode.Uri {
-    this.resolve(path);
-    return vscode.Uri.joinPath(this.folder, '.squad', 'layout', `${path}.json`);
+  /** `.squad/layout/<the file's real relative path>.json`, contained under `.squad/layout/` like the server's. */
+  private async layoutUri(path: string): Promise<vscode.Uri> {
+    const squad = await this.contained(path, SQUAD_SUFFIXES, true);
+    return vscode.Uri.file((await this.contained(`.squad/layout/${squad.relative}.json`, ['.json'], false, '.squad/layout')).real);
+  }
+
+  private async contained(path: string, suffixes: readonly string[], mustExist: boolean, under?: string): Promise<{ real: string; relative: string }> {
+    // The extension runs beside the workspace (extensionKind "workspace"): its folder is on this disk.
+    if (this.folder.scheme !== 'file') throw new BridgeError('forbidden', `squad files are opened from local folders only, not ${this.folder.scheme}:`);
+    try {
+      return await containedPath(this.folder.fsPath, path, { suffixes, mustExist, ...(under ? { under } : {}) });
+    } catch (error) {
+      if (!(error instanceof ContainmentError)) throw error;
+      if (error.failure === 'missing') throw new BridgeError('not-found', `no squad file "${path}" in the workspace`);
+      throw new BridgeError('forbidden', error.failure === 'outside' ? `"${path}" is outside the workspace` : `"${path}" is not a squad file (*.squad.yaml)`);
+    }
   }
 
   onEvent(listener: (event: HostEvent) => void): () => void {

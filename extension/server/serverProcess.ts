@@ -11,6 +11,8 @@ export interface ServerProcessOptions {
   log: vscode.OutputChannel;
   /** The environment the server gets on top of VS Code's: API keys from SecretStorage. */
   secretEnv: () => Promise<Record<string, string>>;
+  /** The server's policy flags at each start (`--read-only` in Restricted Mode, `--env-allow`). */
+  policyArgs: () => Promise<string[]>;
 }
 
 /** Restarts allowed within `RESTART_WINDOW_MS` before we stop trying and tell the user. */
@@ -53,7 +55,7 @@ export class ServerProcess implements vscode.Disposable {
 
   private async start(): Promise<ServerConnection> {
     const env = { ...process.env, ...(await this.o.secretEnv()), ELECTRON_RUN_AS_NODE: '1' };
-    const args = [this.o.serverJs, '--workspace', this.o.workspace, '--host', '127.0.0.1'];
+    const args = [this.o.serverJs, '--workspace', this.o.workspace, '--host', '127.0.0.1', ...(await this.o.policyArgs())];
     this.o.log.appendLine(`starting: ${process.execPath} ${args.join(' ')}`);
     const child = spawn(process.execPath, args, { cwd: this.o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     this.child = child;

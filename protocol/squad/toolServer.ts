@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { ToolCacheSettingSchema } from './toolCache';
 
-/** MCP tool names: 1 to 128 of letters, digits, "_", "-", "." (the spec's recommendation). */
-export const McpToolNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,128}$/, 'a tool name has 1 to 128 letters, digits, "_", "-" or "."');
+import { McpToolNameSchema } from './mcpToolName';
+
+export { McpToolNameSchema };
 
 const ArgsSchema = z.record(z.string(), z.unknown());
 
@@ -61,6 +61,7 @@ const common = {
     .positive()
     .optional()
     .describe('A larger result fails the call instead of flooding the agent\'s context (default 1048576).'),
+  cache: ToolCacheSettingSchema.optional(),
 };
 
 const HttpUrlSchema = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });

@@ -34,8 +34,8 @@ afterAll(async () => {
 
 describe('squad run', () => {
   it('runs the sample twice with the same seed into byte-identical journals', async () => {
-    const a = await squad(['run', SAMPLE, '--json', '--seed', '7', '--journal', 'a.jsonl'], dir);
-    const b = await squad(['run', SAMPLE, '--json', '--seed', '7', '--journal', 'b.jsonl'], dir);
+    const a = await squad(['run', SAMPLE, '--yes', '--json', '--seed', '7', '--journal', 'a.jsonl'], dir);
+    const b = await squad(['run', SAMPLE, '--yes', '--json', '--seed', '7', '--journal', 'b.jsonl'], dir);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     const ja = await readFile(join(dir, 'a.jsonl'), 'utf8');
@@ -62,8 +62,8 @@ describe('squad run', () => {
   });
 
   it('writes to .squad/runs/ by default, keeps a second identical run beside the first, and prints the table', async () => {
-    const first = await squad(['run', SAMPLE, '--seed', '3'], dir);
-    const second = await squad(['run', SAMPLE, '--seed', '3'], dir);
+    const first = await squad(['run', SAMPLE, '--yes', '--seed', '3'], dir);
+    const second = await squad(['run', SAMPLE, '--yes', '--seed', '3'], dir);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/│ agent +│ turns │ tokens in │/);
     expect(first.stdout).toMatch(/│ checker +│ +2 │/);
@@ -78,7 +78,7 @@ describe('squad run', () => {
   it('names the runs of the workspace a crash left unfinished, with the command that resumes them', async () => {
     const ws = await mkdtemp(join(tmpdir(), 'squad-cli-interrupted-'));
     try {
-      const done = await squad(['run', SAMPLE, '--seed', '4', '--workspace', ws], ws);
+      const done = await squad(['run', SAMPLE, '--yes', '--seed', '4', '--workspace', ws], ws);
       expect(done.stderr).not.toContain('interrupted');
       // A run killed mid-way: its journal stops before run.completed.
       const path = join(ws, /journal: (.+)/.exec(done.stdout)![1]!);
@@ -86,10 +86,10 @@ describe('squad run', () => {
       const cut = path.replace('.jsonl', '-cut.jsonl');
       await writeFile(cut, `${lines.slice(0, 40).join('\n')}\n`);
       const id = cut.slice(cut.lastIndexOf('/') + 1, -'.jsonl'.length);
-      const next = await squad(['run', SAMPLE, '--seed', '5', '--workspace', ws], ws);
+      const next = await squad(['run', SAMPLE, '--yes', '--seed', '5', '--workspace', ws], ws);
       expect(next.code).toBe(0);
-      expect(next.stderr).toContain(`1 interrupted run in this workspace: squad resume ${id}, or squad serve --resume`);
-      const json = await squad(['run', SAMPLE, '--seed', '5', '--workspace', ws, '--json'], ws);
+      expect(next.stderr).toMatch(new RegExp(`1 interrupted run in this workspace: (squad|node \\S*dist/cli\\.js) resume ${id}, or (squad|node \\S*dist/cli\\.js) serve --resume`));
+      const json = await squad(['run', SAMPLE, '--yes', '--seed', '5', '--workspace', ws, '--json'], ws);
       expect(json.stderr).not.toContain('interrupted'); // --json output stays one object, and quiet
     } finally {
       await rm(ws, { recursive: true, force: true });

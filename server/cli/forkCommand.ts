@@ -1,6 +1,8 @@
 import { relative, resolve } from 'node:path';
 import { FileJournalStore } from '../store/fileJournalStore';
-import { continueRun, forkRunId, ReRunError, startedOf } from '../replay/reRun';
+import { continueRun, forkRunId, ReRunError, squadOf, startedOf } from '../replay/reRun';
+import type { SquadFile } from '../../protocol/squadFile';
+import { confirmTrust } from './trustPrompt';
 import { describe as describeDivergence } from '../replay/divergence';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { readJournalArg, readSquadArg } from './journalArg';
@@ -14,6 +16,7 @@ export interface ForkArgs {
   edit: string | undefined;
   workspace: string;
   json: boolean;
+  yes: boolean;
 }
 
 /**
@@ -26,6 +29,10 @@ export async function forkCommand(args: ForkArgs, io: CliIo): Promise<number> {
   const last = parent.events.length;
   if (!(args.at >= 1 && args.at <= last)) throw new UsageError(`--at ${args.at}: the journal has events 1 to ${last}`);
   const edited = args.edit === undefined ? undefined : await readSquadArg('--edit', args.edit, io.cwd);
+  // The fork goes on live with this file: it is trusted like a file `squad run` starts.
+  const live = edited ?? { text: started.squad.source, path: started.squad.path };
+  const refused = await confirmTrust({ squad: squadOrUsage(live.text, live.path), text: live.text, path: live.path, workspace: resolve(io.cwd, args.workspace), yes: args.yes }, io);
+  if (refused !== null) return refused;
   const runId = forkRunId(started, args.at, edited?.text);
   const { path, writer } = await FileJournalStore.forWorkspace(resolve(io.cwd, args.workspace)).createWriter(runId);
   const began = performance.now();
@@ -55,4 +62,14 @@ export async function forkCommand(args: ForkArgs, io: CliIo): Promise<number> {
     io.stdout.write(report(summary, started.squad.name, edited?.path ?? started.squad.path, paint, io.program));
   }
   return ExitCode[summary.status];
+}
+
+/** The squad file a re-run goes on with; one that no longer parses is a usage error (exit 2). */
+export function squadOrUsage(text: string, path: string): SquadFile {
+  try {
+    return squadOf(text, path);
+  } catch (error) {
+    if (error instanceof ReRunError) throw new UsageError(error.message);
+    throw error;
+  }
 }

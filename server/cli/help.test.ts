@@ -53,7 +53,7 @@ describe('squad COMMAND --help', () => {
     const dir = await mkdtemp(join(tmpdir(), 'squad-hint-'));
     try {
       const sample = resolve(__dirname, '../../samples/credit-memo/credit-memo.squad.yaml');
-      const run = await squad(['run', sample, '--seed', '3', '--journal', join(dir, 'r.jsonl')]);
+      const run = await squad(['run', sample, '--yes', '--seed', '3', '--journal', join(dir, 'r.jsonl')]);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/rerun: node \S*dist\/cli\.js run /);
       expect(run.stdout).not.toMatch(/rerun: squad run/);

@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { TenantsFileSchema } from '../../protocol/api/tenantPolicy';
 import { version } from '../../package.json';
 import { composeServer, type RunningServer } from '../http/composeServer';
+import { squadCapabilities } from '../../protocol/squadCapabilities';
+import type { SquadFile } from '../../protocol/squadFile';
+import { confirmTrust } from './trustPrompt';
 import { driveLoad, type LoadPlan, type Spike } from '../http/loadDriver';
 import { loadReport, type LoadReport } from '../http/loadReport';
 import { readServerFile } from '../http/serverFile';
@@ -26,6 +29,7 @@ export interface LoadArgs {
   tenantsFile: string | undefined;
   maxSeconds: string;
   json: boolean;
+  yes: boolean;
 }
 
 /**
@@ -46,7 +50,9 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
     return ExitCode.invalidInput;
   }
   const workspace = resolve(io.cwd, args.workspace);
-  const { client, embedded } = await connect(args, workspace, io);
+  const refused = await confirmTrust({ squad: loaded.squad, text: loaded.text, path: relative(io.cwd, loaded.path) || loaded.path, workspace, yes: args.yes }, io);
+  if (refused !== null) return refused;
+  const { client, embedded } = await connect(args, workspace, io, loaded.squad);
   try {
     const plan: LoadPlan = {
       runs,
@@ -54,7 +60,8 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
       tenants: Array.from({ length: tenantCount }, (_, i) => `load-${i + 1}`),
       spike,
       source: loaded.text,
-      path: relative(workspace, loaded.path) || loaded.path,
+      // The server takes an inline file's path inside its workspace only: a file from elsewhere stands at its top.
+      path: loadPath(workspace, loaded.path),
       profile: args.profile,
       seed,
       maxMs,
@@ -71,7 +78,12 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
   }
 }
 
-async function connect(args: LoadArgs, workspace: string, io: CliIo): Promise<{ client: SquadClient; embedded: RunningServer | null }> {
+function loadPath(workspace: string, file: string): string {
+  const rel = relative(workspace, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? basename(file) : rel;
+}
+
+async function connect(args: LoadArgs, workspace: string, io: CliIo, squad: SquadFile): Promise<{ client: SquadClient; embedded: RunningServer | null }> {
   const file = await readServerFile(workspace);
   if (args.server !== undefined) {
     const token = io.env.SQUAD_TOKEN ?? (file && sameServer(file.url, args.server) ? file.token : undefined);
@@ -83,7 +95,10 @@ async function connect(args: LoadArgs, workspace: string, io: CliIo): Promise<{ 
     return { client: new SquadClient(file.url, file.token), embedded: null };
   }
   const tenants = args.tenantsFile === undefined ? undefined : TenantsFileSchema.parse(JSON.parse(await readFile(resolve(io.cwd, args.tenantsFile), 'utf8')));
-  const embedded = await composeServer({ workspace, host: '127.0.0.1', port: 0, version, writeServerFile: false, ...(tenants ? { tenants } : {}) });
+  // The user just trusted this file: the server started for it may read its variables and reach its hosts.
+  const capabilities = squadCapabilities(squad);
+  const policy = { envAllow: capabilities.env, allowHosts: capabilities.hosts.map((h) => h.host) };
+  const embedded = await composeServer({ workspace, host: '127.0.0.1', port: 0, version, writeServerFile: false, policy, ...(tenants ? { tenants } : {}) });
   io.stderr.write(`squad load: started a server for the load at ${embedded.url}\n`);
   return { client: new SquadClient(embedded.url, embedded.token), embedded };
 }

@@ -66,6 +66,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           journal: { type: 'string' },
           workspace: { type: 'string', default: '.' },
           json: { type: 'boolean', default: false },
+          yes: { type: 'boolean', short: 'y', default: false },
         },
       });
       if (positionals.length !== 1) throw new UsageError(`run takes one squad file, got ${positionals.length}`);
@@ -78,6 +79,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           journal: values.journal,
           workspace: values.workspace,
           json: values.json,
+          yes: values.yes,
         },
         io,
       );
@@ -99,11 +101,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         args: rest,
         allowPositionals: true,
         strict: true,
-        options: { at: { type: 'string' }, edit: { type: 'string' }, workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } },
+        options: { at: { type: 'string' }, edit: { type: 'string' }, workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false }, yes: { type: 'boolean', short: 'y', default: false } },
       });
       if (positionals.length !== 1) throw new UsageError(`fork takes one journal (a path or a run id), got ${positionals.length}`);
       if (values.at === undefined || !/^\d+$/.test(values.at)) throw new UsageError('fork needs --at SEQ, the last event to keep from the parent');
-      return forkCommand({ journal: positionals[0]!, at: Number(values.at), edit: values.edit, workspace: values.workspace, json: values.json }, io);
+      return forkCommand({ journal: positionals[0]!, at: Number(values.at), edit: values.edit, workspace: values.workspace, json: values.json, yes: values.yes }, io);
     }
     case 'diff': {
       const { diffCommand } = await import('./diffCommand');
@@ -113,9 +115,14 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     }
     case 'resume': {
       const { resumeCommand } = await import('./resumeCommand');
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false }, yes: { type: 'boolean', short: 'y', default: false } },
+      });
       if (positionals.length !== 1) throw new UsageError(`resume takes one journal (a path or a run id), got ${positionals.length}`);
-      return resumeCommand({ journal: positionals[0]!, workspace: values.workspace, json: values.json }, io);
+      return resumeCommand({ journal: positionals[0]!, workspace: values.workspace, json: values.json, yes: values.yes }, io);
     }
     case 'validate': {
       const { validateCommand } = await import('./validateCommand');
@@ -135,12 +142,16 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           tenants: { type: 'string' },
           'allow-origin': { type: 'string', multiple: true, default: [] },
           resume: { type: 'boolean', default: false },
+          'allow-inline': { type: 'boolean', default: false },
+          'env-allow': { type: 'string', multiple: true, default: [] },
+          'allow-host': { type: 'string', multiple: true, default: [] },
+          'read-only': { type: 'boolean', default: false },
         },
       });
       if (positionals.length > 0) throw new UsageError(`serve takes no file, got ${positionals.join(' ')}`);
       const { serveCommand } = await import('./serveCommand');
       return serveCommand(
-        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume },
+        { port: values.port, host: values.host, workspace: values.workspace, otlp: values.otlp, tenants: values.tenants, allowOrigin: values['allow-origin'], resume: values.resume, allowInline: values['allow-inline'], envAllow: values['env-allow'], allowHost: values['allow-host'], readOnly: values['read-only'] },
         io,
       );
     }
@@ -161,6 +172,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           'tenants-file': { type: 'string' },
           'max-seconds': { type: 'string', default: '300' },
           json: { type: 'boolean', default: false },
+          yes: { type: 'boolean', short: 'y', default: false },
         },
       });
       if (positionals.length !== 1) throw new UsageError(`load takes one squad file, got ${positionals.length}`);
@@ -179,6 +191,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           tenantsFile: values['tenants-file'],
           maxSeconds: values['max-seconds'],
           json: values.json,
+          yes: values.yes,
         },
         io,
       );

@@ -35,7 +35,7 @@ describe('agent replicas from the CLI', () => {
   });
 
   it('squad load reports utilization per instance', async () => {
-    const r = await cli(['load', SAMPLE, '--runs', '12', '--concurrency', '4', '--json', '--workspace', dir]);
+    const r = await cli(['load', SAMPLE, '--yes', '--runs', '12', '--concurrency', '4', '--json', '--workspace', dir]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.overall.completed).toBe(12);

@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { squadOrUsage } from './forkCommand';
+import { confirmTrust } from './trustPrompt';
 import { FileJournalWriter } from '../store/fileJournalWriter';
 import { continueRun, ReRunError, startedOf } from '../replay/reRun';
 import { DivergenceError } from '../replay/divergence';
@@ -14,6 +16,7 @@ export interface ResumeArgs {
   journal: string;
   workspace: string;
   json: boolean;
+  yes: boolean;
 }
 
 /**
@@ -33,6 +36,8 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number
     else io.stdout.write(`run ${started.runId} already ended (${last.status}); nothing to resume (${account.events} events in ${display})\n`);
     return ExitCode[last.status];
   }
+  const refused = await confirmTrust({ squad: squadOrUsage(started.squad.source, started.squad.path), text: started.squad.source, path: started.squad.path, workspace: resolve(io.cwd, args.workspace), yes: args.yes }, io);
+  if (refused !== null) return refused;
   const size = (await stat(journal.path)).size;
   const validBytes = size - (journal.torn?.bytes ?? 0);
   if (journal.torn && !args.json) io.stderr.write(paint.yellow(`dropping the torn last line of ${display} (line ${journal.torn.line}: ${journal.torn.reason})\n`));

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { formatDiagnostic } from '../../protocol/squadDiagnostic';
-import { UnknownProfileError } from '../engine/runProfile';
+import { resolveProfile, UnknownProfileError } from '../engine/runProfile';
 import { loadSquadFile } from '../runner/loadSquadFile';
 import { runLocal } from '../runner/runLocal';
 import { ToolServerStartError } from '../mcp/toolServerStartError';
@@ -13,6 +13,7 @@ import { paintFor } from './paint';
 import { ProgressLine } from './progressLine';
 import { runSummary, type RunSummary } from './runSummary';
 import { toolTable } from './toolTable';
+import { confirmTrust } from './trustPrompt';
 
 export interface RunArgs {
   file: string;
@@ -22,6 +23,8 @@ export interface RunArgs {
   journal: string | undefined;
   workspace: string;
   json: boolean;
+  /** Trust the file without asking (see `confirmTrust`). */
+  yes: boolean;
 }
 
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -34,6 +37,16 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     for (const e of loaded.errors) io.stderr.write(`${formatDiagnostic(e)}\n`);
     return ExitCode.invalidInput;
   }
+  // A file that cannot run as asked is reported before anyone is asked to trust it.
+  try {
+    resolveProfile(loaded.squad, args.profile);
+  } catch (error) {
+    if (error instanceof UnknownProfileError) throw new UsageError(error.message);
+    throw error;
+  }
+  const shownPath = relative(io.cwd, resolve(io.cwd, args.file)) || args.file;
+  const refused = await confirmTrust({ squad: loaded.squad, text: loaded.text, path: shownPath, workspace: resolve(io.cwd, args.workspace), yes: args.yes }, io);
+  if (refused !== null) return refused;
   const seed = args.seed ?? randomInt(0, 2 ** 31);
   const paint = paintFor(io.stdout, io.env);
   const progress = !args.json && io.stderr.isTTY ? new ProgressLine(io.stderr) : null;
@@ -43,7 +56,7 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     result = await runLocal({
       squad: loaded.squad,
       text: loaded.text,
-      path: relative(io.cwd, resolve(io.cwd, args.file)) || args.file,
+      path: shownPath,
       profile: args.profile,
       seed,
       tenant: args.tenant,

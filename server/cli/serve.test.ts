@@ -58,7 +58,7 @@ describe('squad load', () => {
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((r) =>
       execFile(
         process.execPath,
-        [CLI, 'load', 'credit-memo.squad.yaml', '--runs', '24', '--concurrency', '4', '--tenants', '2', '--spike', '10x@50%', '--profile', 'production', '--json'],
+        [CLI, 'load', 'credit-memo.squad.yaml', '--runs', '24', '--concurrency', '4', '--tenants', '2', '--spike', '10x@50%', '--profile', 'production', '--json', '--yes'],
         { cwd: dir, timeout: 60_000 },
         (e, stdout, stderr) => r({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr }),
       ),

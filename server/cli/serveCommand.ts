@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { TenantsFileSchema, type TenantsFile } from '../../protocol/api/tenantPolicy';
 import { version } from '../../package.json';
 import { composeServer } from '../http/composeServer';
+import { OutboundHosts } from '../trust/outboundHosts';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 
 export interface ServeArgs {
@@ -14,6 +15,14 @@ export interface ServeArgs {
   allowOrigin: string[];
   /** Continue the runs an earlier session left unfinished. */
   resume: boolean;
+  /** Tenant tokens may send inline squad files (without command servers or env reads). */
+  allowInline: boolean;
+  /** Variables of this process's environment runs may read (`NAME` or `A,B`). */
+  envAllow: string[];
+  /** Hosts added to the allow-list of models' baseUrl and tool servers' url. */
+  allowHost: string[];
+  /** Start no run at all: replay, diff and read only. */
+  readOnly: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -33,6 +42,14 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const otlpUrl = args.otlp === undefined ? undefined : parseUrl(args.otlp);
   const tenants = args.tenants === undefined ? undefined : await readTenants(resolve(io.cwd, args.tenants));
   const workspace = resolve(io.cwd, args.workspace);
+  const envAllow = splitList(args.envAllow);
+  for (const name of envAllow) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env-allow "${name}": not an environment variable name`);
+  const allowHosts = splitList(args.allowHost);
+  try {
+    OutboundHosts.withDefaults(allowHosts);
+  } catch (error) {
+    throw new UsageError(`--allow-host: ${error instanceof Error ? error.message : String(error)}`);
+  }
   let server;
   try {
     server = await composeServer({
@@ -44,6 +61,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
       ...(tenants ? { tenants } : {}),
       allowedOrigins: args.allowOrigin,
       resume: args.resume,
+      policy: { allowInline: args.allowInline, envAllow, allowHosts, readOnly: args.readOnly },
       log: (line) => io.stderr.write(`squad serve: ${line}\n`),
     });
   } catch (error) {
@@ -63,6 +81,11 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   await server.close();
   io.stderr.write('squad serve: stopped\n');
   return ExitCode.completed;
+}
+
+/** Repeatable options that also take comma-separated lists. */
+function splitList(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 function parsePort(text: string): number {

@@ -46,6 +46,10 @@ Options of run:
   --journal PATH    write the journal here instead of .squad/runs/<run-id>.jsonl
   --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
   --json            print one JSON object instead of the table
+  --yes, -y         trust the file without asking (CI). The first run of a file in a workspace names
+                    the commands it starts, the variables it reads and the hosts it reaches, and asks
+                    on a terminal; without a terminal and without --yes it refuses (exit 2). The
+                    answer is kept per file hash in .squad/trust.json. fork, resume and load ask too.
 
 Options of serve:
   --port N            the port (default: a free one)
@@ -56,6 +60,12 @@ Options of serve:
                       tokensPerMinute, maxConcurrentRuns, maxQueuedRuns, maxRateLimitWaitMs}}}
   --allow-origin O    a browser origin allowed to call the API (repeatable)
   --resume            continue the runs an earlier session left unfinished (a shutdown or a crash)
+  --env-allow NAMES   the environment variables runs may read (apiKeyEnv, \${env:NAME}); repeatable or
+                      comma-separated; default none
+  --allow-host HOST   a host models' baseUrl and tool servers' url may reach, on top of loopback,
+                      api.openai.com and api.anthropic.com; *.domain for subdomains (repeatable)
+  --allow-inline      tenant tokens may send inline squad files (never with command servers or env reads)
+  --read-only         start no run: journals are read, replayed and diffed only
 
 Options of load:
   --runs N            runs to start (default 100)

@@ -2,6 +2,7 @@ import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { loadSquadFile } from '../runner/loadSquadFile';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { paintFor } from './paint';
+import { squadCapabilities } from '../../protocol/squadCapabilities';
 
 /** `squad validate FILE...`: every error of every file, located; exit 2 if any file is invalid. */
 export async function validateCommand(files: string[], io: CliIo): Promise<number> {
@@ -19,6 +20,11 @@ export async function validateCommand(files: string[], io: CliIo): Promise<numbe
     const s = loaded.squad;
     const agents = Object.keys(s.agents).length;
     io.stdout.write(`${paint.green('✔')} ${file}: squad "${s.name}", ${agents} agent${agents === 1 ? '' : 's'}, entry ${s.task.entry}\n`);
+    // What running it may touch outside the engine, as the trust prompt and the server judge it.
+    const c = squadCapabilities(s);
+    io.stdout.write(`  env: ${c.env.length > 0 ? c.env.join(', ') : 'none'}\n`);
+    if (c.commands.length > 0) io.stdout.write(`  starts: ${c.commands.map((x) => `${x.server} (${[x.command, ...x.args].join(' ')})`).join(', ')}\n`);
+    if (c.hosts.length > 0) io.stdout.write(`  reaches: ${[...new Set(c.hosts.map((h) => h.host))].join(', ')}\n`);
   }
   if (invalid > 0) io.stderr.write(`${invalid} of ${files.length} file${files.length === 1 ? '' : 's'} invalid\n`);
   return invalid > 0 ? ExitCode.invalidInput : ExitCode.completed;

@@ -23,8 +23,9 @@ export interface ToolSpec {
   description: string;
   inputSchema: Record<string, unknown>;
   /**
-   * True when the tool only reads (MCP's readOnlyHint or idempotentHint): the same call gives the same
-   * answer, so the context cache may serve it again instead of calling.
+   * True when the server says the tool only reads (MCP's `readOnlyHint`): the context cache may serve
+   * it again instead of calling, and calling it leaves the server's other answers valid. Anything
+   * else may write (see `toolResultCache.ts`); the squad file's `cache` setting overrides this.
    */
   cacheable?: boolean;
 }

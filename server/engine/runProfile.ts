@@ -63,6 +63,7 @@ export const DEFAULT_GUARDRAILS: EffectiveGuardrails = {
     action: 'warn',
     cache: true,
     crossRun: false,
+    cacheTtlMs: 300_000,
     minCachedTokens: 256,
     maxPromptGrowth: 1.5,
     growthTurns: 3,

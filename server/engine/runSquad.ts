@@ -14,6 +14,7 @@ import {
 } from './agentRuntime';
 import type { Clock } from './clock';
 import { MemoryContextCache, type ContextCache } from './contextCache';
+import { ToolResultCache, toolCachePolicy, type CacheTicket, type ToolCachePolicy } from './toolResultCache';
 import { fitContext } from './contextWindow';
 import { controlToolSpecs, isControlName, parseControl } from './controlTools';
 import { EventQueue } from './eventQueue';
@@ -82,7 +83,7 @@ type Work =
   | { kind: 'model'; agent: string; throttled: boolean }
   | { kind: 'modelDone'; agent: string; response: ModelResponse }
   | { kind: 'stuck'; agent: string; afterMs: number }
-  | { kind: 'toolDone'; agent: string; callId: string; tool: string; outcome: ToolCallOutcome; cacheKey: string | null };
+  | { kind: 'toolDone'; agent: string; callId: string; tool: string; outcome: ToolCallOutcome; cacheKey: CacheTicket | null; writes: boolean };
 
 /** Why the loop stops early. Thrown inside the engine only, caught by `run`. */
 class RunEnd {
@@ -123,6 +124,8 @@ class SquadRun implements RunView {
   /** The guardrails whose `afterEvent` wants each event type, built on the type's first event. */
   private readonly watchers = new Map<RunEvent['type'], Guardrail[]>();
   private readonly cache: ContextCache;
+  /** Tool answers, per run: read-only tools only, dropped on writes, with a TTL (see toolResultCache.ts). */
+  private readonly toolCache: ToolResultCache;
   private readonly buckets = new Map<string, { requests: TokenBucket | null; tokens: TokenBucket | null }>();
   /** Aborted when the run ends for any reason, so calls still in flight stop too. */
   private readonly stop = new AbortController();
@@ -142,6 +145,7 @@ class SquadRun implements RunView {
     if (o.onEvent) this.journal.subscribe(o.onEvent);
     this.guardrails = o.guardrails ?? defaultGuardrails(o.profile.guardrails.disabled);
     this.cache = o.ports.cache ?? new MemoryContextCache();
+    this.toolCache = new ToolResultCache(o.profile.guardrails.tokenExplosion.cacheTtlMs);
     this.callSignal = AbortSignal.any([o.signal, this.stop.signal]);
     const pricing = loadPricingTable();
     for (const [definition, config] of Object.entries(o.squad.agents)) {
@@ -942,21 +946,25 @@ class SquadRun implements RunView {
   private async callTool(agent: AgentRuntime, call: { id: string; name: string; args: Record<string, unknown> }, turnSpan: string): Promise<void> {
     const span = `${turnSpan}/tool-${call.id}`;
     const server = call.name.slice(0, call.name.indexOf('.'));
-    const done = (outcome: ToolCallOutcome, cacheKey: string | null): void =>
-      this.queue.push(this.now + outcome.latencyMs, { kind: 'toolDone', agent: agent.name, callId: call.id, tool: call.name, outcome, cacheKey });
+    const policy = this.toolCachePolicyOf(agent, call.name);
+    const done = (outcome: ToolCallOutcome, cacheKey: CacheTicket | null): void =>
+      this.queue.push(this.now + outcome.latencyMs, { kind: 'toolDone', agent: agent.name, callId: call.id, tool: call.name, outcome, cacheKey, writes: policy.writes });
     const gate = { agent: agent.name, tool: call.name, server };
     const blocked = (await this.gate((g) => g.beforeToolCall?.(gate, this))) !== null;
     await this.checkpoint({ kind: 'tool', agent: agent.name, turn: this.turnOf(agent).turn, tool: call.name, callId: call.id });
     this.emit({ type: 'tool.call', t: this.now, agent: agent.name, spanId: span, parentSpanId: turnSpan, callId: call.id, tool: call.name, args: call.args });
     if (blocked) return done({ ok: false, content: `refused: the circuit of tool server ${server} is open`, latencyMs: 0 }, null);
+    // A call that may write is always sent, and what was cached of its server is stale from now on.
+    if (policy.writes) this.invalidateToolCache(agent, server, call.id, call.name, span, 'call');
 
-    const cacheKey = this.toolCacheKey(agent, call);
-    const cached = cacheKey === null ? undefined : this.cache.get(cacheKey);
+    const cacheKey = this.toolCacheKey(policy, call);
+    const cached = cacheKey === null ? undefined : this.toolCache.get(cacheKey, this.now);
     if (cacheKey !== null && cached !== undefined) {
-      const tokens = countText(cached);
-      this.emit({ type: 'cache.lookup', t: this.now, agent: agent.name, spanId: `${span}/cache`, parentSpanId: span, source: 'tool', key: cacheKey, hit: true, tokens, tokensSaved: tokens });
-      return done({ ok: true, content: cached, latencyMs: 0 }, null);
+      const tokens = countText(cached.content);
+      this.emit({ type: 'cache.lookup', t: this.now, agent: agent.name, spanId: `${span}/cache`, parentSpanId: span, source: 'tool', key: cacheKey, hit: true, tokens, tokensSaved: tokens, ageMs: cached.ageMs });
+      return done({ ok: true, content: cached.content, latencyMs: 0 }, null);
     }
+    const ticket = cacheKey === null ? null : this.toolCache.begin(cacheKey, server);
 
     let outcome: ToolCallOutcome;
     try {
@@ -972,19 +980,32 @@ class SquadRun implements RunView {
       if (this.o.signal.aborted) throw error;
       outcome = { ok: false, content: `tool host failed: ${reasonOf(error)}`, latencyMs: 0 };
     }
-    done(outcome, cacheKey);
+    done(outcome, ticket);
   }
 
-  /** Read-only tools are served from the content-addressed cache: the key is the call itself. */
-  private toolCacheKey(agent: AgentRuntime, call: { name: string; args: Record<string, unknown> }): string | null {
+  /** The squad file's `cache` setting for the tool's server, over the server's `readOnlyHint`. */
+  private toolCachePolicyOf(agent: AgentRuntime, tool: string): ToolCachePolicy {
+    const server = tool.slice(0, tool.indexOf('.'));
+    const readOnly = agent.tools.find((t) => t.name === tool)?.cacheable === true;
+    return toolCachePolicy(this.o.squad.toolServers[server]?.cache, tool.slice(server.length + 1), readOnly);
+  }
+
+  /** Cached tools are served from the content-addressed cache: the key is the call itself. */
+  private toolCacheKey(policy: ToolCachePolicy, call: { name: string; args: Record<string, unknown> }): string | null {
     const settings = this.o.profile.guardrails.tokenExplosion;
-    if (!settings.cache || this.disabled('token-explosion')) return null;
-    if (!agent.tools.find((t) => t.name === call.name)?.cacheable) return null;
+    if (!settings.cache || this.disabled('token-explosion') || !policy.cached) return null;
     return `tool:${sha(`${call.name}\u0000${stableJson(call.args)}`)}`;
   }
 
+  private invalidateToolCache(agent: AgentRuntime, server: string, callId: string, tool: string, span: string, when: 'call' | 'result'): void {
+    const dropped = this.toolCache.invalidate(server);
+    if (dropped > 0) {
+      this.emit({ type: 'cache.invalidated', t: this.now, agent: agent.name, spanId: `${span}/invalidate-${when}`, parentSpanId: span, server, callId, tool, when, dropped });
+    }
+  }
+
   private async toolDone(agent: AgentRuntime, work: Extract<Work, { kind: 'toolDone' }>): Promise<void> {
-    const { callId, tool, outcome, cacheKey } = work;
+    const { callId, tool, outcome, cacheKey, writes } = work;
     const turn = this.turnOf(agent);
     const span = `${turn.span}/tool-${callId}`;
     // What the tool server's pool went through meanwhile, journaled now that the call is back (`t`);
@@ -1017,10 +1038,12 @@ class SquadRun implements RunView {
       ...(outcome.attempts !== undefined ? { attempts: outcome.attempts } : {}),
       ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     });
+    if (writes) this.invalidateToolCache(agent, tool.slice(0, tool.indexOf('.')), callId, tool, span, 'result');
     if (outcome.ok && cacheKey !== null) {
-      this.cache.set(cacheKey, outcome.content);
+      // A miss is journaled whether or not the answer could be stored (a write overlapped it).
+      this.toolCache.complete(cacheKey, outcome.content, this.now);
       const tokens = countText(outcome.content);
-      this.emit({ type: 'cache.lookup', t: this.now, agent: agent.name, spanId: `${span}/cache`, parentSpanId: span, source: 'tool', key: cacheKey, hit: false, tokens, tokensSaved: 0 });
+      this.emit({ type: 'cache.lookup', t: this.now, agent: agent.name, spanId: `${span}/cache`, parentSpanId: span, source: 'tool', key: cacheKey.key, hit: false, tokens, tokensSaved: 0 });
     }
     agent.context.push({ role: 'tool', toolCallId: callId, content: outcome.ok ? outcome.content : `error: ${outcome.content}` });
     if (!outcome.ok) await this.failed(agent, { what: 'tool call', seq: result.seq, reason: `${tool}: ${outcome.content}` });

@@ -6,6 +6,8 @@ import { removeServerFile, writeServerFile } from './serverFile';
 import { SquadServer } from './squadServer';
 import type { SessionLimits } from './streamSession';
 import { TokenRegistry } from './tokenRegistry';
+import { OutboundHosts } from '../trust/outboundHosts';
+import { RunPolicy, type RunPolicyOptions } from '../trust/runPolicy';
 
 export interface ServerConfig {
   workspace: string;
@@ -25,6 +27,8 @@ export interface ServerConfig {
   resume?: boolean;
   /** The built web app served at `/`; default: found beside the server, null: none. */
   webviewDir?: string | null;
+  /** Who may start what: `--allow-inline`, `--env-allow`, `--allow-host`, `--read-only` (see `RunPolicy`). */
+  policy?: RunPolicyOptions & { allowHosts?: readonly string[] };
 }
 
 export interface RunningServer {
@@ -42,7 +46,9 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
   const log = config.log ?? (() => {});
   const tenants = new TenantRegistry(config.tenants ? { config: config.tenants } : {});
   const otel = config.otlpUrl ? new OtlpRunExporter({ url: config.otlpUrl, serviceVersion: config.version }) : null;
-  const manager = new RunManager({ workspace: config.workspace, tenants, observers: otel ? [otel] : [], log, shutdownGraceMs: config.shutdownGraceMs ?? 5000 });
+  const { allowHosts, ...policyOptions } = config.policy ?? {};
+  const policy = new RunPolicy({ ...policyOptions, hosts: OutboundHosts.withDefaults(allowHosts ?? []) });
+  const manager = new RunManager({ workspace: config.workspace, tenants, observers: otel ? [otel] : [], log, shutdownGraceMs: config.shutdownGraceMs ?? 5000, policy });
   const earlier = await manager.countEarlierSpend();
   if (earlier.journals > 0) log(`today's spend of earlier sessions: $${earlier.usd.toFixed(4)} over ${earlier.journals} run(s), counted in the tenants' daily budgets`);
   const tokens = new TokenRegistry();

@@ -72,6 +72,12 @@ export function createApi(deps: ApiDeps): express.Express {
     if ((req.method === 'POST' || req.method === 'PUT') && hasBody && !req.is('application/json')) throw new HttpError(415, 'send the body as JSON (Content-Type: application/json)', 'Content-Type');
     next();
   });
+  app.use('/api', (req, _res, next) => {
+    // Judged on the header, before a byte of the body is read.
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > deps.maxBodyBytes) throw new HttpError(413, `the request body is too large (${declared} bytes; the limit is ${deps.maxBodyBytes})`, 'body');
+    next();
+  });
   app.use('/api', express.json({ limit: deps.maxBodyBytes, strict: true }));
 
   const scope = (req: Request): Scope => tokens.scopeOf(req.headers.authorization) ?? unauthorizedThrow();
@@ -111,10 +117,10 @@ export function createApi(deps: ApiDeps): express.Express {
   app.get('/api/tenants', (req, res) => {
     res.json({ tenants: manager.tenantInfos(scope(req)) });
   });
-  app.post('/api/tokens', (req, res) => {
+  app.post('/api/tokens', async (req, res) => {
     if (scope(req).tenant !== null) throw new HttpError(403, 'only the server token can mint tenant tokens');
     const body = parseWire(CreateTokenRequestSchema, req.body ?? {}, 'token request');
-    res.status(201).json({ token: tokens.mint(body.tenant), tenant: body.tenant });
+    res.status(201).json({ token: await tokens.mint(body.tenant), tenant: body.tenant });
   });
 
   if (deps.files) mountWorkspaceFileRoutes(app, deps.files, scope);
@@ -129,10 +135,20 @@ export function createApi(deps: ApiDeps): express.Express {
     const known = toHttpError(error);
     if (!known) deps.log(`${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const answer = known ?? new HttpError(500, 'internal error (see the server log)');
+    // The audit trail of refusals: who (never the token), what, why (names of fields, hosts and variables, never a value).
+    if (answer.status === 401 || answer.status === 403 || answer.status === 413) deps.log(`refused ${req.method} ${req.path} (${who(tokens, req)}): ${answer.status} ${answer.message}`);
     if (answer.status === 401) res.set('WWW-Authenticate', 'Bearer realm="squad"');
+    // A body not read to its end is not read at all: the connection closes after the answer, so a
+    // refused client cannot make the server drain an endless chunked body or a huge declared one.
+    if (!req.complete) res.set('Connection', 'close');
     res.status(answer.status).set(answer.headers).json(errorBody(answer));
   });
   return app;
+}
+
+function who(tokens: TokenRegistry, req: Request): string {
+  const scope = tokens.scopeOf(req.headers.authorization);
+  return scope === null ? 'no valid token' : scope.tenant === null ? 'server token' : `tenant ${scope.tenant}`;
 }
 
 function unauthorized(): HttpError {

@@ -74,7 +74,7 @@ describe('fuzz: the HTTP API', () => {
   it('refuses bodies over the limit with 413 and a huge inline squad with 400', async () => {
     const big = await post('/api/runs', JSON.stringify({ source: 'x'.repeat(2 * 1024 * 1024) }));
     expect(big.status).toBe(413);
-    expect(JSON.parse(big.body)).toEqual({ error: 'the request body is too large', field: 'body' });
+    expect(JSON.parse(big.body)).toEqual({ error: expect.stringContaining('the request body is too large'), field: 'body' });
     const overSource = await post('/api/runs', JSON.stringify({ source: 'x'.repeat(600 * 1024) }));
     expect(overSource.status).toBe(400);
     expect(JSON.parse(overSource.body)).toMatchObject({ field: 'source' });

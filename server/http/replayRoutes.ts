@@ -1,10 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type express from 'express';
 import type { Request } from 'express';
 import { DiffQuerySchema, ForkRequestSchema, ReplayRequestSchema } from '../../protocol/api/replayRequest';
 import { DiffResponseSchema, ForkResponseSchema, ReplayResponseSchema } from '../../protocol/api/replayResponse';
 import type { RunManager, Scope } from '../runs/runManager';
 import { diffJournals } from '../replay/journalDiff';
-import { continueRun, forkRunId, ReRunError, replayRun, startedOf } from '../replay/reRun';
+import { continueRun, forkRunId, ReRunError, replayRun, squadOf, startedOf, type RunStarted } from '../replay/reRun';
+import { contained } from '../runs/readSquadSource';
+import type { RunEnvironment, RunOrigin } from '../trust/runPolicy';
 import { HttpError, parseWire } from './httpError';
 
 /**
@@ -28,11 +32,12 @@ export function mountReplayRoutes(app: express.Express, manager: RunManager, sco
     const started = startedOf(parent.events, req.params.id ?? '');
     if (body.atSeq > parent.events.length) throw new HttpError(400, `the run has events 1 to ${parent.events.length}`, 'atSeq');
     const edited = body.source === undefined ? undefined : { text: body.source, path: body.path ?? 'edited.squad.yaml' };
+    const environment = await forkEnvironment(manager, started, edited, scope(req));
     const runId = forkRunId(started, body.atSeq, edited?.text);
     const { path, writer } = await manager.journals.createWriter(runId);
     try {
       const result = await badSquad(() =>
-        continueRun({ events: parent.events, upToSeq: body.atSeq, journal: writer, fork: { runId, parentJournal: parent.display }, ...(edited ? { edited } : {}), signal }),
+        continueRun({ events: parent.events, upToSeq: body.atSeq, journal: writer, fork: { runId, parentJournal: parent.display }, ...(edited ? { edited } : {}), signal, environment }),
       );
       res.status(201).json(ForkResponseSchema.parse({ runId, journal: path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length), status: result.outcome.status, costUsd: result.outcome.account.totals.costUsd, prefixDivergence: result.divergence }));
     } finally {
@@ -52,6 +57,24 @@ export function mountReplayRoutes(app: express.Express, manager: RunManager, sco
     const costs = (x: typeof diff.a) => ({ runId: x.runId, status: x.status, events: x.events, costUsd: x.totals.costUsd, inputTokens: x.totals.inputTokens, outputTokens: x.totals.outputTokens, virtualMs: x.virtualMs, agents: Object.fromEntries(Object.entries(x.agents).map(([n, v]) => [n, v.costUsd])) });
     res.json(DiffResponseSchema.parse({ shared: diff.shared, parting: diff.parting, a: costs(diff.a), b: costs(diff.b) }));
   });
+}
+
+/**
+ * A fork goes on live, so it passes the policy a start does. An edited file is inline; the recorded
+ * file counts as the workspace's only while the workspace still holds it as recorded (or for the
+ * server token, whose owner's journals they are): a tenant cannot launder a file through a journal.
+ */
+async function forkEnvironment(manager: RunManager, started: RunStarted, edited: { text: string; path: string } | undefined, scope: Scope): Promise<RunEnvironment> {
+  const text = edited?.text ?? started.squad.source;
+  const at = await contained(manager.workspace, edited?.path ?? started.squad.path, edited ? 'path' : 'file', false);
+  const squad = await badSquad(async () => squadOf(text, at.relative));
+  let origin: RunOrigin = edited ? 'inline' : 'workspace';
+  if (!edited && scope.tenant !== null) {
+    const now = await readFile(at.real, 'utf8').catch(() => null);
+    if (now !== text) origin = 'inline';
+  }
+  manager.policy.check(squad, origin, scope);
+  return { ...manager.policy.environmentFor(squad), toolDir: dirname(at.real) };
 }
 
 async function badSquad<T>(work: () => Promise<T>): Promise<T> {

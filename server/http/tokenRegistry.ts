@@ -1,24 +1,30 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { sha256Bytes } from '../engine/sha256';
 import type { Scope } from '../runs/runManager';
+import { InProcessTokenStore } from '../store/memory/inProcessTokenStore';
+import type { TokenStore } from '../store/tokenStore';
 
 /**
  * The server's bearer tokens: one server token that sees every tenant (written to
  * `.squad/server.json`) and tenant-scoped tokens minted through the API. Tokens are compared as
- * SHA-256 digests in constant time; only digests are kept for scoped tokens.
+ * SHA-256 digests in constant time; only digests are kept for scoped tokens, in a `TokenStore`
+ * (this process's by default; PostgreSQL's when API servers scale out, so every server accepts a
+ * token any of them minted).
  */
 export class TokenRegistry {
   private readonly serverDigest: Buffer;
-  private readonly scoped = new Map<string, string>();
 
-  constructor(readonly serverToken: string = newToken()) {
+  constructor(
+    readonly serverToken: string = newToken(),
+    private readonly scoped: TokenStore = new InProcessTokenStore(),
+  ) {
     this.serverDigest = digest(serverToken);
   }
 
-  /** Mints a token that sees and starts only `tenant`'s runs. */
-  mint(tenant: string): string {
+  /** Mints a token that sees and starts only `tenant`'s runs; resolves once every server accepts it. */
+  async mint(tenant: string): Promise<string> {
     const token = newToken();
-    this.scoped.set(digest(token).toString('hex'), tenant);
+    await this.scoped.put(digest(token).toString('hex'), tenant);
     return token;
   }
 
@@ -32,7 +38,7 @@ export class TokenRegistry {
     const d = digest(token);
     if (timingSafeEqual(d, this.serverDigest)) return { tenant: null };
     // A map lookup by digest: the digest of an unknown token reveals nothing about known ones.
-    const tenant = this.scoped.get(d.toString('hex'));
+    const tenant = this.scoped.lookup(d.toString('hex'));
     return tenant === undefined ? null : { tenant };
   }
 }

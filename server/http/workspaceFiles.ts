@@ -1,8 +1,12 @@
 import { mkdir, readdir, readFile, realpath, rename, stat, utimes, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { SquadLayoutSchema, type SquadLayout } from '../../protocol/webview/squadLayout';
 import { errnoCode } from '../store/journalError';
 import { HttpError } from './httpError';
+import { containedPath, ContainmentError, SQUAD_SUFFIXES, type ContainedPath } from '../trust/pathContainment';
+
+/** Where layouts live, and nowhere else. */
+const LAYOUT_DIR = '.squad/layout';
 
 /** Directories never worth walking for squad files (and never to be shown). */
 const SKIP = new Set(['node_modules', '.git', '.squad', 'dist', 'out', '.vscode-test']);
@@ -85,26 +89,34 @@ export class WorkspaceFiles {
     await rename(temp, file);
   }
 
-  /** `.squad/layout/<path>.json`, for a squad file that exists inside the workspace. */
+  /**
+   * `.squad/layout/<path>.json`, for a squad file that exists inside the workspace: named after the
+   * file's real path inside the workspace (never the raw request path), and itself contained under
+   * `.squad/layout/` on its real path (a linked `.squad` or `layout` folder leading out is refused).
+   */
   private async layoutFile(path: string): Promise<string> {
-    await this.existing(path);
-    const root = await realpath(this.workspace);
-    return join(root, '.squad', 'layout', `${path}.json`);
+    const squad = await this.contained(path, SQUAD_SUFFIXES, true);
+    return (await this.contained(`${LAYOUT_DIR}/${squad.relative}.json`, ['.json'], false, LAYOUT_DIR)).real;
   }
 
   private async existing(path: string): Promise<string> {
-    if (!/\.squad\.ya?ml$/.test(path)) throw new HttpError(400, `"${path}" is not a squad file (*.squad.yaml)`, 'path');
-    let root: string;
-    let real: string;
+    return (await this.contained(path, SQUAD_SUFFIXES, true)).real;
+  }
+
+  /** The containment helper's refusals as HTTP errors: 400, 403 (outside, whether or not it exists), 404. */
+  private async contained(path: string, suffixes: readonly string[], mustExist: boolean, under?: string): Promise<ContainedPath> {
     try {
-      root = await realpath(this.workspace);
-      real = await realpath(resolve(root, path));
+      return await containedPath(this.workspace, path, { suffixes, mustExist, ...(under ? { under } : {}) });
     } catch (error) {
-      if (errnoCode(error) === 'ENOENT') throw new HttpError(404, `no squad file "${path}" in the workspace`, 'path');
-      throw error;
+      if (!(error instanceof ContainmentError)) throw error;
+      switch (error.failure) {
+        case 'outside':
+          throw new HttpError(403, `"${path}" is outside the server's workspace`, 'path');
+        case 'missing':
+          throw new HttpError(404, `no squad file "${path}" in the workspace`, 'path');
+        default:
+          throw new HttpError(400, `"${path}" is not a squad file (*.squad.yaml)`, 'path');
+      }
     }
-    const rel = relative(root, real);
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new HttpError(403, `"${path}" is outside the server's workspace`, 'path');
-    return real;
   }
 }

@@ -51,8 +51,9 @@ function catalogTool(server: string, tool: Tool, validator: AjvJsonSchemaValidat
       name: `${server}.${tool.name}`,
       description: tool.description ?? tool.title ?? '',
       inputSchema,
-      // The server's own word that a repeated call gives the same answer (see ToolSpec.cacheable).
-      cacheable: tool.annotations?.readOnlyHint === true || tool.annotations?.idempotentHint === true,
+      // The server's own word that the tool only reads (see ToolSpec.cacheable). Not idempotentHint:
+      // a second `delete_entities` is idempotent, yet it must be sent, and a write makes reads stale.
+      cacheable: tool.annotations?.readOnlyHint === true,
     },
     check(args) {
       if (!validate) return null;

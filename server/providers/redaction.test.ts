@@ -16,6 +16,7 @@ function squadFile(baseUrl: string): string {
   return `version: 1
 name: redaction
 task: { entry: planner, input: Write the memo. }
+env: [${VARIABLE}]
 models:
   gpt:
     provider: openai
@@ -80,7 +81,7 @@ describe('API keys never leave the provider', () => {
   it('a run through the server: no trace in the journal, the logs, the stream or any API response', async () => {
     script(model);
     const logs: string[] = [];
-    t = await startTestServer({ log: (line) => logs.push(line) });
+    t = await startTestServer({ log: (line) => logs.push(line), policy: { envAllow: [VARIABLE] } });
     await writeFile(join(t.workspace, 'redaction.squad.yaml'), squadFile(model.url));
     const stream = await t.client.stream();
     const run = await t.client.startRun({ file: 'redaction.squad.yaml', seed: 1 });
@@ -123,7 +124,7 @@ describe('API keys never leave the provider', () => {
     const file = join(dir, 'redaction.squad.yaml');
     await writeFile(file, squadFile(model.url));
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      execFile(process.execPath, [CLI, 'run', file, '--json', '--seed', '1'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) =>
+      execFile(process.execPath, [CLI, 'run', file, '--json', '--seed', '1', '--yes'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) =>
         done({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
       );
     });

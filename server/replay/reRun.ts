@@ -12,6 +12,7 @@ import type { ToolHost } from '../engine/toolHost';
 import { createModelProvider } from '../runner/createModelProvider';
 import { createToolHost } from '../runner/createToolHost';
 import { sha256Hex as sha256 } from '../engine/sha256';
+import type { SecretLookup } from '../providers/secretLookup';
 import { runIdFor } from '../runner/runId';
 import { runRandoms } from '../runner/runRandoms';
 import { DivergenceError, type Divergence } from './divergence';
@@ -46,6 +47,8 @@ export interface ReRunOptions {
   signal: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   control?: RunControl;
+  /** What a live continuation may read and where its tool servers start (the server's policy); default: the process's. */
+  environment?: { env: Readonly<Record<string, string | undefined>>; secrets: SecretLookup; toolDir?: string };
 }
 
 export interface ReplayResult {
@@ -145,7 +148,8 @@ export async function continueRun(options: ContinueOptions): Promise<ContinueRes
   const setup = setUp(options, options.fork ? 'fork' : 'resume');
   const { started, squad, profile, randoms } = setup;
   const recording = Recording.of(options.events, options.upToSeq);
-  const live = createModelProvider(squad, profile, randoms.model);
+  const environment = options.environment;
+  const live = createModelProvider(squad, profile, randoms.model, environment ? { secrets: environment.secrets } : {});
   const writer = new VerifyingWriter(options.fork ? options.events.slice(0, options.upToSeq) : options.events, options.journal, {
     strict: options.fork === null,
     ignoreRunId: options.fork !== null,
@@ -154,7 +158,14 @@ export async function continueRun(options: ContinueOptions): Promise<ContinueRes
   });
   let liveTools: (ToolHost & { close(): Promise<void> }) | null = null;
   try {
-    liveTools = await createToolHost(squad, { profile: profile.name, random: randoms.tools, signal: options.signal, squadPath: setup.path });
+    liveTools = await createToolHost(squad, {
+      profile: profile.name,
+      random: randoms.tools,
+      signal: options.signal,
+      squadPath: setup.path,
+      ...(environment ? { env: environment.env } : {}),
+      ...(environment?.toolDir !== undefined ? { baseDir: environment.toolDir } : {}),
+    });
     const tools = new RecordedToolHost(recording, liveTools, started.tools);
     const outcome = await reRunSquad(
       setup,

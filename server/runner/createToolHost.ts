@@ -15,6 +15,10 @@ export interface ToolHostSetup {
   squadPath: string;
   /** `virtual` (default) for runs on the virtual clock, `real` on the system clock (see ReplicaPoolOptions). */
   timing?: 'virtual' | 'real';
+  /** Where servers start, when not beside `squadPath` (the server: inside its workspace, whatever its working directory). */
+  baseDir?: string;
+  /** Where `${env:NAME}` is read (default: the process environment). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -29,7 +33,8 @@ export async function createToolHost(squad: SquadFile, setup: ToolHostSetup): Pr
     profile: setup.profile,
     random: setup.random,
     signal: setup.signal,
-    baseDir: dirname(resolve(setup.squadPath)),
+    baseDir: setup.baseDir ?? dirname(resolve(setup.squadPath)),
     timing: setup.timing ?? 'virtual',
+    ...(setup.env !== undefined ? { env: setup.env } : {}),
   });
 }

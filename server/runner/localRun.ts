@@ -29,6 +29,10 @@ export interface LocalRunSetup {
   journalPath?: string;
   /** Where real models' keys come from (default: the process environment; VS Code: SecretStorage). */
   secrets?: SecretLookup;
+  /** Where tool servers' `${env:NAME}` are read (default: the process environment; the server: only what its policy allows). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The folder stdio tool servers start in (default: the squad file's, `path` taken from the working directory). */
+  toolDir?: string;
 }
 
 /** What a caller may add to a run when it executes: the server's control, tenant limits and budget. */
@@ -91,7 +95,15 @@ export class LocalRun {
         ? { ...this.profile, guardrails: { ...this.profile.guardrails, budgetUsd: hooks.budgetUsd } }
         : this.profile;
     const model = createModelProvider(setup.squad, profile, randoms.model, setup.secrets ? { secrets: setup.secrets } : {});
-    const tools = await createToolHost(setup.squad, { profile: profile.name, random: randoms.tools, signal: hooks.signal, squadPath: setup.path, timing: real ? 'real' : 'virtual' });
+    const tools = await createToolHost(setup.squad, {
+      profile: profile.name,
+      random: randoms.tools,
+      signal: hooks.signal,
+      squadPath: setup.path,
+      timing: real ? 'real' : 'virtual',
+      ...(setup.toolDir !== undefined ? { baseDir: setup.toolDir } : {}),
+      ...(setup.env !== undefined ? { env: setup.env } : {}),
+    });
     try {
       return await runSquad({
         runId: this.runId,

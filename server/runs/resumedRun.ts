@@ -9,6 +9,8 @@ import type { LocalRunHooks } from '../runner/localRun';
 import { FileJournalWriter } from '../store/fileJournalWriter';
 import { readJournalFile } from '../store/readJournal';
 import type { RunExecution } from './runExecution';
+import type { SquadFile } from '../../protocol/squadFile';
+import type { RunEnvironment } from '../trust/runPolicy';
 
 /**
  * A run an earlier server session left unfinished (a shutdown held it at a checkpoint, or the server
@@ -31,6 +33,7 @@ export class ResumedRun implements RunExecution {
     readonly writer: FileJournalWriter,
     /** What the recorded part of the run cost (spent in the earlier session). */
     readonly priorCostUsd: number,
+    private readonly environment: RunEnvironment | undefined,
   ) {}
 
   /**
@@ -38,15 +41,17 @@ export class ResumedRun implements RunExecution {
    * event is `run.completed`). Throws `JournalError` for an unreadable journal and `ReRunError` when
    * its squad file no longer parses.
    */
-  static async open(journalPath: string): Promise<ResumedRun | null> {
+  static async open(journalPath: string, admit?: (squad: SquadFile, path: string) => RunEnvironment): Promise<ResumedRun | null> {
     const read = await readJournalFile(journalPath);
     const started = startedOf(read.events, journalPath);
     if (read.events.at(-1)?.type === 'run.completed') return null;
     const squad = squadOf(started.squad.source, started.squad.path);
     const profile = resolveProfile(squad, started.profile);
+    // The server's policy judges the file again: what it may start and read now, not when it began.
+    const environment = admit?.(squad, started.squad.path);
     const size = (await stat(journalPath)).size;
     const writer = await FileJournalWriter.resume(journalPath, size - (read.torn?.bytes ?? 0));
-    return new ResumedRun(started, read.events, journalPath, profile, writer, foldEvents(read.events).totals.costUsd);
+    return new ResumedRun(started, read.events, journalPath, profile, writer, foldEvents(read.events).totals.costUsd, environment);
   }
 
   get runId(): string {
@@ -71,6 +76,7 @@ export class ResumedRun implements RunExecution {
       journal: this.writer,
       fork: null,
       signal: hooks.signal,
+      ...(this.environment ? { environment: this.environment } : {}),
       ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
       ...(hooks.control ? { control: hooks.control } : {}),
     });

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { ListRunsQuery } from '../../protocol/api/listRunsQuery';
 import type { JournalQuery } from '../../protocol/api/journalQuery';
 import type { JournalPage, RunDetail, RunInfo, RunState } from '../../protocol/api/runInfo';
@@ -32,6 +32,9 @@ import { RunError } from './runError';
 import type { RunObserver } from './runObserver';
 import { SavedRuns } from './savedRuns';
 import { messageOf } from '../../protocol/messageOf';
+import { RunPolicy } from '../trust/runPolicy';
+
+const DEFAULT_POLICY = new RunPolicy();
 
 /** Who is asking: the server token (every tenant) or a token scoped to one tenant. */
 export interface Scope {
@@ -47,6 +50,8 @@ export interface RunManagerOptions {
   shutdownGraceMs?: number;
   /** Where problems that have no request to answer go (an observer that threw, a journal that failed). */
   log?: (line: string) => void;
+  /** Who may start what (inline files, processes, hosts, variables); default: the strict defaults of `RunPolicy`. */
+  policy?: RunPolicy;
 }
 
 /**
@@ -76,6 +81,15 @@ export class RunManager {
     this.log = o.log ?? (() => {});
   }
 
+  get workspace(): string {
+    return this.o.workspace;
+  }
+
+  /** Who may start what: the start route, forks and resumes all ask it. */
+  get policy(): RunPolicy {
+    return this.o.policy ?? DEFAULT_POLICY;
+  }
+
   get tenants(): TenantRegistry {
     return this.o.tenants;
   }
@@ -91,6 +105,8 @@ export class RunManager {
     const source = await readSquadSource(this.o.workspace, body);
     const parsed = parseSquadFile(source.text, source.path);
     if (!parsed.ok) throw new RunError('invalid', parsed.errors.map(formatDiagnostic).join('\n'), source.field);
+    this.policy.check(parsed.squad, source.field === 'file' ? 'workspace' : 'inline', scope);
+    const environment = this.policy.environmentFor(parsed.squad);
     const tenant = this.o.tenants.get(tenantId);
     this.admit(tenant);
 
@@ -104,6 +120,9 @@ export class RunManager {
         seed: body.seed ?? randomInt(0, 2 ** 31),
         tenant: tenantId,
         workspace: this.o.workspace,
+        secrets: environment.secrets,
+        env: environment.env,
+        toolDir: source.dir,
       });
     } catch (error) {
       if (error instanceof UnknownProfileError) throw new RunError('invalid', error.message, 'profile');
@@ -259,7 +278,10 @@ export class RunManager {
         continue;
       }
       try {
-        const local = await ResumedRun.open(file.path);
+        const local = await ResumedRun.open(file.path, (squad, path) => {
+          this.policy.check(squad, 'workspace', { tenant: null });
+          return { ...this.policy.environmentFor(squad), toolDir: dirname(resolve(this.o.workspace, path)) };
+        });
         if (!local) continue;
         this.startResumed(local);
         resumed.push(file.id);

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { FileJournalWriter, type FileJournalWriterOptions } from './fileJournalWriter';
 import { describeError, errnoCode, JournalError } from './journalError';
+import { checkJournalId as checkRunId } from './journalId';
 import { readJournalFile, type JournalReadResult } from './readJournal';
 
 export interface JournalFileInfo {
@@ -98,20 +99,4 @@ export class FileJournalStore {
     if (pathOrRunId.endsWith(EXTENSION)) return this.pathFor(basename(pathOrRunId, EXTENSION));
     return this.pathFor(pathOrRunId);
   }
-}
-
-/**
- * A run id names a file, so it must be a plain file name on every OS: no separators or `..` (it may
- * come from an HTTP request), no characters Windows refuses, not too long.
- */
-function checkRunId(runId: string): void {
-  const ok =
-    runId.length > 0 &&
-    runId.length <= 200 &&
-    !runId.startsWith('.') &&
-    !runId.endsWith('.') &&
-    !runId.endsWith(' ') &&
-    // eslint-disable-next-line no-control-regex
-    !/[/\\:*?"<>|\x00-\x1f]/.test(runId);
-  if (!ok) throw new JournalError(`invalid run id ${JSON.stringify(runId)}: it must be a plain file name`);
 }

@@ -28,7 +28,7 @@ export interface FileJournalWriterStats {
 }
 
 /** What the writer needs of a file handle; a `FileHandle` has it. Tests wrap one to inject faults. */
-export type JournalFileHandle = Pick<FileHandle, 'write' | 'datasync' | 'sync' | 'close'>;
+export type JournalFileHandle = Pick<FileHandle, 'write' | 'datasync' | 'sync' | 'close'> & Partial<Pick<FileHandle, 'stat'>>;
 
 /** After the first append into an empty buffer, a flush starts this soon, so live readers lag little. */
 const FLUSH_DELAY_MS = 5;
@@ -279,6 +279,13 @@ export class FileJournalWriter implements JournalWriter {
           if (blobs.length > 0) {
             await writeBlobs(blobDirOf(this.path), blobs, syncDirectory);
             this.counters.blobs += blobs.length;
+          }
+          // The fence (JournalStore's contract): a file that grew past what this writer made durable
+          // was appended to by another writer (a resumed copy of this run); writing would overwrite it.
+          step = 'fence check';
+          if (this.handle.stat) {
+            const { size } = await this.handle.stat();
+            if (size !== this.durableBytes) throw new Error(`the journal is ${size} bytes, this writer wrote ${this.durableBytes}: another writer appended to it`);
           }
           step = 'write';
           let offset = 0;

@@ -55,3 +55,8 @@ export function makeRun(count: number, runId = 'run-1'): RunEvent[] {
 export function toJsonl(events: readonly RunEvent[]): string {
   return events.map((event) => JSON.stringify(event) + '\n').join('');
 }
+
+/** The last event of a run: `run.completed` at `seq`. */
+export function runCompleted(runId: string, seq: number): RunEvent {
+  return { runId, seq, type: 'run.completed', t: seq * 10, agent: null, spanId: 'run', parentSpanId: null, status: 'completed', result: 'done', reason: null, marks: [] };
+}

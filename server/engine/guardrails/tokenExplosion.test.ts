@@ -56,12 +56,12 @@ describe('token-explosion: the context cache', () => {
     expect(run.of('tool.result').map((r) => r.latencyMs)).toEqual([900, 0, 0]);
   });
 
-  it('keeps the cache across runs when given one, and calls again when caching is off', async () => {
+  it('keeps tool answers per run (their age is on the run\'s clock), and calls again when caching is off', async () => {
     const cache = new MemoryContextCache();
     const calls: string[] = [];
     await runTestSquad(squad, { tools: filings(calls), cache });
     await runTestSquad(squad, { tools: filings(calls), cache });
-    expect(calls).toHaveLength(1);
+    expect(calls).toHaveLength(2);
     const off: string[] = [];
     await runTestSquad(squad.replace('agents:', 'guardrails: { tokenExplosion: { cache: false } }\nagents:'), { tools: filings(off) });
     expect(off).toHaveLength(3);

@@ -23,3 +23,4 @@ ${toolServers}
 ${extra}`),
   );
 }
+export const MEMORY = resolve(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');

@@ -1,0 +1,112 @@
+import { EventEmitter } from 'node:events';
+import type { RunTicket } from '../../../protocol/api/runTicket';
+import type { Lease, QueueEntry, RunQueue } from '../runQueue';
+
+interface Row extends QueueEntry {
+  leaseExpires: number;
+  order: number;
+}
+
+/** The run queue in memory: one process's queue, with the same lease rules as the database's. */
+export class InProcessRunQueue implements RunQueue {
+  private readonly rows = new Map<string, Row>();
+  private readonly work = new EventEmitter().setMaxListeners(0);
+  private order = 0;
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
+  async enqueue(entry: { id: string; tenant: string; ticket: RunTicket }): Promise<void> {
+    if (this.rows.has(entry.id)) throw new Error(`run ${entry.id} is queued already`);
+    const created = new Date(this.now());
+    this.rows.set(entry.id, { ...entry, ticket: structuredClone(entry.ticket), state: 'queued', owner: null, attempts: 0, outcome: null, reason: null, createdAt: created, claimedAt: null, endedAt: null, leaseExpires: 0, order: this.order++ });
+    this.work.emit('work');
+  }
+
+  async claim(owner: string, leaseMs: number): Promise<Lease | null> {
+    const now = this.now();
+    const row = [...this.rows.values()].filter((r) => r.state === 'queued' || (r.state === 'claimed' && r.leaseExpires < now)).sort((a, b) => a.order - b.order)[0];
+    if (!row) return null;
+    row.state = 'claimed';
+    row.owner = owner;
+    row.attempts += 1;
+    row.leaseExpires = now + leaseMs;
+    row.claimedAt ??= new Date(now);
+    return { id: row.id, tenant: row.tenant, ticket: structuredClone(row.ticket), owner, attempt: row.attempts, expiresAt: new Date(row.leaseExpires) };
+  }
+
+  async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
+    const row = this.held(lease);
+    if (!row) return false;
+    row.leaseExpires = this.now() + leaseMs;
+    lease.expiresAt = new Date(row.leaseExpires);
+    return true;
+  }
+
+  async complete(lease: Lease, outcome: string, reason: string | null): Promise<boolean> {
+    const row = this.held(lease);
+    if (!row) return false;
+    Object.assign(row, { state: 'done', outcome, reason, owner: null, leaseExpires: 0, endedAt: new Date(this.now()) });
+    return true;
+  }
+
+  async release(lease: Lease): Promise<void> {
+    const row = this.held(lease);
+    if (!row) return;
+    Object.assign(row, { state: 'queued', owner: null, leaseExpires: 0 });
+    this.work.emit('work');
+  }
+
+  async cancelQueued(id: string, reason: string): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (row?.state !== 'queued') return false;
+    Object.assign(row, { state: 'cancelled', outcome: 'cancelled', reason, endedAt: new Date(this.now()) });
+    return true;
+  }
+
+  async get(id: string): Promise<QueueEntry | null> {
+    const row = this.rows.get(id);
+    return row ? entryOf(row) : null;
+  }
+
+  async list(options: { limit: number; tenant?: string }): Promise<QueueEntry[]> {
+    return [...this.rows.values()]
+      .filter((r) => options.tenant === undefined || r.tenant === options.tenant)
+      .sort((a, b) => b.order - a.order)
+      .slice(0, options.limit)
+      .map(entryOf);
+  }
+
+  async remove(id: string): Promise<void> {
+    const row = this.rows.get(id);
+    if (row && (row.state === 'done' || row.state === 'cancelled')) this.rows.delete(id);
+  }
+
+  waitForWork(maxWaitMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        this.work.off('work', done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxWaitMs);
+      this.work.on('work', done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.work.removeAllListeners();
+  }
+
+  private held(lease: Lease): Row | null {
+    const row = this.rows.get(lease.id);
+    return row && row.state === 'claimed' && row.owner === lease.owner && row.attempts === lease.attempt ? row : null;
+  }
+}
+
+function entryOf(row: Row): QueueEntry {
+  const { leaseExpires: _l, order: _o, ...entry } = row;
+  return { ...entry, ticket: structuredClone(entry.ticket) };
+}

@@ -1,0 +1,61 @@
+import type { RunTicket } from '../../protocol/api/runTicket';
+
+/** Where a queued run is. */
+export type QueueState = 'queued' | 'claimed' | 'done' | 'cancelled';
+
+export interface QueueEntry {
+  id: string;
+  tenant: string;
+  ticket: RunTicket;
+  state: QueueState;
+  /** The worker holding the lease, while claimed. */
+  owner: string | null;
+  /** How many times the run was claimed (1 for a run that never changed hands). */
+  attempts: number;
+  /** How the run ended (`run.completed`'s status, or cancelled/refused), once done. */
+  outcome: string | null;
+  reason: string | null;
+  createdAt: Date;
+  claimedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/** A claim on one run: valid until `expiresAt` unless renewed by `heartbeat`. */
+export interface Lease {
+  id: string;
+  tenant: string;
+  ticket: RunTicket;
+  owner: string;
+  /** Fencing token: the claim's number; a later claim of the same run has a higher one. */
+  attempt: number;
+  expiresAt: Date;
+}
+
+/**
+ * Port: the durable queue of runs. A run is enqueued once by an API server and claimed by one
+ * worker at a time; the claim is a lease the worker renews with heartbeats. A lease that is not
+ * renewed expires, and the run is claimable again (another worker resumes it from its journal).
+ * Adapters: in-process (embedded default, tests) and PostgreSQL (`FOR UPDATE SKIP LOCKED`). Every
+ * adapter passes `runQueueConformance`.
+ */
+export interface RunQueue {
+  enqueue(entry: { id: string; tenant: string; ticket: RunTicket }): Promise<void>;
+  /** The oldest claimable run (queued, or its lease expired) leased to `owner` for `leaseMs`; null when none. */
+  claim(owner: string, leaseMs: number): Promise<Lease | null>;
+  /** Renews the lease; false when it was lost (expired and claimed by another, cancelled, or done). */
+  heartbeat(lease: Lease, leaseMs: number): Promise<boolean>;
+  /** Ends the run for good. False when the lease was lost (another worker owns the run now). */
+  complete(lease: Lease, outcome: string, reason: string | null): Promise<boolean>;
+  /** Gives the run back to the queue at once (a worker shutting down): another worker resumes it. */
+  release(lease: Lease): Promise<void>;
+  /** Cancels a run nobody has claimed; false when it is claimed or over (then cancel through the control channel). */
+  cancelQueued(id: string, reason: string): Promise<boolean>;
+  get(id: string): Promise<QueueEntry | null>;
+  /** Most recent first. */
+  list(options: { limit: number; tenant?: string }): Promise<QueueEntry[]>;
+  /** Forgets a run that is over. */
+  remove(id: string): Promise<void>;
+  /** Resolves when work may have arrived (an enqueue or release anywhere), or after `maxWaitMs` (a lease may have expired). */
+  waitForWork(maxWaitMs: number, signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
