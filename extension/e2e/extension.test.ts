@@ -125,15 +125,26 @@ describe('Squad Studio in VS Code', () => {
     const before = new Set(page.frames());
     await runCommand(page, 'Squad Studio: Fork Run from Step…');
     await pick('credit-memo · completed');
-    // The step: the default (half-way) is fine; then the squad file as the journal recorded it.
-    await page.locator('.quick-input-widget input').waitFor();
+    // The step: wait for its own input box (the run list's input is the same widget, so waiting for
+    // "an input" could press Enter on the list), keep the default (half-way), then the squad file as
+    // the journal recorded it, once that pick is up.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'after which event?' }).waitFor();
     await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'As recorded' }).first().waitFor();
     await pick('As recorded');
     // The fork is a new saved run, and it opens in the dashboard.
     await page.locator('.tab', { hasText: /fork at \d+/ }).first().waitFor({ timeout: 60_000 });
+    // Its dashboard is a new webview frame: wait in every new frame for the run state to render,
+    // and for another frame to attach while none has (no polling sleep).
     let forked: Frame | undefined;
-    for (const deadline = Date.now() + 60_000; !forked && Date.now() < deadline; await page.waitForTimeout(250)) {
-      for (const frame of page.frames()) if (!before.has(frame) && (await frame.locator('[data-testid="run-state"]').count().catch(() => 0))) forked = frame;
+    for (const deadline = Date.now() + 60_000; !forked && Date.now() < deadline; ) {
+      const left = Math.max(1, deadline - Date.now());
+      const fresh = page.frames().filter((f) => !before.has(f));
+      // A frame that detaches or never shows a dashboard drops out of the race (it never settles).
+      const never = new Promise<never>(() => {});
+      const rendered = Promise.race(fresh.map((f) => f.locator('[data-testid="run-state"]').waitFor({ timeout: left }).then(() => f, () => never)).concat(never));
+      const attached = page.waitForEvent('frameattached', { timeout: left }).then(() => undefined);
+      forked = await Promise.race([rendered, attached]).catch(() => undefined);
     }
     if (!forked) throw new Error('the fork did not open in a dashboard');
     await forked.locator('[data-testid="run-state"][data-state="completed"]').waitFor({ timeout: 60_000 });

@@ -7,6 +7,7 @@ import type { BridgeHost } from '../../client/BridgeHost';
 import { EventFanout } from '../../client/EventFanout';
 import { ServerHost } from '../../client/serverHost';
 import type { ServerConnection } from '../server/serverConnection';
+import { textPatch } from '../../protocol/textPatch';
 import { containedPath, ContainmentError, SQUAD_SUFFIXES } from '../../server/trust/pathContainment';
 import { restrictedModeMessage } from '../trust/workspaceTrust';
 
@@ -93,14 +94,10 @@ export class ExtensionBridgeHost implements BridgeHost {
     if (doc.version !== p.baseVersion) throw new BridgeError('conflict', `the file changed (version ${doc.version}, the edit was made on ${p.baseVersion})`);
     const old = doc.getText();
     if (old === p.text) return { version: doc.version, dirty: doc.isDirty };
-    // The smallest replacement: one undo step that touches only what changed, so cursors and
-    // comments elsewhere stay where they are.
-    let start = 0;
-    while (start < old.length && start < p.text.length && old[start] === p.text[start]) start++;
-    let end = 0;
-    while (end < old.length - start && end < p.text.length - start && old[old.length - 1 - end] === p.text[p.text.length - 1 - end]) end++;
+    // The smallest replacement: one undo step that touches only what changed.
+    const patch = textPatch(old, p.text);
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(doc.uri, new vscode.Range(doc.positionAt(start), doc.positionAt(old.length - end)), p.text.slice(start, p.text.length - end));
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(patch.offset), doc.positionAt(patch.offset + patch.length)), patch.text);
     if (!(await vscode.workspace.applyEdit(edit))) throw new BridgeError('conflict', 'VS Code refused the edit');
     return { version: doc.version, dirty: doc.isDirty };
   }

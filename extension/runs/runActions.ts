@@ -9,6 +9,7 @@ import { diffReport, replayReport, replaySummary } from './runDiffReport';
 import type { RunReports } from './runReports';
 import type { RunCostStatus } from './runCostStatus';
 import type { RunItem, RunsTree } from './runsTree';
+import { messageOf } from '../../protocol/messageOf';
 
 /**
  * What the Run commands and the Runs view do, all through the local server: runs start there (so
@@ -236,8 +237,4 @@ export class RunActions {
 /** Runs `work` under a progress notification titled "Squad Studio: <title>", whose message `step` sets. */
 function withOpening<T>(title: string, work: (step: (message: string) => void) => Promise<T>): Promise<T> {
   return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Squad Studio: ${title}` }, (progress) => work((message) => progress.report({ message }))));
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

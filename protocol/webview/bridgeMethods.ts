@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { JournalPageSchema, RunDetailSchema, RunInfoSchema, RunStateSchema } from '../api/runInfo';
 import { TenantInfoSchema } from '../api/tenantInfo';
 import { TenantIdSchema } from '../api/tenantId';
-import { RunDiffSchema } from './runDiff';
+import { DiffResponseSchema } from '../api/replayResponse';
 import { SquadFileTextSchema } from './squadFileText';
 import { SquadLayoutSchema } from './squadLayout';
 
@@ -58,7 +58,7 @@ export const BridgeMethods = {
    */
   'run.fork': { params: z.object({ run: RunId, seq: z.number().int().min(1) }).strict(), result: RunInfoSchema },
   /** Where two finished runs part and what each cost (`a` is the "expected" side of `parting`). */
-  'run.diff': { params: z.object({ a: RunId, b: RunId }).strict(), result: RunDiffSchema },
+  'run.diff': { params: z.object({ a: RunId, b: RunId }).strict(), result: DiffResponseSchema },
 } as const;
 
 export type BridgeMethod = keyof typeof BridgeMethods;

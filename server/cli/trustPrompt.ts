@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import Table from 'cli-table3';
 import { isSelfContained, squadCapabilities, type SquadCapabilities } from '../../protocol/squadCapabilities';
 import type { SquadFile } from '../../protocol/squadFile';
-import { sha256 } from '../runner/runId';
+import { sha256Hex as sha256 } from '../engine/sha256';
 import { TrustStore } from '../trust/trustStore';
 import { ExitCode, type CliIo } from './cliIo';
 import { paintFor } from './paint';

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type express from 'express';
 import type { Request } from 'express';
 import { DiffQuerySchema, ForkRequestSchema, ReplayRequestSchema } from '../../protocol/api/replayRequest';
+import { DiffResponseSchema, ForkResponseSchema, ReplayResponseSchema } from '../../protocol/api/replayResponse';
 import type { RunService, Scope } from '../runs/runService';
 import { diffJournals } from '../replay/journalDiff';
 import { continueRun, forkRunId, ReRunError, replayRun, squadOf, startedOf, type RunStarted } from '../replay/reRun';
@@ -21,7 +22,8 @@ export function mountReplayRoutes(app: express.Express, manager: RunService, sco
     const { events } = await manager.recorded(req.params.id ?? '', scope(req));
     const edited = body.source === undefined ? undefined : { text: body.source, path: body.path ?? 'edited.squad.yaml' };
     const result = await badSquad(() => replayRun({ events, ...(edited ? { edited } : {}), signal }));
-    res.json({ events: events.length, replayed: result.events, divergence: result.divergence });
+    // Every answer is checked against the schema its readers parse with: a mismatch is our bug, a 500.
+    res.json(ReplayResponseSchema.parse({ events: events.length, replayed: result.events, divergence: result.divergence }));
   });
 
   app.post('/api/runs/:id/fork', async (req, res) => {
@@ -37,7 +39,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunService, sco
       const result = await badSquad(() =>
         continueRun({ events: parent.events, upToSeq: body.atSeq, journal: writer, fork: { runId, parentJournal: parent.display }, ...(edited ? { edited } : {}), signal, environment }),
       );
-      res.status(201).json({ runId, journal: path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length), status: result.outcome.status, costUsd: result.outcome.account.totals.costUsd, prefixDivergence: result.divergence });
+      res.status(201).json(ForkResponseSchema.parse({ runId, journal: path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length), status: result.outcome.status, costUsd: result.outcome.account.totals.costUsd, prefixDivergence: result.divergence }));
     } finally {
       await writer.close();
     }
@@ -53,7 +55,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunService, sco
     const [a, b] = await Promise.all([manager.recorded(query.a, scope(req)), manager.recorded(query.b, scope(req))]);
     const diff = diffJournals(a.events, b.events);
     const costs = (x: typeof diff.a) => ({ runId: x.runId, status: x.status, events: x.events, costUsd: x.totals.costUsd, inputTokens: x.totals.inputTokens, outputTokens: x.totals.outputTokens, virtualMs: x.virtualMs, agents: Object.fromEntries(Object.entries(x.agents).map(([n, v]) => [n, v.costUsd])) });
-    res.json({ shared: diff.shared, parting: diff.parting, a: costs(diff.a), b: costs(diff.b) });
+    res.json(DiffResponseSchema.parse({ shared: diff.shared, parting: diff.parting, a: costs(diff.a), b: costs(diff.b) }));
   });
 }
 

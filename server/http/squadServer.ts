@@ -41,6 +41,7 @@ export class SquadServer {
     private readonly manager: RunService,
     readonly host: string,
     readonly port: number,
+    private readonly stopping: AbortController,
   ) {}
 
   static async listen(o: SquadServerOptions): Promise<SquadServer> {
@@ -60,7 +61,9 @@ export class SquadServer {
     const port = isAddressInfo(address) ? address.port : o.port;
     const hosts = new HostPolicy({ host: o.host, port, allowedOrigins: o.allowedOrigins ?? [] });
     const log = o.log ?? (() => {});
+    const closed = new AbortController();
     const app = createApi({
+      signal: closed.signal,
       manager: o.manager,
       tokens: o.tokens,
       hosts,
@@ -73,7 +76,7 @@ export class SquadServer {
     const stream = new StreamServer({ manager: o.manager, tokens: o.tokens, hosts, maxConnections: o.maxConnections ?? 256, limits: o.streamLimits ?? {} });
     http.on('request', app);
     http.on('upgrade', (req, socket, head) => stream.handleUpgrade(req, socket, head));
-    return new SquadServer(http, stream, o.manager, o.host, port);
+    return new SquadServer(http, stream, o.manager, o.host, port, closed);
   }
 
   get url(): string {
@@ -82,6 +85,7 @@ export class SquadServer {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.stopping.abort(new Error('the server is shutting down'));
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.stream.close();
       await this.manager.close();

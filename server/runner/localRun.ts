@@ -12,7 +12,8 @@ import { FileJournalWriter } from '../store/fileJournalWriter';
 import type { SecretLookup } from '../providers/secretLookup';
 import { createModelProvider, usesRealModels } from './createModelProvider';
 import { createToolHost } from './createToolHost';
-import { runIdFor, sha256 } from './runId';
+import { sha256Hex } from '../engine/sha256';
+import { runIdFor } from './runId';
 import { runRandoms } from './runRandoms';
 
 export interface LocalRunSetup {
@@ -67,7 +68,7 @@ export class LocalRun {
   /** Resolves the profile (throws `UnknownProfileError`) and claims the journal. */
   static async open(setup: LocalRunSetup): Promise<LocalRun> {
     const profile = resolveProfile(setup.squad, setup.profile);
-    const hash = sha256(setup.text);
+    const hash = sha256Hex(setup.text);
     const runId = runIdFor({ squadName: setup.squad.name, sha256: hash, profile: profile.name, seed: setup.seed, tenant: setup.tenant });
     const { path, writer } = await openJournal(setup, runId);
     return new LocalRun(setup, runId, profile, hash, path, writer);

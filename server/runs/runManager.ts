@@ -32,6 +32,7 @@ import type { RunExecution } from './runExecution';
 import { RunError } from './runError';
 import type { RunObserver } from './runObserver';
 import { SavedRuns } from './savedRuns';
+import { messageOf } from '../../protocol/messageOf';
 import type { RunService, Scope } from './runService';
 import { RunPolicy } from '../trust/runPolicy';
 
@@ -548,10 +549,6 @@ function notFound(id: string): RunError {
 async function discardJournal(local: RunExecution): Promise<void> {
   await local.close().catch(() => undefined);
   await rm(local.journalPath, { force: true });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function secondsToUtcMidnight(now: Date): number {

@@ -1,4 +1,4 @@
-import { Fnv64, fnv1a64 } from '../fastHash';
+import { StateHash64, stateHash64 } from '../stateHash64';
 import type { RunEvent } from '../../../protocol/runEvent';
 import { EdgeMap } from './edgeMap';
 import { shapeOf, similarity, type MessageShape } from './loopShape';
@@ -28,7 +28,7 @@ class TextHashes {
     let entry = this.memo.get(text);
     if (!entry) {
       const normalized = normalizeInput(text);
-      const hash = fnv1a64(normalized);
+      const hash = stateHash64(normalized);
       entry = { normalized, hash, short: hash.slice(0, 12) };
       if (this.memo.size >= 1024) this.memo.clear();
       this.memo.set(text, entry);
@@ -38,8 +38,8 @@ class TextHashes {
 }
 
 /** The hash of (agent, each message's sender, kind and normalized text), fed in parts: no joined string. */
-function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): Fnv64 {
-  const h = new Fnv64().feed(agent).feed('\u0000');
+function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): StateHash64 {
+  const h = new StateHash64().feed(agent).feed('\u0000');
   input.forEach((m, i) => {
     if (i > 0) h.feed('\u0001');
     h.feed(m.from ?? '').feed('\u0000').feed(m.kind).feed('\u0000').feed(texts.of(m.content).hash);
