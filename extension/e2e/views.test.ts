@@ -56,7 +56,9 @@ describe('Squad Studio views in VS Code', () => {
     // React Flow keeps a node hidden (visibility: hidden, so no innerText) until it is measured and laid out.
     const replicas = graph.locator('[data-testid="replicas-pricer"]');
     await replicas.waitFor({ state: 'visible' });
-    expect(await replicas.innerText()).toBe('×3');
+    // textContent: the badge's text as rendered by React, whatever the webview's paint state (innerText
+    // read '' in CI while the editor's webview was still being revealed).
+    expect((await replicas.textContent())?.trim()).toBe('×3');
     await page.locator('.tab.active', { hasText: 'loan-pricing.squad.yaml' }).waitFor();
     await shot('views-02-new-from-sample');
   }, 120_000);
