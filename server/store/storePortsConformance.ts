@@ -30,7 +30,7 @@ async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> 
   }
 }
 
-export function sharedStateConformance(name: string, f: SharedStateFactories): void {
+export function storePortsConformance(name: string, f: SharedStateFactories): void {
   describe(`${name} conforms to RunQueue`, () => {
     it('claims in order, one claim per run, and none when empty', async () => {
       const q = await f.queue();
