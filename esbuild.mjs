@@ -61,6 +61,8 @@ const targets = [
     // Bundled CommonJS packages call require() for Node built-ins: give ES modules one.
     banner: { js: "import { createRequire as __squadRequire } from 'node:module'; const require = __squadRequire(import.meta.url);" },
   },
+  // The worker threads of `squad test` and `squad forecast` (runs on every core).
+  { ...node, entryPoints: ['server/gate/gateWorkerMain.ts'], outfile: 'dist/gateWorker.js' },
   { ...node, entryPoints: ['server/http/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The squad debugger: its own process (VS Code starts it with its own Node), so a long run never

@@ -12,6 +12,7 @@ const NEEDS_BUILD = [
   'server/cli/**/*.test.ts',
   'server/providers/redaction.test.ts',
   'server/replay/crash.test.ts',
+  'server/cluster/scaleOut.test.ts',
   'samples/failure-modes/gallery.test.ts',
   'extension/vsixContents.test.ts',
   // Serves the built web app behind the test's reverse proxy (its Content-Security-Policy).

@@ -7,6 +7,7 @@
  *   npm run bench -- --json   the same figures as JSON on stdout
  *   npm run bench -- --startup  only the CLI's start-up against `node -e 0` (a few seconds)
  *   npm run bench -- --core   the engine core only (CPU per step vs LangGraph, fan-in joins, real clock)
+ *   npm run bench -- --forecast squad forecast's runs per second, one worker vs one per core (about a minute)
  *
  * The bench reports; it never fails on a missed target (timing assertions belong in no test). It
  * exits non-zero only when a run did not do what it should, since its figures would then be wrong.
@@ -24,7 +25,9 @@ import { benchServerStream } from './serverStream';
 import { benchDurableAppends, benchReplaySpeed } from './durable';
 import { benchMcpPoolOverhead } from './mcpPoolOverhead';
 import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
+import { benchForecast } from './forecast';
 import { benchWebviewRender, benchWebviewStream } from './webview';
+import { benchScaleOut, scaleOutTable } from './scaleOut';
 import { benchStartup, type StartupRow } from './startup';
 import { benchSquadFileParse } from './squadFileParse';
 import { benchCpuPerStep, benchFanIn, benchRealClockFanOut } from './engineCore';
@@ -71,11 +74,25 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (process.argv.includes('--scale-out')) {
+    const scale = await benchScaleOut(progress);
+    if (json) process.stdout.write(JSON.stringify({ scaleOut: scale }, null, 2) + '\n');
+    else console.log(scaleOutTable(scale));
+    return;
+  }
   progress('start-up: node -e 0 vs squad --version, validate, run (9 rounds, side by side)…');
   const startup = benchStartup({ rounds: 9 });
   if (process.argv.includes('--startup')) {
     if (json) process.stdout.write(JSON.stringify({ startup }, null, 2) + '\n');
     else console.log(startupTable(startup));
+    await rm(dir, { recursive: true, force: true });
+    return;
+  }
+  if (process.argv.includes('--forecast')) {
+    progress('forecast: 250 credit-memo runs on one worker thread, then 1,000 on one per core…');
+    const forecast = await benchForecast();
+    if (json) process.stdout.write(JSON.stringify({ forecast }, null, 2) + '\n');
+    else console.log(forecastTable(forecast));
     await rm(dir, { recursive: true, force: true });
     return;
   }
@@ -154,10 +171,16 @@ async function main(): Promise<void> {
     const webStream = await benchWebviewStream();
     progress('squad file: validate a 25,000-agent file vs parse it with yaml alone…');
     const squadFile = benchSquadFileParse();
+    progress('squad forecast: credit-memo runs on one worker thread vs one per core…');
+    const forecast = await benchForecast();
     const core = await benchCore(dir);
     progress(`bench: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream, startup, squadFile });
+    report(rows, json, { guardrails, deadlock, stream, load, durable, replay, pool, virtualTime, render, webStream, startup, squadFile, forecast });
     reportCore(core, json);
+    // The scale-out (PostgreSQL, worker processes): its own table, also alone with --scale-out.
+    const scale = await benchScaleOut(progress);
+    if (json) process.stdout.write(JSON.stringify({ scaleOut: scale }, null, 2) + '\n');
+    else console.log(scaleOutTable(scale));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -176,6 +199,7 @@ interface Sections {
   webStream: Awaited<ReturnType<typeof benchWebviewStream>>;
   startup: StartupRow[];
   squadFile: ReturnType<typeof benchSquadFileParse>;
+  forecast: Awaited<ReturnType<typeof benchForecast>>;
 }
 
 function report(rows: Row[], json: boolean, sections: Sections): void {
@@ -286,9 +310,19 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
   ]);
   console.log(more.toString());
   console.log(startupTable(sections.startup));
+  console.log(forecastTable(sections.forecast));
 }
 
 /** The CLI's start-up figures: median wall time per process and its ratio to `node -e 0`. */
+function forecastTable(f: Awaited<ReturnType<typeof benchForecast>>): string {
+  const table = new Table({ head: ['squad forecast: simulated credit-memo runs (profile local)', 'runs', 'wall', 'runs/s', 'target'], colAligns: ['left', 'right', 'right', 'right', 'left'] });
+  table.push([`one worker thread (the peer)`, f.single.runs, `${(f.single.wallMs / 1000).toFixed(1)} s`, f.single.runsPerSecond.toFixed(1), '']);
+  const projected = (1000 / f.pool.runsPerSecond).toFixed(1);
+  table.push([`${f.pool.workers} worker threads (one per core)`, f.pool.runs, `${(f.pool.wallMs / 1000).toFixed(1)} s`, f.pool.runsPerSecond.toFixed(1), `1,000 in ${projected} s (< 30 s) ${Number(projected) < 30 ? '✔' : '✖'}`]);
+  table.push([{ colSpan: 3, content: 'pool / one thread' }, (f.pool.runsPerSecond / f.single.runsPerSecond).toFixed(2), '']);
+  return table.toString();
+}
+
 function startupTable(rows: StartupRow[]): string {
   const table = new Table({ head: ['start-up (median of 9, side by side)', 'wall', '× node -e 0', 'target'], colAligns: ['left', 'right', 'right', 'left'] });
   for (const r of rows) {

@@ -8,7 +8,7 @@ import { runSquad } from '../server/engine/runSquad';
 import { NO_TOOLS } from '../server/engine/toolHost';
 import { SimulatedProvider } from '../server/providers/simulatedProvider';
 import { replayRun } from '../server/replay/reRun';
-import { sha256 } from '../server/runner/runId';
+import { sha256Hex as sha256 } from '../server/engine/sha256';
 import { runRandoms } from '../server/runner/runRandoms';
 import { FileJournalWriter } from '../server/store/fileJournalWriter';
 import { MemoryJournalWriter } from '../server/store/memoryJournalWriter';

@@ -8,7 +8,7 @@ import { resolveProfile } from '../server/engine/runProfile';
 import { runSquad, type RunOutcome } from '../server/engine/runSquad';
 import { NO_TOOLS } from '../server/engine/toolHost';
 import { SimulatedProvider } from '../server/providers/simulatedProvider';
-import { sha256 } from '../server/runner/runId';
+import { sha256Hex as sha256 } from '../server/engine/sha256';
 import { FileJournalWriter } from '../server/store/fileJournalWriter';
 import { readJournalFile } from '../server/store/readJournal';
 import type { Subject } from './measure';

@@ -1,12 +1,6 @@
-import type { z } from 'zod';
-import { ApiErrorSchema } from '../protocol/api/apiError';
-import { FleetInfoSchema } from '../protocol/api/fleetInfo';
-import { JournalPageSchema, RunDetailResponseSchema, RunListResponseSchema, RunResponseSchema } from '../protocol/api/runInfo';
 import { ServerFrameSchema, type ClientFrame } from '../protocol/api/streamFrame';
-import { TenantListResponseSchema } from '../protocol/api/tenantInfo';
-import { LayoutResponseSchema, SquadFileContentSchema, SquadFileListResponseSchema, SquadFileWriteResponseSchema } from '../protocol/api/workspaceFiles';
 import type { BridgeErrorCode } from '../protocol/webview/bridgeMessage';
-import { ForkResponseSchema, RunDiffSchema } from '../protocol/webview/runDiff';
+import { ApiAnswerError, ApiRequestError, ApiUnreachableError, SquadApi, type RunControlAction } from './squadApi';
 import type { BridgeMethod, BridgeParsedParams, BridgeResult, HostEvent } from '../protocol/webview/bridgeMethods';
 import { BridgeError } from './BridgeError';
 import type { BridgeHost } from './BridgeHost';
@@ -40,47 +34,52 @@ export class ServerHost implements BridgeHost {
   private open: Promise<WebSocket> | null = null;
   private reconnect: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
-  private readonly fetch: typeof fetch;
+  private readonly api: SquadApi;
   private readonly WebSocketCtor: typeof WebSocket;
 
   constructor(private readonly o: ServerHostOptions) {
-    this.fetch = o.fetch ?? globalThis.fetch.bind(globalThis);
+    this.api = new SquadApi(() => ({ url: o.baseUrl, token: o.token }), o.fetch);
     this.WebSocketCtor = o.WebSocket ?? globalThis.WebSocket;
   }
 
   async handle<M extends BridgeMethod>(method: M, params: BridgeParsedParams<M>, signal: AbortSignal): Promise<BridgeResult<M>> {
-    // Each case returns the result type of its own method; the switch narrows `method`, not `M`.
-    return (await this.dispatch(method, params, signal)) as BridgeResult<M>;
+    try {
+      // Each case returns the result type of its own method; the switch narrows `method`, not `M`.
+      return (await this.dispatch(method, params, signal)) as BridgeResult<M>;
+    } catch (error) {
+      throw bridgeErrorOf(error, this.o.baseUrl);
+    }
   }
 
   private async dispatch(method: BridgeMethod, p: unknown, signal: AbortSignal): Promise<unknown> {
     const q = encodeURIComponent;
     const params = p as Record<string, never>; // already parsed by the method's params schema (LocalBridge)
     const str = (key: string): string => String(params[key]);
+    const api = this.api;
     switch (method) {
       case 'squad.list':
-        return this.call('GET', '/api/files', SquadFileListResponseSchema, undefined, signal);
+        return api.files(signal);
       case 'squad.open':
-        return this.call('GET', `/api/files/content?path=${q(str('path'))}`, SquadFileContentSchema, undefined, signal);
+        return api.file(str('path'), signal);
       case 'squad.edit':
-        return this.call('PUT', '/api/files/content', SquadFileWriteResponseSchema, { path: params.path, text: params.text, baseVersion: params.baseVersion }, signal);
+        return api.writeFile({ path: str('path'), text: str('text'), baseVersion: Number(params.baseVersion) }, signal);
       case 'layout.load':
-        return this.call('GET', `/api/layouts?path=${q(str('path'))}`, LayoutResponseSchema, undefined, signal);
+        return api.layout(str('path'), signal);
       case 'layout.save':
-        await this.call('PUT', '/api/layouts', LayoutResponseSchema.partial(), { path: params.path, layout: params.layout }, signal);
+        await api.saveLayout(str('path'), params.layout!, signal);
         return {};
       case 'runs.list':
-        return this.call('GET', `/api/runs?limit=${str('limit')}`, RunListResponseSchema, undefined, signal);
+        return api.runs({ limit: str('limit') }, signal);
       case 'run.detail':
-        return (await this.call('GET', `/api/runs/${q(str('run'))}`, RunDetailResponseSchema, undefined, signal)).run;
+        return api.run(str('run'), signal);
       case 'run.start': {
         const body = { file: params.path, profile: params.profile, paused: params.paused, ...(params.seed === undefined ? {} : { seed: params.seed }), ...(params.tenant === undefined ? {} : { tenant: params.tenant }) };
-        return (await this.call('POST', '/api/runs', RunResponseSchema, body, signal)).run;
+        return api.startRun(body, signal);
       }
       case 'run.control':
-        return (await this.call('POST', `/api/runs/${q(str('run'))}/${str('action')}`, RunResponseSchema, undefined, signal)).run;
+        return api.control(str('run'), str('action') as RunControlAction, signal);
       case 'run.journal':
-        return this.call('GET', `/api/runs/${q(str('run'))}/journal?fromSeq=${str('fromSeq')}&limit=${str('limit')}`, JournalPageSchema, undefined, signal);
+        return api.journal(str('run'), Number(params.fromSeq), Number(params.limit), signal);
       case 'run.subscribe':
         this.subs.set(str('sub'), { run: str('run'), nextSeq: Number(params.fromSeq) });
         await this.send({ type: 'subscribe', id: str('sub'), run: str('run'), fromSeq: Number(params.fromSeq) });
@@ -89,17 +88,17 @@ export class ServerHost implements BridgeHost {
         if (this.subs.delete(str('sub')) && this.socket?.readyState === 1) this.socket.send(JSON.stringify({ type: 'unsubscribe', id: str('sub') }));
         return {};
       case 'tenants.list':
-        return this.call('GET', '/api/tenants', TenantListResponseSchema, undefined, signal);
+        return api.tenants(signal);
       case 'fleet.get':
-        return this.call('GET', '/api/fleet', FleetInfoSchema, undefined, signal);
+        return api.fleet(signal);
       case 'run.fork': {
         // The server replays the prefix and runs the rest before it answers (virtual time under the
         // simulated providers); the new run is then a saved run like any other.
-        const fork = await this.call('POST', `/api/runs/${q(str('run'))}/fork`, ForkResponseSchema, { atSeq: params.seq }, signal);
-        return (await this.call('GET', `/api/runs/${q(fork.journal)}`, RunDetailResponseSchema, undefined, signal)).run;
+        const fork = await api.fork(str('run'), { atSeq: Number(params.seq) }, signal);
+        return api.run(fork.journal, signal);
       }
       case 'run.diff':
-        return this.call('GET', `/api/diff?a=${q(str('a'))}&b=${q(str('b'))}`, RunDiffSchema, undefined, signal);
+        return api.diff(str('a'), str('b'), signal);
     }
   }
 
@@ -113,29 +112,6 @@ export class ServerHost implements BridgeHost {
     this.socket?.close(1000, 'closed');
     this.subs.clear();
     this.events.clear();
-  }
-
-  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body: unknown, signal: AbortSignal): Promise<z.output<S>> {
-    let response: Response;
-    try {
-      response = await this.fetch(`${this.o.baseUrl}${path}`, {
-        method,
-        signal,
-        headers: { Authorization: `Bearer ${this.o.token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw new BridgeError('unavailable', `cannot reach the Squad server at ${this.o.baseUrl}`);
-    }
-    const json: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const problem = ApiErrorSchema.safeParse(json);
-      throw new BridgeError(codeOf(response.status), problem.success ? problem.data.error : `HTTP ${response.status}`);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new BridgeError('internal', `unexpected answer from ${path}: ${parsed.error.issues[0]?.message ?? ''}`);
-    return parsed.data;
   }
 
   private async send(frame: ClientFrame): Promise<void> {
@@ -195,6 +171,14 @@ export class ServerHost implements BridgeHost {
       if (this.subs.delete(frame.id)) this.events.emit({ type: 'run.end', sub: frame.id, run: frame.run, state: frame.state });
     }
   }
+}
+
+/** The API client's errors as bridge errors, with the code the UI acts on. */
+function bridgeErrorOf(error: unknown, baseUrl: string): unknown {
+  if (error instanceof ApiRequestError) return new BridgeError(codeOf(error.status), error.body.error);
+  if (error instanceof ApiUnreachableError) return new BridgeError('unavailable', `cannot reach the Squad server at ${baseUrl}`);
+  if (error instanceof ApiAnswerError) return new BridgeError('internal', error.message);
+  return error;
 }
 
 function codeOf(status: number): BridgeErrorCode {

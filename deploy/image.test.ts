@@ -3,6 +3,10 @@ import { chmod, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldEvents } from '../protocol/runAccount';
+import type { RunEvent } from '../protocol/runEvent';
+import { freshDatabase } from '../server/store/testing/freshDatabase';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../server/store/testing/throwawayPostgres';
 import { buildImageDirectory, inStage, listFiles, type ImageConfig } from './imageDirectory';
 
 /**
@@ -20,6 +24,7 @@ import { buildImageDirectory, inStage, listFiles, type ImageConfig } from './ima
 const ROOT = resolve(__dirname, '..');
 let out: string;
 let image: ImageConfig;
+let postgres: ThrowawayPostgres | undefined;
 /** The build's steps with their start times, shown when a test fails. */
 const steps: string[] = [];
 
@@ -43,6 +48,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  await postgres?.stop();
   if (process.env['SQUAD_SHOW_IMAGE_STEPS']) console.log(steps.join('\n'));
   if (out) await rm(out, { recursive: true, force: true });
 });
@@ -87,7 +93,11 @@ describe('the image, built as a directory by the Dockerfile', () => {
     const top = new Set(files.map((f) => f.split('/').slice(0, 2).join('/')));
     expect([...top].sort()).toEqual(['app/dist', 'app/node_modules', 'app/package.json']);
     const dist = files.filter((f) => f.startsWith('app/dist/') && !f.startsWith('app/dist/webview/')).sort();
-    expect(dist).toEqual(['app/dist/cli.js', 'app/dist/credit-bureau.js', 'app/dist/server.js']);
+    // The CLI is split per command: the loader, the entry, every chunk of this build, the tokenizer's ranks.
+    const built = await listFiles(join(out, '0-build', 'src', 'dist')); // the build stage's production build
+    const chunks = built.filter((f) => /^cli\.chunk-[A-Z0-9]+\.mjs$/.test(f)).map((f) => `app/dist/${f}`);
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(dist).toEqual(['app/dist/cli.js', 'app/dist/cli.mjs', ...chunks, 'app/dist/credit-bureau.js', 'app/dist/gateWorker.js', 'app/dist/o200k_base.json', 'app/dist/server.js'].sort());
     expect(files).toContain('app/dist/webview/index.html');
     expect(files.some((f) => f.startsWith('app/dist/') && f.endsWith('.map'))).toBe(false); // a production build
     // What `npm ci --omit=dev` must install: every package of the lockfile not marked dev-only.
@@ -150,4 +160,121 @@ describe('the image, built as a directory by the Dockerfile', () => {
       server.child.kill('SIGKILL');
     }
   });
+});
+
+/** A Prometheus sample's value (the first series whose name and labels match), or null. */
+function sample(text: string, series: string): number | null {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? null : Number(line.slice(series.length + 1));
+}
+
+/** Sum of a metric's samples whose labels contain every `k="v"` of `labels` (over one or more scrapes). */
+function total(texts: string[], name: string, labels: string[] = []): number {
+  let sum = 0;
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      const m = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+      if (m?.[1] === name && labels.every((l) => (m[2] ?? '').includes(l))) sum += Number(m[3]);
+    }
+  }
+  return sum;
+}
+
+describe('the image on PostgreSQL 15: an API server and two workers started from the directory', () => {
+  it('runs squads through them; /metrics and /readyz report the fleet from the shared store; a worker SIGTERMed mid-run stops claiming and releases its run, which the other finishes', async () => {
+    postgres = await startThrowawayPostgres();
+    const store = await freshDatabase(postgres.url, 'image_fleet');
+    const token = 'image-fleet-token-0123456789';
+    const metricsToken = 'image-metrics-token-0123456789';
+    const env = { SQUAD_HOST: '127.0.0.1', SQUAD_PORT: '0', SQUAD_STORE: store, SQUAD_TOKEN: token, SQUAD_METRICS_TOKEN: metricsToken };
+    const api = start(['serve', '--workers', '0'], env);
+    const workers = [0, 1].map(() => start(['worker'], { SQUAD_STORE: store, SQUAD_HEALTH_PORT: '0', SQUAD_CONCURRENCY: '2', SQUAD_SHUTDOWN_GRACE: '10', SQUAD_METRICS_TOKEN: metricsToken }));
+    const all = [api, ...workers];
+    try {
+      await waitFor(() => /listening on http:\/\/127\.0\.0\.1:\d+/.test(api.output()), api.output);
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(api.output())![1]!;
+      const health: { id: string; url: string }[] = [];
+      for (const w of workers) {
+        await waitFor(() => /squad worker \S+ on .*health on http:\/\/127\.0\.0\.1:\d+/.test(w.output()), w.output);
+        const m = /squad worker (\S+) on .*health on (http:\/\/127\.0\.0\.1:\d+)/.exec(w.output())!;
+        health.push({ id: m[1]!, url: m[2]! });
+      }
+      // Probes: the API's and each worker's /readyz check the database and its migrations; the
+      // image's HEALTHCHECK passes on a worker's health port.
+      const apiReady = (await (await fetch(`${url}/readyz`)).json()) as { ok: boolean; checks: { name: string; detail: string }[] };
+      expect(apiReady.ok).toBe(true);
+      expect(apiReady.checks.find((c) => c.name === 'store')?.detail).toMatch(/^postgres answers; migrations at \d+$/);
+      for (const h of health) expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
+      expect(await healthcheck({ SQUAD_HEALTH_PORT: new URL(health[0]!.url).port })).toBe(0);
+
+      const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const squad = await readFile(join(ROOT, 'samples/credit-memo/credit-memo.squad.yaml'), 'utf8');
+      const startRun = async (seed: number, paused: boolean): Promise<string> => {
+        const res = await fetch(`${url}/api/runs`, { method: 'POST', headers: auth, body: JSON.stringify({ source: squad, path: 'credit-memo.squad.yaml', seed, paused }) });
+        expect(res.status).toBe(202);
+        return ((await res.json()) as { run: { id: string } }).run.id;
+      };
+      const runState = async (id: string): Promise<string> => ((await (await fetch(`${url}/api/runs/${id}`, { headers: auth })).json()) as { run: { state: string } }).run.state;
+      const journal = async (id: string): Promise<RunEvent[]> => ((await (await fetch(`${url}/api/runs/${id}/journal?limit=10000`, { headers: auth })).json()) as { events: RunEvent[] }).events;
+      const until = async (what: string, predicate: () => Promise<boolean>): Promise<void> => {
+        const started = Date.now();
+        while (!(await predicate())) {
+          if (Date.now() - started > 120_000) throw new Error(`timed out: ${what}\n${all.map((p) => p.output()).join('\n---\n')}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+
+      const held = await startRun(7, true); // held at its first checkpoint by whichever worker claims it
+      const done = [await startRun(1, false), await startRun(2, false)];
+      await until('two runs completed', async () => (await Promise.all(done.map(runState))).every((s) => s === 'completed'));
+      await until('the paused run claimed and started', async () => (await journal(held)).length > 0);
+
+      // During the multi-worker run: every figure against the journals.
+      const journals = await Promise.all([...done, held].map(journal));
+      const scrape = async (base: string): Promise<string> => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+      const apiMetrics = await scrape(url);
+      const workerMetrics = await Promise.all(health.map((h) => scrape(h.url)));
+      expect(sample(apiMetrics, 'squad_queue_depth')).toBe(0);
+      expect(sample(apiMetrics, 'squad_runs{state="running",tenant="default"}')).toBe(1);
+      const spent = journals.reduce((a, j) => a + foldEvents(j).totals.costUsd, 0);
+      expect(spent).toBeGreaterThan(0);
+      expect(sample(apiMetrics, 'squad_tenant_spend_today_usd{tenant="default"}')).toBeCloseTo(spent, 6);
+      expect(total(workerMetrics, 'squad_runs_completed_total', ['status="completed"'])).toBe(2);
+      expect(total(workerMetrics, 'squad_runs_started_total')).toBe(3);
+      const modelCalls = journals.flat().filter((e) => e.type === 'model.response' || e.type === 'model.failed').length;
+      expect(total(workerMetrics, 'squad_model_call_seconds_count')).toBe(modelCalls);
+      const toolCalls = journals.flat().filter((e) => e.type === 'tool.result').length;
+      expect(total(workerMetrics, 'squad_tool_call_seconds_count')).toBe(toolCalls);
+      expect(total(workerMetrics, 'squad_spend_usd_total')).toBeCloseTo(spent, 6);
+      expect(total(workerMetrics, 'squad_journal_append_seconds_count', ['store="postgres"'])).toBeGreaterThan(0);
+
+      // The fleet view names the worker that holds the paused run; SIGTERM it.
+      const fleet = (await (await fetch(`${url}/api/fleet`, { headers: auth })).json()) as { workers: { id: string; runs: { id: string }[] }[] };
+      const holderId = fleet.workers.find((w) => w.runs.some((r) => r.id === held))?.id;
+      const holder = health.findIndex((h) => h.id === holderId);
+      expect(holder).toBeGreaterThanOrEqual(0);
+      const other = 1 - holder;
+      const eventsBefore = (await journal(held)).length;
+      workers[holder]!.child.kill('SIGTERM');
+      expect(await workers[holder]!.exited).toBe(0);
+      expect(workers[holder]!.output()).toMatch(/stopping: no more claims; holding 1 run\(s\) at their next checkpoint/);
+      // Released at once (not left to its lease), resumed by the other worker from its journal, finished once.
+      await until('the released run completed by the other worker', async () => (await runState(held)) === 'completed');
+      const events = await journal(held);
+      expect(events.length).toBeGreaterThan(eventsBefore);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.filter((e) => e.type === 'run.completed')).toHaveLength(1);
+      const after = await scrape(health[other]!.url);
+      expect(sample(after, 'squad_runs_resumed_total')).toBe(1);
+      expect(sample(await scrape(url), 'squad_runs{state="running",tenant="default"}') ?? 0).toBe(0);
+
+      // The API drains on SIGTERM too, and exits cleanly.
+      for (const p of [api, workers[other]!]) {
+        p.child.kill('SIGTERM');
+        expect(await p.exited).toBe(0);
+      }
+    } finally {
+      for (const p of all) p.child.kill('SIGKILL');
+    }
+  }, 300_000);
 });

@@ -141,9 +141,12 @@ async function copy(c: Copy, stage: Stage, stages: Stage[], context: string, fil
   const source = from === undefined ? null : stages.find((s) => s.name === from);
   if (from !== undefined && !source) throw new Error(`${where}: no stage "${from}"`);
   const target = posix.resolve(stage.workdir, dest);
-  const intoDir = dest.endsWith('/') || sources.length > 1;
-  for (const src of sources) {
-    const path = source ? inStage(source, posix.resolve(source.workdir, src)) : join(context, src);
+  const rootOf = (src: string): string => (source ? inStage(source, posix.resolve(source.workdir, src)) : join(context, src));
+  const expanded: string[] = [];
+  for (const src of sources) expanded.push(...(await expandWildcards(src, rootOf, where)));
+  const intoDir = dest.endsWith('/') || expanded.length > 1;
+  for (const src of expanded) {
+    const path = rootOf(src);
     const info = await stat(path).catch(() => null);
     if (!info) throw new Error(`${where}: COPY ${src}: not found${source ? ` in stage ${from}` : ' in the build context'}`);
     // A directory's contents go into the destination; a file goes to it, or into it when it is a directory.
@@ -165,6 +168,29 @@ async function copy(c: Copy, stage: Stage, stages: Stage[], context: string, fil
       },
     });
   }
+}
+
+/**
+ * A COPY source with wildcards (`dist/cli.chunk-*.mjs`), as Docker matches them (Go's
+ * `filepath.Match`: `*`, `?` and `[…]` within one path segment), expanded to the files it names,
+ * sorted; a source without wildcards is itself. Wildcards in a directory segment are not supported
+ * here (they throw), and a pattern that matches nothing is an error, as in `docker build`.
+ */
+async function expandWildcards(src: string, rootOf: (src: string) => string, where: string): Promise<string[]> {
+  if (!/[*?[]/.test(src)) return [src];
+  const dir = posix.dirname(src);
+  if (/[*?[]/.test(dir)) throw new Error(`${where}: COPY ${src}: wildcards in a directory are not supported by the directory build`);
+  const pattern = segmentPattern(posix.basename(src));
+  const names = await readdir(rootOf(dir)).catch(() => [] as string[]);
+  const matched = names.filter((n) => pattern.test(n)).sort().map((n) => posix.join(dir, n));
+  if (matched.length === 0) throw new Error(`${where}: COPY ${src}: no file matches`);
+  return matched;
+}
+
+/** One path segment's wildcard pattern as a RegExp: `*` any run of characters, `?` one, `[…]` a class. */
+function segmentPattern(glob: string): RegExp {
+  const escaped = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c === '[' || c === ']' ? c : c.replace(/[.+^$(){}|\\]/g, '\\$&')));
+  return new RegExp(`^${escaped.join('')}$`);
 }
 
 function toContextPath(context: string, file: string): string {

@@ -19,6 +19,7 @@ export const Commands = {
   setApiKey: 'squadStudio.setApiKey',
   restartServer: 'squadStudio.restartServer',
   showServerLog: 'squadStudio.showServerLog',
+  openTestRun: 'squadStudio.openTestRun',
 } as const;
 
 export const SQUAD_EDITOR_VIEW_TYPE = 'squadStudio.squadEditor';

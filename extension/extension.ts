@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { Commands, DEBUG_TYPE, RUNS_VIEW_ID, SQUAD_EDITOR_VIEW_TYPE } from './commandIds';
 import { DebugStops } from './debug/debugStops';
+import { seedGuardrailBreakpoints } from './debug/seedGuardrailBreakpoints';
 import { RunPanels } from './editor/runPanels';
 import { SquadEditorProvider } from './editor/squadEditorProvider';
 import { newSquadFromSample } from './newSquadFromSample';
 import { RunActions } from './runs/runActions';
 import { RunReports } from './runs/runReports';
 import { RunCostStatus } from './runs/runCostStatus';
+import { RunsFeed } from './runs/runsFeed';
 import { RunItem, RunsTree } from './runs/runsTree';
 import { runInTerminal } from './runInTerminal';
 import { ApiKeys } from './secrets/apiKeys';
@@ -18,6 +20,7 @@ import { SquadCodeLens } from './squadCodeLens';
 import { activeCustomEditorUri, SquadDebugConfigurationProvider } from './squadDebugConfigurationProvider';
 import { SquadDebugAdapterFactory } from './squadDebugAdapterFactory';
 import { SquadDiagnostics } from './squadDiagnostics';
+import { SquadTestController } from './testing/squadTestController';
 import { requireTrust } from './trust/workspaceTrust';
 import { serverPolicyArgs } from './trust/serverPolicyArgs';
 
@@ -34,7 +37,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const api = new ServerApi(connect);
   const line = (text: string) => log.appendLine(text);
   const panels = new RunPanels(extensionUri, folder, connect, line);
-  const tree = new RunsTree(api);
+  // The Runs view follows the server's stream by itself (no Refresh needed for a run started elsewhere).
+  let feed: RunsFeed | null = null;
+  const tree = new RunsTree(api, () => feed?.ensure());
+  feed = new RunsFeed(connect, api, () => tree.refresh());
+  const runsFeed = feed;
   const stops = new DebugStops(line);
   let actions: RunActions | null = null;
   const status = new RunCostStatus(api, (run) => actions?.ended(run));
@@ -50,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const pickProfile = () => vscode.window.showQuickPick(['local', 'staging', 'production'], { title: 'Run the squad under which profile?' });
 
+  seedGuardrailBreakpoints(context.workspaceState);
   context.subscriptions.push(
     log,
     server,
@@ -60,7 +68,13 @@ export function activate(context: vscode.ExtensionContext): void {
     stops,
     reports,
     new SquadDiagnostics(),
-    server.onDidChange(() => tree.refresh()),
+    new SquadTestController({ cli: vscode.Uri.joinPath(extensionUri, 'dist', 'cli.js').fsPath, folder, secretEnv }),
+    runsFeed,
+    server.onDidChange((connection) => {
+      tree.refresh();
+      if (connection) runsFeed.reconnect();
+      else runsFeed.stop();
+    }),
     // Trust given: the read-only server of Restricted Mode makes way for one that runs squads.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void server.restart().catch((e: unknown) => line(`restart failed: ${String(e)}`))),
     vscode.window.registerCustomEditorProvider(SQUAD_EDITOR_VIEW_TYPE, new SquadEditorProvider(extensionUri, connect, line, stops), {
@@ -119,6 +133,10 @@ export function activate(context: vscode.ExtensionContext): void {
       tree.refresh();
     }),
     vscode.commands.registerCommand(Commands.showServerLog, () => log.show()),
+    // A failed test's link: the dashboard's replay of the run the case made (its journal is in the workspace).
+    vscode.commands.registerCommand(Commands.openTestRun, (journalId: unknown, squad: unknown) => {
+      if (typeof journalId === 'string' && typeof squad === 'string') panels.show(journalId, 'replay', squad);
+    }),
   );
 }
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { parseSquadFile } from '../protocol/parseSquadFile';
 import type { ApiKeys } from './secrets/apiKeys';
+import { keysNamed } from './trust/scopedSecrets';
 import { restrictedModeMessage } from './trust/workspaceTrust';
 
 /**
@@ -33,9 +34,4 @@ export class SquadDebugAdapterFactory implements vscode.DebugAdapterDescriptorFa
     if (!parsed?.ok) return {};
     return keysNamed(await this.keys.env(), parsed.squad.env);
   }
-}
-
-/** The entries of `stored` whose names are in `declared`. */
-export function keysNamed(stored: Readonly<Record<string, string>>, declared: readonly string[]): Record<string, string> {
-  return Object.fromEntries(Object.entries(stored).filter(([name]) => declared.includes(name)));
 }

@@ -41,12 +41,12 @@ const ALLOWED = [
   /^media\/(icon\.png|activity\.svg)$/,
   /^media\/walkthrough\/[\w-]+\.md$/,
   /^media\/screenshots\/(dashboard|debugger)\.png$/,
-  /^dist\/(extension|server|cli|debugAdapter|credit-bureau)\.js$/,
+  /^dist\/(extension|server|cli|gateWorker|debugAdapter|credit-bureau)\.js$/,
   /^dist\/cli\.mjs$/,
   /^dist\/cli\.chunk-[\w-]+\.mjs$/,
   /^dist\/o200k_base\.json$/,
   /^dist\/webview\/[\w.-]+\.(js|css)$/,
-  /^samples\/(credit-memo|failure-modes)\/[\w-]+\.squad\.yaml$/,
+  /^samples\/(credit-memo|failure-modes|loan-pricing)\/[\w-]+\.squad\.yaml$/,
   /^samples\/failure-modes\/README\.md$/,
   /^samples\/mcp\/credit-bureau\/bureauData\.json$/,
 ];
@@ -63,7 +63,7 @@ describe('the VSIX', () => {
   });
 
   it('ships every bundle the manifest and the extension start', () => {
-    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/cli.mjs', 'dist/o200k_base.json', 'dist/debugAdapter.js', 'dist/webview/app.js', 'dist/webview/monaco.js', 'schemas/squad.schema.json', manifest.icon]) {
+    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/cli.mjs', 'dist/gateWorker.js', 'dist/o200k_base.json', 'dist/debugAdapter.js', 'dist/webview/app.js', 'dist/webview/monaco.js', 'schemas/squad.schema.json', manifest.icon]) {
       expect(files, f).toContain(f);
     }
   });

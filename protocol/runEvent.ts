@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GuardrailAction } from './squadFile';
+// From its own file, not ./squadFile: the squad file's tests: import GuardrailKind from here.
+import { GuardrailAction } from './squad/guardrailSettings';
 
 /**
  * The run journal: the one source of truth of a run. Every view (accounting, traces, live streams,

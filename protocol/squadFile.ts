@@ -5,6 +5,7 @@ import { GuardrailSettingsSchema } from './squad/guardrailSettings';
 import { ModelSchema } from './squad/model';
 import { NameSchema } from './squad/name';
 import { ProfileSchema } from './squad/profile';
+import { TestCasesSchema } from './squad/testCase';
 import { ToolServerSchema } from './squad/toolServer';
 
 // The parts of the file live in protocol/squad/, one concept per file; this module is the whole.
@@ -15,6 +16,7 @@ export * from './squad/model';
 export * from './squad/name';
 export * from './squad/profile';
 export * from './squad/script';
+export * from './squad/testCase';
 export * from './squad/toolCache';
 export * from './squad/toolServer';
 
@@ -55,6 +57,7 @@ export const SquadFileSchema = z
       .record(NameSchema, ProfileSchema)
       .default({})
       .describe('Named run conditions (latency, guardrails), chosen when a run starts.'),
+    tests: TestCasesSchema.default([]),
   })
   .strict();
 export type SquadFile = z.infer<typeof SquadFileSchema>;

@@ -8,6 +8,7 @@ import {
   type SquadFile,
 } from './squadFile';
 import { didYouMean } from './squadDiagnostic';
+import { BUILTIN_PROFILE_NAMES } from './squad/profile';
 
 /**
  * The cross-reference checks of a squad file: the part of validity that a schema cannot say (an
@@ -44,6 +45,9 @@ export interface SquadReferenceView {
   profileToolServers?: readonly { profile: string; server: string; simulate: boolean }[];
   /** Every declared agent name, in file order; an agent whose body did not parse maps to `{}`. */
   agents?: ReadonlyMap<string, AgentReferenceView>;
+  /** The profiles the file declares (absent when `profiles` did not parse), and each test case's profile. */
+  profiles?: ReadonlySet<string>;
+  testProfiles?: readonly { index: number; profile: string }[];
 }
 
 /** What the model checks look at; a field that did not parse is left out. */
@@ -81,6 +85,8 @@ export function referenceViewOf(squad: SquadFile): SquadReferenceView {
     simulatedTools: simulatedToolsOf(squad.toolServers),
     profileToolServers: profileToolServersOf(squad.profiles),
     agents: new Map(Object.entries(squad.agents).map(([name, agent]) => [name, agentView(agent)])),
+    profiles: new Set(Object.keys(squad.profiles)),
+    testProfiles: squad.tests.map((t, index) => ({ index, profile: t.profile })),
   };
 }
 
@@ -171,6 +177,13 @@ export function referenceViewFromData(data: unknown): SquadReferenceView {
   if (isRecord(agents) && declared(agents)) {
     view.agents = new Map(Object.entries(agents).map(([name, agent]) => [name, agentViewFromData(agent)]));
   }
+  const profiles = data['profiles'];
+  if (profiles === undefined) view.profiles = new Set();
+  else if (isRecord(profiles)) view.profiles = new Set(Object.keys(profiles));
+  const tests = data['tests'];
+  if (Array.isArray(tests)) {
+    view.testProfiles = tests.flatMap((t: unknown, index) => (isRecord(t) && typeof t['profile'] === 'string' ? [{ index, profile: t['profile'] }] : []));
+  }
   return view;
 }
 
@@ -236,6 +249,13 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
   }
 
   for (const [name, model] of view.modelSettings ?? []) checkModel(name, model, error);
+
+  if (view.profiles) {
+    const known = [...new Set([...BUILTIN_PROFILE_NAMES, ...view.profiles])];
+    for (const { index, profile } of view.testProfiles ?? []) {
+      if (!known.includes(profile)) error(['tests', index, 'profile'], `unknown profile "${profile}" (known: ${known.join(', ')})${didYouMean(profile, known)}`);
+    }
+  }
 
   for (const { profile, server, simulate } of view.profileToolServers ?? []) {
     const path = ['profiles', profile, 'toolServers', server];

@@ -3,7 +3,7 @@ import './ui/theme.css';
 import { createRoot } from 'react-dom/client';
 import { ServerHost } from '../client/serverHost';
 import type { Bridge } from './bridge/Bridge';
-import { rememberBrowserToken, takeBrowserToken } from './bridge/browserToken';
+import { forgetBrowserToken, rememberBrowserToken, takeBrowserToken } from './bridge/browserToken';
 import { LocalBridge } from './bridge/localBridge';
 import { PostMessageBridge, type VsCodeApi } from './bridge/postMessageBridge';
 import { App, type Tab } from './ui/App';
@@ -43,22 +43,38 @@ function start(): void {
     setTheme(dark ? 'light' : 'dark');
     sessionStorage.setItem('squad.theme', dark ? 'light' : 'dark');
   };
-  const connect = (token: string): void => {
-    const bridge: Bridge = new LocalBridge(new ServerHost({ baseUrl: location.origin, token }));
-    window.addEventListener('unload', () => bridge.dispose());
-    root.render(<App bridge={bridge} initial={initial} onToggleTheme={toggle} />);
-  };
-  const token = takeBrowserToken(location, history, sessionStorage);
-  if (token) connect(token);
-  else
+  let bridge: Bridge | null = null;
+  const prompt = (rejected: boolean): void =>
     root.render(
       <TokenPrompt
+        rejected={rejected}
         onToken={(t) => {
           rememberBrowserToken(sessionStorage, t);
           connect(t);
         }}
       />,
     );
+  const connect = (token: string): void => {
+    bridge?.dispose();
+    const next: Bridge = new LocalBridge(new ServerHost({ baseUrl: location.origin, token }));
+    bridge = next;
+    root.render(
+      <App
+        bridge={next}
+        initial={initial}
+        onToggleTheme={toggle}
+        onTokenRejected={() => {
+          // The stored token is the server's no longer: forget it, so a reload asks too.
+          forgetBrowserToken(sessionStorage);
+          prompt(true);
+        }}
+      />,
+    );
+  };
+  window.addEventListener('unload', () => bridge?.dispose());
+  const token = takeBrowserToken(location, history, sessionStorage);
+  if (token) connect(token);
+  else prompt(false);
 }
 
 function applyStandaloneTheme(param: string | null): void {

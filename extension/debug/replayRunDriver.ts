@@ -5,7 +5,7 @@ import type { RunEvent } from '../../protocol/runEvent';
 import type { SquadFile } from '../../protocol/squadFile';
 import type { Checkpoint } from '../../server/engine/runControl';
 import { resolveProfile } from '../../server/engine/runProfile';
-import { sha256 } from '../../server/runner/runId';
+import { sha256Hex as sha256 } from '../../server/engine/sha256';
 import { readJournalFile } from '../../server/store/readJournal';
 import type { RunDriver, RunDriverHooks } from './runDriver';
 

@@ -6,6 +6,7 @@ import { GuardrailKind, type RunEvent } from '../../protocol/runEvent';
 import { DebugController, stepOfTake, type SquadBreakpoint, type Stop } from './debugController';
 import { DebugRunState, type DebugMessage } from './debugRunState';
 import { DebugValues } from './debugValues';
+import { guardrailOfBreakpoint } from './guardrailBreakpoints';
 import { LiveRunDriver } from './liveRunDriver';
 import { ReplayRunDriver } from './replayRunDriver';
 import type { RunDriver } from './runDriver';
@@ -39,6 +40,7 @@ export class SquadDebugSession extends DebugSession {
   private readonly values = new DebugValues();
   private readonly breakpointsByFile = new Map<string, SquadBreakpoint[]>();
   private exceptionKinds = new Set<GuardrailKind>();
+  private functionKinds = new Set<GuardrailKind>();
   private nextBreakpointId = 1;
   private launched: Launched | null = null;
   private configured!: () => void;
@@ -48,17 +50,15 @@ export class SquadDebugSession extends DebugSession {
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsConditionalBreakpoints: true,
+      // Guardrail breakpoints: `guardrail: <kind>` function breakpoints, which VS Code shows before a
+      // session starts (guardrailBreakpoints.ts). No exception filters (VS Code would list each kind
+      // twice once a session runs); setExceptionBreakpoints with kinds still works for other clients.
+      supportsFunctionBreakpoints: true,
       supportsEvaluateForHovers: false,
       supportsExceptionInfoRequest: true,
       supportsTerminateRequest: true,
       supportsDelayedStackTraceLoading: false,
       supportsSingleThreadExecutionRequests: false,
-      exceptionBreakpointFilters: GuardrailKind.options.map((kind) => ({
-        filter: kind,
-        label: `Guardrail: ${kind}`,
-        description: `Pause when the ${kind} guardrail trips, with its evidence`,
-        default: false,
-      })),
     };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -93,7 +93,7 @@ export class SquadDebugSession extends DebugSession {
     const file = driver.source.path;
     const settings = {
       breakpoints: () => (args.noDebug ? [] : (this.breakpointsByFile.get(keyOf(file)) ?? [])),
-      exceptionKinds: () => (args.noDebug ? new Set<GuardrailKind>() : this.exceptionKinds),
+      exceptionKinds: () => (args.noDebug ? new Set<GuardrailKind>() : new Set([...this.exceptionKinds, ...this.functionKinds])),
     };
     const controller = new DebugController(state, settings, abort.signal, (stop) => this.stopped(stop), { stopOnEntry: args.stopOnEntry && !args.noDebug });
     this.launched = { driver, state, controller, locations: SquadLocations.of(driver.source.text), agents: [...state.agents.keys()], abort };
@@ -168,6 +168,17 @@ export class SquadDebugSession extends DebugSession {
       }),
     };
     if (path) this.breakpointsByFile.set(keyOf(path), set);
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const kinds = args.breakpoints.map((b) => guardrailOfBreakpoint(b.name));
+    this.functionKinds = new Set(kinds.filter((k): k is GuardrailKind => k !== null));
+    response.body = {
+      breakpoints: kinds.map((kind) =>
+        kind ? { verified: true } : { verified: false, message: `A squad stops on guardrails by name: "guardrail: <kind>" with a kind of ${GuardrailKind.options.join(', ')}` },
+      ),
+    };
     this.sendResponse(response);
   }
 

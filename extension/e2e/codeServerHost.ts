@@ -29,7 +29,9 @@ async function freePort(): Promise<number> {
  * as a VSIX (`npm run vsix`: what a user installs, from dist/ as `npm test` built it), installs it
  * into a fresh profile, and opens `files` (repo paths → workspace paths) as the workspace.
  */
-export async function startCodeServer(files: Record<string, string>): Promise<CodeServer> {
+export async function startCodeServer(files: Record<string, string>, options: { workspaceTrust?: boolean; prepare?: (workspace: string) => void } = {}): Promise<CodeServer> {
+  // Workspace trust on: the folder opens untrusted, in Restricted Mode, without the start-up dialog.
+  const trust = options.workspaceTrust ?? false;
   const cs = execFileSync(join(REPO, 'scripts', 'vscode-host.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1) ?? '';
   const root = mkdtempSync(join(tmpdir(), 'squad-e2e-'));
   const vsix = join(root, 'squad-studio.vsix');
@@ -37,10 +39,11 @@ export async function startCodeServer(files: Record<string, string>): Promise<Co
   const user = join(root, 'user');
   const ext = join(root, 'ext');
   mkdirSync(join(user, 'User'), { recursive: true });
-  writeFileSync(
-    join(user, 'User', 'settings.json'),
-    JSON.stringify({
-      'security.workspace.trust.enabled': false,
+  const userSettings = join(user, 'User', 'settings.json');
+  const settings = {
+      'security.workspace.trust.enabled': trust,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.emptyWindow': false,
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'extensions.ignoreRecommendations': true,
@@ -52,16 +55,21 @@ export async function startCodeServer(files: Record<string, string>): Promise<Co
       'debug.openDebug': 'openOnDebugBreak',
       // Edits stay unsaved until a test saves them (the web build saves after a delay by default).
       'files.autoSave': 'off',
-    }),
-  );
+      // No extension gallery: the tests install the VSIX and need nothing from the network.
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'extensions.showRecommendationsOnlyOnDemand': true,
+    };
+  writeFileSync(userSettings, JSON.stringify(settings));
   execFileSync(cs, ['--user-data-dir', user, '--extensions-dir', ext, '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
   const workspace = join(root, 'workspace');
   for (const [to, from] of Object.entries(files)) {
     mkdirSync(join(workspace, to, '..'), { recursive: true });
     execFileSync('cp', [resolve(REPO, from), join(workspace, to)]);
   }
+  options.prepare?.(workspace);
   const port = await freePort();
-  const server: ChildProcess = spawn(cs, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', user, '--extensions-dir', ext, workspace], {
+  const server: ChildProcess = spawn(cs, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(trust ? [] : ['--disable-workspace-trust']), '--user-data-dir', user, '--extensions-dir', ext, workspace], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -95,6 +103,8 @@ export async function startCodeServer(files: Record<string, string>): Promise<Co
 export async function runCommand(page: Page, title: string): Promise<void> {
   // The title bar's command center, not F1: a key press would go to a focused webview instead.
   await page.locator('.command-center-center').click();
+  // Away from the command center: its hover (shown in a narrow window) would cover the list's rows.
+  await page.mouse.move(1, 400);
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(`>${title}`);
@@ -112,4 +122,15 @@ export async function webviewFrameWith(page: Page, selector: string, timeout = 6
     if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
     await page.waitForTimeout(250);
   }
+}
+
+/** Opens a workspace file with Quick Open (squad files open in the graph editor) and waits for its graph to show `agent`. */
+export async function openGraph(page: Page, file: string, agent: string): Promise<import('playwright-core').Frame> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const graph = await webviewFrameWith(page, '[data-testid="graph"]');
+  await graph.locator('.react-flow__node', { hasText: agent }).first().waitFor();
+  return graph;
 }

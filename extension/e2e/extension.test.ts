@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, REPO, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
+import { ARTIFACTS, openGraph, REPO, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
 
 /**
  * The extension as a user gets it: the VSIX installed into a real VS Code (code-server 1.100) in
@@ -29,12 +29,7 @@ describe('Squad Studio in VS Code', () => {
 
   it('opens the credit memo in the graph editor', async () => {
     const { page } = vscode;
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('credit-memo.squad.yaml');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'credit-memo.squad.yaml' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const graph = await webviewFrameWith(page, '[data-testid="graph"]');
-    await graph.locator('.react-flow__node', { hasText: 'checker' }).first().waitFor();
+    const graph = await openGraph(page, 'credit-memo.squad.yaml', 'checker');
     expect(await graph.locator('.react-flow__node').count()).toBeGreaterThanOrEqual(5);
     // Remote workspaces: the webview reaches nothing by URL (every server call goes through the
     // extension host over postMessage), so no server address has to cross to it.
@@ -130,15 +125,26 @@ describe('Squad Studio in VS Code', () => {
     const before = new Set(page.frames());
     await runCommand(page, 'Squad Studio: Fork Run from Step…');
     await pick('credit-memo · completed');
-    // The step: the default (half-way) is fine; then the squad file as the journal recorded it.
-    await page.locator('.quick-input-widget input').waitFor();
+    // The step: wait for its own input box (the run list's input is the same widget, so waiting for
+    // "an input" could press Enter on the list), keep the default (half-way), then the squad file as
+    // the journal recorded it, once that pick is up.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'after which event?' }).waitFor();
     await page.keyboard.press('Enter');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'As recorded' }).first().waitFor();
     await pick('As recorded');
     // The fork is a new saved run, and it opens in the dashboard.
     await page.locator('.tab', { hasText: /fork at \d+/ }).first().waitFor({ timeout: 60_000 });
+    // Its dashboard is a new webview frame: wait in every new frame for the run state to render,
+    // and for another frame to attach while none has (no polling sleep).
     let forked: Frame | undefined;
-    for (const deadline = Date.now() + 60_000; !forked && Date.now() < deadline; await page.waitForTimeout(250)) {
-      for (const frame of page.frames()) if (!before.has(frame) && (await frame.locator('[data-testid="run-state"]').count().catch(() => 0))) forked = frame;
+    for (const deadline = Date.now() + 60_000; !forked && Date.now() < deadline; ) {
+      const left = Math.max(1, deadline - Date.now());
+      const fresh = page.frames().filter((f) => !before.has(f));
+      // A frame that detaches or never shows a dashboard drops out of the race (it never settles).
+      const never = new Promise<never>(() => {});
+      const rendered = Promise.race(fresh.map((f) => f.locator('[data-testid="run-state"]').waitFor({ timeout: left }).then(() => f, () => never)).concat(never));
+      const attached = page.waitForEvent('frameattached', { timeout: left }).then(() => undefined);
+      forked = await Promise.race([rendered, attached]).catch(() => undefined);
     }
     if (!forked) throw new Error('the fork did not open in a dashboard');
     await forked.locator('[data-testid="run-state"][data-state="completed"]').waitFor({ timeout: 60_000 });

@@ -7,6 +7,7 @@ import type { BridgeHost } from '../../client/BridgeHost';
 import { EventFanout } from '../../client/EventFanout';
 import { ServerHost } from '../../client/serverHost';
 import type { ServerConnection } from '../server/serverConnection';
+import { textPatch } from '../../protocol/textPatch';
 import { containedPath, ContainmentError, SQUAD_SUFFIXES } from '../../server/trust/pathContainment';
 import { restrictedModeMessage } from '../trust/workspaceTrust';
 
@@ -31,7 +32,14 @@ export class ExtensionBridgeHost implements BridgeHost {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         const path = this.relative(e.document.uri);
-        if (path && isSquadPath(path) && e.contentChanges.length) this.events.emit({ type: 'squad.changed', file: { path, text: e.document.getText(), version: e.document.version } });
+        // Also without content changes: VS Code sends one when only the dirty state changed (an undo
+        // back to the saved text), which the YAML pane's head shows.
+        if (path && isSquadPath(path)) this.events.emit({ type: 'squad.changed', file: { path, text: e.document.getText(), version: e.document.version, dirty: e.document.isDirty } });
+      }),
+      // A save changes no text, only the dirty state, which the YAML pane's head shows.
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        const path = this.relative(doc.uri);
+        if (path && isSquadPath(path)) this.events.emit({ type: 'squad.changed', file: { path, text: doc.getText(), version: doc.version, dirty: doc.isDirty } });
       }),
     );
   }
@@ -50,7 +58,7 @@ export class ExtensionBridgeHost implements BridgeHost {
       case 'squad.open': {
         const p = params as BridgeParsedParams<'squad.open'>;
         const doc = await vscode.workspace.openTextDocument(await this.resolve(p.path));
-        return { path: p.path, text: doc.getText(), version: doc.version };
+        return { path: p.path, text: doc.getText(), version: doc.version, dirty: doc.isDirty };
       }
       case 'squad.edit':
         return this.edit(params as BridgeParsedParams<'squad.edit'>);
@@ -81,21 +89,17 @@ export class ExtensionBridgeHost implements BridgeHost {
     }
   }
 
-  private async edit(p: BridgeParsedParams<'squad.edit'>): Promise<{ version: number }> {
+  private async edit(p: BridgeParsedParams<'squad.edit'>): Promise<{ version: number; dirty: boolean }> {
     const doc = await vscode.workspace.openTextDocument(await this.resolve(p.path));
     if (doc.version !== p.baseVersion) throw new BridgeError('conflict', `the file changed (version ${doc.version}, the edit was made on ${p.baseVersion})`);
     const old = doc.getText();
-    if (old === p.text) return { version: doc.version };
-    // The smallest replacement: one undo step that touches only what changed, so cursors and
-    // comments elsewhere stay where they are.
-    let start = 0;
-    while (start < old.length && start < p.text.length && old[start] === p.text[start]) start++;
-    let end = 0;
-    while (end < old.length - start && end < p.text.length - start && old[old.length - 1 - end] === p.text[p.text.length - 1 - end]) end++;
+    if (old === p.text) return { version: doc.version, dirty: doc.isDirty };
+    // The smallest replacement: one undo step that touches only what changed.
+    const patch = textPatch(old, p.text);
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(doc.uri, new vscode.Range(doc.positionAt(start), doc.positionAt(old.length - end)), p.text.slice(start, p.text.length - end));
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(patch.offset), doc.positionAt(patch.offset + patch.length)), patch.text);
     if (!(await vscode.workspace.applyEdit(edit))) throw new BridgeError('conflict', 'VS Code refused the edit');
-    return { version: doc.version };
+    return { version: doc.version, dirty: doc.isDirty };
   }
 
   private async saveLayout(path: string, layout: SquadLayout): Promise<void> {

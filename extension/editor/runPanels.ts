@@ -20,12 +20,13 @@ export class RunPanels implements vscode.Disposable {
     private readonly log: (line: string) => void,
   ) {}
 
-  show(run: string, view: RunView, title: string): void {
+  /** Opens (or brings forward) the run's panel; settles once its app has loaded (for a progress notification to end on). */
+  show(run: string, view: RunView, title: string): Promise<void> {
     const key = `${view}:${run}`;
     const open = this.panels.get(key);
     if (open) {
       open.panel.reveal();
-      return;
+      return open.session.loaded;
     }
     const panel = vscode.window.createWebviewPanel('squadStudio.run', `${view === 'replay' ? 'Replay' : 'Run'}: ${title}`, vscode.ViewColumn.Beside, {
       enableScripts: true,
@@ -40,6 +41,7 @@ export class RunPanels implements vscode.Disposable {
       session.dispose();
       this.panels.delete(key);
     });
+    return session.loaded;
   }
 
   dispose(): void {

@@ -15,6 +15,9 @@ export class WebviewBridgeSession implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private pending: HostEvent[] = [];
+  private markReady: () => void = () => {};
+  /** Settles when the app in the webview has loaded and said `ready` (or the webview was closed first). */
+  readonly loaded = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -46,6 +49,7 @@ export class WebviewBridgeSession implements vscode.Disposable {
     const message = parsed.data;
     if (message.kind === 'ready') {
       this.ready = true;
+      this.markReady();
       const queued = this.pending;
       this.pending = [];
       for (const event of queued) void this.post({ kind: 'event', event });
@@ -80,6 +84,7 @@ export class WebviewBridgeSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.markReady();
     for (const a of this.inFlight.values()) a.abort(new Error('the webview was closed'));
     this.inFlight.clear();
     for (const d of this.disposables) d.dispose();

@@ -9,6 +9,7 @@ import { diffReport, replayReport, replaySummary } from './runDiffReport';
 import type { RunReports } from './runReports';
 import type { RunCostStatus } from './runCostStatus';
 import type { RunItem, RunsTree } from './runsTree';
+import { messageOf } from '../../protocol/messageOf';
 
 /**
  * What the Run commands and the Runs view do, all through the local server: runs start there (so
@@ -36,12 +37,19 @@ export class RunActions {
     if (doc.isDirty && !(await doc.save())) return undefined;
     const path = vscode.workspace.asRelativePath(uri, false);
     try {
-      const run = await this.o.api.request('run.start', { path, profile });
-      this.current = run;
-      this.o.panels.show(run.id, 'run', run.squad);
-      this.o.status.follow(run);
-      this.o.tree.refresh();
-      return run;
+      // A notification from the click until the dashboard has loaded: starting the server (cold) and
+      // loading the app take seconds on a slow machine, and nothing else would show meanwhile.
+      return await withOpening(`running ${path} (${profile})`, async (step) => {
+        step('starting the run…');
+        const run = await this.o.api.request('run.start', { path, profile });
+        this.current = run;
+        step('opening the dashboard…');
+        const loaded = this.o.panels.show(run.id, 'run', run.squad);
+        this.o.status.follow(run);
+        this.o.tree.refresh();
+        await loaded;
+        return run;
+      });
     } catch (error) {
       void vscode.window.showErrorMessage(`Squad Studio: cannot start ${path}: ${messageOf(error)}`);
       return undefined;
@@ -65,7 +73,11 @@ export class RunActions {
 
   async replay(item?: RunItem): Promise<void> {
     const run = item?.run ?? (await this.pickRun('Replay which run?'));
-    if (run) this.o.panels.show(run.id, 'replay', run.squad);
+    if (!run) return;
+    await withOpening(`replaying ${run.squad}`, (step) => {
+      step('opening the replay…');
+      return this.o.panels.show(run.id, 'replay', run.squad);
+    });
   }
 
   /** Steps through a saved run in the debugger: no model or tool is called. */
@@ -73,7 +85,8 @@ export class RunActions {
     const journal = item ? await this.journalOf(item.run) : await this.pickJournal();
     if (!journal) return;
     const folder = vscode.workspace.getWorkspaceFolder(this.o.folder);
-    await vscode.debug.startDebugging(folder, { type: DEBUG_TYPE, request: 'launch', name: 'Replay saved run', journal, cwd: this.o.folder.fsPath });
+    // Stopped on entry: a replay is for stepping through, and one that ran to its end at once showed nothing.
+    await vscode.debug.startDebugging(folder, { type: DEBUG_TYPE, request: 'launch', name: 'Replay saved run', journal, cwd: this.o.folder.fsPath, stopOnEntry: true });
   }
 
   async openJournal(item?: RunItem): Promise<void> {
@@ -221,6 +234,7 @@ export class RunActions {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Runs `work` under a progress notification titled "Squad Studio: <title>", whose message `step` sets. */
+function withOpening<T>(title: string, work: (step: (message: string) => void) => Promise<T>): Promise<T> {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Squad Studio: ${title}` }, (progress) => work((message) => progress.report({ message }))));
 }

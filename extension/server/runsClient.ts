@@ -1,6 +1,5 @@
-import type { z } from 'zod';
-import { ApiErrorSchema } from '../../protocol/api/apiError';
-import { DiffResponseSchema, ForkResponseSchema, ReplayResponseSchema, type DiffResponse, type ForkResponse, type ReplayResponse } from '../../protocol/api/replayResponse';
+import { ApiAnswerError, ApiRequestError, ApiUnreachableError, SquadApi } from '../../client/squadApi';
+import type { DiffResponse, ForkResponse, ReplayResponse } from '../../protocol/api/replayResponse';
 import type { ForkRequest, ReplayRequest } from '../../protocol/api/replayRequest';
 import type { ServerConnection } from './serverConnection';
 
@@ -23,62 +22,50 @@ export class RunsApiError extends Error {
 }
 
 /**
- * The Runs view's calls to the server's replay, fork, diff and delete routes (server/http/replayRoutes.ts):
- * plain HTTP with the bearer token, every answer checked against its `protocol/api` schema. Kept
- * apart from the webview's bridge so the extension needs nothing of webview/ for them.
+ * The Runs view's calls to the server's replay, fork, diff and delete routes (server/http/replayRoutes.ts),
+ * through the one API client (client/squadApi.ts), with the server's refusals as `RunsApiError`s
+ * for a notification. The connection is asked for at each call: the server may have restarted.
  */
 export class RunsClient {
-  constructor(
-    private readonly connect: () => Promise<ServerConnection>,
-    private readonly fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis),
-  ) {}
+  private readonly api: SquadApi;
+
+  constructor(connect: () => Promise<ServerConnection>, fetchImpl?: typeof fetch) {
+    this.api = new SquadApi(connect, fetchImpl);
+  }
 
   /** Re-runs a saved run from its journal (optionally with an edited squad file) and says where it parts. */
   replay(run: string, edited?: EditedSquad, signal?: AbortSignal): Promise<ReplayResponse> {
     const body: ReplayRequest = edited ? { source: edited.source, path: edited.path } : {};
-    return this.call('POST', `/api/runs/${encodeURIComponent(run)}/replay`, ReplayResponseSchema, body, signal);
+    return refusals(this.api.replay(run, body, signal ?? timeout()));
   }
 
   /** A new saved run: the journal of `run` up to `atSeq`, then live (optionally with an edited squad file). */
   fork(run: string, atSeq: number, edited?: EditedSquad, signal?: AbortSignal): Promise<ForkResponse> {
     const body: ForkRequest = { atSeq, ...(edited ? { source: edited.source, path: edited.path } : {}) };
-    return this.call('POST', `/api/runs/${encodeURIComponent(run)}/fork`, ForkResponseSchema, body, signal);
+    return refusals(this.api.fork(run, body, signal ?? timeout()));
   }
 
   diff(a: string, b: string, signal?: AbortSignal): Promise<DiffResponse> {
-    return this.call('GET', `/api/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`, DiffResponseSchema, undefined, signal);
+    return refusals(this.api.diff(a, b, signal ?? timeout()));
   }
 
   /** Deletes a finished run's journal; the server forgets the run (a run still going is a 409). */
-  async remove(run: string, signal?: AbortSignal): Promise<void> {
-    await this.call('DELETE', `/api/runs/${encodeURIComponent(run)}`, null, undefined, signal);
+  remove(run: string, signal?: AbortSignal): Promise<void> {
+    return refusals(this.api.remove(run, signal ?? timeout()));
   }
+}
 
-  /** One request; `schema` null: an answer with no body (204). */
-  private async call<S extends z.ZodType>(method: string, path: string, schema: S, body: unknown, signal?: AbortSignal): Promise<z.output<S>>;
-  private async call(method: string, path: string, schema: null, body: unknown, signal?: AbortSignal): Promise<void>;
-  private async call(method: string, path: string, schema: z.ZodType | null, body: unknown, signal = AbortSignal.timeout(120_000)): Promise<unknown> {
-    const { url, token } = await this.connect();
-    let response: Response;
-    try {
-      response = await this.fetchImpl(`${url}${path}`, {
-        method,
-        signal,
-        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw new RunsApiError(0, `cannot reach the Squad server at ${url}`, undefined);
-    }
-    const json: unknown = response.status === 204 ? null : await response.json().catch(() => null);
-    if (!response.ok) {
-      const problem = ApiErrorSchema.safeParse(json);
-      throw new RunsApiError(response.status, problem.success ? problem.data.error : `HTTP ${response.status}`, problem.success ? problem.data.field : undefined);
-    }
-    if (schema === null) return undefined;
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) throw new RunsApiError(response.status, `unexpected answer from ${method} ${path.split('?')[0]}: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`, undefined);
-    return parsed.data;
+/** A replay or fork re-runs the squad before the server answers: two minutes, unless the caller says. */
+const timeout = (): AbortSignal => AbortSignal.timeout(120_000);
+
+/** The client's errors as the Runs view shows them: the server's reason, and the field it names. */
+async function refusals<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ApiRequestError) throw new RunsApiError(error.status, error.body.error, error.body.field);
+    if (error instanceof ApiUnreachableError) throw new RunsApiError(0, error.message, undefined);
+    if (error instanceof ApiAnswerError) throw new RunsApiError(error.status, error.message, undefined);
+    throw error;
   }
 }

@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ServerFileSchema, type ServerConnection } from './serverConnection';
 import type { ServerProcess } from './serverProcess';
-
-/**
- * The SecretStorage key of the token for a server the user runs themselves: one per server origin,
- * so a token given for one server is never sent to another.
- */
-export function serverTokenSecret(url: string): string {
-  return `squadStudio.serverToken:${originOf(url)}`;
-}
+import { originOf, serverTokenSecret } from '../trust/scopedSecrets';
 
 /** The key of the one token earlier versions kept for any URL: removed, never sent anywhere. */
 const UNBOUND_TOKEN_SECRET = 'squadStudio.serverToken';
@@ -58,12 +51,4 @@ function configuredServerUrl(): string {
   const inspected = vscode.workspace.getConfiguration('squadStudio').inspect<string>('serverUrl');
   // Only the user's own value counts, even if a workspace or folder setting is present.
   return (inspected?.globalValue ?? '').trim().replace(/\/+$/, '');
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
 }

@@ -24,26 +24,32 @@ export const ForkResponseSchema = z.object({
   runId: z.string(),
   journal: z.string().min(1),
   status: z.string(),
-  costUsd: z.number(),
+  costUsd: z.number().nonnegative(),
   /** Where the recorded prefix did not reproduce (an edited squad file, or a changed engine). */
   prefixDivergence: DivergenceSchema.nullable(),
 });
 export type ForkResponse = z.infer<typeof ForkResponseSchema>;
 
-/** One side of a diff: what the run did and cost. */
+/** One side of a diff: what the run did and cost (null `runId`: a journal without its `run.started`). */
 export const DiffSideSchema = z.object({
   runId: z.string().nullable(),
   status: z.string(),
   events: z.number().int().nonnegative(),
-  costUsd: z.number(),
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  virtualMs: z.number(),
-  /** Cost per agent, USD. */
-  agents: z.record(z.string(), z.number()),
+  costUsd: z.number().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  virtualMs: z.number().nonnegative(),
+  /** Cost per agent, USD (agents the run never priced are absent). */
+  agents: z.record(z.string(), z.number().nonnegative()),
 });
+export type DiffSide = z.infer<typeof DiffSideSchema>;
 
-/** `GET /api/diff?a=&b=`: the events the runs share, the first one where they part, and what each cost. */
+/**
+ * `GET /api/diff?a=&b=`: the events the runs share, the first one where they part (each run's version
+ * of it, null for a run that had ended), and what each cost. One schema for every reader: the server
+ * checks what it sends against it, the CLI's client, the extension and the web app parse with it. A
+ * fork's `run.forked` marker is not compared, so `parting.seq` counts the compared events.
+ */
 export const DiffResponseSchema = z.object({
   shared: z.number().int().nonnegative(),
   parting: DivergenceSchema.nullable(),

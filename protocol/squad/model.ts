@@ -36,9 +36,6 @@ export type ModelRateLimit = z.infer<typeof ModelRateLimitSchema>;
 export const ModelProviderKind = z.enum(['simulated', 'openai', 'openai-compatible', 'anthropic']);
 export type ModelProviderKind = z.infer<typeof ModelProviderKind>;
 
-/** The providers that send requests over the network (and so need the fields below). */
-export const REAL_PROVIDERS: readonly ModelProviderKind[] = ['openai', 'openai-compatible', 'anthropic'];
-
 /** A POSIX environment variable name: the file names the variable, never holds the key. */
 export const EnvNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name, like OPENAI_API_KEY');
 

@@ -22,3 +22,6 @@ export const ProfileSchema = z
   })
   .strict();
 export type ProfileConfig = z.infer<typeof ProfileSchema>;
+
+/** The profiles every squad has without declaring them (their settings are the engine's `BUILTIN_PROFILES`). */
+export const BUILTIN_PROFILE_NAMES: readonly string[] = ['local', 'staging', 'production'];

@@ -3,7 +3,7 @@ import { JournalPageSchema, RunDetailSchema, RunInfoSchema, RunStateSchema } fro
 import { FleetInfoSchema } from '../api/fleetInfo';
 import { TenantInfoSchema } from '../api/tenantInfo';
 import { TenantIdSchema } from '../api/tenantId';
-import { RunDiffSchema } from './runDiff';
+import { DiffResponseSchema } from '../api/replayResponse';
 import { SquadFileTextSchema } from './squadFileText';
 import { SquadLayoutSchema } from './squadLayout';
 
@@ -23,7 +23,7 @@ export const BridgeMethods = {
   /** Replaces the file's text (the host applies it as a minimal edit, so undo and comments work). */
   'squad.edit': {
     params: z.object({ path: Path, text: z.string(), baseVersion: z.number().int().nonnegative() }).strict(),
-    result: z.object({ version: z.number().int().nonnegative() }),
+    result: z.object({ version: z.number().int().nonnegative(), dirty: z.boolean().optional() }),
   },
   'layout.load': { params: z.object({ path: Path }).strict(), result: z.object({ layout: SquadLayoutSchema.nullable() }) },
   'layout.save': { params: z.object({ path: Path, layout: SquadLayoutSchema }).strict(), result: z.object({}) },
@@ -61,7 +61,7 @@ export const BridgeMethods = {
    */
   'run.fork': { params: z.object({ run: RunId, seq: z.number().int().min(1) }).strict(), result: RunInfoSchema },
   /** Where two finished runs part and what each cost (`a` is the "expected" side of `parting`). */
-  'run.diff': { params: z.object({ a: RunId, b: RunId }).strict(), result: RunDiffSchema },
+  'run.diff': { params: z.object({ a: RunId, b: RunId }).strict(), result: DiffResponseSchema },
 } as const;
 
 export type BridgeMethod = keyof typeof BridgeMethods;

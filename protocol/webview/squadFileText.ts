@@ -9,5 +9,10 @@ export const SquadFileTextSchema = z.object({
    * host can refuse an edit made on text that changed meanwhile (it answers `conflict`).
    */
   version: z.number().int().nonnegative(),
+  /**
+   * True when the host holds changes not yet saved (VS Code's dirty document). Absent from a host that
+   * keeps no unsaved state (the server writes every edit it accepts; the page then keeps its own).
+   */
+  dirty: z.boolean().optional(),
 });
 export type SquadFileText = z.infer<typeof SquadFileTextSchema>;

@@ -14,5 +14,3 @@ export const SquadLayoutSchema = z
   })
   .strict();
 export type SquadLayout = z.infer<typeof SquadLayoutSchema>;
-
-export const EMPTY_LAYOUT: SquadLayout = { version: 1, nodes: {} };

@@ -57,6 +57,13 @@ const expected: Record<string, { kinds: string[]; check: (s: Summary) => void }>
     kinds: ['loop'],
     check: (s) => expect(s.guardrails[0]!.evidence).toMatchObject({ seen: 3, limit: 3, repeatedState: expect.any(String) }),
   },
+  'loop-paraphrased-underwriting': {
+    kinds: ['loop'],
+    check: (s) => {
+      expect(s.guardrails[0]!.evidence).toMatchObject({ rounds: 4, limit: 4 });
+      expect(s.guardrails[0]!.evidence.cycle).toEqual(['underwriter', 'officer', 'underwriter', 'officer', 'underwriter', 'officer', 'underwriter', 'officer', 'underwriter']);
+    },
+  },
   'truncation-10k-analysis': {
     kinds: ['truncation'],
     check: (s) => {
@@ -90,7 +97,7 @@ const expected: Record<string, { kinds: string[]; check: (s: Summary) => void }>
 };
 
 describe('the failure-mode gallery', () => {
-  it('has a README row for each of the seven samples', async () => {
+  it('has a README row for each sample', async () => {
     const rows = await table();
     expect(rows.map((r) => r.file.replace(/^.*\/|\.squad\.yaml$/g, '')).sort()).toEqual(Object.keys(expected).sort());
   });
@@ -119,7 +126,7 @@ describe('the failure-mode gallery', () => {
   it('trips nothing on the healthy credit memo, under every profile (no false positives)', async () => {
     for (const profile of ['local', 'staging', 'production']) {
       for (const seed of ['1', '7']) {
-        const { code, summary } = await run(['run', 'samples/credit-memo/credit-memo.squad.yaml', '--profile', profile, '--seed', seed]);
+        const { code, summary } = await run(['run', 'samples/credit-memo/credit-memo.squad.yaml', '--profile', profile, '--seed', seed, '--yes']);
         expect({ profile, seed, code, trips: summary.guardrails.map((g) => g.message) }).toEqual({ profile, seed, code: 0, trips: [] });
       }
     }

@@ -4,7 +4,7 @@ import { usd, ms, int } from './agentTable';
 import { ExitCode, type CliIo } from './cliIo';
 import { readJournalArg } from './journalArg';
 import { paintFor } from './paint';
-import { line } from './replayCommand';
+import { eventLine as line } from '../replay/eventLine';
 
 export interface DiffArgs {
   a: string;

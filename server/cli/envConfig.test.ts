@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './cliIo';
-import { argsWithEnv, ENV_ONLY, ENV_OPTIONS, envTableMarkdown } from './envConfig';
+import { argsWithEnv, ENV_ONLY, ENV_OPTIONS, envTableMarkdown, type EnvCommand } from './envConfig';
+import { EXPORT_OPTIONS, SERVE_OPTIONS, WORKER_OPTIONS } from './serverCommandOptions';
 
-const SERVE_FLAGS = ['port', 'host', 'workspace', 'otlp', 'tenants', 'allow-origin', 'resume', 'allow-inline', 'env-allow', 'allow-host', 'read-only', 'trusted-proxy', 'public-url', 'shutdown-grace', 'help'];
+const SERVE_FLAGS = Object.keys(SERVE_OPTIONS).filter((f) => f !== 'store');
 
 describe('configuration by environment', () => {
   it('fills a flag from its variable, and the command line wins', () => {
@@ -24,7 +25,7 @@ describe('configuration by environment', () => {
 
   it('ignores empty variables, other commands\' variables, and flags the parser does not have', () => {
     expect(argsWithEnv('serve', [], { SQUAD_PORT: '  ' }, SERVE_FLAGS)).toEqual([]);
-    expect(argsWithEnv('serve', [], { SQUAD_CONCURRENCY: '4' }, SERVE_FLAGS)).toEqual([]);
+    expect(argsWithEnv('serve', [], { SQUAD_HEALTH_PORT: '4001' }, SERVE_FLAGS)).toEqual([]);
     expect(argsWithEnv('serve', [], { SQUAD_STORE: 'postgres://db/squad' }, SERVE_FLAGS)).toEqual([]);
     expect(argsWithEnv('serve', [], { SQUAD_STORE: 'postgres://db/squad' }, [...SERVE_FLAGS, 'store'])).toEqual(['--store=postgres://db/squad']);
     expect(argsWithEnv('worker', [], { SQUAD_CONCURRENCY: '4' }, ['concurrency'])).toEqual(['--concurrency=4']);
@@ -39,6 +40,14 @@ describe('configuration by environment', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^SQUAD_[A-Z_]+$/);
     for (const o of ENV_OPTIONS) expect(o.env).toBe(`SQUAD_${o.flag.toUpperCase().replace(/-/g, '_')}`);
+  });
+
+  it('covers every option of serve, worker and export (but export --out), and only options they have', () => {
+    const parsers: Record<EnvCommand, readonly string[]> = { serve: Object.keys(SERVE_OPTIONS), worker: Object.keys(WORKER_OPTIONS), export: Object.keys(EXPORT_OPTIONS).filter((f) => f !== 'out') };
+    for (const [command, flags] of Object.entries(parsers) as [EnvCommand, readonly string[]][]) {
+      const mapped = ENV_OPTIONS.filter((o) => o.commands.includes(command)).map((o) => o.flag);
+      expect(mapped.sort(), command).toEqual([...flags].sort());
+    }
   });
 
   it('is the table the README shows', () => {

@@ -1,8 +1,7 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { version } from '../../package.json';
 import { JournalError } from '../store/journalError';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
-import { argsWithEnv } from './envConfig';
 import { commandUsage, USAGE } from './usage';
 
 const INPUT_ERRNO = new Set(['EEXIST', 'ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR']);
@@ -131,45 +130,63 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return validateCommand(positionals, io);
     }
     case 'serve': {
-      const options = {
-        port: { type: 'string' },
-        host: { type: 'string', default: '127.0.0.1' },
-        workspace: { type: 'string', default: '.' },
-        otlp: { type: 'string' },
-        tenants: { type: 'string' },
-        'allow-origin': { type: 'string', multiple: true, default: [] },
-        resume: { type: 'boolean', default: false },
-        'allow-inline': { type: 'boolean', default: false },
-        'env-allow': { type: 'string', multiple: true, default: [] },
-        'allow-host': { type: 'string', multiple: true, default: [] },
-        'read-only': { type: 'boolean', default: false },
-        'trusted-proxy': { type: 'string', multiple: true, default: [] },
-        'public-url': { type: 'string', multiple: true, default: [] },
-        'shutdown-grace': { type: 'string' },
-      } satisfies NonNullable<ParseArgsConfig['options']>;
-      // Every flag also reads its environment variable (envConfig.ts); the command line wins.
-      const { values, positionals } = parseArgs({ args: argsWithEnv('serve', rest, io.env, Object.keys(options)), allowPositionals: false, strict: true, options });
+      const { SERVE_OPTIONS } = await import('./serverCommandOptions');
+      const { argsWithEnv } = await import('./envConfig');
+      // Every flag also reads its SQUAD_* variable (envConfig.ts); the command line wins.
+      const { values: v, positionals } = parseArgs({ args: argsWithEnv('serve', rest, io.env, Object.keys(SERVE_OPTIONS)), allowPositionals: false, strict: true, options: SERVE_OPTIONS });
       if (positionals.length > 0) throw new UsageError(`serve takes no file, got ${positionals.join(' ')}`);
       const { serveCommand } = await import('./serveCommand');
       return serveCommand(
         {
-          port: values.port,
-          host: values.host,
-          workspace: values.workspace,
-          otlp: values.otlp,
-          tenants: values.tenants,
-          allowOrigin: values['allow-origin'],
-          resume: values.resume,
-          allowInline: values['allow-inline'],
-          envAllow: values['env-allow'],
-          allowHost: values['allow-host'],
-          readOnly: values['read-only'],
-          trustedProxy: values['trusted-proxy'],
-          publicUrl: values['public-url'],
-          shutdownGrace: values['shutdown-grace'],
+          port: v.port,
+          host: v.host ?? '127.0.0.1',
+          workspace: v.workspace ?? '.',
+          otlp: v.otlp,
+          tenants: v.tenants,
+          allowOrigin: v['allow-origin'] ?? [],
+          resume: v.resume ?? false,
+          allowInline: v['allow-inline'] ?? false,
+          envAllow: v['env-allow'] ?? [],
+          allowHost: v['allow-host'] ?? [],
+          readOnly: v['read-only'] ?? false,
+          store: v.store,
+          ...(v.workers !== undefined ? { workers: v.workers } : {}),
+          ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
+          ...(v['lease-ms'] !== undefined ? { leaseMs: v['lease-ms'] } : {}),
+          token: v.token,
+          trustedProxy: v['trusted-proxy'] ?? [],
+          publicUrl: v['public-url'] ?? [],
+          shutdownGrace: v['shutdown-grace'],
         },
         io,
       );
+    }
+    case 'worker': {
+      const { WORKER_OPTIONS } = await import('./serverCommandOptions');
+      const { argsWithEnv } = await import('./envConfig');
+      const { values: v, positionals } = parseArgs({ args: argsWithEnv('worker', rest, io.env, Object.keys(WORKER_OPTIONS)), allowPositionals: true, strict: true, options: WORKER_OPTIONS });
+      if (positionals.length > 0) throw new UsageError(`worker takes no file, got ${positionals.join(' ')}`);
+      const { workerCommand } = await import('./workerCommand');
+      return workerCommand(
+        {
+          store: v.store,
+          concurrency: v.concurrency ?? '4',
+          leaseMs: v['lease-ms'] ?? '5000',
+          tenants: v.tenants,
+          shutdownGrace: v['shutdown-grace'],
+          healthPort: v['health-port'],
+          healthHost: v['health-host'] ?? '127.0.0.1',
+        },
+        io,
+      );
+    }
+    case 'export': {
+      const { EXPORT_OPTIONS } = await import('./serverCommandOptions');
+      const { argsWithEnv } = await import('./envConfig');
+      const { values: v, positionals } = parseArgs({ args: argsWithEnv('export', rest, io.env, Object.keys(EXPORT_OPTIONS)), allowPositionals: true, strict: true, options: EXPORT_OPTIONS });
+      if (positionals.length !== 1) throw new UsageError(`export takes one run id, got ${positionals.length}`);
+      const { exportCommand } = await import('./exportCommand');
+      return exportCommand({ run: positionals[0]!, store: v.store, out: v.out }, io);
     }
     case 'load': {
       const { values, positionals } = parseArgs({
@@ -212,6 +229,66 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         io,
       );
     }
+    case 'test': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          journals: { type: 'string' },
+          junit: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          workspace: { type: 'string', default: '.' },
+          case: { type: 'string', multiple: true, default: [] },
+          concurrency: { type: 'string' },
+          yes: { type: 'boolean', short: 'y', default: false },
+        },
+      });
+      const concurrency = values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256);
+      const { testCommand } = await import('./testCommand');
+      return testCommand(
+        { paths: positionals, journals: values.journals, junit: values.junit, json: values.json, workspace: values.workspace, only: values.case, concurrency, yes: values.yes },
+        io,
+      );
+    }
+    case 'forecast': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          profile: { type: 'string', default: 'production' },
+          'runs-per-day': { type: 'string' },
+          days: { type: 'string', default: '30' },
+          seeds: { type: 'string' },
+          tenants: { type: 'string' },
+          'peak-factor': { type: 'string', default: '3' },
+          json: { type: 'boolean', default: false },
+          concurrency: { type: 'string' },
+          yes: { type: 'boolean', short: 'y', default: false },
+        },
+      });
+      if (positionals.length !== 1) throw new UsageError(`forecast takes one squad file, got ${positionals.length}`);
+      if (values['runs-per-day'] === undefined) throw new UsageError('forecast needs --runs-per-day N, the volume to forecast');
+      const peak = Number(values['peak-factor']);
+      if (!Number.isFinite(peak) || peak < 1 || peak > 24) throw new UsageError(`--peak-factor "${values['peak-factor']}": use a number from 1 to 24`);
+      const { forecastCommand } = await import('./forecastCommand');
+      return forecastCommand(
+        {
+          file: positionals[0]!,
+          profile: values.profile,
+          runsPerDay: positiveInt('--runs-per-day', values['runs-per-day'], 1e9),
+          days: positiveInt('--days', values.days, 3660),
+          seeds: values.seeds === undefined ? undefined : positiveInt('--seeds', values.seeds, 100_000),
+          tenants: values.tenants,
+          peakFactor: peak,
+          json: values.json,
+          concurrency: values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256),
+          yes: values.yes,
+        },
+        io,
+      );
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -221,6 +298,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 function wantsHelp(args: string[]): boolean {
   const end = args.indexOf('--');
   return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+function positiveInt(flag: string, text: string, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new UsageError(`${flag} "${text}": use a whole number from 1 to ${max}`);
+  return Number(text);
 }
 
 function parseSeed(text: string): number {

@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { RunEvent } from '../../protocol/runEvent';
 import type { RunControl } from '../engine/runControl';
-import { describe as describeDivergence } from '../replay/divergence';
+import { divergenceReport } from '../replay/divergenceReport';
+import { eventLine as line } from '../replay/eventLine';
 import { ReRunError, replayRun } from '../replay/reRun';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { readJournalArg, readSquadArg } from './journalArg';
@@ -51,36 +52,8 @@ export async function replayCommand(args: ReplayArgs, io: CliIo): Promise<number
     io.stdout.write(`${paint.green('✔')} replayed ${journal.events.length} events in ${Math.round(wallMs)} ms: the engine made every recorded decision again, no model or tool was called\n`);
     return ExitCode.completed;
   }
-  io.stdout.write(`${paint.red('✖')} diverged at seq ${d.seq}: ${describeDivergence(d)}\n`);
-  io.stdout.write(`  journal: ${d.expected ? line(d.expected) : '(ended)'}\n`);
-  io.stdout.write(`  re-run:  ${d.actual ? line(d.actual) : '(ended)'}\n`);
-  for (const field of d.fields.slice(0, 6)) {
-    const show = (e: RunEvent | null): string => JSON.stringify(e ? (e as unknown as Record<string, unknown>)[field] : null)?.slice(0, 160) ?? 'undefined';
-    io.stdout.write(paint.dim(`  ${field}: ${show(d.expected)} → ${show(d.actual)}\n`));
-  }
+  io.stdout.write(`${paint.red('✖')} ${divergenceReport(d, paint.dim)}\n`);
   return ExitCode.failed;
-}
-
-/** One event as a line: what happened, to whom, with the figure that matters. */
-export function line(e: RunEvent): string {
-  switch (e.type) {
-    case 'message.sent':
-      return `${e.from ?? 'task'} → ${e.to} ${e.kind}: ${e.content.replace(/\s+/g, ' ').slice(0, 80)}`;
-    case 'model.request':
-      return `${e.agent} asks ${e.model} (${e.inputTokensEstimate} tokens)`;
-    case 'model.response':
-      return `${e.agent} ← ${e.toolCalls.map((c) => c.name).join(', ') || 'text'} in ${e.latencyMs} ms, $${e.costUsd.toFixed(5)}`;
-    case 'tool.call':
-      return `${e.agent} calls ${e.tool}`;
-    case 'tool.result':
-      return `${e.agent} ← ${e.tool} ${e.ok ? 'ok' : 'failed'} in ${e.latencyMs} ms`;
-    case 'guardrail.tripped':
-      return `guardrail ${e.kind} [${e.action}]: ${e.message}`;
-    case 'run.completed':
-      return `run ${e.status}${e.reason ? `: ${e.reason}` : ''}`;
-    default:
-      return `${e.type}${e.agent ? ` ${e.agent}` : ''}`;
-  }
 }
 
 /** `--step`: the replay stops before each turn until the user presses Enter ("c" runs to the end). */

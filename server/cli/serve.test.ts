@@ -36,7 +36,9 @@ describe('squad serve', () => {
     const file = await readServerFile(dir);
     expect(file?.url).toBe(url);
     expect((await stat(join(dir, '.squad', 'server.json'))).mode & 0o777).toBe(0o600);
-    expect(out + err).not.toContain(file!.token); // the token is never printed
+    // The token is printed once, in the signed-in link for the browser (in its fragment), and nowhere else.
+    expect(out).toContain(`  open the web app: ${url}/#token=${encodeURIComponent(file!.token)}\n`);
+    expect((out + err).split(file!.token).length - 1).toBe(1);
     const client = new SquadClient(url, file!.token);
     const run = await client.startRun({ file: 'credit-memo.squad.yaml', seed: 9 });
     for (let i = 0; i < 400 && (await client.run(run.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 10));

@@ -6,7 +6,9 @@ import { composeServer } from '../http/composeServer';
 import { parsePublicUrl } from '../http/requestGate';
 import { TrustedProxy } from '../http/trustedProxy';
 import { OutboundHosts } from '../trust/outboundHosts';
+import { RunPolicy } from '../trust/runPolicy';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { serveCluster } from './serveCluster';
 
 export interface ServeArgs {
   port: string | undefined;
@@ -17,6 +19,14 @@ export interface ServeArgs {
   allowOrigin: string[];
   /** Continue the runs an earlier session left unfinished. */
   resume: boolean;
+  /** A postgres:// URL: the API of a scale-out (runs queued for workers); absent: the embedded server. */
+  store?: string | undefined;
+  /** Worker processes to start beside the API with `store` (0: API only). */
+  workers?: string;
+  concurrency?: string;
+  leaseMs?: string;
+  /** The server token (SQUAD_TOKEN), shared by API servers behind one balancer. */
+  token?: string | undefined;
   /** Reverse proxies whose X-Forwarded-* headers are believed, and the public URLs behind them. */
   trustedProxy: string[];
   publicUrl: string[];
@@ -50,8 +60,8 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const tenants = args.tenants === undefined ? undefined : await readTenants(resolve(io.cwd, args.tenants));
   const workspace = resolve(io.cwd, args.workspace);
   const proxy = proxySettings(args);
-  const serverToken = secretFromEnv(io.env, 'SQUAD_TOKEN');
-  const metricsToken = secretFromEnv(io.env, 'SQUAD_METRICS_TOKEN');
+  const serverToken = args.token === undefined || args.token === '' ? undefined : bearerToken('--token (SQUAD_TOKEN)', args.token);
+  const metricsToken = metricsTokenFrom(io.env);
   const shutdownGraceMs = args.shutdownGrace === undefined ? undefined : parseSeconds('--shutdown-grace', args.shutdownGrace) * 1000;
   const envAllow = splitList(args.envAllow);
   for (const name of envAllow) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env-allow "${name}": not an environment variable name`);
@@ -60,6 +70,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     OutboundHosts.withDefaults(allowHosts);
   } catch (error) {
     throw new UsageError(`--allow-host: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (args.store !== undefined) {
+    const policy = new RunPolicy({ allowInline: args.allowInline, envAllow, readOnly: args.readOnly, hosts: OutboundHosts.withDefaults(allowHosts) });
+    return serveCluster({ ...args, store: args.store }, { port, workspace, otlpUrl, tenants, policy, ...proxy, serverToken, metricsToken, shutdownGraceMs }, io);
   }
   let server;
   try {
@@ -86,6 +100,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     throw error;
   }
   io.stdout.write(`squad server listening on ${server.url}\n`);
+  // The signed-in link, as Jupyter prints one: the token is in the fragment, which the browser never
+  // sends (the page moves it to sessionStorage and out of the address bar). Printed to the terminal
+  // only, never to a log.
+  io.stdout.write(`  open the web app: ${server.url}/#token=${encodeURIComponent(server.token)}\n`);
   const shown = relative(io.cwd, server.serverFile ?? '');
   io.stdout.write(`  token in ${shown.startsWith('..') || shown === '' ? server.serverFile : shown} (mode 0600)${otlpUrl ? `; traces to ${otlpUrl}` : ''}\n`);
   await new Promise<void>((done) => {
@@ -115,15 +133,19 @@ function proxySettings(args: ServeArgs): { trustedProxies: string[]; publicUrls:
   return { trustedProxies: args.trustedProxy, publicUrls: args.publicUrl };
 }
 
-/** A token from the environment (never a flag: flags show in `ps`); it must be a valid bearer token. */
-function secretFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name]?.trim();
-  if (value === undefined || value === '') return undefined;
-  if (!/^[A-Za-z0-9_-]{16,128}$/.test(value)) throw new UsageError(`${name}: use 16 to 128 characters of A-Z a-z 0-9 _ - (e.g. openssl rand -base64 32 | tr '+/' '-_' | tr -d '=')`);
-  return value;
+/** `SQUAD_METRICS_TOKEN` (a variable only: a secret has no flag, flags show in `ps`). */
+export function metricsTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.SQUAD_METRICS_TOKEN?.trim();
+  return value === undefined || value === '' ? undefined : bearerToken('SQUAD_METRICS_TOKEN', value);
 }
 
-function parseSeconds(flag: string, text: string): number {
+/** A token given by the operator: it must be a bearer token the server accepts. */
+function bearerToken(name: string, value: string): string {
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(value.trim())) throw new UsageError(`${name}: use 16 to 128 characters of A-Z a-z 0-9 _ - (e.g. openssl rand -base64 32 | tr '+/' '-_' | tr -d '=')`);
+  return value.trim();
+}
+
+export function parseSeconds(flag: string, text: string): number {
   if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 3600) throw new UsageError(`${flag} "${text}": use seconds from 0 to 3600`);
   return Number(text);
 }
@@ -149,7 +171,7 @@ function parseUrl(text: string): string {
   return url.toString();
 }
 
-async function readTenants(path: string): Promise<TenantsFile> {
+export async function readTenants(path: string): Promise<TenantsFile> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(path, 'utf8'));

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import Table from 'cli-table3';
 import { isSelfContained, squadCapabilities, type SquadCapabilities } from '../../protocol/squadCapabilities';
 import type { SquadFile } from '../../protocol/squadFile';
-import { sha256 } from '../runner/runId';
+import { sha256Hex as sha256 } from '../engine/sha256';
 import { TrustStore } from '../trust/trustStore';
 import { ExitCode, type CliIo } from './cliIo';
 import { paintFor } from './paint';
@@ -89,13 +89,14 @@ function commandLine(cmd: { command: string; args: string[] }): string {
 async function ask(stdin: NodeJS.ReadableStream, io: CliIo, question: string): Promise<string> {
   const rl = createInterface({ input: stdin, terminal: false });
   try {
-    io.stderr.write(question);
-    const line = await new Promise<string>((resolve) => {
+    // Listening before the question is out: an answer typed ahead is not lost.
+    const line = new Promise<string>((resolve) => {
       rl.once('line', resolve);
       rl.once('close', () => resolve(''));
       io.signal.addEventListener('abort', () => resolve(''), { once: true });
     });
-    return line;
+    io.stderr.write(question);
+    return await line;
   } finally {
     rl.close();
   }

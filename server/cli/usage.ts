@@ -12,6 +12,14 @@ Usage:
   squad resume RUN              finish an interrupted run from its journal, without repeating any call
   squad serve [options]         the local server: HTTP API and live WebSocket stream
   squad load FILE [options]     drive the server with many runs and report throughput, latency, cost
+  squad worker --store URL [options]
+                                claim queued runs from a postgres:// store and execute them
+  squad export RUN --store URL [--out FILE]
+                                a run's journal from a postgres:// store as JSONL, as a local run writes it
+  squad test [FILE|DIR...] [options]
+                                run the tests: of squad files (a CI gate); exit 0 pass, 1 fail, 2 bad input
+  squad forecast FILE --runs-per-day N [options]
+                                seeded runs under a profile: cost per run, day and month, trips, headroom
   squad --help | --version
 
 Options of validate:
@@ -66,12 +74,35 @@ Options of serve:
                       api.openai.com and api.anthropic.com; *.domain for subdomains (repeatable)
   --allow-inline      tenant tokens may send inline squad files (never with command servers or env reads)
   --read-only         start no run: journals are read, replayed and diffed only
+  --store URL         postgres://…: the API of a scale-out; runs are queued for workers; journals,
+                      budgets, tokens and control live in the database (migrations applied at start)
+  --workers N         worker processes started beside the API with --store (default 1; 0: API only)
+  --concurrency N     runs each of those workers executes at once (default 4)
+  --lease-ms MS       a worker's claim on a run lasts this long without a heartbeat (default 5000)
+  --token T           the server token, shared by API servers behind one balancer (default: a fresh
+                      one in .squad/server.json); prefer SQUAD_TOKEN (a flag shows in ps)
   --trusted-proxy A   behind a reverse proxy: believe X-Forwarded-* from address A (IP, CIDR, loopback,
                       uniquelocal; repeatable); needs --public-url
   --public-url URL    the URL users reach the server by through the proxy (repeatable)
   --shutdown-grace S  on SIGTERM, wait S seconds (default 5) for runs to reach a checkpoint
-  Every option also reads an environment variable (SQUAD_PORT, SQUAD_HOST, SQUAD_TRUSTED_PROXY, …;
-  SQUAD_TOKEN sets the server token); an option on the command line wins. See the README.
+  Every flag of serve, worker and export (but --out) also reads its variable, SQUAD_ and the flag's
+  name in capitals (SQUAD_STORE, SQUAD_PORT, SQUAD_TRUSTED_PROXY, …; lists comma-separated); a flag
+  on the command line wins. SQUAD_METRICS_TOKEN: a token that reads /metrics only. See the README.
+
+Options of worker:
+  --store URL         the postgres:// database the API servers queue runs in
+  --concurrency N     runs executed at once (default 4)
+  --lease-ms MS       how long a claim lasts without a heartbeat (default 5000); a dead worker's
+                      runs move to another worker this long after it died
+  --tenants FILE      tenant limits, as serve --tenants
+  --shutdown-grace S  on SIGTERM: stop claiming, wait S seconds (default 5) for runs to reach a
+                      checkpoint, then give them back to the queue
+  --health-port N     serve /healthz, /readyz and /metrics on this port (probes, Prometheus)
+  --health-host H     the address the health port binds (default 127.0.0.1)
+
+Options of export:
+  --store URL         the postgres:// database
+  --out FILE          write the JSONL here (never overwriting a file); default: standard output
 
 Options of load:
   --runs N            runs to start (default 100)
@@ -86,7 +117,28 @@ Options of load:
   --max-seconds S     stop starting runs after S seconds of wall time (default 300)
   --json              print one JSON object instead of the report
 
-Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled.
+Options of test:
+  --journals DIR      also replay every journal under DIR with the current engine and squad file;
+                      a journal whose decisions differ fails (as squad replay reports it)
+  --case NAME         only the case(s) of this name (repeatable)
+  --junit FILE        write a JUnit XML report to FILE
+  --json              print one JSON object instead of the table
+  --workspace DIR     the workspace whose .squad/runs/ keeps the cases' journals (default: .)
+  --concurrency N     worker threads (default: the machine's cores)
+  --yes, -y           trust the squad files that start processes or reach hosts without asking (CI)
+
+Options of forecast:
+  --profile NAME      as for run (default production)
+  --runs-per-day N    the production volume (required)
+  --days D            the period to cost (default 30)
+  --seeds K           seeded runs to sample (default: as many as fit in about 5 seconds, 20 to 1000)
+  --tenants FILE      tenants as for serve --tenants; the volume is split evenly over them
+  --peak-factor F     the busiest hour's traffic over an average hour's (default 3)
+  --json              print one JSON object instead of the tables
+  --concurrency N     worker threads (default: the machine's cores)
+  --yes, -y           trust the file without asking, as for run
+
+Exit codes: 0 completed, 1 failed, 2 invalid input, 3 halted by a guardrail, 130 cancelled (test: 0 all passed, 1 one failed).
 `;
 
 /**

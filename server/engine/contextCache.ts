@@ -1,7 +1,7 @@
 /**
  * Port: the content-addressed context cache. Keys are hashes of what was loaded (a tool and its
- * arguments); values are the content. Shared by every agent of a run, and across runs when the store
- * behind it persists (the file adapter under `.squad/cache/`).
+ * arguments); values are the content. Shared by every agent of a run (and by the runs of one server
+ * when it shares one instance); nothing persists it between processes.
  */
 export interface ContextCache {
   get(key: string): string | undefined;

@@ -90,6 +90,10 @@ export class GuardrailGate {
     }
   }
 
+  get hasPauses(): boolean {
+    return this.pendingPauses.length > 0;
+  }
+
   /** Pauses asked for by trips raised on events of the step just done. */
   async afterStep(): Promise<void> {
     for (const trip of this.pendingPauses.splice(0)) {

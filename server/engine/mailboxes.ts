@@ -173,6 +173,10 @@ export class Mailboxes {
     await this.judgeEdge(agent.name);
   }
 
+  get hasNewEdges(): boolean {
+    return this.newJoinEdges.length > 0;
+  }
+
   /** The joins that gained edges in the step just done, judged for deadlock. */
   async afterStep(): Promise<void> {
     for (const name of this.newJoinEdges.splice(0)) {

@@ -34,23 +34,25 @@ describe('RunControl', () => {
     const journal = new MemoryJournalWriter();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let holding = false;
+    let reached!: () => void;
+    const holding = new Promise<void>((resolve) => (reached = resolve));
     const running = runTestSquad(squad, {
       journal,
       control: {
         checkpoint: (p) => {
           if (p.kind === 'turn' && p.agent === 'worker') {
-            holding = true;
+            reached();
             return held;
           }
         },
       },
     });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(holding).toBe(true);
+    await holding;
     const before = journal.events.length;
     expect(journal.events.some((e) => e.type === 'agent.turn.started' && e.agent === 'worker')).toBe(false);
-    await new Promise((r) => setTimeout(r, 20));
+    // A few turns of the event loop: an engine that were not held would have gone on by now (it
+    // runs on the virtual clock, in promise jobs), so this waits on the loop, not on a duration.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     expect(journal.events.length).toBe(before);
     release();
     expect((await running).outcome.status).toBe('completed');

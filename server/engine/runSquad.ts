@@ -199,8 +199,9 @@ class SquadRun implements RunContext, GateHost {
         ended: () => this.decided,
         step: (work) => this.step(work),
         afterStep: async () => {
-          await this.mail.afterStep();
-          await this.gate.afterStep();
+          // Most steps have nothing for the first two: they are awaited only when they do.
+          if (this.mail.hasNewEdges) await this.mail.afterStep();
+          if (this.gate.hasPauses) await this.gate.afterStep();
           await this.emitter.backpressure();
         },
         deadlineMs: o.profile.guardrails.runTimeoutMs,

@@ -110,9 +110,11 @@ export class Scheduler<W> {
         const end = host.ended();
         if (end) return end;
         if (this.signal.aborted) return host.cancelled();
-        await this.settled();
-        // A cancel while the calls settled abandons their answers: the squad is not quiet, it was stopped.
-        if (this.signal.aborted) return host.cancelled();
+        if (this.virtual && this.pending.size > 0) {
+          await this.settled();
+          // A cancel while the calls settled abandons their answers: the squad is not quiet, it was stopped.
+          if (this.signal.aborted) return host.cancelled();
+        }
         const t = this.queue.peekTime();
         if (t === undefined) {
           if (this.pending.size === 0) return await host.quiet();

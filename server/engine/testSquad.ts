@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256';
 import YAML from 'yaml';
 import type { RunEvent, RunEventOf, RunEventType } from '../../protocol/runEvent';
 import { SquadFileSchema, type SquadFile } from '../../protocol/squadFile';
@@ -36,7 +36,7 @@ export async function runTestSquad(
   const outcome = await runSquad({
     runId: 'test-run',
     squad,
-    source: { path: 'test.squad.yaml', text: yamlText, sha256: createHash('sha256').update(yamlText).digest('hex') },
+    source: { path: 'test.squad.yaml', text: yamlText, sha256: sha256Hex(yamlText) },
     profile,
     seed,
     tenant: 'default',

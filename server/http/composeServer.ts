@@ -75,6 +75,7 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
     policy,
     wrapJournal: (inner) => new MeteredJournalWriter(inner, (seconds) => metrics.journalAppended('file', seconds)),
   });
+  log(`policy: ${policy.describe()}`);
   const earlier = await manager.countEarlierSpend();
   if (earlier.journals > 0) log(`today's spend of earlier sessions: $${earlier.usd.toFixed(4)} over ${earlier.journals} run(s), counted in the tenants' daily budgets`);
   const tokens = new TokenRegistry(config.serverToken);

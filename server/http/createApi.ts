@@ -4,8 +4,9 @@ import { JournalQuerySchema } from '../../protocol/api/journalQuery';
 import { ListRunsQuerySchema } from '../../protocol/api/listRunsQuery';
 import { StartRunRequestSchema } from '../../protocol/api/startRunRequest';
 import { ValidateRequestSchema } from '../../protocol/api/validateRequest';
-import type { RunManager, Scope } from '../runs/runManager';
+import type { RunService, Scope } from '../runs/runService';
 import { errorBody, HttpError, parseWire, toHttpError } from './httpError';
+import { jsonBody } from './jsonBody';
 import type { RequestGate } from './requestGate';
 import type { TokenRegistry } from './tokenRegistry';
 import { mountOpsRoutes, type OpsDeps } from './opsRoutes';
@@ -15,7 +16,7 @@ import { mountWorkspaceFileRoutes } from './workspaceFileRoutes';
 import type { WorkspaceFiles } from './workspaceFiles';
 
 export interface ApiDeps {
-  manager: RunManager;
+  manager: RunService;
   tokens: TokenRegistry;
   /** Host and Origin checks, direct or through a trusted proxy. */
   gate: RequestGate;
@@ -85,7 +86,7 @@ export function createApi(deps: ApiDeps): express.Express {
     if (declared > deps.maxBodyBytes) throw new HttpError(413, `the request body is too large (${declared} bytes; the limit is ${deps.maxBodyBytes})`, 'body');
     next();
   });
-  app.use('/api', express.json({ limit: deps.maxBodyBytes, strict: true }));
+  app.use('/api', jsonBody(deps.maxBodyBytes));
 
   const scope = (req: Request): Scope => tokens.scopeOf(req.headers.authorization) ?? unauthorizedThrow();
 
@@ -105,14 +106,14 @@ export function createApi(deps: ApiDeps): express.Express {
     const query = parseWire(JournalQuerySchema, { ...req.query }, 'query');
     res.json(await manager.journal(req.params.id ?? '', query, scope(req)));
   });
-  app.post('/api/runs/:id/pause', (req, res) => {
-    res.json({ run: manager.pause(req.params.id ?? '', scope(req)) });
+  app.post('/api/runs/:id/pause', async (req, res) => {
+    res.json({ run: await manager.pause(req.params.id ?? '', scope(req)) });
   });
-  app.post('/api/runs/:id/resume', (req, res) => {
-    res.json({ run: manager.resume(req.params.id ?? '', scope(req)) });
+  app.post('/api/runs/:id/resume', async (req, res) => {
+    res.json({ run: await manager.resume(req.params.id ?? '', scope(req)) });
   });
-  app.post('/api/runs/:id/step', (req, res) => {
-    res.json({ run: manager.step(req.params.id ?? '', scope(req)) });
+  app.post('/api/runs/:id/step', async (req, res) => {
+    res.json({ run: await manager.step(req.params.id ?? '', scope(req)) });
   });
   app.post('/api/runs/:id/cancel', async (req, res) => {
     res.json({ run: await manager.cancel(req.params.id ?? '', scope(req)) });
@@ -125,8 +126,8 @@ export function createApi(deps: ApiDeps): express.Express {
     if (!deps.ops.fleet) throw new HttpError(404, 'no fleet view on this server');
     res.json(await deps.ops.fleet(scope(req).tenant));
   });
-  app.get('/api/tenants', (req, res) => {
-    res.json({ tenants: manager.tenantInfos(scope(req)) });
+  app.get('/api/tenants', async (req, res) => {
+    res.json({ tenants: await manager.tenantInfos(scope(req)) });
   });
   app.post('/api/tokens', async (req, res) => {
     if (scope(req).tenant !== null) throw new HttpError(403, 'only the server token can mint tenant tokens');
@@ -147,7 +148,7 @@ export function createApi(deps: ApiDeps): express.Express {
     if (!known) deps.log(`${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const answer = known ?? new HttpError(500, 'internal error (see the server log)');
     // The audit trail of refusals: who (never the token), what, why (names of fields, hosts and variables, never a value).
-    if (answer.status === 401 || answer.status === 403 || answer.status === 413) deps.log(`refused ${req.method} ${req.path} (${who(tokens, req)}): ${answer.status} ${answer.message}`);
+    if (answer.status >= 400 && answer.status < 500 && answer.status !== 404) deps.log(`refused ${req.method} ${req.path} (${who(tokens, req)}): ${answer.status} ${answer.message}`);
     if (answer.status === 401) res.set('WWW-Authenticate', 'Bearer realm="squad"');
     // A body not read to its end is not read at all: the connection closes after the answer, so a
     // refused client cannot make the server drain an endless chunked body or a huge declared one.

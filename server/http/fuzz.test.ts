@@ -101,7 +101,13 @@ describe('fuzz: the WebSocket', () => {
   it('answers malformed frames with error frames, then closes with 1008 and a reason after too many', async () => {
     const ws = await open();
     const frames: unknown[] = [];
-    ws.on('message', (d) => frames.push(ServerFrameSchema.parse(JSON.parse(String(d)))));
+    let expected = Infinity;
+    let answered!: () => void;
+    const allAnswered = new Promise<void>((resolve) => (answered = resolve));
+    ws.on('message', (d) => {
+      frames.push(ServerFrameSchema.parse(JSON.parse(String(d))));
+      if (frames.length >= expected) answered();
+    });
     const closed = new Promise<[number, string]>((resolve) => ws.on('close', (code, reason) => resolve([code, String(reason)])));
     const bad = [
       'not json',
@@ -114,10 +120,10 @@ describe('fuzz: the WebSocket', () => {
     for (const frame of bad) ws.send(frame);
     ws.send(randomBytes(64), { binary: true });
     ws.send(JSON.stringify({ type: 'subscribe', id: 'ok', run: 'no-such-run' }));
-    await new Promise<void>((resolve) => {
-      const check = (): void => (frames.length >= bad.length + 2 ? resolve() : void setTimeout(check, 5));
-      check();
-    });
+    // One answer per frame sent: resolved by the message that completes them (the test's timeout bounds it).
+    expected = bad.length + 2;
+    if (frames.length >= expected) answered();
+    await allAnswered;
     expect(frames.every((f) => typeof f === 'object' && f !== null && 'type' in f && f.type === 'error')).toBe(true);
     for (let i = 0; i < 30 && ws.readyState === ws.OPEN; i++) ws.send(`{${i}`);
     expect(await closed).toEqual([1008, 'too many invalid frames']);

@@ -26,10 +26,16 @@ export function pgReadinessProbe(db: { query(text: string): Promise<{ rows: unkn
 /**
  * The fleet as the shared stores see it (any adapter of the ports): runs by state from the queue
  * (queued, or claimed: running on a worker), the oldest queued run, and each tenant's spend today
- * from the ledger against the budget `budgetOf` gives. `limit` bounds how many queue entries a
+ * from the ledger against its budget (configured tenants', else `budgetOf`'s: a tenant seen only in
+ * the queue has the defaults' budget). `limit` bounds how many queue entries a
  * scrape reads.
  */
-export function storesFleet(queue: RunQueue, ledger: SpendLedger, tenants: () => { id: string; dailyBudgetUsd: number }[], options: { limit?: number; now?: () => Date } = {}): FleetSource {
+export function storesFleet(
+  queue: RunQueue,
+  ledger: SpendLedger,
+  tenants: () => { id: string; dailyBudgetUsd: number }[],
+  options: { limit?: number; now?: () => Date; budgetOf?: (tenant: string) => number } = {},
+): FleetSource {
   const now = options.now ?? (() => new Date());
   return {
     snapshot: async (): Promise<FleetSnapshot> => {
@@ -51,7 +57,7 @@ export function storesFleet(queue: RunQueue, ledger: SpendLedger, tenants: () =>
       return {
         runs: [...counts.values()],
         queue: { depth: [...counts.values()].filter((c) => c.state === 'queued').reduce((a, c) => a + c.count, 0), oldestAgeSeconds: oldest === null ? 0 : Math.max(0, (now().getTime() - oldest) / 1000) },
-        tenants: spend.map((s) => ({ id: s.id, spentTodayUsd: s.day.spentUsd, dailyBudgetUsd: budgets.get(s.id) ?? 0 })),
+        tenants: spend.map((s) => ({ id: s.id, spentTodayUsd: s.day.spentUsd, dailyBudgetUsd: budgets.get(s.id) ?? options.budgetOf?.(s.id) ?? 0 })),
       };
     },
   };

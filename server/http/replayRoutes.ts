@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import type express from 'express';
 import type { Request } from 'express';
 import { DiffQuerySchema, ForkRequestSchema, ReplayRequestSchema } from '../../protocol/api/replayRequest';
-import type { RunManager, Scope } from '../runs/runManager';
+import { DiffResponseSchema, ForkResponseSchema, ReplayResponseSchema } from '../../protocol/api/replayResponse';
+import type { RunService, Scope } from '../runs/runService';
 import { diffJournals } from '../replay/journalDiff';
 import { continueRun, forkRunId, ReRunError, replayRun, squadOf, startedOf, type RunStarted } from '../replay/reRun';
 import { contained } from '../runs/readSquadSource';
@@ -15,13 +16,14 @@ import { HttpError, parseWire } from './httpError';
  * `squad replay`, `squad fork` and `squad diff`. A squad file that no longer parses is a 400 with
  * its located errors.
  */
-export function mountReplayRoutes(app: express.Express, manager: RunManager, scope: (req: Request) => Scope, signal: AbortSignal): void {
+export function mountReplayRoutes(app: express.Express, manager: RunService, scope: (req: Request) => Scope, signal: AbortSignal): void {
   app.post('/api/runs/:id/replay', async (req, res) => {
     const body = parseWire(ReplayRequestSchema, req.body ?? {}, 'replay request');
     const { events } = await manager.recorded(req.params.id ?? '', scope(req));
     const edited = body.source === undefined ? undefined : { text: body.source, path: body.path ?? 'edited.squad.yaml' };
     const result = await badSquad(() => replayRun({ events, ...(edited ? { edited } : {}), signal }));
-    res.json({ events: events.length, replayed: result.events, divergence: result.divergence });
+    // Every answer is checked against the schema its readers parse with: a mismatch is our bug, a 500.
+    res.json(ReplayResponseSchema.parse({ events: events.length, replayed: result.events, divergence: result.divergence }));
   });
 
   app.post('/api/runs/:id/fork', async (req, res) => {
@@ -37,7 +39,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunManager, sco
       const result = await badSquad(() =>
         continueRun({ events: parent.events, upToSeq: body.atSeq, journal: writer, fork: { runId, parentJournal: parent.display }, ...(edited ? { edited } : {}), signal, environment }),
       );
-      res.status(201).json({ runId, journal: path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length), status: result.outcome.status, costUsd: result.outcome.account.totals.costUsd, prefixDivergence: result.divergence });
+      res.status(201).json(ForkResponseSchema.parse({ runId, journal: path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length), status: result.outcome.status, costUsd: result.outcome.account.totals.costUsd, prefixDivergence: result.divergence }));
     } finally {
       await writer.close();
     }
@@ -53,7 +55,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunManager, sco
     const [a, b] = await Promise.all([manager.recorded(query.a, scope(req)), manager.recorded(query.b, scope(req))]);
     const diff = diffJournals(a.events, b.events);
     const costs = (x: typeof diff.a) => ({ runId: x.runId, status: x.status, events: x.events, costUsd: x.totals.costUsd, inputTokens: x.totals.inputTokens, outputTokens: x.totals.outputTokens, virtualMs: x.virtualMs, agents: Object.fromEntries(Object.entries(x.agents).map(([n, v]) => [n, v.costUsd])) });
-    res.json({ shared: diff.shared, parting: diff.parting, a: costs(diff.a), b: costs(diff.b) });
+    res.json(DiffResponseSchema.parse({ shared: diff.shared, parting: diff.parting, a: costs(diff.a), b: costs(diff.b) }));
   });
 }
 
@@ -62,7 +64,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunManager, sco
  * file counts as the workspace's only while the workspace still holds it as recorded (or for the
  * server token, whose owner's journals they are): a tenant cannot launder a file through a journal.
  */
-async function forkEnvironment(manager: RunManager, started: RunStarted, edited: { text: string; path: string } | undefined, scope: Scope): Promise<RunEnvironment> {
+async function forkEnvironment(manager: RunService, started: RunStarted, edited: { text: string; path: string } | undefined, scope: Scope): Promise<RunEnvironment> {
   const text = edited?.text ?? started.squad.source;
   const at = await contained(manager.workspace, edited?.path ?? started.squad.path, edited ? 'path' : 'file', false);
   const squad = await badSquad(async () => squadOf(text, at.relative));

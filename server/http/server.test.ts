@@ -114,8 +114,9 @@ describe('squad server: runs over HTTP, events over WebSocket', () => {
     expect(stepped.state).toBe('paused');
     await until(async () => (await t!.client.run(run.id)).held?.kind === 'model');
     const seq = (await t.client.run(run.id)).lastSeq;
-    await new Promise((r) => setTimeout(r, 20));
-    expect((await t.client.run(run.id)).lastSeq).toBe(seq); // held: nothing happens
+    // Held: nothing happens over event-loop turns and an HTTP round trip (no fixed sleep).
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect((await t.client.run(run.id)).lastSeq).toBe(seq);
     const cancelled = await t.client.control(run.id, 'cancel');
     expect(cancelled.state).toBe('cancelled');
     const journal = await journalOf(t, run.id);

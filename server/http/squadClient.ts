@@ -1,77 +1,59 @@
 import { WebSocket } from 'ws';
 import type { z } from 'zod';
-import { ApiErrorSchema } from '../../protocol/api/apiError';
-import { CreateTokenResponseSchema } from '../../protocol/api/createTokenRequest';
-import { JournalPageSchema, RunDetailResponseSchema, RunListResponseSchema, RunResponseSchema, type RunInfo } from '../../protocol/api/runInfo';
+import type { RunInfo } from '../../protocol/api/runInfo';
 import type { StartRunRequest } from '../../protocol/api/startRunRequest';
 import { ServerFrameSchema, type ClientFrameSchema, type ServerFrame } from '../../protocol/api/streamFrame';
-import { TenantListResponseSchema } from '../../protocol/api/tenantInfo';
+import { SquadApi, type RunControlAction } from '../../client/squadApi';
 import { STREAM_PATH, STREAM_PROTOCOL } from './streamServer';
 
-/** A request the server answered with an error: its status and `{error, field?}` body. */
-export class ApiRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: z.infer<typeof ApiErrorSchema>,
-    readonly retryAfter: string | null,
-  ) {
-    super(`HTTP ${status}: ${body.error}${body.field ? ` (${body.field})` : ''}`);
-    this.name = 'ApiRequestError';
-  }
-}
+/** Errors of the one API client (client/squadApi.ts), under the names the server's callers use. */
+export { ApiAnswerError, ApiRequestError, ApiUnreachableError } from '../../client/squadApi';
 
-/** The typed client of the server's API: every answer is validated with its protocol schema. */
+/**
+ * The API as the CLI (`squad load`), tests and benches use it: the one client in client/ with a
+ * fixed URL and token, lists unwrapped, and the live stream over `ws` with the token in a header.
+ */
 export class SquadClient {
+  readonly api: SquadApi;
+
   constructor(
     readonly baseUrl: string,
     private readonly token: string,
-  ) {}
+  ) {
+    this.api = new SquadApi(() => ({ url: baseUrl, token }));
+  }
 
   startRun(body: Partial<StartRunRequest>): Promise<RunInfo> {
-    return this.call('POST', '/api/runs', RunResponseSchema, body).then((r) => r.run);
+    return this.api.startRun(body);
   }
 
   runs(query: Record<string, string> = {}) {
-    return this.call('GET', `/api/runs?${new URLSearchParams(query)}`, RunListResponseSchema).then((r) => r.runs);
+    return this.api.runs(query).then((r) => r.runs);
   }
 
   run(id: string) {
-    return this.call('GET', `/api/runs/${encodeURIComponent(id)}`, RunDetailResponseSchema).then((r) => r.run);
+    return this.api.run(id);
   }
 
   journal(id: string, fromSeq = 1, limit = 1000) {
-    return this.call('GET', `/api/runs/${encodeURIComponent(id)}/journal?fromSeq=${fromSeq}&limit=${limit}`, JournalPageSchema);
+    return this.api.journal(id, fromSeq, limit);
   }
 
-  control(id: string, action: 'pause' | 'resume' | 'step' | 'cancel'): Promise<RunInfo> {
-    return this.call('POST', `/api/runs/${encodeURIComponent(id)}/${action}`, RunResponseSchema).then((r) => r.run);
+  control(id: string, action: RunControlAction): Promise<RunInfo> {
+    return this.api.control(id, action);
   }
 
   tenants() {
-    return this.call('GET', '/api/tenants', TenantListResponseSchema).then((r) => r.tenants);
+    return this.api.tenants().then((r) => r.tenants);
   }
 
   mintToken(tenant: string): Promise<string> {
-    return this.call('POST', '/api/tokens', CreateTokenResponseSchema, { tenant }).then((r) => r.token);
+    return this.api.mintToken(tenant);
   }
 
   /** Opens the live stream with this client's token. */
   stream(): Promise<StreamClient> {
     return StreamClient.connect(this.baseUrl, this.token);
-  }
-
-  private async call<T extends z.ZodType>(method: string, path: string, schema: T, body?: unknown): Promise<z.infer<T>> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const error = ApiErrorSchema.safeParse(json);
-      throw new ApiRequestError(response.status, error.success ? error.data : { error: `unexpected answer to ${method} ${path}` }, response.headers.get('retry-after'));
-    }
-    return schema.parse(json);
   }
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RunManager } from '../runs/runManager';
+import type { RunService } from '../runs/runService';
 import { createApi, type ApiDeps } from './createApi';
 import { HostPolicy } from './hostPolicy';
 import { RequestGate } from './requestGate';
@@ -15,7 +15,7 @@ export interface SquadServerOptions {
   host: string;
   /** 0: a free port. */
   port: number;
-  manager: RunManager;
+  manager: RunService;
   tokens: TokenRegistry;
   version: string;
   allowedOrigins?: readonly string[];
@@ -46,9 +46,10 @@ export class SquadServer {
   private constructor(
     private readonly http: Server,
     private readonly stream: StreamServer,
-    private readonly manager: RunManager,
+    private readonly manager: RunService,
     readonly host: string,
     readonly port: number,
+    private readonly stopping: AbortController,
   ) {}
 
   static async listen(o: SquadServerOptions): Promise<SquadServer> {
@@ -72,7 +73,9 @@ export class SquadServer {
     const hosts = new HostPolicy({ host: o.host, port, allowedOrigins: o.allowedOrigins ?? [] });
     const gate = new RequestGate(hosts, proxy, o.publicUrls ?? [], o.allowedOrigins ?? []);
     const log = o.log ?? (() => {});
+    const closed = new AbortController();
     const app = createApi({
+      signal: closed.signal,
       manager: o.manager,
       tokens: o.tokens,
       gate,
@@ -86,7 +89,7 @@ export class SquadServer {
     const stream = new StreamServer({ manager: o.manager, tokens: o.tokens, gate, maxConnections: o.maxConnections ?? 256, limits: o.streamLimits ?? {} });
     http.on('request', app);
     http.on('upgrade', (req, socket, head) => stream.handleUpgrade(req, socket, head));
-    return new SquadServer(http, stream, o.manager, o.host, port);
+    return new SquadServer(http, stream, o.manager, o.host, port, closed);
   }
 
   get url(): string {
@@ -95,6 +98,7 @@ export class SquadServer {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.stopping.abort(new Error('the server is shutting down'));
       const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
       this.stream.close();
       await this.manager.close();

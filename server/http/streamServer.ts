@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_FRAME_BYTES } from '../../protocol/api/streamFrame';
-import type { RunManager, Scope } from '../runs/runManager';
+import type { RunService, Scope } from '../runs/runService';
 import { FrameEncoder } from './frameEncoder';
 import type { RequestGate } from './requestGate';
 import { StreamSession, type SessionLimits } from './streamSession';
@@ -24,7 +24,7 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
 };
 
 export interface StreamServerOptions {
-  manager: RunManager;
+  manager: RunService;
   tokens: TokenRegistry;
   gate: RequestGate;
   maxConnections: number;

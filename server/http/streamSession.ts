@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { RunInfo } from '../../protocol/api/runInfo';
 import { ClientFrameSchema, type ClientFrame, type ServerFrame } from '../../protocol/api/streamFrame';
 import { RunError } from '../runs/runError';
-import type { RunManager, Scope } from '../runs/runManager';
+import type { RunService, Scope } from '../runs/runService';
 import type { FrameEncoder } from './frameEncoder';
 import { StreamChannel, type ChannelHost, type ChannelLimits } from './streamChannel';
 
@@ -34,7 +34,7 @@ export class StreamSession {
   constructor(
     private readonly ws: WebSocket,
     private readonly scope: Scope,
-    private readonly manager: RunManager,
+    private readonly manager: RunService,
     private readonly encoder: FrameEncoder,
     private readonly limits: SessionLimits,
   ) {

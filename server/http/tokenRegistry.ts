@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Bytes } from '../engine/sha256';
 import type { Scope } from '../runs/runManager';
 import { InProcessTokenStore } from '../store/memory/inProcessTokenStore';
 import type { TokenStore } from '../store/tokenStore';
@@ -47,5 +48,5 @@ function newToken(): string {
 }
 
 function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
+  return sha256Bytes(token);
 }

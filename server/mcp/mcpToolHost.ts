@@ -16,6 +16,7 @@ import { listServerTools, type CatalogTool } from './toolCatalog';
 import { checkToolReferences } from './toolReferences';
 import { ToolServerStartError } from './toolServerStartError';
 import { resolveToolServerPolicy, type ToolServerPolicy } from './toolServerPolicy';
+import { messageOf as reasonOf } from '../../protocol/messageOf';
 
 export interface McpToolHostOptions {
   /** The run's profile: it picks each server's latency, faults and whether it is simulated. */
@@ -169,8 +170,4 @@ function unknownTool(tool: string, listed: ReadonlyMap<string, readonly string[]
     ? `tool server "${server}" has no tool "${tool.slice(server.length + 1)}" (it lists: ${tools.join(', ')})`
     : `no tool server "${server}" in this squad`;
   return { ok: false, content, latencyMs: 0, error: 'unknown-tool', attempts: 0, replica: null };
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

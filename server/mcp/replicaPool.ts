@@ -1,5 +1,6 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolErrorKind, ToolIncident } from '../engine/toolHost';
+import { backoffDelay, equalJitterDelay } from '../engine/policies/backoff';
 import type { RandomSource } from '../engine/randomSource';
 import { childSignal, withChildSignal } from './childSignal';
 import { latencySampler, type LatencySampler } from './latencySampler';
@@ -7,6 +8,7 @@ import { Replica } from './replica';
 import type { ReplicaConnection, ReplicaConnector } from './replicaConnection';
 import { parseToolResult } from './parseToolResult';
 import type { ToolServerPolicy } from './toolServerPolicy';
+import { messageOf as reasonOf } from '../../protocol/messageOf';
 
 /** What a call through the pool came to. */
 export interface PoolCallResult {
@@ -189,7 +191,7 @@ export class ReplicaPool {
       tried.add(replica);
       t = attempt.endMs;
       if (attempts >= policy.maxAttempts) break;
-      t = round(t + Math.round(this.random.next() * Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1))));
+      t = round(t + backoffDelay(attempts, RETRY_BASE_MS, RETRY_MAX_MS, this.random));
       if (t >= deadline) {
         failures.push(`no time left for another attempt within the ${policy.deadlineMs} ms deadline`);
         break;
@@ -396,8 +398,7 @@ export class ReplicaPool {
   private markDown(replica: Replica, at: number, reason: string): void {
     replica.up = false;
     replica.failures += 1;
-    const cap = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (replica.failures - 1));
-    replica.restartAtMs = at + Math.round(cap / 2 + (this.random.next() * cap) / 2);
+    replica.restartAtMs = at + equalJitterDelay(replica.failures, RESTART_BASE_MS, RESTART_MAX_MS, this.random);
     this.release(replica);
     this.pending.push({ kind: 'replica.down', atMs: at, server: this.server, replica: replica.name, reason, restartAtMs: replica.restartAtMs });
   }
@@ -423,8 +424,4 @@ export class ReplicaPool {
 /** Run times to the microsecond: float noise out of the journal. */
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

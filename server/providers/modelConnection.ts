@@ -46,22 +46,3 @@ export function modelConnection(name: string, config: ModelConfig, secrets: Secr
     secrets: found,
   };
 }
-
-/**
- * The variables a squad's real models need that `secrets` does not have, as `model: VARIABLE`: for a
- * check before a run starts (the CLI, the extension), so a missing key is reported up front rather
- * than as the first call's failure.
- */
-export function missingSecrets(models: Readonly<Record<string, ModelConfig>>, secrets: SecretLookup): { model: string; variable: string }[] {
-  const out: { model: string; variable: string }[] = [];
-  for (const [model, config] of Object.entries(models)) {
-    if (config.provider === 'simulated') continue;
-    const names = [config.apiKeyEnv, ...Object.values(config.headers ?? {}).flatMap((v) => [...v.matchAll(ENV_REFERENCE)].map((m) => m[1]))];
-    for (const variable of names) {
-      if (variable !== undefined && secrets(variable) === undefined && !out.some((o) => o.model === model && o.variable === variable)) {
-        out.push({ model, variable });
-      }
-    }
-  }
-  return out;
-}

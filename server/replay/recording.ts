@@ -1,5 +1,5 @@
 import type { RunEvent, RunEventOf } from '../../protocol/runEvent';
-import { ModelCallError, RecordedFatalError } from '../engine/modelCallError';
+import { ModelCallError } from '../engine/modelCallError';
 import type { ModelResponse } from '../engine/modelProvider';
 import type { ToolCallOutcome, ToolIncident } from '../engine/toolHost';
 
@@ -29,7 +29,14 @@ export class Recording {
       if (e.type === 'model.response' && e.agent) {
         r.push(e.agent, {
           kind: 'response',
-          response: { text: e.text, toolCalls: e.toolCalls.map((c) => ({ name: c.name, args: c.args })), usage: e.usage, latencyMs: e.latencyMs, ...(e.usageCheck ? { usageCheck: e.usageCheck } : {}) },
+          response: {
+            text: e.text,
+            toolCalls: e.toolCalls.map((c) => ({ name: c.name, args: c.args })),
+            usage: e.usage,
+            latencyMs: e.latencyMs,
+            // A real provider's usage check is part of its answer: a resumed run must journal it again.
+            ...(e.usageCheck ? { usageCheck: e.usageCheck } : {}),
+          },
         });
       } else if (e.type === 'model.failed' && e.agent && e.stuck) {
         // An abandoned call: an answer slower than the instance's stuckAfterMs (= the latency the
@@ -38,8 +45,7 @@ export class Recording {
       } else if (e.type === 'model.failed' && e.agent) {
         // The engine retries a retryable failure after max(backoff, retry-after): giving the recorded
         // delay as the provider's hint reproduces the decision and the delay exactly.
-        // The failure comes as late after the call's start as it came then (`latencyMs`).
-        const error = e.fatal ? new RecordedFatalError(e.error, e.latencyMs) : new ModelCallError(e.error, e.retryInMs !== null, e.retryInMs, e.usage ?? null, e.latencyMs);
+        const error = e.fatal ? new Error(e.error) : new ModelCallError(e.error, e.retryInMs !== null, e.retryInMs);
         r.push(e.agent, { kind: 'failed', error });
       } else if (e.type === 'tool.result') {
         r.tools.set(e.callId, {

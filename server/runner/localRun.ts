@@ -12,7 +12,8 @@ import { FileJournalWriter } from '../store/fileJournalWriter';
 import type { SecretLookup } from '../providers/secretLookup';
 import { createModelProvider, usesRealModels } from './createModelProvider';
 import { createToolHost } from './createToolHost';
-import { runIdFor, sha256 } from './runId';
+import { sha256Hex } from '../engine/sha256';
+import { runIdFor } from './runId';
 import { runRandoms } from './runRandoms';
 
 export interface LocalRunSetup {
@@ -26,6 +27,8 @@ export interface LocalRunSetup {
   /** The workspace whose `.squad/runs/` keeps the journal, unless `journalPath` is given. */
   workspace: string;
   journalPath?: string;
+  /** A journal a store already claimed (a worker's run): its id, how to show it, and its writer. */
+  journal?: { id: string; display: string; writer: JournalWriter };
   /** Where real models' keys come from (default: the process environment; VS Code: SecretStorage). */
   secrets?: SecretLookup;
   /** Where tool servers' `${env:NAME}` are read (default: the process environment; the server: only what its policy allows). */
@@ -67,7 +70,7 @@ export class LocalRun {
   /** Resolves the profile (throws `UnknownProfileError`) and claims the journal. */
   static async open(setup: LocalRunSetup): Promise<LocalRun> {
     const profile = resolveProfile(setup.squad, setup.profile);
-    const hash = sha256(setup.text);
+    const hash = sha256Hex(setup.text);
     const runId = runIdFor({ squadName: setup.squad.name, sha256: hash, profile: profile.name, seed: setup.seed, tenant: setup.tenant });
     const { path, writer } = await openJournal(setup, runId);
     return new LocalRun(setup, runId, profile, hash, path, writer);
@@ -79,7 +82,7 @@ export class LocalRun {
 
   /** The journal's file name without `.jsonl`: `<runId>` or `<runId>-N`. */
   get journalId(): string {
-    return basename(this.journalPath, '.jsonl');
+    return this.setup.journal?.id ?? basename(this.journalPath, '.jsonl');
   }
 
   /** Runs the engine to its end; call at most once. Leaves the journal open (see `close`). */
@@ -130,6 +133,7 @@ export class LocalRun {
 }
 
 async function openJournal(setup: LocalRunSetup, runId: string): Promise<{ path: string; writer: JournalWriter }> {
+  if (setup.journal !== undefined) return { path: setup.journal.display, writer: setup.journal.writer };
   if (setup.journalPath !== undefined) {
     return { path: setup.journalPath, writer: await FileJournalWriter.create(setup.journalPath) };
   }

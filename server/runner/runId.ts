@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../engine/sha256';
 import { JOURNAL_FORMAT_VERSION } from '../../protocol/runEvent';
 
 /**
@@ -8,12 +8,7 @@ import { JOURNAL_FORMAT_VERSION } from '../../protocol/runEvent';
  * both files (`<id>.jsonl`, `<id>-2.jsonl`).
  */
 export function runIdFor(input: { squadName: string; sha256: string; profile: string; seed: number; tenant: string }): string {
-  const digest = createHash('sha256')
-    .update([JOURNAL_FORMAT_VERSION, input.sha256, input.profile, input.seed, input.tenant].join('\n'))
-    .digest('hex');
+  const digest = sha256Hex([JOURNAL_FORMAT_VERSION, input.sha256, input.profile, input.seed, input.tenant].join('\n'));
   return `${input.squadName}-${digest.slice(0, 12)}`;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}

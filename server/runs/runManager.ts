@@ -13,6 +13,7 @@ import { parseSquadFile } from '../../protocol/parseSquadFile';
 import type { RunEvent } from '../../protocol/runEvent';
 import type { JournalWriter } from '../engine/journalWriter';
 import { UnknownProfileError } from '../engine/runProfile';
+import { realSleep } from '../tenants/realSleep';
 import { LocalRun } from '../runner/localRun';
 import { FileJournalStore } from '../store/fileJournalStore';
 import { endsUnfinished } from '../store/endsUnfinished';
@@ -30,16 +31,15 @@ import { readSquadSource } from './readSquadSource';
 import { ResumedRun } from './resumedRun';
 import type { RunExecution } from './runExecution';
 import { RunError } from './runError';
-import type { RunObserver } from './runObserver';
+import { notifyObservers, type RunObserver } from './runObserver';
 import { SavedRuns } from './savedRuns';
+import { messageOf } from '../../protocol/messageOf';
+import type { RunService, Scope } from './runService';
 import { RunPolicy } from '../trust/runPolicy';
 
 const DEFAULT_POLICY = new RunPolicy();
 
-/** Who is asking: the server token (every tenant) or a token scoped to one tenant. */
-export interface Scope {
-  tenant: string | null;
-}
+export type { Scope } from './runService';
 
 export interface RunManagerOptions {
   workspace: string;
@@ -64,7 +64,7 @@ export interface RunManagerOptions {
  * Every method that takes a `Scope` hides other tenants' runs from a scoped token: they are "not
  * found", so a scoped token cannot even learn which runs exist.
  */
-export class RunManager {
+export class RunManager implements RunService {
   private readonly runs = new Map<string, ManagedRun>();
   private readonly drives = new Map<string, Promise<void>>();
   private readonly changeListeners = new Set<(run: RunInfo) => void>();
@@ -201,7 +201,7 @@ export class RunManager {
               run.rateLimit.waitMs += ms;
             },
             onRefused: () => (run.rateLimit.refusals += 1),
-          }),
+          }, realSleep(clock)),
       });
       await run.local.close();
       reservation.close();
@@ -514,13 +514,7 @@ export class RunManager {
   }
 
   private notify(call: (o: RunObserver) => void): void {
-    for (const o of this.o.observers ?? []) {
-      try {
-        call(o);
-      } catch (error) {
-        this.log(`run observer failed: ${messageOf(error)}`);
-      }
-    }
+    notifyObservers(this.o.observers ?? [], call, this.log);
   }
 
   /**
@@ -554,10 +548,6 @@ function notFound(id: string): RunError {
 async function discardJournal(local: RunExecution): Promise<void> {
   await local.close().catch(() => undefined);
   await rm(local.journalPath, { force: true });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function secondsToUtcMidnight(now: Date): number {

@@ -21,3 +21,14 @@ export interface RunObserver {
   event(id: string, event: RunEvent): void;
   runEnded(id: string): void;
 }
+
+/** Calls `call` on each observer; one that throws is logged and never stops a run or the others. */
+export function notifyObservers(observers: readonly RunObserver[], call: (o: RunObserver) => void, log: (line: string) => void): void {
+  for (const o of observers) {
+    try {
+      call(o);
+    } catch (error) {
+      log(`run observer failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

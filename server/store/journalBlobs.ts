@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { JOURNAL_LIMITS } from '../../protocol/runEvent';
 import { describeError, errnoCode, JournalError } from './journalError';
+import { sha256Hex } from '../engine/sha256';
 
 /**
  * Large payloads by reference. A string anywhere in an event whose UTF-8 size is larger than
@@ -60,7 +61,7 @@ export function externalizePayloads(
       if (value.length * 3 <= limit) return value; // UTF-8 takes at most 3 bytes per UTF-16 unit
       const data = Buffer.from(value, 'utf8');
       if (data.length <= limit) return value;
-      const ref = `sha256-${createHash('sha256').update(data).digest('hex')}`;
+      const ref = `sha256-${sha256Hex(data)}`;
       blobs.set(ref, { ref, data });
       paths.push(path);
       const stored: BlobRef = { $blob: ref, bytes: data.length };
@@ -113,7 +114,7 @@ export async function resolvePayloads(value: Record<string, unknown> & { $blobs:
       const why = errnoCode(error) === 'ENOENT' ? 'which is missing' : `which cannot be read: ${describeError(error)}`;
       throw new JournalError(`${journalPath}:${line}: the payload of ${field} is stored in ${file}, ${why}`, { path: journalPath, line, cause: error });
     }
-    const hex = createHash('sha256').update(data).digest('hex');
+    const hex = sha256Hex(data);
     if (data.length !== ref.bytes || `sha256-${hex}` !== ref.$blob) {
       throw bad(`the payload of ${field} is stored in ${file}, which is corrupt (${data.length} bytes with sha256 ${hex}; the reference wants ${ref.bytes} bytes)`);
     }

@@ -32,6 +32,5 @@ export function errnoCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** The message of a thrown value (one helper for the whole code base, under the name the store uses). */
+export { messageOf as describeError } from '../../protocol/messageOf';

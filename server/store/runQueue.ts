@@ -57,5 +57,9 @@ export interface RunQueue {
   remove(id: string): Promise<void>;
   /** Resolves when work may have arrived (an enqueue or release anywhere), or after `maxWaitMs` (a lease may have expired). */
   waitForWork(maxWaitMs: number, signal: AbortSignal): Promise<void>;
+  /** Records that worker `id` is alive for `ttlMs` more; returns how many workers are alive (it included). */
+  beat(id: string, ttlMs: number): Promise<number>;
+  /** Forgets a worker that stops. */
+  leave(id: string): Promise<void>;
   close(): Promise<void>;
 }

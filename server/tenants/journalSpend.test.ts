@@ -69,6 +69,18 @@ describe('spendOfJournal', () => {
     await writeFile(other, 'hello\n"costUsd": 3\n');
     expect(await spendOfJournal(other)).toEqual({ tenant: null, costUsd: 0 });
   });
+
+  it('counts only lines its schemas accept: a cost that is not a finite number, or on an event that carries none, is not spend', async () => {
+    const path = join(workspace, 'edited.jsonl');
+    const lines = [
+      { type: 'run.started', tenant: 7, seq: 1 },
+      { type: 'model.response', costUsd: '0.5', seq: 2 },
+      { type: 'message.sent', costUsd: 9, seq: 3 },
+      { type: 'model.response', costUsd: 0.25, seq: 4 },
+    ];
+    await writeFile(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    expect(await spendOfJournal(path)).toEqual({ tenant: null, costUsd: 0.25 });
+  });
 });
 
 describe("a tenant's daily budget across server sessions", () => {

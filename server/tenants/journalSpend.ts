@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
+import { z } from 'zod';
 import { COSTED_EVENT_TYPES } from '../../protocol/runAccount';
-import type { RunEventType } from '../../protocol/runEvent';
 import { describeError, JournalError } from '../store/journalError';
 
 export interface JournalSpend {
@@ -10,6 +10,15 @@ export interface JournalSpend {
 }
 
 const COST_KEY = '"costUsd":';
+
+/**
+ * The two shapes this pass reads, as schemas (a journal is wire data: it may be edited, torn or from
+ * another version). Only the fields used are checked, so the rest of a line costs nothing; the
+ * event's full schema is the replay's business.
+ */
+const COSTED = new Set<string>(COSTED_EVENT_TYPES);
+const RunStartedTenantSchema = z.object({ type: z.literal('run.started'), tenant: z.string() });
+const CostedLineSchema = z.object({ type: z.string().refine((t) => COSTED.has(t)), costUsd: z.number().finite() });
 
 /**
  * What a saved run cost, read from its journal in one streaming pass: a line is parsed only when it
@@ -25,13 +34,13 @@ export async function spendOfJournal(path: string): Promise<JournalSpend> {
   const take = (line: string): void => {
     if (first) {
       first = false;
-      const started = parse(line);
-      if (started?.type === 'run.started' && typeof started.tenant === 'string') tenant = started.tenant;
+      const started = RunStartedTenantSchema.safeParse(parse(line));
+      if (started.success) tenant = started.data.tenant;
       return;
     }
     if (!line.includes(COST_KEY)) return;
-    const event = parse(line);
-    if (event && typeof event.type === 'string' && COSTED_EVENT_TYPES.has(event.type as RunEventType) && typeof event.costUsd === 'number' && Number.isFinite(event.costUsd)) costUsd += event.costUsd;
+    const costed = CostedLineSchema.safeParse(parse(line));
+    if (costed.success) costUsd += costed.data.costUsd;
   };
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1024 * 1024 })) {
@@ -49,11 +58,11 @@ export async function spendOfJournal(path: string): Promise<JournalSpend> {
   return { tenant, costUsd };
 }
 
-function parse(line: string): Record<string, unknown> | null {
+/** A line as JSON, or undefined when it is not (a torn last line): the schemas then refuse it. */
+function parse(line: string): unknown {
   try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return JSON.parse(line);
   } catch {
-    return null;
+    return undefined;
   }
 }

@@ -12,10 +12,15 @@ export interface RateLimitHooks {
 /**
  * Decorates a run's model provider with its tenant's rate limits, without touching the engine.
  *
- * The queueing delay is added to the response's `latencyMs` instead of being slept: under the virtual
- * clock that is exactly when the engine would see the answer, and the wall clock never waits. A call
- * the limits refuse throws `RateLimitRefusedError` before the inner provider is asked, so the engine
- * journals a `model.failed` with the reason and the call costs nothing.
+ * The rule that keeps runs reproducible: **a tenant's shared limiter never changes a run's time
+ * line.** Its wait is not added to the response's `latencyMs` (it used to be, and then two identical
+ * runs of one tenant gave different journals depending on what else the tenant was running): under
+ * the virtual clock a wait is counted (the run's and the tenant's `rateLimit` figures) and the run
+ * goes on as it would alone; on the system clock (real models) the call really waits before it is
+ * made, and the provider's own latency measurement does not include the wait. A call the limits
+ * refuse throws `RateLimitRefusedError` before the inner provider is asked, so the engine journals a
+ * `model.failed` with the reason: the one rate-limit decision that is part of the run, and a replay
+ * or a resume reads it from the journal (recorded answers), never from the limiter.
  *
  * `timeAt` places the call on the tenant's time line (see `TenantRegistry.timeline`).
  */
@@ -25,6 +30,8 @@ export class RateLimitedProvider implements ModelProvider {
     private readonly limiter: TenantLimiter,
     private readonly timeAt: () => number,
     private readonly hooks: RateLimitHooks = {},
+    /** Sleeps a wait for real (runs on the system clock); absent: waits are counted, not slept. */
+    private readonly sleep: ((ms: number, signal: AbortSignal) => Promise<void>) | null = null,
   ) {}
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
@@ -36,9 +43,12 @@ export class RateLimitedProvider implements ModelProvider {
       if (error instanceof RateLimitRefusedError) this.hooks.onRefused?.(error);
       throw error;
     }
-    if (wait > 0) this.hooks.onWait?.(wait);
+    if (wait > 0) {
+      this.hooks.onWait?.(wait);
+      if (this.sleep) await this.sleep(wait, request.signal);
+    }
     const response = await this.inner.complete(request);
     this.limiter.settle(estimate, response.usage.inputTokens + response.usage.outputTokens, this.timeAt());
-    return wait > 0 ? { ...response, latencyMs: response.latencyMs + Math.ceil(wait) } : response;
+    return response;
   }
 }

@@ -1,5 +1,5 @@
 import type { TenantPolicy } from '../../protocol/api/tenantPolicy';
-import { TokenBucket } from './tokenBucket';
+import { TokenBucket } from '../engine/policies/tokenBucket';
 
 export interface RateLimitStats {
   waits: number;
@@ -23,8 +23,6 @@ export class RateLimitRefusedError extends Error {
   }
 }
 
-const MINUTE_MS = 60_000;
-
 /**
  * A tenant's request and token rate limits: two token buckets refilled per minute, each with a
  * minute's worth of burst (as hosted model APIs count them). Shared by every run of the tenant, so
@@ -39,8 +37,8 @@ export class TenantLimiter {
     readonly tenant: string,
     private readonly policy: Pick<TenantPolicy, 'requestsPerMinute' | 'tokensPerMinute' | 'maxRateLimitWaitMs'>,
   ) {
-    this.requests = new TokenBucket(policy.requestsPerMinute, policy.requestsPerMinute / MINUTE_MS);
-    this.tokens = new TokenBucket(policy.tokensPerMinute, policy.tokensPerMinute / MINUTE_MS);
+    this.requests = new TokenBucket(policy.requestsPerMinute, policy.requestsPerMinute);
+    this.tokens = new TokenBucket(policy.tokensPerMinute, policy.tokensPerMinute);
   }
 
   /**
@@ -49,9 +47,9 @@ export class TenantLimiter {
    */
   admit(estimatedTokens: number, now: number): number {
     const max = this.policy.maxRateLimitWaitMs;
-    const requestWait = this.requests.reserve(1, now, max);
+    const requestWait = this.requests.tryReserve(1, now, max);
     if (requestWait === null) return this.refuse('requests', this.waitFor(this.requests, 1, now), max);
-    const tokenWait = this.tokens.reserve(estimatedTokens, now, max);
+    const tokenWait = this.tokens.tryReserve(estimatedTokens, now, max);
     if (tokenWait === null) {
       this.requests.adjust(-1, now);
       return this.refuse('tokens', this.waitFor(this.tokens, estimatedTokens, now), max);
@@ -70,7 +68,7 @@ export class TenantLimiter {
   }
 
   private waitFor(bucket: TokenBucket, n: number, now: number): number {
-    return Math.max(0, (n - bucket.available(now)) / bucket.refillPerMs);
+    return bucket.shortfallMs(n, now);
   }
 
   private refuse(limit: 'requests' | 'tokens', waitMs: number, maxWaitMs: number): never {

@@ -79,6 +79,13 @@ export class RunPolicy {
     }
   }
 
+  /** One line for the server's log at start: what this server lets runs do. */
+  describe(): string {
+    if (this.readOnly) return 'read-only: no run starts';
+    const env = this.envAllow.size > 0 ? [...this.envAllow].join(', ') : 'none';
+    return `tenant inline files ${this.allowInline ? 'allowed (no processes, no variables)' : 'refused'}; variables runs may read: ${env}; hosts: ${this.hosts.describe()}`;
+  }
+
   /** The variables `squad` may read, from `source` (default: this process's environment). */
   environmentFor(squad: SquadFile, source: Readonly<Record<string, string | undefined>> = process.env): RunEnvironment {
     const env: Record<string, string> = {};

@@ -11,5 +11,11 @@ export interface Bridge {
   onEvent(listener: (event: HostEvent) => void): () => void;
   /** What the host offers: a method answered `unsupported` once is remembered here. */
   supports(method: BridgeMethod): boolean;
+  /**
+   * Who keeps a squad file's unsaved edits, undo stack and save. `host`: VS Code's text document
+   * (each edit is a WorkspaceEdit, Ctrl+Z and Ctrl+S are VS Code's). `page`: the page keeps them and
+   * writes the file only when the user saves (the server writes whatever it is sent).
+   */
+  readonly documents: 'host' | 'page';
   dispose(): void;
 }

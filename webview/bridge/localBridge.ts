@@ -9,6 +9,7 @@ import type { Bridge } from './Bridge';
  * the wire.
  */
 export class LocalBridge implements Bridge {
+  readonly documents = 'page' as const;
   private readonly unsupported = new Set<BridgeMethod>();
   private readonly controller = new AbortController();
 

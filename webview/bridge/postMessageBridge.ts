@@ -21,6 +21,7 @@ interface Pending {
  * with its schema (a malformed one is dropped and reported to the console, never trusted).
  */
 export class PostMessageBridge implements Bridge {
+  readonly documents = 'host' as const;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly events = new EventFanout<HostEvent>();
@@ -82,6 +83,9 @@ export class PostMessageBridge implements Bridge {
   }
 
   private receive(data: unknown): void {
+    // VS Code posts its own messages to a webview's window too; only ours (a response or an event) are
+    // checked, and only a malformed one of ours is worth a warning.
+    if (typeof data !== 'object' || data === null || !('kind' in data) || (data.kind !== 'response' && data.kind !== 'event')) return;
     const parsed = HostMessageSchema.safeParse(data);
     if (!parsed.success) {
       console.warn('squad webview: dropped a malformed host message', parsed.error.issues[0]);

@@ -67,6 +67,11 @@ describe('Squad Studio web app', () => {
     await page.mouse.down();
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
     await page.mouse.up();
+    // The page keeps the edit until the user saves: nothing reaches the file before Ctrl+S.
+    await page.waitForSelector('[data-testid="save-state"][data-dirty="true"]');
+    expect(await readFile(join(studio.workspace, MEMO), 'utf8')).toBe(before);
+    await page.keyboard.press('Control+s');
+    await page.waitForSelector('[data-testid="save-state"][data-dirty="false"]');
     await expect.poll(() => readFile(join(studio.workspace, MEMO), 'utf8'), { timeout: 10_000 }).toContain('    handoffs: [checker, planner]\n');
     const after = await readFile(join(studio.workspace, MEMO), 'utf8');
     const changed = after.split('\n').filter((line, i) => line !== before.split('\n')[i]);
@@ -121,7 +126,8 @@ describe('Squad Studio web app', () => {
     const page = await studio.open({ view: 'run', path: LOANS, theme: 'dark' });
     await page.click('[data-testid="start-run"]');
     await page.waitForSelector('[data-testid="run-state"][data-state="completed"]', { timeout: 30_000 });
-    await page.waitForSelector('[data-testid="replicas-pricer"]', { timeout: 15_000 });
+    // React Flow keeps a node hidden (visibility: hidden, so no innerText) until it is measured and laid out.
+    await page.waitForSelector('[data-testid="replicas-pricer"]', { state: 'visible', timeout: 15_000 });
     expect(await page.locator('[data-testid="replicas-pricer"]').innerText()).toBe('×3');
     expect(await page.locator('[data-testid="replicas-desk"]').count()).toBe(0);
     // One node for the agent, with a row per instance; the node's figures are their sums.
@@ -188,11 +194,15 @@ describe('Squad Studio web app', () => {
     await page.waitForSelector('[data-testid="instructions-editor"][data-ready="true"]', { timeout: 15_000 });
     await page.locator('#sq-field-description input').fill('Computes leverage, coverage and liquidity ratios.');
     await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="save-state"][data-dirty="true"]');
+    await page.click('[data-testid="save"]');
     await expect.poll(() => readFile(join(studio.workspace, MEMO), 'utf8'), { timeout: 10_000 }).toContain('description: Computes leverage, coverage and liquidity ratios.');
     await page.locator('[data-testid="instructions-editor"] .monaco-editor').click();
     await page.keyboard.press('Control+End');
     await page.keyboard.insertText('\nShow every ratio to two decimals.');
     await page.keyboard.press('Control+Enter');
+    await page.waitForSelector('[data-testid="save-state"][data-dirty="true"]');
+    await page.click('[data-testid="save"]');
     await expect.poll(() => readFile(join(studio.workspace, MEMO), 'utf8'), { timeout: 10_000 }).toContain('Show every ratio to two decimals.');
     const after = await readFile(join(studio.workspace, MEMO), 'utf8');
     expect(after).toContain('# a reasoning model thinks before it speaks');
@@ -262,5 +272,85 @@ describe('Squad Studio web app', () => {
       await page.waitForSelector('[data-testid="timeline-count"]');
       await page.context().close();
     }
+  }, 60_000);
+
+  it('asks before deleting an agent others name, removes the references with it, and Ctrl+Z in the graph brings it all back; nothing is saved', async () => {
+    const before = await readFile(join(studio.workspace, DEADLOCK), 'utf8');
+    const page = await studio.open({ path: DEADLOCK, theme: 'dark', width: 1400 });
+    await page.waitForSelector('.sq-node[data-agent="treasury"]');
+    await page.locator('.react-flow__node:has([data-agent="treasury"])').click();
+    await page.keyboard.press('Delete');
+    const dialog = page.locator('[data-testid="delete-agent-dialog"]');
+    await dialog.waitFor();
+    // Each place that names treasury, with its line.
+    const text = await dialog.innerText();
+    for (const from of ['pricing', 'risk']) expect(text).toContain(from);
+    expect(await dialog.locator('li').count()).toBe(4);
+    await shot(page, 'delete-agent-dialog-dark');
+    await page.click('[data-testid="delete-with-references"]');
+    await page.waitForSelector('.sq-node[data-agent="treasury"]', { state: 'detached' });
+    // No dangling reference is left for the parser to flag, and the file on disk is as it was.
+    expect(await page.locator('[data-testid="problem-count"]').innerText()).toContain('0 problems');
+    await page.waitForSelector('[data-testid="save-state"][data-dirty="true"]');
+    expect(await readFile(join(studio.workspace, DEADLOCK), 'utf8')).toBe(before);
+    // Ctrl+Z with the graph focused: the agent, its script and its references are back.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 200 } });
+    await page.keyboard.press('Control+z');
+    await page.waitForSelector('.sq-node[data-agent="treasury"]');
+    await page.waitForSelector('[data-testid="save-state"][data-dirty="false"]');
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForSelector('.sq-node[data-agent="treasury"]', { state: 'detached' });
+    await page.click('[data-testid="undo"]');
+    await page.waitForSelector('.sq-node[data-agent="treasury"]');
+    expect(await readFile(join(studio.workspace, DEADLOCK), 'utf8')).toBe(before);
+    // Cancel leaves everything as it is.
+    await page.locator('.react-flow__node:has([data-agent="risk"])').click();
+    await page.keyboard.press('Delete');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.locator('.sq-node[data-agent="risk"]').count()).toBe(1);
+    await page.context().close();
+  }, 40_000);
+
+  it('a wrong token says the page’s token is not the server’s and how to get a new link', async () => {
+    const context = await studio.browser.newContext({ viewport: { width: 800, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(`${studio.server.url}/?view=editor#token=${'0'.repeat(43)}`);
+    const notice = page.locator('[data-testid="token-rejected"]');
+    await notice.waitFor();
+    const text = await notice.innerText();
+    expect(text).toContain("This page's token is not the server's");
+    expect(text).toContain('squad serve');
+    expect(text).toContain('.squad/server.json');
+    expect(await page.locator('text=No squad file').count()).toBe(0);
+    await shot(page, 'token-rejected-light');
+    // "Enter another token" asks for one; the server's own token opens the workspace.
+    await page.click('[data-testid="enter-token"]');
+    await page.locator('input[aria-label="Server token"]').fill(studio.server.token);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="graph"]');
+    await context.close();
+  }, 30_000);
+
+  it('a run opened by id shows that run’s file, profile and seed, and ▶ Run re-runs exactly it', async () => {
+    const { run } = await api<{ run: { id: string } }>('POST', '/api/runs', { file: DEADLOCK, seed: 790056773, profile: 'staging' });
+    await expect.poll(async () => (await api<{ run: { state: string } }>('GET', `/api/runs/${run.id}`)).run.state, { timeout: 20_000 }).toMatch(/^(completed|failed|halted|cancelled)$/);
+    const page = await studio.open({ view: 'run', theme: 'light', width: 1400 });
+    await page.goto(`${studio.server.url}/?view=run&run=${encodeURIComponent(run.id)}&theme=light#token=${encodeURIComponent(studio.server.token)}`);
+    await page.waitForSelector(`[data-testid="run-state"][data-run-id="${run.id}"]`);
+    await page.waitForSelector(`[data-testid="file-picker"][data-value="${DEADLOCK}"]`);
+    await expect.poll(() => page.locator('#sq-seed input').inputValue()).toBe('790056773');
+    expect(await page.locator('[data-testid="rerun-note"]').innerText()).toBe('re-runs the run shown');
+    await page.click('[data-testid="start-run"]');
+    // The new run's own journal (the same inputs: the same execution id, a handle of its own).
+    await expect.poll(() => page.locator('[data-testid="run-state"]').getAttribute('data-run-id'), { timeout: 20_000 }).not.toBe(run.id);
+    const again = await page.locator('[data-testid="run-state"]').getAttribute('data-run-id');
+    const detail = await api<{ run: { file: string; seed: number; profile: string } }>('GET', `/api/runs/${again}`);
+    expect(detail.run).toMatchObject({ file: DEADLOCK, seed: 790056773, profile: 'staging' });
+    // A changed input is named before it is run.
+    await page.locator('#sq-seed input').fill('2');
+    await expect.poll(() => page.locator('[data-testid="rerun-note"]').innerText()).toContain('seed 2 (was 790056773)');
+    await page.context().close();
   }, 60_000);
 });

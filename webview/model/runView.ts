@@ -2,6 +2,7 @@ import { applyEvent, emptyRunAccount, type GuardrailRecord, type RunAccount } fr
 import type { RunEvent, RunEventOf } from '../../protocol/runEvent';
 import type { GuardrailAction } from '../../protocol/squadFile';
 import { definitionOf } from './agentInstances';
+import { tripEdges } from './tripEdges';
 
 /** One row of the timeline: a message, a model call, a tool call, a guardrail trip, a wait. */
 export interface TimelineRow {
@@ -41,8 +42,8 @@ export interface DeadlockView {
   action: GuardrailAction;
 }
 
-/** A trip as the panels show it: the account's record without its evidence. */
-export type GuardrailView = Omit<GuardrailRecord, 'evidence'>;
+/** A trip as the panels show it: the account's record without its evidence, and the edges it is about (`from>to`). */
+export type GuardrailView = Omit<GuardrailRecord, 'evidence'> & { edges: string[] };
 
 /**
  * What the dashboard shows of a run, as a fold over its journal (the same events live and in
@@ -169,7 +170,7 @@ export function applyRunEvent(view: RunView, e: RunEvent): RunView {
       break;
     }
     case 'guardrail.tripped': {
-      view.guardrails.push({ seq: e.seq, t: e.t, kind: e.kind, agent: e.agent, action: e.action, message: e.message });
+      view.guardrails.push({ seq: e.seq, t: e.t, kind: e.kind, agent: e.agent, action: e.action, message: e.message, edges: tripEdges(e.evidence) });
       const cycle = e.kind === 'deadlock' ? cycleOf(e.evidence) : null;
       if (cycle) view.deadlock = { seq: e.seq, cycle, message: e.message, action: e.action };
       row({ kind: 'guardrail', label: `${e.kind} (${e.action}): ${e.message}`, figure: '', durationMs: 0, ok: false });

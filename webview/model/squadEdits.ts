@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, Scalar, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
+import { scriptSteps } from './agentReferences';
 import { editYaml, YamlEditError } from './yamlEdit';
 
 /** The two kinds of edge an agent declares: work it hands on, and questions it waits on. */
@@ -45,18 +46,42 @@ export function addAgent(text: string, name: string, fields: { role: string; mod
   });
 }
 
-/** Removes the agent and every handoff or ask that names it; the entry is left for the parser to flag. */
-export function removeAgent(text: string, name: string): string {
+/**
+ * Removes the agent. With `references: 'remove'` (the default) every place that names it goes too:
+ * other agents' handoffs and asks, and their script steps' hand-offs to it, questions to it and
+ * waits on it (a step left empty goes). The task's entry cannot be emptied: it is left for the parser
+ * to flag. With `'keep'` only the agent goes, and its references are left for the parser to flag.
+ */
+export function removeAgent(text: string, name: string, { references = 'remove' }: { references?: 'remove' | 'keep' } = {}): string {
   return editYaml(text, (doc) => {
     const agents = doc.get('agents', true);
     if (!isMap(agents)) return;
     agents.delete(name);
+    if (references === 'keep') return;
+    const names = (node: unknown): boolean => isScalar(node) && node.value === name;
     for (const pair of agents.items) {
       if (!isMap(pair.value)) continue;
       for (const kind of ['handoffs', 'asks'] as const) {
         const list = pair.value.get(kind, true);
-        if (isSeq(list)) list.items = list.items.filter((item) => !(isScalar(item) && item.value === name));
+        if (isSeq(list)) list.items = list.items.filter((item) => !names(item));
       }
+      const script = pair.value.get('script', true);
+      if (!isSeq(script)) continue;
+      for (const step of scriptSteps(pair.value)) {
+        const handoff = step.get('handoff', true);
+        if (isSeq(handoff)) {
+          handoff.items = handoff.items.filter((h) => !(isMap(h) && names(h.get('to', true))));
+          if (handoff.items.length === 0) step.delete('handoff');
+        } else if (isMap(handoff) && names(handoff.get('to', true))) step.delete('handoff');
+        const ask = step.get('ask', true);
+        if (isMap(ask) && names(ask.get('agent', true))) step.delete('ask');
+        const waitFor = step.get('waitFor', true);
+        if (isSeq(waitFor)) {
+          waitFor.items = waitFor.items.filter((item) => !names(item));
+          if (waitFor.items.length === 0) step.delete('waitFor');
+        }
+      }
+      script.items = script.items.filter((step) => !(isMap(step) && step.items.length === 0));
     }
   });
 }

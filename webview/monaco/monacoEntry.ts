@@ -1,7 +1,7 @@
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/languages/definitions/yaml/register';
 import 'monaco-editor/languages/definitions/markdown/register';
-import { textPatch } from '../model/textPatch';
+import { textPatch } from '../../protocol/textPatch';
 
 export interface YamlEditorHandle {
   /** Shows text that changed elsewhere (the graph) as one undoable edit, keeping the cursor. */

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
+import { BridgeError } from '../../client/BridgeError';
 import type { Bridge } from '../bridge/Bridge';
+import { ListErrorView } from './ListErrorView';
 import { VsSelect } from './controls/VsSelect';
 import { DebugStopMarker } from './debug/DebugStopMarker';
 import { EditorView } from './editor/EditorView';
@@ -15,15 +17,22 @@ export interface AppProps {
   initial: { tab: Tab; path?: string | undefined; run?: string | undefined };
   /** The standalone page's theme switch; absent inside VS Code (the editor's theme rules there). */
   onToggleTheme?: () => void;
+  /** The standalone page's way back to its token prompt, when the server refused this page's token. */
+  onTokenRejected?: () => void;
 }
 
 /** The shell: squad file picker, the three views, and a toast for what went wrong. */
-export function App({ bridge, initial, onToggleTheme }: AppProps) {
+export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProps) {
   const [tab, setTab] = useState<Tab>(initial.tab);
   const [files, setFiles] = useState<string[]>([]);
   const [path, setPath] = useState<string | null>(initial.path ?? null);
   const [run, setRun] = useState<string | undefined>(initial.run);
   const [toast, setToast] = useState<{ message: string; error: boolean } | null>(null);
+  // Why the workspace's files could not be listed (the server refused the token, or is gone): shown
+  // instead of "no squad file", which would send the user looking for a file that is there.
+  const [listError, setListError] = useState<BridgeError | null>(null);
+  // The run this page shows, as the server recorded it: its file is the picker's (not the first file).
+  const [runFile, setRunFile] = useState<string | null>(null);
 
   const notify = useCallback((message: string, error = false) => setToast({ message, error }), []);
   // The debugger's stopped agent, for the editor's graph to bring into view; `key` counts the stops.
@@ -40,9 +49,10 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
     bridge.request('squad.list', {}, controller.signal).then(
       (r) => {
         setFiles(r.files);
+        setListError(null);
         setPath((p) => p ?? r.files[0] ?? null);
       },
-      () => {},
+      (e: unknown) => !controller.signal.aborted && setListError(e instanceof BridgeError ? e : new BridgeError('internal', String(e))),
     );
     const stop = bridge.onEvent((e) => {
       if (e.type !== 'show') return;
@@ -55,6 +65,25 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
       stop();
     };
   }, [bridge]);
+
+  // A run's dashboard is about that run: its squad file, not whichever file the workspace lists first.
+  useEffect(() => {
+    if (!run) return undefined;
+    const controller = new AbortController();
+    bridge.request('run.detail', { run }, controller.signal).then(
+      (d) => {
+        setRunFile(d.file);
+        setPath(d.file);
+      },
+      (e: unknown) => {
+        if (controller.signal.aborted) return;
+        // Show it live anyway (the stream may know it); '' says the lookup is over.
+        setRunFile('');
+        notify(`cannot read run ${run}: ${e instanceof Error ? e.message : String(e)}`, true);
+      },
+    );
+    return () => controller.abort();
+  }, [bridge, run, notify]);
 
   // Alt+1/2/3 switch views from anywhere (no conflict with VS Code's own Ctrl/Cmd shortcuts).
   useEffect(() => {
@@ -113,10 +142,21 @@ export function App({ bridge, initial, onToggleTheme }: AppProps) {
             </button>
           )}
         </header>
-        {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} focus={debugFocus} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
-        {tab === 'run' && (path ? <LiveView key={path} bridge={bridge} path={path} notify={notify} initialRun={run} /> : <div className="sq-empty">Open a squad file first.</div>)}
-        {tab === 'replay' && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
-        {tab === 'fleet' && <FleetView bridge={bridge} notify={notify} />}
+        {listError && !path ? (
+          <ListErrorView error={listError} onNewToken={onTokenRejected} />
+        ) : (
+          <>
+            {tab === 'editor' && (path ? <EditorView key={path} bridge={bridge} path={path} notify={notify} focus={debugFocus} /> : <div className="sq-empty">No squad file in this workspace.</div>)}
+            {tab === 'run' &&
+              (path && (!run || runFile !== null) ? (
+                <LiveView key={`${path}#${run ?? ''}`} bridge={bridge} path={path} notify={notify} initialRun={run && (runFile === path || runFile === '') ? run : undefined} />
+              ) : (
+                <div className="sq-empty">{run ? 'Opening the run…' : 'Open a squad file first.'}</div>
+              ))}
+          </>
+        )}
+        {tab === 'replay' && !listError && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
+        {tab === 'fleet' && !listError && <FleetView bridge={bridge} notify={notify} />}
         <DebugStopMarker bridge={bridge} path={path} visible={tab === 'editor'} onStop={onDebugStop} />
         {toast && (
           <div className={`sq-toast${toast.error ? ' error' : ''}`} role="status">

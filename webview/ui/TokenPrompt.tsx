@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 /** Asks for the server token when the page was opened without one (see bridge/browserToken.ts). */
-export function TokenPrompt({ onToken }: { onToken: (token: string) => void }) {
+export function TokenPrompt({ onToken, rejected = false }: { onToken: (token: string) => void; rejected?: boolean }) {
   const [value, setValue] = useState('');
   return (
     <form
@@ -12,8 +12,14 @@ export function TokenPrompt({ onToken }: { onToken: (token: string) => void }) {
       }}
     >
       <h2 style={{ margin: 0 }}>Squad Studio</h2>
+      {rejected && (
+        <p role="alert" style={{ margin: 0 }} data-testid="token-rejected">
+          The token this page had is not the server's (the server starts with a new one each time).
+        </p>
+      )}
       <p className="sq-muted" style={{ margin: 0 }}>
-        Paste the server token: it is in <span className="sq-mono">.squad/server.json</span> of the workspace the server runs in. It stays in this tab only.
+        Open the link <span className="sq-mono">squad serve</span> prints (<span className="sq-mono">http://127.0.0.1:…/#token=…</span>), or paste the server token: it is in{' '}
+        <span className="sq-mono">.squad/server.json</span> of the workspace the server runs in. It stays in this tab only.
       </p>
       <input className="sq-input sq-mono" type="password" autoFocus aria-label="Server token" value={value} onChange={(e) => setValue(e.target.value)} />
       <button className="sq-button" type="submit">

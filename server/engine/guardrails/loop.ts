@@ -1,6 +1,7 @@
-import { Fnv64, fnv1a64 } from '../fastHash';
+import { StateHash64, stateHash64 } from '../stateHash64';
 import type { RunEvent } from '../../../protocol/runEvent';
 import { EdgeMap } from './edgeMap';
+import { shapeOf, similarity, type MessageShape } from './loopShape';
 import type { Guardrail, RunView, Trip, TurnGate } from './guardrail';
 
 /** Whitespace and case do not make a new state: "Please revise." and "please  revise." are one. */
@@ -15,6 +16,7 @@ export function normalizeInput(text: string): string {
 interface TextHash {
   normalized: string;
   hash: string;
+  shape?: MessageShape;
   /** The first 12 hex digits: what the ping-pong evidence shows per message. */
   short: string;
 }
@@ -26,7 +28,7 @@ class TextHashes {
     let entry = this.memo.get(text);
     if (!entry) {
       const normalized = normalizeInput(text);
-      const hash = fnv1a64(normalized);
+      const hash = stateHash64(normalized);
       entry = { normalized, hash, short: hash.slice(0, 12) };
       if (this.memo.size >= 1024) this.memo.clear();
       this.memo.set(text, entry);
@@ -36,8 +38,8 @@ class TextHashes {
 }
 
 /** The hash of (agent, each message's sender, kind and normalized text), fed in parts: no joined string. */
-function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): Fnv64 {
-  const h = new Fnv64().feed(agent).feed('\u0000');
+function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): StateHash64 {
+  const h = new StateHash64().feed(agent).feed('\u0000');
   input.forEach((m, i) => {
     if (i > 0) h.feed('\u0001');
     h.feed(m.from ?? '').feed('\u0000').feed(m.kind).feed('\u0000').feed(texts.of(m.content).hash);
@@ -45,45 +47,61 @@ function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): 
   return h;
 }
 
-interface PairChain {
-  /** Alternating messages between the pair that brought nothing new, oldest first. */
-  messages: { from: string; to: string; seq: number; hash: string }[];
+interface ChainMessage {
+  from: string;
+  to: string;
+  seq: number;
+  hash: string;
+  /** Highest estimated similarity to a message sent before on the same edge. */
+  similarity: number;
+  /** Share of its content words never seen between the pair before. */
+  novelty: number;
+  /** Figures and identifiers it brought that the pair had not seen. */
+  newFacts: number;
+  repeat: boolean;
 }
 
-/** How alike two messages must be (Jaccard on words, numbers masked) to count as nothing new. */
-const SAME_WORK = 0.8;
+interface PairChain {
+  /** The round that last brought something, then every round since that brought nothing. */
+  messages: ChainMessage[];
+}
+
+/** What a pair of agents has said to each other: words and facts, to tell what a message adds. */
+interface PairKnowledge {
+  words: Set<string>;
+  facts: Set<string>;
+}
+
+/** Estimated Jaccard (character 5-grams) at or above which a message is a near-duplicate of an earlier one. */
+const NEAR_DUPLICATE = 0.5;
+/** A near-duplicate whose content words are this new (or newer) is taken as new work, not a repeat. */
+const NOVEL = 0.2;
 const HISTORY = 8;
+/** Words and facts kept per pair: enough for any real exchange, bounded for a runaway one. */
+const KNOWLEDGE_CAP = 4096;
 
 /** A message sent on an edge, remembered to tell new work from the same thing again. */
 interface Sent {
   hash: string;
-  text: string;
-  words: Set<string> | null;
-}
-
-/** The words of a message with numbers masked: "memo v2" and "memo v3" say the same thing. */
-function wordsOf(sent: Sent): Set<string> {
-  sent.words ??= new Set(sent.text.replace(/\d+/g, '#').split(/[^a-z#]+/).filter(Boolean));
-  return sent.words;
-}
-
-function similarity(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 && b.size === 0) return 1;
-  let shared = 0;
-  for (const w of a) if (b.has(w)) shared += 1;
-  return shared / (a.size + b.size - shared);
+  shape: MessageShape;
 }
 
 /**
  * Infinite loops, caught before the turn limit: an agent that receives the same input again (a
- * repeated state), or two agents passing the same work back and forth (A→B→A→B…) with nothing new in
- * between: no tool call, no result, and each message much like one already sent that way.
+ * repeated state), or two agents passing the same work item back and forth (A→B→A→B…) with no
+ * progress, however it is worded. A round (A→B, B→A) makes no progress when neither message brings a
+ * new figure or identifier, no tool was called, and one of them repeats: a near-duplicate (MinHash
+ * over character shingles) of a message sent that way before, with few words the pair had not used.
+ * So a checker that rejects in new words each time, while the worker resubmits near-identical drafts,
+ * is caught; a worker that addresses the rejection (new figures, new content) starts the count over,
+ * and a loop that converges (a result, a `finish`) ends it.
  */
 export function loop(): Guardrail {
   const seen = new Map<string, number>();
   const texts = new TextHashes();
   /** Per unordered pair of agents, stored under (lesser name, greater name). */
   const pairs = new EdgeMap<PairChain>();
+  const knowledge = new EdgeMap<PairKnowledge>();
   /** The last few messages sent on each edge, to tell new work from the same thing again. */
   const history = new EdgeMap<Sent[]>();
   const forget = (agent: string): void => pairs.deleteAgent(agent);
@@ -116,33 +134,57 @@ export function loop(): Guardrail {
         forget(e.from);
         return null;
       }
-      const { normalized, short: hash } = texts.of(e.content);
+      const text = texts.of(e.content);
+      const shape = (text.shape ??= shapeOf(text.normalized));
+      const [lo, hi] = e.from < e.to ? [e.from, e.to] : [e.to, e.from];
+      const known = knowledge.getOrCreate(lo, hi, () => ({ words: new Set(), facts: new Set() }));
       const before = history.getOrCreate(e.from, e.to, () => []);
-      // The same text again is the common case and needs no word sets; only new text is compared.
-      const entry: Sent = { hash, text: normalized, words: null };
-      const nothingNew = before.some((h) => h.hash === hash) || before.some((h) => similarity(wordsOf(h), wordsOf(entry)) >= SAME_WORK);
+      let like = 0;
+      for (const h of before) like = Math.max(like, h.hash === text.short ? 1 : similarity(h.shape, shape));
+      const novelWords = shape.words.filter((w) => !known.words.has(w)).length;
+      const novelty = shape.words.length === 0 ? 0 : novelWords / shape.words.length;
+      const newFacts = new Set(shape.facts.filter((f) => !known.facts.has(f))).size;
+      if (known.words.size < KNOWLEDGE_CAP) for (const w of shape.words) known.words.add(w);
+      if (known.facts.size < KNOWLEDGE_CAP) for (const f of shape.facts) known.facts.add(f);
       if (before.length >= HISTORY) before.shift();
-      before.push(entry);
+      before.push({ hash: text.short, shape });
 
-      const chain = e.from < e.to ? pairs.getOrCreate(e.from, e.to, () => ({ messages: [] })) : pairs.getOrCreate(e.to, e.from, () => ({ messages: [] }));
+      const chain = pairs.getOrCreate(lo, hi, () => ({ messages: [] }));
       const last = chain.messages.at(-1);
-      // New work, or a message in the same direction twice: the chain starts again from this one.
-      if ((last && last.from === e.from) || (!nothingNew && chain.messages.length >= 2)) chain.messages = [];
-      chain.messages.push({ from: e.from, to: e.to, seq: e.seq, hash });
-      const rounds = Math.floor(chain.messages.length / 2);
+      // A message in the same direction twice is not a round: the chain starts again from it.
+      if (last && last.from === e.from) chain.messages = [];
+      const repeat = like >= NEAR_DUPLICATE && novelty < NOVEL;
+      chain.messages.push({ from: e.from, to: e.to, seq: e.seq, hash: text.short, similarity: like, novelty, newFacts, repeat });
+      if (chain.messages.length % 2 !== 0) return null;
+      const [a, b] = chain.messages.slice(-2) as [ChainMessage, ChainMessage];
+      const stale = (a.repeat || b.repeat) && a.newFacts === 0 && b.newFacts === 0;
+      // A round that brought something is where the count starts again.
+      if (!stale) chain.messages = [a, b];
+      const rounds = chain.messages.length / 2;
       const limit = view.profile.guardrails.loop.pingPong;
-      if (rounds < limit || chain.messages.length % 2 !== 0) return null;
+      if (rounds < limit) return null;
       const first = chain.messages[0]!;
+      const repeats = chain.messages.slice(2).filter((m) => m.repeat);
+      const closest = Math.max(...repeats.map((m) => m.similarity));
       return {
         kind: 'loop',
         action: view.profile.guardrails.loop.action,
         agent: e.from,
-        message: `${first.from} and ${first.to} passed the same work back and forth ${rounds} times with nothing new in between`,
+        message:
+          `${first.from} and ${first.to} passed the same work back and forth ${rounds} times with nothing new in between: ` +
+          `near-duplicate messages (similarity up to ${closest.toFixed(2)}), no new figures, no tool results`,
         evidence: {
           cycle: [...chain.messages.map((m) => m.from), e.to],
           rounds,
           limit,
-          messages: chain.messages.map((m) => ({ seq: m.seq, edge: `${m.from}→${m.to}`, contentHash: m.hash })),
+          messages: chain.messages.map((m) => ({
+            seq: m.seq,
+            edge: `${m.from}→${m.to}`,
+            contentHash: m.hash,
+            similarity: Number(m.similarity.toFixed(2)),
+            novelty: Number(m.novelty.toFixed(2)),
+            newFacts: m.newFacts,
+          })),
         },
       };
     },

@@ -1,6 +1,7 @@
 import { fitContext } from '../contextWindow';
+import { fitOversized, type OversizedFit } from '../oversizedMessage';
 import { countText } from '../tokenCounter';
-import type { Guardrail, PromptFitGate, PromptFitting, RunView } from './guardrail';
+import type { Guardrail, PromptFitGate, PromptFitting, RunView, Trip } from './guardrail';
 
 /**
  * Context truncation is never silent. A prompt over the model's window (its context, the tool
@@ -19,7 +20,11 @@ export function truncation(): Guardrail {
       const before = prompt.contextTokens;
       if (before <= budget) return null;
       const over = { agent: prompt.agent, promptTokens: before + prompt.toolTokens, contextWindow: window, reserveOutputTokens: settings.reserveOutputTokens };
-      const fit = settings.policy === 'fail' ? null : fitContext(prompt.context, budget, settings.policy === 'summarize');
+      const summarize = settings.policy === 'summarize';
+      const fit = settings.policy === 'fail' ? null : fitContext(prompt.context, budget, summarize);
+      // The newest message alone is over the window (a huge tool result): cut it or summarize it.
+      const oversized = settings.policy !== 'fail' && !fit ? fitOversized(prompt.context, budget, summarize) : null;
+      if (oversized) return fittedOversized(prompt, over, oversized, summarize ? 'summarize' : 'flag');
       if (!fit) {
         return {
           kind: 'refused',
@@ -30,7 +35,7 @@ export function truncation(): Guardrail {
             message:
               settings.policy === 'fail'
                 ? `${prompt.agent}'s prompt (${over.promptTokens} tokens) does not fit ${prompt.model.model}'s context window (${window})`
-                : `${prompt.agent}'s prompt cannot be cut to fit ${prompt.model.model}'s context window (${window}): its newest message alone is too big`,
+                : `${prompt.agent}'s prompt cannot be cut to fit ${prompt.model.model}'s context window (${window}): its instructions and tools alone leave no room`,
             evidence: over,
           },
         };
@@ -61,6 +66,41 @@ export function truncation(): Guardrail {
         }),
       };
     },
+  };
+}
+
+/** The warning and compaction for a message cut (or summarized) in place. */
+function fittedOversized(
+  prompt: PromptFitGate,
+  over: { agent: string; promptTokens: number; contextWindow: number; reserveOutputTokens: number },
+  fit: OversizedFit,
+  policy: 'flag' | 'summarize',
+): PromptFitting {
+  const window = prompt.model.contextWindow;
+  const summaryTokens = fit.summary ? countText(fit.summary) : 0;
+  const what = prompt.context.at(-1)?.role === 'tool' ? 'tool result' : 'newest message';
+  const older = fit.droppedMessages > 0 ? ` and ${plural(fit.droppedMessages, 'older message')} dropped` : '';
+  return {
+    kind: 'fitted',
+    policy,
+    kept: fit.kept,
+    promptTokensAfter: fit.promptTokens,
+    droppedMessages: fit.droppedMessages,
+    droppedTokens: fit.droppedTokens,
+    summaryTokens,
+    usage: { inputTokens: fit.summary ? fit.droppedTokens : 0, cachedInputTokens: 0, outputTokens: summaryTokens },
+    cut: [fit.cut],
+    degraded: policy === 'flag' ? `its ${what} was cut by ${fit.cut.droppedTokens} tokens (head and tail kept) to fit ${window}` : null,
+    warn: (compactedSeq): Trip => ({
+      kind: 'truncation',
+      action: 'warn',
+      agent: prompt.agent,
+      message:
+        policy === 'flag'
+          ? `${prompt.agent}'s ${what} alone was over ${prompt.model.model}'s context window (${window}): ${fit.cut.droppedTokens} of its tokens were cut (head and tail kept, marked)${older}; its output is marked degraded`
+          : `${prompt.agent}'s ${what} alone was over ${prompt.model.model}'s context window (${window}): summarized in ${summaryTokens} tokens${older}`,
+      evidence: { ...over, policy, droppedMessages: fit.droppedMessages, droppedTokens: fit.droppedTokens, cutTokens: fit.cut.droppedTokens, summaryTokens, compactedSeq },
+    }),
   };
 }
 

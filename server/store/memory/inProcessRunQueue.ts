@@ -12,6 +12,7 @@ export class InProcessRunQueue implements RunQueue {
   private readonly rows = new Map<string, Row>();
   private readonly work = new EventEmitter().setMaxListeners(0);
   private order = 0;
+  private readonly workers = new Map<string, number>();
 
   constructor(private readonly now: () => number = () => Date.now()) {}
 
@@ -94,6 +95,16 @@ export class InProcessRunQueue implements RunQueue {
       this.work.on('work', done);
       signal.addEventListener('abort', done, { once: true });
     });
+  }
+
+  async beat(id: string, ttlMs: number): Promise<number> {
+    const now = this.now();
+    this.workers.set(id, now + ttlMs);
+    return [...this.workers.values()].filter((until) => until >= now).length;
+  }
+
+  async leave(id: string): Promise<void> {
+    this.workers.delete(id);
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { FileJournals } from '../fileJournals';
 import { journalStoreConformance } from '../journalStoreConformance';
-import { sharedStateConformance } from '../sharedStateConformance';
+import { storePortsConformance } from '../storePortsConformance';
 import { InProcessControlChannel } from './inProcessControlChannel';
 import { InProcessRunQueue } from './inProcessRunQueue';
 import { InProcessSpendLedger } from './inProcessSpendLedger';
@@ -24,7 +24,7 @@ journalStoreConformance('FileJournals', async () => {
   return FileJournals.forWorkspace(dir);
 });
 
-sharedStateConformance('in-process adapters', {
+storePortsConformance('in-process adapters', {
   queue: async () => new InProcessRunQueue(),
   ledger: async () => new InProcessSpendLedger(),
   tokens: async () => {

@@ -63,7 +63,7 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       CREATE TABLE squad_workers (
         id text PRIMARY KEY,
         concurrency integer NOT NULL,
-        seen_at timestamptz NOT NULL
+        alive_until timestamptz NOT NULL
       );
     `,
   },

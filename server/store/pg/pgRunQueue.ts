@@ -124,6 +124,21 @@ export class PgRunQueue implements RunQueue {
     });
   }
 
+  async beat(id: string, ttlMs: number): Promise<number> {
+    const { rows } = await this.db.query<{ alive: string }>(
+      `WITH seen AS (
+         INSERT INTO squad_workers (id, concurrency, alive_until) VALUES ($1, 0, clock_timestamp() + $2 * interval '1 millisecond')
+         ON CONFLICT (id) DO UPDATE SET alive_until = EXCLUDED.alive_until RETURNING id
+       ) SELECT (SELECT count(*) FROM squad_workers WHERE alive_until >= clock_timestamp() AND id <> $1) + 1 AS alive`,
+      [id, ttlMs],
+    );
+    return Number(rows[0]?.alive ?? 1);
+  }
+
+  async leave(id: string): Promise<void> {
+    await this.db.query('DELETE FROM squad_workers WHERE id = $1', [id]);
+  }
+
   async close(): Promise<void> {}
 }
 

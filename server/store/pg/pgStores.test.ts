@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalStoreConformance } from '../journalStoreConformance';
-import { sharedStateConformance } from '../sharedStateConformance';
+import { storePortsConformance } from '../storePortsConformance';
 import { freshDatabase } from '../testing/freshDatabase';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../testing/throwawayPostgres';
 import { MIGRATIONS } from './pgMigrations';
@@ -41,7 +41,7 @@ journalStoreConformance(
   async (journals) => (await peers.get(journals)!()).journals,
 );
 
-sharedStateConformance('PostgreSQL adapters', {
+storePortsConformance('PostgreSQL adapters', {
   queue: async () => (await stores()).s.queue,
   ledger: async () => (await stores()).s.ledger,
   tokens: async () => {

@@ -33,10 +33,11 @@ export function DebugStopMarker({ bridge, path, visible, onStop }: { bridge: Bri
   // The graph has a node per declared agent: an instance of a replicated one (`pricer#2`) marks its node.
   const agent = attr(definitionOf(stop.agent));
   const edge = stop.to === null ? '' : `:${agent}>${attr(definitionOf(stop.to))}`;
+  // Top right over the graph, where it covers no node of a framed graph and never the YAML below it.
   const css = `
 .sq-node[data-agent="${agent}"] { border-color: var(--sq-debug-stop) !important; box-shadow: 0 0 0 2px var(--sq-debug-stop), 0 0 14px color-mix(in srgb, var(--sq-debug-stop) 55%, transparent) !important; }
 ${edge ? `.react-flow__edge[data-id$="${edge}"] path.react-flow__edge-path { stroke: var(--sq-debug-stop) !important; stroke-width: 3px !important; }` : ''}
-.sq-debug-stop { position: absolute; left: 50%; bottom: 12px; transform: translateX(-50%); z-index: 6; display: flex; gap: 8px; align-items: center; max-width: calc(100% - 24px); white-space: nowrap;
+.sq-debug-stop { position: absolute; right: 12px; top: 56px; z-index: 6; display: flex; gap: 8px; align-items: center; max-width: min(60%, calc(100% - 24px)); white-space: nowrap;
   padding: 4px 10px; border-radius: 4px; font-size: 12px; border: 1px solid var(--sq-debug-stop);
   background: color-mix(in srgb, var(--sq-debug-stop) 16%, var(--vscode-editor-background, #1e1e1e)); color: var(--vscode-foreground); }
 :root { --sq-debug-stop: var(--vscode-debugIcon-breakpointCurrentStackframeForeground, #ffcc00); }`;

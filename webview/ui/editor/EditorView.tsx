@@ -7,6 +7,9 @@ import { VsButton } from '../controls/VsButton';
 import { VsSelect } from '../controls/VsSelect';
 import { SquadGraphView } from '../graph/SquadGraphView';
 import { useSquadFile } from '../useSquadFile';
+import { agentReferences } from '../../model/agentReferences';
+import { DeleteAgentDialog } from './DeleteAgentDialog';
+import { usePageEditKeys } from './usePageEditKeys';
 import { Inspector } from './Inspector';
 import { YamlPane } from './YamlPane';
 
@@ -23,7 +26,9 @@ export function EditorView({
   /** Agents to bring into view in the graph (the debugger's stop); see SquadGraphView's `focus`. */
   focus?: { agents: string[]; key: number } | null;
 }) {
-  const { file, error, setText } = useSquadFile(bridge, path);
+  const { file, error, dirty, setText, page } = useSquadFile(bridge, path);
+  const [deleting, setDeleting] = useState<string | null>(null);
+  usePageEditKeys(page);
   const [layout, setLayout] = useState<SquadLayout | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [linkKind, setLinkKind] = useState<LinkKind>('handoffs');
@@ -68,6 +73,14 @@ export function EditorView({
     setSelected(agentId(name));
   };
 
+  /** Deletes at once when nothing names the agent (one undoable step); otherwise asks first. */
+  const requestDelete = (name: string): void => {
+    if (agentReferences(text, name).length === 0) {
+      edit((t) => removeAgent(t, name));
+      setSelected(null);
+    } else setDeleting(name);
+  };
+
   if (!file) return <div className="sq-empty">{error ?? 'Opening…'}</div>;
   const agent = shown.nodes.find((n): n is AgentNodeData => n.kind === 'agent' && n.id === selected) ?? null;
   return (
@@ -82,11 +95,8 @@ export function EditorView({
           selected={selected}
           onSelect={setSelected}
           onConnect={(from, to) => edit((t) => addLink(t, from, to, linkKind))}
-          onDeleteEdge={(e) => edit((t) => removeLink(t, e.source.slice(6), e.target.slice(6), e.kind === 'ask' ? 'asks' : 'handoffs'))}
-          onDeleteAgent={(name) => {
-            edit((t) => removeAgent(t, name));
-            setSelected(null);
-          }}
+          onDeleteEdges={(gone) => edit((t) => gone.reduce((acc, e) => removeLink(acc, e.source.slice(6), e.target.slice(6), e.kind === 'ask' ? 'asks' : 'handoffs'), t))}
+          onDeleteAgent={(name) => requestDelete(name)}
           overlay={
             <div className="sq-graph-toolbar" role="toolbar" aria-label="Graph tools">
               <VsButton onClick={addNewAgent} disabled={!graph.readable} testId="add-agent">
@@ -116,7 +126,23 @@ export function EditorView({
         <div className="sq-bottom">
           <div className="sq-pane-head">
             <strong className="sq-mono">{path}</strong>
-            <span className="sq-muted">{error ?? 'saved'}</span>
+            <span className={error ? 'sq-problem' : 'sq-muted'} data-testid="save-state" data-dirty={dirty}>
+              {error ?? (dirty ? (page ? 'unsaved' : 'unsaved (Ctrl+S saves)') : 'saved')}
+            </span>
+            {page && (
+              <>
+                <span className="sq-spacer" />
+                <VsButton secondary onClick={page.undo} disabled={!page.canUndo} title="Undo (Ctrl+Z)" testId="undo">
+                  Undo
+                </VsButton>
+                <VsButton secondary onClick={page.redo} disabled={!page.canRedo} title="Redo (Ctrl+Shift+Z)" testId="redo">
+                  Redo
+                </VsButton>
+                <VsButton onClick={page.save} disabled={!dirty} title="Save (Ctrl+S)" testId="save">
+                  Save
+                </VsButton>
+              </>
+            )}
           </div>
           <YamlPane text={text} onText={setText} />
         </div>
@@ -132,12 +158,21 @@ export function EditorView({
           onField={(a, field, value) => edit((t) => setAgentField(t, a, field, value))}
           onTools={(a, tools) => edit((t) => setAgentTools(t, a, tools))}
           onLink={(from, to, kind, on) => edit((t) => (on ? addLink : removeLink)(t, from, to, kind))}
-          onDelete={(name) => {
-            edit((t) => removeAgent(t, name));
+          onDelete={(name) => requestDelete(name)}
+        />
+      </aside>
+      {deleting && (
+        <DeleteAgentDialog
+          name={deleting}
+          references={agentReferences(text, deleting)}
+          onCancel={() => setDeleting(null)}
+          onDelete={(references) => {
+            edit((t) => removeAgent(t, deleting, { references }));
+            setDeleting(null);
             setSelected(null);
           }}
         />
-      </aside>
+      )}
     </div>
   );
 }

@@ -2,11 +2,14 @@ import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { SquadDiagnostic } from '../../../protocol/squadDiagnostic';
 import type { InstanceFigures } from '../../model/agentInstances';
 import type { AgentNodeData } from '../../model/squadGraph';
+import { formatUsd, plural } from '../../model/formatUsd';
 import { formatMs } from '../run/Timeline';
 
 export interface AgentRunState {
   costUsd: number;
   turns: number;
+  /** Input + output tokens of its model calls (every instance's). */
+  tokens?: number;
   active: boolean;
   waiting: { on: string[]; question: string | null } | null;
   deadlocked: boolean;
@@ -54,9 +57,10 @@ export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
       )}
       {run && (
         <div className="sq-node-foot">
-          <span>{run.turns} turns</span>
+          <span>{plural(run.turns, 'turn')}</span>
+          {run.tokens !== undefined && <span data-testid={`tokens-${agent.name}`}>{run.tokens.toLocaleString('en-US')} tok</span>}
           <span className="sq-node-cost" data-testid={`cost-${agent.name}`}>
-            ${run.costUsd.toFixed(4)}
+            {formatUsd(run.costUsd)}
           </span>
         </div>
       )}
@@ -80,7 +84,7 @@ export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
               </span>
               <span role="cell">{formatMs(i.busyMs)}</span>
               <span role="cell" className="v">
-                ${i.costUsd.toFixed(4)}
+                {formatUsd(i.costUsd)}
               </span>
               <span role="cell" className="fo" title={i.failedOver ? `its work moved to a sibling ${i.failedOver} time${i.failedOver === 1 ? '' : 's'}` : undefined}>
                 {i.failedOver ? `⇄${i.failedOver}` : ''}

@@ -1,5 +1,6 @@
 import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
 import type { SquadDiagnostic } from '../../../protocol/squadDiagnostic';
+import { plural } from '../../model/formatUsd';
 import type { ServerNodeData } from '../../model/squadGraph';
 
 export type ServerFlowNode = Node<{ server: ServerNodeData; problems: SquadDiagnostic[]; calls: number | null }, 'server'>;
@@ -17,7 +18,7 @@ export function ServerNode({ data }: NodeProps<ServerFlowNode>) {
       <div className="sq-node-model" title={server.detail}>
         {server.detail.length > 34 ? `${server.detail.slice(0, 33)}…` : server.detail}
       </div>
-      {calls !== null && <div className="sq-node-foot">{calls} calls</div>}
+      {calls !== null && <div className="sq-node-foot">{plural(calls, 'call')}</div>}
       {problems.slice(0, 2).map((p, i) => (
         <div key={i} className="sq-problem">
           ⚠ {p.message}

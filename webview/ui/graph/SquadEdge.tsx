@@ -1,24 +1,34 @@
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, type Edge, type EdgeProps } from '@xyflow/react';
+import { edgePath, type EdgeRoute } from './edgeRoutes';
 
-export type SquadFlowEdge = Edge<{ label: string | null; red: boolean; hot: boolean }, 'squad'>;
+export type SquadFlowEdge = Edge<{ label: string | null; red: boolean; hot: boolean; trip: { kind: string; warn: boolean } | null; route: EdgeRoute }, 'squad'>;
 
 /**
- * An edge whose label is an HTML element placed by EdgeLabelRenderer. React Flow's default SVG label
- * measures itself (getBBox) whenever its text changes, which forces a layout of the whole page; a
- * live run changes every label many times a second.
+ * An edge drawn on its route (edgeRoutes.ts: its lane among edges of the same two nodes, a channel
+ * below the nodes when it points backwards), with its label on the path itself. The label is an
+ * HTML element placed by EdgeLabelRenderer: React Flow's default SVG label measures itself (getBBox)
+ * whenever its text changes, which forces a layout of the whole page; a live run changes every label
+ * many times a second.
  */
 export function SquadEdge(props: EdgeProps<SquadFlowEdge>) {
-  const [path, labelX, labelY] = getBezierPath(props);
+  const route = props.data?.route ?? { lane: 0, detourY: null };
+  const { path, labelX, labelY } = edgePath(props.sourceX, props.sourceY, props.targetX, props.targetY, route);
   const label = props.data?.label ?? null;
-  // Results run back along the hand-off they answer, so both labels would sit at the same midpoint:
-  // a result's label goes just below it.
-  const dy = label !== null && !props.data?.hot && !props.data?.red ? 18 : 0;
+  const trip = props.data?.trip ?? null;
+  const tone = props.data?.red ? ' red' : trip ? (trip.warn ? ' warn' : ' red') : props.data?.hot ? ' hot' : '';
   return (
     <>
       <BaseEdge id={props.id} path={path} {...(props.markerEnd ? { markerEnd: props.markerEnd } : {})} {...(props.style ? { style: props.style } : {})} />
       {label && (
         <EdgeLabelRenderer>
-          <div className={`sq-edge-label nodrag nopan${props.data?.red ? ' red' : props.data?.hot ? ' hot' : ''}`} style={{ position: 'absolute', transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY + dy}px)` }}>
+          <div
+            className={`sq-edge-label nodrag nopan${tone}`}
+            data-edge={props.id}
+            data-trip={trip?.kind}
+            data-x={labelX}
+            data-y={labelY}
+            style={{ position: 'absolute', transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
             {label}
           </div>
         </EdgeLabelRenderer>

@@ -2,11 +2,9 @@ import {
   Background,
   Controls,
   MarkerType,
-  MiniMap,
   ReactFlow,
   type Connection,
   type Edge,
-  type EdgeChange,
   type NodeChange,
   type ReactFlowInstance,
 } from '@xyflow/react';
@@ -16,7 +14,9 @@ import { agentFigures, definitionOf } from '../../model/agentInstances';
 import type { RunView } from '../../model/runView';
 import { agentId, type SquadEdge, type SquadGraph } from '../../model/squadGraph';
 import { AgentNode, type AgentFlowNode } from './AgentNode';
-import type { Positions } from './elkLayout';
+import { edgeRoutes, type Box, type EdgeRoute } from './edgeRoutes';
+import { nodeSize, type Positions, type Sizes } from './elkLayout';
+import { readableViewport } from './readableViewport';
 import { useElkLayout } from './ElkLayoutProvider';
 import { ServerNode, type ServerFlowNode } from './ServerNode';
 import { SquadEdge as SquadEdgeView } from './SquadEdge';
@@ -35,7 +35,7 @@ export interface SquadGraphViewProps {
   selected: string | null;
   onSelect: (id: string | null) => void;
   onConnect?: (from: string, to: string) => void;
-  onDeleteEdge?: (edge: SquadEdge) => void;
+  onDeleteEdges?: (edges: SquadEdge[]) => void;
   onDeleteAgent?: (name: string) => void;
   overlay?: ReactNode;
   /**
@@ -52,21 +52,27 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   const theme = useThemeKind();
   const [auto, setAuto] = useState<{ structure: string; positions: Positions } | null>(null);
   const [moved, setMoved] = useState<Positions>({});
+  const [sizes, setSizes] = useState<Sizes>({});
+  // Heights in steps of 16 px: a node that grows (a wait note, an instance table) is laid out again
+  // with room for what it shows, so nodes never overlap; a pixel of jitter does not.
+  const sizeKey = useMemo(() => graph.nodes.map((n) => `${n.id}:${Math.ceil((sizes[n.id]?.height ?? 0) / 16)}`).join('|'), [graph, sizes]);
   const structure = useMemo(() => graph.nodes.map((n) => n.id).join('|') + '#' + graph.edges.map((e) => e.id).join('|'), [graph]);
   const latest = useRef(graph);
   latest.current = graph;
+  const latestSizes = useRef(sizes);
+  latestSizes.current = sizes;
 
   const elk = useElkLayout();
   useEffect(() => {
     let live = true;
-    elk.layout(latest.current.nodes, latest.current.edges).then(
+    elk.layout(latest.current.nodes, latest.current.edges, latestSizes.current).then(
       (positions) => live && setAuto({ structure, positions }),
       (error: unknown) => live && console.error('squad graph: layout failed', error),
     );
     return () => {
       live = false;
     };
-  }, [structure, elk]);
+  }, [structure, sizeKey, elk]);
   useEffect(() => setMoved({}), [savedLayout]);
 
   const position = useCallback((id: string) => moved[id] ?? savedLayout?.nodes[id] ?? auto?.positions[id] ?? { x: 0, y: 0 }, [moved, savedLayout, auto]);
@@ -121,6 +127,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
             ? {
                 costUsd: f?.costUsd ?? 0,
                 turns: f?.turns ?? 0,
+                tokens: tokensOf(view, n.name),
                 active: f?.active ?? false,
                 waiting: f?.waiting ?? null,
                 deadlocked: cycle.has(n.name),
@@ -134,25 +141,73 @@ export function SquadGraphView(props: SquadGraphViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [graph, position, props.selected, editable, run, runVersion]);
 
-  const edges = useMemo(() => flowEdges(graph, run?.view ?? null), [graph, run, runVersion]);
+  const boxes = useMemo(() => {
+    const out = new Map<string, Box>();
+    for (const n of graph.nodes) out.set(n.id, { ...position(n.id), ...nodeSize(n, sizes) });
+    return out;
+  }, [graph, position, sizes]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const edges = useMemo(() => flowEdges(graph, run?.view ?? null, boxes), [graph, run, runVersion, boxes]);
+
+  // No minimap: it drew no nodes in a webview and covered the graph in a narrow pane; a graph larger
+  // than its pane scrolls (wheel, trackpad) and Fit View frames it again.
+  // Fit at a readable size (never below 100 %: nodes keep their 220 px and 11 px text, and a graph
+  // wider than its pane scrolls), again whenever the pane changes size (a split, a panel widening).
+  const pane = useRef<HTMLDivElement>(null);
+  const latestBoxes = useRef(boxes);
+  latestBoxes.current = boxes;
+  const fit = useCallback(() => {
+    const instance = flow.current;
+    const element = pane.current;
+    if (!instance || !element || focused.current) return;
+    const viewport = readableViewport(latestBoxes.current.values(), element.clientWidth, element.clientHeight);
+    if (viewport) void instance.setViewport(viewport);
+  }, []);
+  useEffect(() => {
+    const element = pane.current;
+    if (!element) return undefined;
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(fit);
+    });
+    observer.observe(element);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+    };
+  }, [fit]);
+  // A new layout (a node added, a node grown) is framed again.
+  useEffect(() => {
+    const frame = requestAnimationFrame(fit);
+    return () => cancelAnimationFrame(frame);
+  }, [auto, fit]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
       for (const c of changes) {
         if (c.type === 'position' && c.position) setMoved((m) => ({ ...m, [c.id]: c.position! }));
+        if (c.type === 'dimensions' && c.dimensions) {
+          const { width, height } = c.dimensions;
+          setSizes((all) => (all[c.id] && Math.abs(all[c.id]!.height - height) < 4 && Math.abs(all[c.id]!.width - width) < 4 ? all : { ...all, [c.id]: { width, height } }));
+        }
         if (c.type === 'select' && c.selected) props.onSelect(c.id);
-        if (c.type === 'remove' && c.id.startsWith('agent:')) props.onDeleteAgent?.(c.id.slice('agent:'.length));
       }
     },
     [props],
   );
-  const onEdgesChange = useCallback(
-    (changes: EdgeChange[]) => {
-      for (const c of changes) {
-        if (c.type !== 'remove') continue;
-        const edge = graph.edges.find((e) => e.id === c.id);
-        if (edge && edge.kind !== 'tool') props.onDeleteEdge?.(edge);
+  // Delete never removes anything from the graph itself: the graph is drawn from the file, so a
+  // deletion is an edit of the file (one undo step), and deleting an agent may ask first. An agent's
+  // own edges go with it in that edit, not as separate edge removals.
+  const onBeforeDelete = useCallback(
+    async ({ nodes: gone, edges: goneEdges }: { nodes: { id: string }[]; edges: { id: string }[] }) => {
+      const agents = gone.filter((n) => n.id.startsWith('agent:'));
+      if (agents[0]) props.onDeleteAgent?.(agents[0].id.slice('agent:'.length));
+      else {
+        const declared = goneEdges.map((c) => graph.edges.find((e) => e.id === c.id)).filter((e): e is SquadEdge => e !== undefined && e.kind !== 'tool');
+        if (declared.length) props.onDeleteEdges?.(declared);
       }
+      return false;
     },
     [graph, props],
   );
@@ -169,7 +224,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   );
 
   return (
-    <div className="sq-graph" data-testid="graph">
+    <div className="sq-graph" data-testid="graph" ref={pane}>
       {/* Mounted once the first layout is known, so the initial fit frames the real positions. */}
       {auto && (auto.structure === structure || graph.nodes.every((n) => auto.positions[n.id])) && <ReactFlow
         nodes={nodes}
@@ -177,26 +232,33 @@ export function SquadGraphView(props: SquadGraphViewProps) {
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
+        onBeforeDelete={onBeforeDelete}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         onPaneClick={() => props.onSelect(null)}
         onInit={(instance) => {
           flow.current = instance;
+          fit();
         }}
         nodesConnectable={editable}
         nodesDraggable
         edgesFocusable={editable}
         deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        panOnScroll
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
         colorMode={theme}
       >
         <Background gap={20} size={1} />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} style={{ width: 140, height: 90 }} />
+        {/* Fit View frames the graph at a readable size too (React Flow's own fit would shrink it first). */}
+        <Controls
+          showInteractive={false}
+          onFitView={() => {
+            focused.current = false;
+            fit();
+          }}
+        />
+
       </ReactFlow>}
       {props.overlay}
       <div className="sq-legend" aria-hidden>
@@ -217,12 +279,18 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   );
 }
 
-/** Declared edges, labelled with a run's traffic; the deadlock's wait-for cycle in red. */
-function flowEdges(graph: SquadGraph, view: RunView | null): Edge[] {
+/**
+ * Declared edges, labelled with a run's traffic; the deadlock's wait-for cycle in red; an edge a
+ * guardrail tripped on in the trip's colour (red when it blocked or halted, amber when it warned),
+ * with the trip's kind beside its figures. Each edge gets its route (lane, channel) from edgeRoutes.
+ */
+function flowEdges(graph: SquadGraph, view: RunView | null, boxes: ReadonlyMap<string, Box>): Edge[] {
   const waitsFor = new Set<string>();
   const cycle = (view?.deadlock?.cycle ?? []).map(definitionOf);
   for (let i = 0; i + 1 < cycle.length; i++) waitsFor.add(`${cycle[i]}>${cycle[i + 1]}`);
-  const out: Edge[] = [];
+  const trips = new Map<string, { kind: string; warn: boolean }>();
+  for (const g of view?.guardrails ?? []) for (const pair of g.edges) if (g.kind !== 'deadlock') trips.set(pair, { kind: g.kind, warn: g.action === 'warn' && trips.get(pair)?.warn !== false });
+  const specs: EdgeSpec[] = [];
   const seen = new Set<string>();
   for (const e of graph.edges) {
     const pair = `${e.source.slice(6)}>${e.target.slice(6)}`;
@@ -230,22 +298,36 @@ function flowEdges(graph: SquadGraph, view: RunView | null): Edge[] {
     const red = e.kind === 'ask' && waitsFor.has(pair);
     if (red) waitsFor.delete(pair);
     if (traffic) seen.add(pair);
-    out.push(edgeOf(e.id, e.source, e.target, e.kind, traffic ? `${traffic.messages} msg · ${traffic.tokens} tok` : null, red));
+    specs.push({ id: e.id, source: e.source, target: e.target, kind: e.kind, label: traffic ? `${traffic.messages} msg · ${traffic.tokens} tok` : null, red, trip: e.kind === 'tool' ? null : (trips.get(pair) ?? null) });
   }
   // Traffic on no declared edge: results going back to whoever handed the work on.
   for (const [pair, t] of view?.edges ?? []) {
     if (seen.has(pair) || graph.edges.some((e) => e.kind !== 'tool' && `${e.source.slice(6)}>${e.target.slice(6)}` === pair)) continue;
-    out.push(edgeOf(`traffic:${pair}`, agentId(t.from), agentId(t.to), 'result', `${t.messages} msg · ${t.tokens} tok`, false));
+    specs.push({ id: `traffic:${pair}`, source: agentId(t.from), target: agentId(t.to), kind: 'result', label: `${t.messages} msg · ${t.tokens} tok`, red: false, trip: trips.get(pair) ?? null });
   }
   for (const pair of waitsFor) {
     const [from, to] = pair.split('>');
-    out.push(edgeOf(`wait:${pair}`, agentId(from ?? ''), agentId(to ?? ''), 'ask', 'waits on', true));
+    specs.push({ id: `wait:${pair}`, source: agentId(from ?? ''), target: agentId(to ?? ''), kind: 'ask', label: 'waits on', red: true, trip: null });
   }
-  return out;
+  const routes = edgeRoutes(specs, boxes);
+  return specs.map((spec) => edgeOf(spec, routes.get(spec.id) ?? { lane: 0, detourY: null }));
 }
 
-function edgeOf(id: string, source: string, target: string, kind: SquadEdge['kind'] | 'result', label: string | null, red: boolean): Edge {
-  const color = red ? 'var(--sq-red)' : kind === 'ask' ? 'var(--sq-amber)' : kind === 'result' ? 'var(--sq-purple)' : 'var(--sq-muted)';
+interface EdgeSpec {
+  id: string;
+  source: string;
+  target: string;
+  kind: SquadEdge['kind'] | 'result';
+  label: string | null;
+  red: boolean;
+  trip: { kind: string; warn: boolean } | null;
+}
+
+function edgeOf({ id, source, target, kind, label, red, trip }: EdgeSpec, route: EdgeRoute): Edge {
+  const tripColor = trip ? (trip.warn ? 'var(--sq-amber)' : 'var(--sq-red)') : null;
+  const color = red ? 'var(--sq-red)' : (tripColor ?? (kind === 'ask' ? 'var(--sq-amber)' : kind === 'result' ? 'var(--sq-purple)' : 'var(--sq-muted)'));
+  // A trip's label on two lines (kind, then figures): narrow enough for the gap between two layers.
+  const shownLabel = trip ? `⚠ ${trip.kind}${label ? `\n${label}` : ''}` : label;
   return {
     id,
     source,
@@ -254,9 +336,16 @@ function edgeOf(id: string, source: string, target: string, kind: SquadEdge['kin
     animated: red,
     deletable: kind === 'handoff' || kind === 'ask',
     type: 'squad',
-    data: { label, red, hot: label !== null && kind !== 'result' },
-    className: red ? 'sq-edge-deadlock' : `sq-edge-${kind}`,
-    style: { stroke: color, strokeWidth: red ? 2.5 : kind === 'tool' ? 1 : 1.5, strokeDasharray: kind === 'ask' ? '6 4' : kind === 'tool' ? '2 3' : kind === 'result' ? '1 0' : undefined, opacity: kind === 'result' ? 0.6 : 1 },
+    data: { label: shownLabel, red, hot: label !== null && kind !== 'result', trip: trip ? { kind: trip.kind, warn: trip.warn } : null, route },
+    className: red ? 'sq-edge-deadlock' : trip ? `sq-edge-${kind} sq-edge-tripped` : `sq-edge-${kind}`,
+    style: { stroke: color, strokeWidth: red || trip ? 2.5 : kind === 'tool' ? 1 : 1.5, strokeDasharray: kind === 'ask' ? '6 4' : kind === 'tool' ? '2 3' : kind === 'result' ? '1 0' : undefined, opacity: kind === 'result' && !trip ? 0.6 : 1 },
     markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
   };
+}
+
+/** Input + output tokens of an agent's model calls, every instance's (`pricer`, `pricer#2` …). */
+function tokensOf(view: RunView, agent: string): number {
+  let sum = 0;
+  for (const [name, a] of Object.entries(view.account.agents)) if (definitionOf(name) === agent) sum += a.inputTokens + a.outputTokens;
+  return sum;
 }

@@ -2,9 +2,16 @@ import ELK from 'elkjs/lib/elk-api.js';
 import type { SquadEdge, SquadNodeData } from '../../model/squadGraph';
 
 export const NODE_WIDTH = { agent: 220, server: 180 } as const;
-const NODE_HEIGHT = { agent: 110, server: 64 } as const;
+export const NODE_HEIGHT = { agent: 110, server: 64 } as const;
 
 export type Positions = Record<string, { x: number; y: number }>;
+/** Nodes' sizes as drawn (React Flow measures them): a node with a wait note or problems is taller. */
+export type Sizes = Record<string, { width: number; height: number }>;
+
+/** The size ELK lays a node out with: as drawn once it has been, else an estimate. */
+export function nodeSize(n: SquadNodeData, sizes: Sizes): { width: number; height: number } {
+  return sizes[n.id] ?? { width: NODE_WIDTH[n.kind], height: NODE_HEIGHT[n.kind] + (n.kind === 'agent' && n.replicas > 1 ? 16 * n.replicas : 0) };
+}
 
 /**
  * Places nodes left to right by hand-off order (ELK's layered algorithm, as in most flow editors):
@@ -20,20 +27,22 @@ export class ElkLayout {
   private elk: InstanceType<typeof ELK> | null = null;
   private blobUrl: string | null = null;
 
-  async layout(nodes: readonly SquadNodeData[], edges: readonly SquadEdge[]): Promise<Positions> {
+  async layout(nodes: readonly SquadNodeData[], edges: readonly SquadEdge[], sizes: Sizes = {}): Promise<Positions> {
     const ids = new Set(nodes.map((n) => n.id));
     const graph = await this.instance().layout({
       id: 'root',
       layoutOptions: {
         'elk.algorithm': 'layered',
         'elk.direction': 'RIGHT',
-        'elk.layered.spacing.nodeNodeBetweenLayers': '90',
-        'elk.spacing.nodeNode': '40',
+        // Room between layers for two edge labels side by side, and between nodes of a layer for a
+        // label and the channel an edge takes around them.
+        'elk.layered.spacing.nodeNodeBetweenLayers': '150',
+        'elk.spacing.nodeNode': '56',
         'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
         'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST',
       },
-      // A replicated agent lists its instances in a run: room for one line each.
-      children: nodes.map((n) => ({ id: n.id, width: NODE_WIDTH[n.kind], height: NODE_HEIGHT[n.kind] + (n.kind === 'agent' && n.replicas > 1 ? 16 * n.replicas : 0) })),
+      // A replicated agent lists its instances in a run: room for one line each (until measured).
+      children: nodes.map((n) => ({ id: n.id, ...nodeSize(n, sizes) })),
       // Asks point back up the hand-off chain; laying them out as well would fold the chain.
       edges: edges.filter((e) => e.kind !== 'ask' && ids.has(e.source) && ids.has(e.target)).map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
     });

@@ -1,10 +1,11 @@
+import { formatUsd, plural } from '../../model/formatUsd';
 import type { TenantInfo } from '../../../protocol/api/tenantInfo';
 import type { AgentAccount } from '../../../protocol/runAccount';
 import { agentFigures } from '../../model/agentInstances';
 import type { RunView } from '../../model/runView';
 import { formatMs } from './Timeline';
 
-const usd = (v: number): string => `$${v < 0.01 ? v.toFixed(4) : v.toFixed(3)}`;
+const usd = formatUsd;
 
 /**
  * Cost per agent (bars split into input and output tokens' share), the run's cost over virtual time,
@@ -26,7 +27,7 @@ export function CostPanel({ view, tenant }: { view: RunView; version: number; te
           {usd(total.costUsd)}
         </span>
         <span className="sq-muted">
-          {(total.inputTokens + total.outputTokens).toLocaleString('en-US')} tokens · {total.modelCalls} calls · {formatMs(view.account.virtualMs)}
+          {(total.inputTokens + total.outputTokens).toLocaleString('en-US')} tokens · {plural(total.modelCalls, 'call')} · {formatMs(view.account.virtualMs)}
         </span>
       </div>
       <CostChart points={view.costPoints} end={view.account.virtualMs} />

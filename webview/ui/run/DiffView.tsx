@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { RunDiff, RunCostSummary } from '../../../protocol/webview/runDiff';
+import type { DiffResponse as RunDiff, DiffSide as RunCostSummary } from '../../../protocol/api/replayResponse';
 import type { RunEvent } from '../../../protocol/runEvent';
 import type { Bridge } from '../../bridge/Bridge';
 import { formatMs } from './Timeline';

@@ -3,6 +3,7 @@ import type { RunInfo, RunState } from '../../../protocol/api/runInfo';
 import type { TenantInfo } from '../../../protocol/api/tenantInfo';
 import type { SquadLayout } from '../../../protocol/webview/squadLayout';
 import type { Bridge } from '../../bridge/Bridge';
+import { runDifferences } from '../../model/runDifferences';
 import { RunStore } from '../../model/runStore';
 import { VsButton } from '../controls/VsButton';
 import { VsSelect } from '../controls/VsSelect';
@@ -29,6 +30,22 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
   const version = useSyncExternalStore(store.subscribe, store.getVersion);
 
   useEffect(() => () => store.dispose(), [store]);
+  // A run opened by id (the Runs view, a fork, Run Squad): the form shows that run's inputs, so ▶ Run
+  // re-runs exactly it. The run's file is `path` already (App picks it from the same detail).
+  useEffect(() => {
+    if (!initialRun) return undefined;
+    const controller = new AbortController();
+    bridge.request('run.detail', { run: initialRun }, controller.signal).then(
+      (d) => {
+        setInfo(d);
+        setProfile(d.profile);
+        setSeed(String(d.seed));
+        setTenantId(d.tenant);
+      },
+      () => {},
+    );
+    return () => controller.abort();
+  }, [bridge, initialRun]);
   useEffect(() => {
     const controller = new AbortController();
     bridge.request('layout.load', { path }, controller.signal).then((r) => setLayout(r.layout), () => {});
@@ -82,6 +99,7 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
     }
   };
   const view = store.current;
+  const differs = info ? runDifferences(info, { path, profile, seed, tenant: tenantId }) : [];
   const shownState = state ?? (view.ended ? view.account.status : runId ? 'running' : null);
   const live = shownState === 'running' || shownState === 'paused' || shownState === 'queued';
 
@@ -95,14 +113,25 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
         <label className="sq-muted" htmlFor="sq-seed">
           Seed
         </label>
-        <VsTextField id="sq-seed" label="Seed" value={seed} onInput={setSeed} style={{ width: 80 }} inputMode="numeric" />
+        <VsTextField id="sq-seed" label="Seed" value={seed} onInput={setSeed} style={{ width: 118 }} inputMode="numeric" />
         <label className="sq-muted" htmlFor="sq-tenant">
           Tenant
         </label>
         <VsTextField id="sq-tenant" label="Tenant" value={tenantId} onInput={setTenantId} style={{ width: 100 }} />
-        <VsButton onClick={() => void start()} disabled={live} ariaKeyshortcuts="Control+Enter" testId="start-run">
+        <VsButton
+          onClick={() => void start()}
+          disabled={live}
+          ariaKeyshortcuts="Control+Enter"
+          testId="start-run"
+          title={info ? (differs.length ? `Runs ${path} with ${differs.join(', ')}` : `Runs ${info.file} again: profile ${info.profile}, seed ${info.seed}, tenant ${info.tenant}`) : `Runs ${path}`}
+        >
           ▶ Run
         </VsButton>
+        {info && (
+          <span className="sq-muted sq-rerun-note" data-testid="rerun-note">
+            {differs.length ? `differs from the run shown: ${differs.join(', ')}` : 're-runs the run shown'}
+          </span>
+        )}
         <span className="sq-spacer" />
         {runId && (
           <>
@@ -133,3 +162,4 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
     </div>
   );
 }
+

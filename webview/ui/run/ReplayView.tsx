@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { RunInfo } from '../../../protocol/api/runInfo';
 import type { RunEvent } from '../../../protocol/runEvent';
 import type { Bridge } from '../../bridge/Bridge';
+import { formatUsd } from '../../model/formatUsd';
 import { readRunJournal } from '../../model/readRunJournal';
 import { ReplayCursor } from '../../model/replayCursor';
 import { VsButton } from '../controls/VsButton';
@@ -79,7 +80,9 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
   };
   const current = runs.find((r) => r.id === runId);
   const finished = current !== undefined && !GOING.has(current.state);
-  const others = runs.filter((r) => r.id !== runId && !GOING.has(r.state));
+  // Runs of the same squad first (the comparison a user wants: a fork, a re-run), newest first within each.
+  const shownSquad = runs.find((r) => r.id === runId)?.squad;
+  const others = runs.filter((r) => r.id !== runId && !GOING.has(r.state)).sort((a, b) => Number(b.squad === shownSquad) - Number(a.squad === shownSquad));
   const canFork = bridge.supports('run.fork');
   const canDiff = bridge.supports('run.diff');
 
@@ -149,7 +152,7 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
             <VsSelect
               label="Compare with another run"
               value={compareWith ?? ''}
-              options={[{ value: '', label: 'Compare with…' }, ...others.map((r) => ({ value: r.id, label: `${r.id} · ${r.state} · $${r.usage.costUsd.toFixed(4)}` }))]}
+              options={[{ value: '', label: 'Compare with…' }, ...others.map((r) => ({ value: r.id, label: `${r.id} · ${r.squad === shownSquad ? '' : `${r.squad} · `}${r.state} · ${formatUsd(r.usage.costUsd)}` }))]}
               onChange={(v) => setCompareWith(v || null)}
               disabled={!runId || !finished || others.length === 0}
               style={{ width: 280 }}

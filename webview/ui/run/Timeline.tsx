@@ -74,6 +74,13 @@ export function Timeline({ view, version, follow }: TimelineProps) {
     pinned.current = e.key === 'End';
     move(to);
   };
+  // The detail pane opening under the list shrinks it: keep the selected row in view.
+  useEffect(() => {
+    const el = scroller.current;
+    if (selected === null || !el) return;
+    if (selected * ROW < el.scrollTop) el.scrollTop = selected * ROW;
+    else if ((selected + 1) * ROW > el.scrollTop + el.clientHeight) el.scrollTop = (selected + 1) * ROW - el.clientHeight;
+  }, [selected, height]);
   const detail = selected === null ? null : rows[selected];
   const payload = detail ? view.events[detail.detailSeq - 1] : undefined;
 
@@ -113,7 +120,11 @@ export function Timeline({ view, version, follow }: TimelineProps) {
               aria-selected={selected === index}
               className={`sq-row${selected === index ? ' selected' : ''}${row.ok ? '' : ' bad'}`}
               style={{ top: index * ROW }}
-              onClick={() => setSelected(index)}
+              onClick={() => {
+                // A chosen row stays where it is: the live fold stops following the end.
+                pinned.current = false;
+                setSelected(index);
+              }}
               data-kind={row.kind}
             >
               <span className="seq">#{row.seq}</span>

@@ -1,4 +1,8 @@
-/** One replacement that turns one text into another: what a host applies as a single undoable edit. */
+/**
+ * One replacement that turns one text into another: what a host applies as a single undoable edit
+ * (VS Code's WorkspaceEdit in the extension, Monaco's executeEdits in the web app), so cursors and
+ * comments outside the change stay where they are.
+ */
 export interface TextPatch {
   /** UTF-16 offset where the replaced text starts, and how long it is. */
   offset: number;
@@ -14,8 +18,4 @@ export function textPatch(before: string, after: string): TextPatch {
   let end = 0;
   while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
   return { offset: start, length: before.length - start - end, text: after.slice(start, after.length - end) };
-}
-
-export function applyPatch(text: string, patch: TextPatch): string {
-  return text.slice(0, patch.offset) + patch.text + text.slice(patch.offset + patch.length);
 }

@@ -1,18 +1,20 @@
 /**
- * FNV-1a over UTF-16 code units in two independent 32-bit lanes, as 16 hex digits. For detecting a
+ * A 64-bit hash of a state, as 16 hex digits: two 32-bit lanes over the UTF-16 code units, the first
+ * FNV-1a (32-bit), the second a multiply-xorshift mix (Murmur's constant); it is not FNV-1a 64, whose
+ * 64-bit arithmetic JavaScript numbers cannot do cheaply. For detecting a
  * state seen before within one run (not for security, where sha256 is used): several times faster
  * than node:crypto on the short strings guardrails hash on every turn, and collisions at 64 bits are
  * not a practical concern for the thousands of states a run sees.
  */
-export function fnv1a64(text: string, salt = ''): string {
-  return new Fnv64().feed(salt).feed('\u0000').feed(text).hex();
+export function stateHash64(text: string, salt = ''): string {
+  return new StateHash64().feed(salt).feed('\u0000').feed(text).hex();
 }
 
 /**
  * The same hash fed in parts, so a state made of several strings is hashed without joining them:
  * feeding "a", "b" gives the hash of "ab".
  */
-export class Fnv64 {
+export class StateHash64 {
   private a = 0x811c9dc5;
   private b = 0x01000193 ^ 0x5bd1e995;
 

@@ -30,7 +30,7 @@ async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> 
   }
 }
 
-export function sharedStateConformance(name: string, f: SharedStateFactories): void {
+export function storePortsConformance(name: string, f: SharedStateFactories): void {
   describe(`${name} conforms to RunQueue`, () => {
     it('claims in order, one claim per run, and none when empty', async () => {
       const q = await f.queue();
@@ -73,6 +73,15 @@ export function sharedStateConformance(name: string, f: SharedStateFactories): v
       await q.release(a);
       expect(await woke).toBe('woke');
       expect(await q.claim('w2', 60_000)).toMatchObject({ id: 'rel', owner: 'w2', attempt: 2 });
+    });
+
+    it('counts the workers alive', async () => {
+      const q = await f.queue();
+      expect(await q.beat('w1', 60_000)).toBe(1);
+      expect(await q.beat('w2', 60_000)).toBe(2);
+      expect(await q.beat('w1', 60_000)).toBe(2);
+      await q.leave('w2');
+      expect(await q.beat('w1', 60_000)).toBe(1);
     });
 
     it('cancels only unclaimed runs, lists newest first per tenant, removes ended runs', async () => {
