@@ -341,7 +341,7 @@ interface Core {
 async function benchCore(dir: string): Promise<Core> {
   progress('engine core: CPU per step, ours vs LangGraph.js (N=500, median of 5)…');
   const cpu = await benchCpuPerStep(dir);
-  progress('engine core: fan-in joins at K = 30, 300, 3,000…');
+  progress('engine core: fan-in joins at K = 3, 30, 300, 3,000…');
   const fanIn = await benchFanIn();
   progress('engine core: three parallel 400 ms workers on the system clock…');
   const realClock = await benchRealClockFanOut();
@@ -360,7 +360,7 @@ function reportCore(core: Core, json: boolean): void {
   for (const r of core.fanIn) {
     const vs = base && r.k === 3000 ? ` (${(r.usPerAgentRound / base.usPerAgentRound).toFixed(1)}× the K=300 row)` : '';
     const target = base && r.k === 3000 ? `≤ 15× K=300 ${r.usPerAgentRound <= 15 * base.usPerAgentRound ? '✓' : '✗'}` : '';
-    t.push([`fan-in join, K=${r.k.toLocaleString('en-US')}, ${r.rounds} rounds`, `${r.usPerAgentRound.toFixed(1)} CPU µs per agent per round${vs}; journal ${(r.journalBytes / 1024 / 1024).toFixed(1)} MiB`, target]);
+    t.push([`fan-in join, K=${r.k.toLocaleString('en-US')}, ${r.rounds} rounds`, `${r.usPerAgentRound.toFixed(1)} CPU µs per agent per round${vs}; journal ${formatBytes(r.journalBytes)} (${Math.round(r.bytesPerAgentRound)} B per agent per round)`, target]);
   }
   const rc = core.realClock;
   t.push([`3 parallel 400 ms workers, system clock (${rc.calls} calls)`, `${Math.round(rc.wallMs)} ms wall vs ${Math.round(rc.sumOfCallsMs)} ms sum of calls (${rc.depth.toFixed(1)} calls deep)`, `≈ 3 deep ${rc.depth < 3.8 ? '✓' : '✗'}`]);

@@ -8,6 +8,7 @@ import { resolveProfile } from '../server/engine/runProfile';
 import { runSquad } from '../server/engine/runSquad';
 import { NO_TOOLS } from '../server/engine/toolHost';
 import { ChatCompletionsServer } from '../server/engine/testing/chatCompletionsServer';
+import { fanInSquadYaml } from '../server/engine/testing/fanInSquad';
 import { SimulatedProvider } from '../server/providers/simulatedProvider';
 import { createModelProvider } from '../server/runner/createModelProvider';
 import { runRandoms } from '../server/runner/runRandoms';
@@ -55,36 +56,6 @@ export async function benchCpuPerStep(dir: string, n = 500, reps = 5): Promise<{
   return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs };
 }
 
-/** A planner → K workers → planner join squad, `rounds` rounds: the planner's turn waits for all K. */
-function fanInYaml(k: number, rounds: number): string {
-  const workers = Array.from({ length: k }, (_, i) => `w${i + 1}`);
-  const high = 10 * k * rounds + 10;
-  const handoffs = `[${workers.map((w) => `{ to: ${w}, content: Price part ${w}. }`).join(', ')}]`;
-  return `version: 1
-name: fan-in
-task: { entry: planner, input: Price every part. }
-models: { mini: { provider: simulated, model: gpt-4.1-mini } }
-guardrails:
-  maxTurnsPerAgent: ${high}
-  maxRunTurns: ${high}
-  budgetUsd: 1000000
-  runTimeoutMs: ${high * 60_000}
-  loop: { repeatedState: ${high}, pingPong: ${high} }
-  chatter: { maxMessagesPerEdge: ${high}, maxTokensPerEdge: 1000000000, minCoordinationTokens: 1000000000, maxCoordinationRatio: 1000000 }
-  tokenExplosion: { maxPromptGrowth: 1000000, minPromptTokens: 1000000000 }
-agents:
-  planner:
-    role: planner
-    model: mini
-    context: turn
-    handoffs: [${workers.join(', ')}]
-    script:
-      - { handoff: ${handoffs} }
-${rounds > 1 ? `      - { waitFor: [${workers.join(', ')}], handoff: ${handoffs}, repeat: ${rounds - 1} }\n` : ''}      - { waitFor: [${workers.join(', ')}], finish: All priced. }
-${workers.map((w) => `  ${w}: { role: worker, model: mini, context: turn, script: [ { finish: done, repeat: forever } ] }`).join('\n')}
-`;
-}
-
 export interface FanInRow {
   k: number;
   rounds: number;
@@ -92,14 +63,16 @@ export interface FanInRow {
   /** CPU µs per worker per round: flat in K when a join costs O(1) per delivery. */
   usPerAgentRound: number;
   journalBytes: number;
+  /** Journal bytes per worker per round: flat in K when a join journals each arrival, not the list left. */
+  bytesPerAgentRound: number;
   events: number;
 }
 
 /** Fan-in joins at each K: the CPU cost per agent per round, and the journal's size. */
-export async function benchFanIn(ks: readonly number[] = [30, 300, 3000], rounds = 3): Promise<FanInRow[]> {
+export async function benchFanIn(ks: readonly number[] = [3, 30, 300, 3000], rounds = 3): Promise<FanInRow[]> {
   const rows: FanInRow[] = [];
   for (const k of ks) {
-    const text = fanInYaml(k, rounds);
+    const text = fanInSquadYaml(k, rounds);
     const squad = SquadFileSchema.parse(YAML.parse(text));
     const profile = resolveProfile(squad, 'local');
     const run = async (): Promise<FanInRow> => {
@@ -119,7 +92,7 @@ export async function benchFanIn(ks: readonly number[] = [30, 300, 3000], rounds
       const used = process.cpuUsage(cpu);
       if (outcome.status !== 'completed') throw new Error(`fan-in K=${k}: ${outcome.status}: ${outcome.reason}`);
       const cpuMs = (used.user + used.system) / 1000;
-      return { k, rounds, cpuMs, usPerAgentRound: (cpuMs * 1000) / (k * rounds), journalBytes: journal.bytes, events: journal.events };
+      return { k, rounds, cpuMs, usPerAgentRound: (cpuMs * 1000) / (k * rounds), journalBytes: journal.bytes, bytesPerAgentRound: journal.bytes / (k * rounds), events: journal.events };
     };
     await run(); // warm-up
     rows.push(await run());
