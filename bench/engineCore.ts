@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import YAML from 'yaml';
 import { SquadFileSchema } from '../protocol/squadFile';
@@ -38,22 +39,63 @@ class CountingWriter implements JournalWriter {
 
 /**
  * Per-step CPU time of our engine against LangGraph.js on the same loop (bench/ours.ts and
- * bench/langgraph.ts), alternating, median of `reps` runs each: CPU time, not wall time, so another
- * process on a shared machine does not count.
+ * bench/langgraph.ts), alternating, median of `reps` runs each after `warmup` runs of each: CPU
+ * time, not wall time, so another process on a shared machine does not count. Both engines share one
+ * heap and one JIT here, so each run also pays for collecting the other's garbage.
  */
-export async function benchCpuPerStep(dir: string, n = 500, reps = 5): Promise<{ n: number; oursCpuUs: number; langGraphCpuUs: number; ratio: number }> {
+export async function benchCpuPerStep(dir: string, n = 500, reps = 5, warmup = 5): Promise<CpuPerStep> {
   const ours: number[] = [];
   const theirs: number[] = [];
-  for (let i = 0; i < reps + 1; i++) {
+  for (let i = 0; i < reps + warmup; i++) {
     const a = await time(prepareOurs(n, dir, `cpu-${i}`));
     const b = await time(prepareLangGraph(n, `cpu-${i}`));
-    if (i === 0) continue; // warm-up
+    if (i < warmup) continue; // the JIT's optimizing tiers settle over the first few runs of each
     ours.push(a.cpuUsPerStep);
     theirs.push(b.cpuUsPerStep);
   }
   const oursCpuUs = median(ours);
   const langGraphCpuUs = median(theirs);
   return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs };
+}
+
+export interface CpuPerStep {
+  n: number;
+  oursCpuUs: number;
+  langGraphCpuUs: number;
+  ratio: number;
+}
+
+/**
+ * The same, each engine in a process of its own, as each runs for its users: child processes
+ * started one after another (ours, LangGraph, ours, …, `pairs` of each) so load hits both alike; each
+ * child warms its engine up, times `reps` runs and reports their median. The figure is the median of
+ * the children's medians. Needs dist/bench.js built (`npm run bench` builds it).
+ */
+export function benchCpuPerStepIsolated(n = 500, pairs = 3): CpuPerStep {
+  const medians: Record<'ours' | 'langgraph', number[]> = { ours: [], langgraph: [] };
+  for (let i = 0; i < pairs; i++) {
+    for (const engine of ['ours', 'langgraph'] as const) {
+      const child = spawnSync(process.execPath, ['--expose-gc', process.argv[1]!, '--cpu-child', engine, String(n)], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`CPU child ${engine} exited with ${child.status}: ${child.stderr}`);
+      const line = child.stdout.trim().split('\n').at(-1) ?? '';
+      const us = Number(line);
+      if (!Number.isFinite(us) || us <= 0) throw new Error(`CPU child ${engine} printed ${JSON.stringify(line)}`);
+      medians[engine].push(us);
+    }
+  }
+  const oursCpuUs = median(medians.ours);
+  const langGraphCpuUs = median(medians.langgraph);
+  return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs };
+}
+
+/** A CPU child's work: warm one engine up, then print the median CPU µs per step of `reps` runs. */
+export async function cpuChild(engine: 'ours' | 'langgraph', n: number, dir: string, reps = 5, warmup = 5): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < reps + warmup; i++) {
+    const t = await time(engine === 'ours' ? prepareOurs(n, dir, `child-${i}`) : prepareLangGraph(n, `child-${i}`));
+    if (i >= warmup) runs.push(t.cpuUsPerStep);
+  }
+  return median(runs);
 }
 
 export interface FanInRow {
