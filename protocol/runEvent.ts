@@ -187,6 +187,11 @@ export const ModelResponseEvent = z.object({
   priced: z.boolean(),
   latencyMs: z.number().nonnegative(),
   usageCheck: UsageCheckSchema.optional(),
+  /**
+   * Why the reply ended, as the provider says: `length` when it hit `maxOutputTokens` and was cut off
+   * (its text truncated, a tool call it was writing dropped). Absent: the provider did not say.
+   */
+  finishReason: z.enum(['stop', 'tool_calls', 'length', 'content_filter', 'other']).optional(),
 });
 
 export const ModelFailedEvent = z.object({
