@@ -8,6 +8,7 @@
  *   npm run bench -- --startup  only the CLI's start-up against `node -e 0` (a few seconds)
  *   npm run bench -- --core   the engine core only (CPU per step vs LangGraph, fan-in joins, real clock)
  *   npm run bench -- --forecast squad forecast's runs per second, one worker vs one per core (about a minute)
+ *   npm run bench -- --first-paint  the web app's first paint against an empty page, side by side (about a minute)
  *
  * The bench reports; it never fails on a missed target (timing assertions belong in no test). It
  * exits non-zero only when a run did not do what it should, since its figures would then be wrong.
@@ -27,6 +28,7 @@ import { benchMcpPoolOverhead } from './mcpPoolOverhead';
 import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
 import { benchForecast } from './forecast';
 import { benchWebviewRender, benchWebviewStream } from './webview';
+import { benchWebviewFirstPaint, type FirstPaintRow } from './webviewFirstPaint';
 import { benchScaleOut, scaleOutTable } from './scaleOut';
 import { benchStartup, type StartupRow } from './startup';
 import { benchSquadFileParse } from './squadFileParse';
@@ -89,6 +91,14 @@ async function main(): Promise<void> {
     const scale = await benchScaleOut(progress);
     if (json) process.stdout.write(JSON.stringify({ scaleOut: scale }, null, 2) + '\n');
     else console.log(scaleOutTable(scale));
+    return;
+  }
+  if (process.argv.includes('--first-paint')) {
+    progress('webview first paint: the graph editor and a dashboard vs an empty page, at 1× and 4× CPU (headless Chromium)…');
+    const firstPaint = await benchWebviewFirstPaint();
+    if (json) process.stdout.write(JSON.stringify({ firstPaint }, null, 2) + '\n');
+    else console.log(firstPaintTable(firstPaint));
+    await rm(dir, { recursive: true, force: true });
     return;
   }
   progress('start-up: node -e 0 vs squad --version, validate, run (9 rounds, side by side)…');
@@ -401,3 +411,12 @@ main().catch((error: unknown) => {
   console.error(`bench FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);
 });
+
+function firstPaintTable(rows: FirstPaintRow[]): string {
+  const table = new Table({ head: ['first paint', 'CPU', 'app (median)', 'empty page (median)', 'app / empty', 'target'] });
+  for (const r of rows) {
+    const target = r.cpuSlowdown === 1 ? 2000 : 5000;
+    table.push([r.view === 'editor' ? 'graph editor' : 'saved run (dashboard)', `${r.cpuSlowdown}×`, `${Math.round(r.appMs)} ms`, `${Math.round(r.emptyMs)} ms`, `${r.ratio.toFixed(1)}×`, `${r.appMs <= target ? '✓' : '✗'} ≤ ${target / 1000} s`]);
+  }
+  return table.toString();
+}
