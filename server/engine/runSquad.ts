@@ -201,12 +201,8 @@ export class SquadRun implements RunView, GateHost {
       end = await this.scheduler.run({
         ended: () => this.decided,
         step: (work) => this.step(work),
-        afterStep: async () => {
-          // Most steps have nothing for the first two: they are awaited only when they do.
-          if (this.mail.hasNewEdges) await this.mail.afterStep();
-          if (this.gate.hasPauses) await this.gate.afterStep();
-          await this.emitter.backpressure();
-        },
+        // Most steps have nothing to do after them: then no promise is made and none awaited.
+        afterStep: () => (this.mail.hasNewEdges || this.gate.hasPauses || this.emitter.needsDrain ? this.afterStep() : null),
         deadlineMs: o.profile.guardrails.runTimeoutMs,
         pastDeadline: async (deadline) => {
           this.scheduler.jumpTo(deadline);
@@ -239,6 +235,12 @@ export class SquadRun implements RunView, GateHost {
     });
     await o.ports.journal.flush();
     return { runId: o.runId, status: end.status, result: end.result, reason: end.reason, marks: end.marks, account: this.account };
+  }
+
+  private async afterStep(): Promise<void> {
+    if (this.mail.hasNewEdges) await this.mail.afterStep();
+    if (this.gate.hasPauses) await this.gate.afterStep();
+    await this.emitter.backpressure();
   }
 
   private async step(work: Work): Promise<void> {
