@@ -64,6 +64,14 @@ const expected: Record<string, { kinds: string[]; check: (s: Summary) => void }>
       expect(s.guardrails[0]!.evidence.cycle).toEqual(['underwriter', 'officer', 'underwriter', 'officer', 'underwriter', 'officer', 'underwriter', 'officer', 'underwriter']);
     },
   },
+  'dead-tool-server-rate-desk': {
+    kinds: ['cascade'],
+    check: (s) => {
+      expect(s.status).toBe('halted');
+      expect(s.guardrails[0]!.evidence).toMatchObject({ root: { server: 'marketdata', what: 'tool server start' }, dependents: ['pricer'], policy: 'halt' });
+      expect(s.guardrails[0]!.evidence.root).toMatchObject({ reason: expect.stringContaining('its stderr ends: marketdata: cannot connect to postgres://rates-db:5432') });
+    },
+  },
   'truncation-10k-analysis': {
     kinds: ['truncation'],
     check: (s) => {
