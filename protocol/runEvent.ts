@@ -274,6 +274,19 @@ export const CacheInvalidatedEvent = z.object({
   dropped: z.number().int().positive(),
 });
 
+/**
+ * A tool server that could not start (its process exited, it never answered `initialize`, it lacks a
+ * tool the file names): journaled right after `run.started`, with the reason and the server's stderr
+ * tail, and the agents whose tools it held. The cascade policy then acts on it.
+ */
+export const ToolServerFailedEvent = z.object({
+  ...Base,
+  type: z.literal('tool.server.failed'),
+  server: z.string(),
+  reason: z.string(),
+  agents: z.array(z.string()),
+});
+
 export const ToolErrorKind = z.enum(['tool', 'protocol', 'invalid-arguments', 'unknown-tool', 'too-large', 'timeout', 'unavailable']);
 export type ToolErrorKind = z.infer<typeof ToolErrorKind>;
 
@@ -433,6 +446,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ContextCompactedEvent,
   CacheLookupEvent,
   CacheInvalidatedEvent,
+  ToolServerFailedEvent,
   ToolCallEvent,
   ToolResultEvent,
   ToolFailoverEvent,

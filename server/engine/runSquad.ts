@@ -22,6 +22,7 @@ import { Scheduler } from './scheduler';
 import { ScriptJoins } from './scriptJoins';
 import { ToolCallPipeline } from './toolCallPipeline';
 import type { ToolHost } from './toolHost';
+import { journalToolServersDown, type ToolServerFailure } from './toolServersDown';
 import type { Work } from './work';
 
 export interface RunPorts {
@@ -52,6 +53,8 @@ export interface RunOptions {
   control?: RunControl;
   /** This run forks another: after event `seq` the engine journals `run.forked` and goes on live. */
   forkOf?: ForkPoint;
+  /** Tool servers that did not start: a cascade rooted at each, judged as the run begins. */
+  toolServerFailures?: readonly ToolServerFailure[];
 }
 
 export interface RunOutcome {
@@ -195,7 +198,8 @@ export class SquadRun implements RunView, GateHost {
         ...(t.cacheable !== undefined ? { cacheable: t.cacheable } : {}),
       })),
     });
-    this.mail.send(null, o.squad.task.entry, 'task', o.squad.task.input, null, 'run');
+    await journalToolServersDown(this, o.toolServerFailures ?? []);
+    if (!this.ended) this.mail.send(null, o.squad.task.entry, 'task', o.squad.task.input, null, 'run');
     let end: RunEnd | null = null;
     try {
       end = await this.scheduler.run({
