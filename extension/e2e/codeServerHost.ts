@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchChromium } from '../../scripts/e2e/launchChromium';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -97,6 +98,42 @@ export async function startCodeServer(files: Record<string, string>, options: { 
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One code-server for a describe block, as every e2e file here needs it: started (VSIX installed,
+ * `files` copied) before the block's tests, a screenshot of the workbench when a test fails
+ * (`artifacts/extension/<prefix>failed-<test>.png`, to read with the error), stopped after. Its
+ * `page` and `workspace` are the running server's; `shot(name)` saves `artifacts/extension/<name>.png`.
+ */
+export function useCodeServer(files: Record<string, string>, options: Parameters<typeof startCodeServer>[1] & { failedShotPrefix?: string } = {}): Omit<CodeServer, 'dispose'> & { shot(name: string): Promise<void> } {
+  let server: CodeServer | undefined;
+  const running = (): CodeServer => {
+    if (!server) throw new Error('code-server has not started (its beforeAll failed)');
+    return server;
+  };
+  const suite = {
+    get workspace() {
+      return running().workspace;
+    },
+    get page() {
+      return running().page;
+    },
+    async shot(name: string) {
+      await running().page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    },
+  };
+  beforeAll(async () => {
+    server = await startCodeServer(files, options);
+  }, 300_000);
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && server) await suite.shot(`${options.failedShotPrefix ?? ''}failed-${ctx.task.name.replace(/\W+/g, '-')}`);
+  });
+  // Registered first, so it runs after the file's own afterAll hooks (vitest runs them as a stack).
+  afterAll(async () => {
+    await server?.dispose();
+  }, 60_000);
+  return suite;
 }
 
 /** Runs a palette command by its title, as a user does. */
