@@ -27,6 +27,8 @@ describe('Squad Studio in VS Code', () => {
     const csp = (await graph.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toMatch(/connect-src|127\.0\.0\.1|localhost/);
+    // No extension gallery (EXTENSIONS_GALLERY={}), no other host: the workbench reached nothing outside.
+    expect(vscode.outsideRequests).toEqual([]);
     await shot('01-graph-editor');
   }, 120_000);
 
