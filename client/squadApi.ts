@@ -4,6 +4,7 @@ import { CreateTokenResponseSchema } from '../protocol/api/createTokenRequest';
 import type { ForecastRequest } from '../protocol/api/forecastRequest';
 import { ForecastSchema } from '../protocol/api/forecastResponse';
 import type { ForkRequest, ReplayRequest } from '../protocol/api/replayRequest';
+import { FleetInfoSchema } from '../protocol/api/fleetInfo';
 import { DiffResponseSchema, ForkResponseSchema, ReplayResponseSchema } from '../protocol/api/replayResponse';
 import { JournalPageSchema, RunDetailResponseSchema, RunListResponseSchema, RunResponseSchema } from '../protocol/api/runInfo';
 import type { StartRunRequest } from '../protocol/api/startRunRequest';
@@ -93,6 +94,11 @@ export class SquadApi {
 
   tenants(signal?: AbortSignal) {
     return this.call('GET', '/api/tenants', TenantListResponseSchema, undefined, signal);
+  }
+
+  /** The fleet: runs in flight per worker, the queue, spend today per tenant, recent trips. */
+  fleet(signal?: AbortSignal) {
+    return this.call('GET', '/api/fleet', FleetInfoSchema, undefined, signal);
   }
 
   mintToken(tenant: string, signal?: AbortSignal): Promise<string> {

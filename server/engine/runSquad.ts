@@ -6,7 +6,7 @@ import { AgentRoster } from './agentRoster';
 import type { Clock } from './clock';
 import type { ContextCache } from './contextCache';
 import { defaultGuardrails } from './guardrails/defaultGuardrails';
-import type { AgentWait, Guardrail } from './guardrails/guardrail';
+import type { AgentWait, Guardrail, RunView } from './guardrails/guardrail';
 import { GuardrailGate, type GateHost } from './guardrailGate';
 import { JournalEmitter, type ForkPoint } from './journalEmitter';
 import type { JournalWriter } from './journalWriter';
@@ -15,7 +15,6 @@ import { ModelCallPipeline, reasonOf } from './modelCallPipeline';
 import type { ModelProvider } from './modelProvider';
 import type { RandomSource } from './randomSource';
 import type { RunControl } from './runControl';
-import type { RunContext } from './runContext';
 import { runEnd, type RunEnd } from './runEnd';
 import type { RunEventListener } from './runJournal';
 import type { RunProfile } from './runProfile';
@@ -76,7 +75,8 @@ export async function runSquad(options: RunOptions): Promise<RunOutcome> {
   return new SquadRun(options).run();
 }
 
-class SquadRun implements RunContext, GateHost {
+/** The run's composition root; its parts see it as a `RunContext` (runContext.ts), derived from it. */
+export class SquadRun implements RunView, GateHost {
   readonly scheduler: Scheduler<Work>;
   readonly emitter: JournalEmitter;
   readonly gate: GuardrailGate;
@@ -87,6 +87,7 @@ class SquadRun implements RunContext, GateHost {
   readonly models: ModelCallPipeline;
   readonly tools: ToolCallPipeline;
   readonly account: RunAccount = emptyRunAccount();
+  /** Aborted when the run is cancelled or ends, so calls still in flight stop too. */
   readonly callSignal: AbortSignal;
   reservedUsd = 0;
   /** Aborted when the run ends for any reason, so calls still in flight stop too. */
@@ -156,10 +157,12 @@ class SquadRun implements RunContext, GateHost {
 
   // ── the run ───────────────────────────────────────────────────────────────────────────────────
 
+  /** True once the run's end is decided: nothing more is journaled, called or scheduled. */
   get ended(): boolean {
     return this.decided !== null;
   }
 
+  /** Decides the run's end (the first decision stands). */
   end(end: RunEnd): void {
     if (this.decided) return;
     this.decided = end;

@@ -163,6 +163,7 @@ export async function continueRun(options: ContinueOptions): Promise<ContinueRes
       random: randoms.tools,
       signal: options.signal,
       squadPath: setup.path,
+      resuming: true,
       ...(environment ? { env: environment.env } : {}),
       ...(environment?.toolDir !== undefined ? { baseDir: environment.toolDir } : {}),
     });

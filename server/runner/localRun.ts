@@ -46,6 +46,8 @@ export interface LocalRunHooks {
   budgetUsd?: number;
   /** Decorates the model provider (a tenant's rate limits); gets the run's clock. */
   wrapModel?: (inner: ModelProvider, clock: Clock) => ModelProvider;
+  /** Decorates the journal writer the engine appends to (metrics); the run still closes the inner one. */
+  wrapJournal?: (inner: JournalWriter) => JournalWriter;
 }
 
 /**
@@ -114,7 +116,7 @@ export class LocalRun {
         profile,
         seed: setup.seed,
         tenant: setup.tenant,
-        ports: { model: hooks.wrapModel ? hooks.wrapModel(model, clock) : model, tools, journal: this.writer, clock, random: randoms.engine },
+        ports: { model: hooks.wrapModel ? hooks.wrapModel(model, clock) : model, tools, journal: hooks.wrapJournal ? hooks.wrapJournal(this.writer) : this.writer, clock, random: randoms.engine },
         signal: hooks.signal,
         ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
         ...(hooks.control ? { control: hooks.control } : {}),
