@@ -99,6 +99,8 @@ export class ServerHost implements BridgeHost {
       }
       case 'run.diff':
         return api.diff(str('a'), str('b'), signal);
+      case 'forecast.run':
+        return api.forecast(p as BridgeParsedParams<'forecast.run'>, signal);
     }
   }
 

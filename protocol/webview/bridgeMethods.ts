@@ -4,6 +4,8 @@ import { FleetInfoSchema } from '../api/fleetInfo';
 import { TenantInfoSchema } from '../api/tenantInfo';
 import { TenantIdSchema } from '../api/tenantId';
 import { DiffResponseSchema } from '../api/replayResponse';
+import { ForecastRequestSchema } from '../api/forecastRequest';
+import { ForecastSchema } from '../api/forecastResponse';
 import { SquadFileTextSchema } from './squadFileText';
 import { SquadLayoutSchema } from './squadLayout';
 
@@ -62,6 +64,8 @@ export const BridgeMethods = {
   'run.fork': { params: z.object({ run: RunId, seq: z.number().int().min(1) }).strict(), result: RunInfoSchema },
   /** Where two finished runs part and what each cost (`a` is the "expected" side of `parting`). */
   'run.diff': { params: z.object({ a: RunId, b: RunId }).strict(), result: DiffResponseSchema },
+  /** `squad forecast` of a squad file (seeded runs under a profile): cost distribution, per agent, per tenant. */
+  'forecast.run': { params: ForecastRequestSchema, result: ForecastSchema },
 } as const;
 
 export type BridgeMethod = keyof typeof BridgeMethods;

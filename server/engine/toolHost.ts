@@ -57,6 +57,12 @@ export interface ToolHost {
   /** The tools of every declared server, named "server.tool". */
   tools(): readonly ToolSpec[];
   call(request: ToolCallRequest): Promise<ToolCallOutcome>;
+  /**
+   * A call a resumed or forked run serves from its journal instead of calling: a host with state on
+   * the run's time line (replica health, restart times, its random stream) brings that state to
+   * where the recorded call left it, without calling anything. Optional: stateless hosts omit it.
+   */
+  replay?(request: ToolCallRequest, recorded: ToolCallOutcome): Promise<void>;
 }
 
 /** A host with no tools, for squads that declare none. */

@@ -9,6 +9,7 @@ import { errorBody, HttpError, parseWire, toHttpError } from './httpError';
 import { jsonBody } from './jsonBody';
 import type { RequestGate } from './requestGate';
 import type { TokenRegistry } from './tokenRegistry';
+import { mountForecastRoutes } from './forecastRoutes';
 import { mountOpsRoutes, type OpsDeps } from './opsRoutes';
 import { mountReplayRoutes } from './replayRoutes';
 import { mountWebviewRoutes } from './webviewRoutes';
@@ -138,6 +139,7 @@ export function createApi(deps: ApiDeps): express.Express {
   if (deps.files) mountWorkspaceFileRoutes(app, deps.files, scope);
   // Replays and forks run in virtual time, to their end; a closing server aborts them.
   mountReplayRoutes(app, manager, scope, deps.signal ?? new AbortController().signal);
+  mountForecastRoutes(app, manager, scope, deps.signal ?? new AbortController().signal);
 
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);

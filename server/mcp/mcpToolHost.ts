@@ -33,6 +33,11 @@ export interface McpToolHostOptions {
   timing?: 'virtual' | 'real';
   /** Wall-clock period of the MCP ping health check of real replicas (0: off; default 5 s). */
   healthCheckIntervalMs?: number;
+  /**
+   * The run replays its journal before going on live (resume, fork): pools start without deciding
+   * which replicas are down and rebuild their state from the recorded calls (`replay`).
+   */
+  resuming?: boolean;
 }
 
 /** The tool host of one run: every declared server's replica pool. */
@@ -74,7 +79,7 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
     await Promise.all(
       pools.map(async (pool) => {
         try {
-          const connection = await pool.start(options.signal);
+          const connection = await pool.start(options.signal, options.resuming === true);
           const policy = resolveToolServerPolicy(squad, options.profile, pool.server);
           const tools = await listServerTools(pool.server, connection.client, { timeoutMs: policy.startupTimeoutMs, signal: options.signal });
           byServer.set(pool.server, tools);
@@ -120,6 +125,12 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
       }
       const result = await found.pool.call(found.entry.tool, request.args, request.now, request.signal, request.callId);
       return { ...result };
+    },
+    async replay(request: ToolCallRequest, outcome: ToolCallOutcome): Promise<void> {
+      // Only calls that reached a pool live change its state (refused ones never did).
+      const found = catalog.get(request.tool);
+      if (!found || found.entry.check(request.args) || outcome.error === 'invalid-arguments' || outcome.error === 'unknown-tool') return;
+      await found.pool.replay(found.entry.tool, request.now, outcome, request.signal);
     },
     close() {
       closed ??= (async () => {

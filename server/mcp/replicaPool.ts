@@ -1,5 +1,5 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolErrorKind, ToolIncident } from '../engine/toolHost';
+import type { ToolCallOutcome, ToolErrorKind, ToolIncident } from '../engine/toolHost';
 import { backoffDelay, equalJitterDelay } from '../engine/policies/backoff';
 import type { RandomSource } from '../engine/randomSource';
 import { childSignal, withChildSignal } from './childSignal';
@@ -7,6 +7,7 @@ import { latencySampler, type LatencySampler } from './latencySampler';
 import { Replica } from './replica';
 import type { ReplicaConnection, ReplicaConnector } from './replicaConnection';
 import { parseToolResult } from './parseToolResult';
+import { RecordedPoolCall } from './recordedPoolCall';
 import type { ToolServerPolicy } from './toolServerPolicy';
 import { messageOf as reasonOf } from '../../protocol/messageOf';
 
@@ -34,7 +35,7 @@ type Attempt =
  */
 export const IDEMPOTENCY_KEY_META = 'dev.squad-studio/idempotency-key';
 
-type AttemptArgs = [tool: string, args: Record<string, unknown>, t: number, budgetMs: number, signal: AbortSignal, wallDeadline: number, idempotencyKey: string | null];
+type AttemptArgs = [tool: string, args: Record<string, unknown>, t: number, budgetMs: number, signal: AbortSignal, wallDeadline: number, idempotencyKey: string | null, attemptNo: number];
 
 /** Restart backoff: 500 ms doubling to 30 s, with equal jitter (half fixed, half drawn). */
 const RESTART_BASE_MS = 500;
@@ -90,6 +91,13 @@ export class ReplicaPool {
   private lastNow = 0;
   private readonly lifetime = new AbortController();
   private readonly closings = new Set<Promise<void>>();
+  /** The recorded call being replayed (see `replay`), or null when calls are live. */
+  private recorded: RecordedPoolCall | null = null;
+  /** Calls replayed so far, and whether connections must be matched to the replayed state before a live call. */
+  private replayed = 0;
+  private unreconciled = false;
+  /** Replicas that did not start in a resuming pool: down only if the journal has them down too. */
+  private readonly startFailures = new Map<Replica, string>();
 
   constructor(options: ReplicaPoolOptions) {
     this.server = options.server;
@@ -104,8 +112,13 @@ export class ReplicaPool {
    * Starts every replica at once. Resolves with the first live connection (in replica order, so the
    * tool list is the same every run); replicas that failed are down and restart with backoff. Rejects
    * with every replica's reason when none started.
+   *
+   * `resuming` (a run that will replay its journal first): every replica counts as up, as the
+   * journal says nothing yet; a replica the recorded run had down at start is marked down when the
+   * first recorded call is replayed, and one that failed only now is retried before the first live
+   * call (see `reconcile`).
    */
-  async start(signal: AbortSignal): Promise<ReplicaConnection> {
+  async start(signal: AbortSignal, resuming = false): Promise<ReplicaConnection> {
     const results = await Promise.allSettled(this.replicas.map((r) => this.connect(r, [signal, this.lifetime.signal])));
     if (signal.aborted) throw signal.reason;
     const reasons: string[] = [];
@@ -114,10 +127,14 @@ export class ReplicaPool {
       if (result.status === 'fulfilled') this.bringUp(replica, result.value, 0);
       else {
         reasons.push(reasonOf(result.reason));
-        this.markDown(replica, 0, `did not start: ${reasonOf(result.reason)}`);
+        if (resuming) {
+          this.startFailures.set(replica, reasonOf(result.reason));
+          replica.up = true;
+        } else this.markDown(replica, 0, `did not start: ${reasonOf(result.reason)}`);
       }
     });
-    const live = this.replicas.find((r) => r.up)?.connection;
+    this.unreconciled = resuming;
+    const live = this.replicas.find((r) => r.up && r.connection)?.connection;
     if (!live) {
       const distinct = [...new Set(reasons)];
       throw new Error(distinct.length === 1 ? distinct[0] : reasons.map((r, i) => `${this.replicas[i]!.name}: ${r}`).join('; '));
@@ -141,6 +158,39 @@ export class ReplicaPool {
    * without doing it twice.
    */
   async call(tool: string, args: Record<string, unknown>, now: number, signal: AbortSignal, idempotencyKey: string | null = null): Promise<PoolCallResult> {
+    if (this.unreconciled) await this.reconcile(signal);
+    return this.route(tool, args, now, signal, idempotencyKey);
+  }
+
+  /**
+   * Catches up with a call a resumed (or forked) run serves from its journal: the call is routed
+   * again, with the same backoff and fault draws, but what a real server or process decided (the
+   * answer, a lost connection, a restart) is read from the recorded outcome and its incidents, and
+   * no request is sent, no process started or stopped. Afterwards the pool is in the state the live
+   * call left it in: replicas down and their restart times, restart and failure counts, warm flags,
+   * slot ends, pending incidents, the rotation cursor and the position of its random stream. That is
+   * what makes a resumed run's journal the journal of a run that never stopped (the rule: a tool
+   * pool's state is a fold over the recorded calls, in the engine's call order).
+   */
+  async replay(tool: string, now: number, outcome: ToolCallOutcome, signal: AbortSignal): Promise<void> {
+    const recorded = new RecordedPoolCall(outcome, now);
+    this.recorded = recorded;
+    this.replayed += 1;
+    this.unreconciled = true;
+    this.lastNow = Math.max(this.lastNow, now);
+    try {
+      // Lost before the call began (between calls, at start, by a health check): in journal order.
+      for (const down of recorded.takeLostBefore()) {
+        const replica = this.replicas.find((r) => r.name === down.replica);
+        if (replica?.up) this.markDown(replica, down.atMs, down.reason, down.restartAtMs);
+      }
+      await this.route(tool, {}, now, signal, null);
+    } finally {
+      this.recorded = null;
+    }
+  }
+
+  private async route(tool: string, args: Record<string, unknown>, now: number, signal: AbortSignal, idempotencyKey: string | null): Promise<PoolCallResult> {
     this.lastNow = Math.max(this.lastNow, now);
     const { policy } = this;
     const deadline = now + policy.deadlineMs;
@@ -155,7 +205,7 @@ export class ReplicaPool {
     let lastReplica: Replica | null = null;
 
     for (let step = 0; step < MAX_ROUTING_STEPS; step++) {
-      if (performance.now() > wallDeadline) {
+      if (!this.recorded && performance.now() > wallDeadline) {
         failures.push(`the ${policy.deadlineMs} ms deadline passed in real time`);
         break;
       }
@@ -175,7 +225,7 @@ export class ReplicaPool {
       }
       attempts += 1;
       lastReplica = replica;
-      const attempt = await this.attempt(replica, tool, args, t, Math.min(policy.timeoutMs, deadline - t), signal, wallDeadline, idempotencyKey);
+      const attempt = await this.attempt(replica, tool, args, t, Math.min(policy.timeoutMs, deadline - t), signal, wallDeadline, idempotencyKey, attempts);
       if (attempt.kind === 'answer') {
         replica.failures = 0;
         return this.finish(now, attempt.endMs, incidents, {
@@ -213,6 +263,8 @@ export class ReplicaPool {
 
   /** Pings every live, real replica not busy at the last known time; a replica that fails is down. */
   async healthCheck(timeoutMs: number): Promise<void> {
+    // While the pool catches up with a journal its replicas' flags are the recorded run's, not these processes'.
+    if (this.recorded || this.unreconciled) return;
     await Promise.all(
       this.replicas.map(async (replica) => {
         const connection = replica.connection;
@@ -253,6 +305,7 @@ export class ReplicaPool {
     signal: AbortSignal,
     wallDeadline: number,
     idempotencyKey: string | null,
+    attemptNo: number,
   ): Promise<Attempt> {
     const { policy } = this;
     replica.prune(t);
@@ -283,6 +336,7 @@ export class ReplicaPool {
       replica.occupy(injectedEnd);
       return { kind: 'answer', endMs: injectedEnd, ok: false, content: `JSON-RPC error ${ErrorCode.InternalError}: internal error (injected fault)`, error: 'protocol' };
     }
+    if (this.recorded) return this.recordedAttempt(this.recorded, replica, attemptNo, injectedEnd, timedOut);
     const connection = replica.connection;
     if (!connection) return { kind: 'retry', endMs: start, reason: 'not connected', error: 'unavailable', replicaFailed: true };
 
@@ -313,6 +367,46 @@ export class ReplicaPool {
     replica.occupy(end);
     const parsed = parseToolResult(raw, policy.maxResultBytes);
     return { kind: 'answer', endMs: end, ...parsed };
+  }
+
+  /** What a replayed attempt's real part came to, from the journal (see `RecordedPoolCall.attempt`). */
+  private recordedAttempt(recorded: RecordedPoolCall, replica: Replica, attemptNo: number, injectedEnd: number, timedOut: (why: string) => Attempt): Attempt {
+    const fact = recorded.attempt(replica.name, attemptNo);
+    if (fact.kind === 'timeout') return timedOut('');
+    if (fact.kind === 'lost') {
+      replica.occupy(fact.atMs);
+      return { kind: 'retry', endMs: fact.atMs, reason: fact.reason, error: 'unavailable', replicaFailed: true };
+    }
+    const { outcome } = recorded;
+    // A real server's measured time is in the recorded latency only under `timing: 'real'`.
+    const end = this.timing === 'real' && replica.connector.measured ? round(recorded.now + outcome.latencyMs) : injectedEnd;
+    replica.occupy(end);
+    return { kind: 'answer', endMs: end, ok: outcome.ok, content: outcome.content, ...(outcome.error ? { error: outcome.error } : {}) };
+  }
+
+  /**
+   * Before the first live call after replayed ones: processes to match the replayed state. A replica
+   * up in the journal but without a connection here is connected (marked down if it cannot be); one
+   * down in the journal is closed. A resuming pool that replayed nothing marks down the replicas
+   * that did not start, as a fresh start does.
+   */
+  private async reconcile(signal: AbortSignal): Promise<void> {
+    this.unreconciled = false;
+    if (this.replayed === 0) for (const [replica, reason] of this.startFailures) this.markDown(replica, 0, `did not start: ${reason}`);
+    this.startFailures.clear();
+    for (const replica of this.replicas) {
+      if (!replica.up) {
+        this.release(replica);
+        continue;
+      }
+      if (replica.connection) continue;
+      try {
+        this.attach(replica, await this.connect(replica, [signal, this.lifetime.signal]));
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        this.markDown(replica, this.lastNow, `restart failed: ${reasonOf(error)}`);
+      }
+    }
   }
 
   /** The reason a connection died under a call: the process's exit and stderr when they come soon. */
@@ -353,6 +447,16 @@ export class ReplicaPool {
     for (const replica of this.replicas) {
       if (replica.up || replica.restartAtMs > t) continue;
       const at = replica.restartAtMs;
+      if (this.recorded) {
+        const restart = this.recorded.restarted(replica.name, at);
+        if (restart.ok) {
+          replica.restarts += 1;
+          replica.up = true;
+          replica.warm = false;
+          this.pending.push({ kind: 'replica.up', atMs: at, server: this.server, replica: replica.name, restarts: replica.restarts });
+        } else this.markDown(replica, Math.max(t, at), `restart failed: ${restart.reason}`);
+        continue;
+      }
       try {
         const timeoutMs = Math.max(1, Math.min(this.policy.startupTimeoutMs, wallDeadline - performance.now()));
         const connection = await this.connect(replica, [signal, this.lifetime.signal], timeoutMs);
@@ -385,21 +489,32 @@ export class ReplicaPool {
   }
 
   private bringUp(replica: Replica, connection: ReplicaConnection, at: number): void {
-    replica.connection = connection;
     replica.up = true;
     replica.warm = false;
     replica.restartAtMs = at;
+    this.attach(replica, connection);
+  }
+
+  private attach(replica: Replica, connection: ReplicaConnection): void {
+    replica.connection = connection;
     // Lost between calls: down now. Lost under a call: that call marks it down when it sees the error.
     void connection.lost.then((reason) => {
       if (replica.connection === connection && replica.up && replica.inFlight === 0) this.markDown(replica, this.lastNow, reason);
     });
   }
 
-  private markDown(replica: Replica, at: number, reason: string): void {
+  /**
+   * `recordedRestartAt`: the restart time the journal has for this down (a replay). The backoff is
+   * drawn either way, so the random stream stays where the live run had it.
+   */
+  private markDown(replica: Replica, at: number, reason: string, recordedRestartAt?: number | null): void {
     replica.up = false;
     replica.failures += 1;
     replica.restartAtMs = at + equalJitterDelay(replica.failures, RESTART_BASE_MS, RESTART_MAX_MS, this.random);
-    this.release(replica);
+    const recorded = recordedRestartAt !== undefined ? { restartAtMs: recordedRestartAt } : this.recorded?.takeDown(replica.name);
+    if (recorded && recorded.restartAtMs !== null) replica.restartAtMs = recorded.restartAtMs;
+    // A replay starts and stops no process: `reconcile` matches them to the state before a live call.
+    if (!this.recorded) this.release(replica);
     this.pending.push({ kind: 'replica.down', atMs: at, server: this.server, replica: replica.name, reason, restartAtMs: replica.restartAtMs });
   }
 

@@ -21,7 +21,12 @@ export class RecordedToolHost implements ToolHost {
   async call(request: ToolCallRequest): Promise<ToolCallOutcome> {
     const callId = request.callId.slice(request.callId.lastIndexOf('/') + 1);
     const recorded = this.recording.toolCall(callId);
-    if (recorded) return recorded;
+    if (recorded) {
+      // The live host catches up with the call, so the calls it makes after the recorded ones are
+      // the calls an uninterrupted run makes (the same replicas down, the same random draws).
+      await this.live?.replay?.(request, recorded);
+      return recorded;
+    }
     if (!this.live) return { ok: false, content: `replay: the journal has no result for tool call ${callId} (${request.tool})`, latencyMs: 0 };
     return this.live.call(request);
   }

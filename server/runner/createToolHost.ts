@@ -19,6 +19,8 @@ export interface ToolHostSetup {
   baseDir?: string;
   /** Where `${env:NAME}` is read (default: the process environment). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The run replays a journal first (resume, fork): see `McpToolHostOptions.resuming`. */
+  resuming?: boolean;
 }
 
 /**
@@ -36,5 +38,6 @@ export async function createToolHost(squad: SquadFile, setup: ToolHostSetup): Pr
     baseDir: setup.baseDir ?? dirname(resolve(setup.squadPath)),
     timing: setup.timing ?? 'virtual',
     ...(setup.env !== undefined ? { env: setup.env } : {}),
+    ...(setup.resuming ? { resuming: true } : {}),
   });
 }
