@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FleetInfoSchema } from '../protocol/api/fleetInfo';
 import { foldEvents } from '../protocol/runAccount';
 import type { RunEvent } from '../protocol/runEvent';
 import { freshDatabase } from '../server/store/testing/freshDatabase';
@@ -234,6 +235,7 @@ describe('the image on PostgreSQL 15: an API server and two workers started from
       const scrape = async (base: string): Promise<string> => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
       const apiMetrics = await scrape(url);
       const workerMetrics = await Promise.all(health.map((h) => scrape(h.url)));
+      expect((await fetch(`${health[0]!.url}/metrics`)).status).toBe(401); // a worker's metrics need the metrics token
       expect(sample(apiMetrics, 'squad_queue_depth')).toBe(0);
       expect(sample(apiMetrics, 'squad_runs{state="running",tenant="default"}')).toBe(1);
       const spent = journals.reduce((a, j) => a + foldEvents(j).totals.costUsd, 0);
@@ -249,7 +251,11 @@ describe('the image on PostgreSQL 15: an API server and two workers started from
       expect(total(workerMetrics, 'squad_journal_append_seconds_count', ['store="postgres"'])).toBeGreaterThan(0);
 
       // The fleet view names the worker that holds the paused run; SIGTERM it.
-      const fleet = (await (await fetch(`${url}/api/fleet`, { headers: auth })).json()) as { workers: { id: string; runs: { id: string }[] }[] };
+      const fleet = FleetInfoSchema.parse(await (await fetch(`${url}/api/fleet`, { headers: auth })).json());
+      expect(fleet.workers.flatMap((w) => w.runs.map((r) => r.id))).toEqual([held]);
+      expect(fleet.queue.depth).toBe(0);
+      expect(fleet.tenants.find((t) => t.id === 'default')).toMatchObject({ runsInFlight: 1 });
+      expect(fleet.tenants.find((t) => t.id === 'default')?.spentTodayUsd).toBeCloseTo(spent, 6);
       const holderId = fleet.workers.find((w) => w.runs.some((r) => r.id === held))?.id;
       const holder = health.findIndex((h) => h.id === holderId);
       expect(holder).toBeGreaterThanOrEqual(0);

@@ -41,7 +41,7 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
   { commands: ['serve', 'worker'], flag: 'lease-ms', env: 'SQUAD_LEASE_MS', kind: 'string', description: 'how long a worker\'s claim on a run lasts without a heartbeat (default 5000): a dead worker\'s runs move this long after it died' },
   { commands: ['serve'], flag: 'port', env: 'SQUAD_PORT', kind: 'string', description: 'the port (default: a free one)' },
   { commands: ['serve'], flag: 'host', env: 'SQUAD_HOST', kind: 'string', description: 'the address to bind (default 127.0.0.1; `0.0.0.0` in a container)' },
-  { commands: ['serve', 'worker', 'export'], flag: 'workspace', env: 'SQUAD_WORKSPACE', kind: 'string', description: 'the workspace: squad files, journals without `--store`, `.squad/server.json` (default `.`)' },
+  { commands: ['serve', 'worker', 'export'], flag: 'workspace', env: 'SQUAD_WORKSPACE', kind: 'string', description: 'the workspace: squad files, journals without `--store`, `.squad/server.json` (default `.`); a worker takes it and has no use for it (its journals are the store\'s)' },
   { commands: ['serve'], flag: 'otlp', env: 'SQUAD_OTLP', kind: 'string', description: 'OTLP/HTTP endpoint for OpenTelemetry traces' },
   { commands: ['serve', 'worker'], flag: 'tenants', env: 'SQUAD_TENANTS', kind: 'string', description: 'the tenants file (budgets, rate limits, bulkheads)' },
   { commands: ['serve'], flag: 'allow-origin', env: 'SQUAD_ALLOW_ORIGIN', kind: 'list', description: 'browser origins allowed to call the API (comma-separated)' },
