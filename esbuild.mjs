@@ -2,6 +2,7 @@
 // server runs under VS Code's own Node with nothing to install.
 import * as esbuild from 'esbuild';
 import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
@@ -79,10 +80,31 @@ const targets = [
   { ...node, entryPoints: ['extension/test-electron/desktopSuite.ts'], outfile: 'dist/test-electron-suite.js', external: ['vscode'] },
 ].filter((t) => Object.values(t.entryPoints).every((e) => existsSync(e)));
 
+/**
+ * zod's `z` namespace re-exports every one of its ~50 error-message locales (about 250 KB of the
+ * web app's 1.2 MB, parsed before its first paint), and the app uses only English, zod's default.
+ * In the browser bundles its locales index exports English alone; `z.locales.en` still works.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]locales[\\/]index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), args.path), namespace: 'zod-locales' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};\n`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 // The web app (webview/README.md): ES modules; the graph and dashboard load first and Monaco (the
 // largest part) only when an editor opens. Served by the local server at `/`
 // (files under `/app/`) and loaded by the extension's webview panels.
 const browser = {
+  plugins: [zodEnglishOnly],
   bundle: true,
   platform: 'browser',
   target: 'es2022',

@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-const ALL = ['{protocol,client,server,extension,webview,samples,scripts}/**/*.test.ts'];
+const ALL = ['{protocol,client,server,extension,webview,samples,scripts,deploy}/**/*.test.ts'];
 /**
  * Tests that run what `npm run build` made (the CLI's dist/cli.js as a user runs it, the VSIX's
  * contents) or drive a real browser or VS Code. `npm test` builds first and runs them all;
@@ -15,6 +15,8 @@ const NEEDS_BUILD = [
   'server/cluster/scaleOut.test.ts',
   'samples/failure-modes/gallery.test.ts',
   'extension/vsixContents.test.ts',
+  // Serves the built web app behind the test's reverse proxy (its Content-Security-Policy).
+  'server/http/trustedProxy.test.ts',
 ];
 
 export default defineConfig({

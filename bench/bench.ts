@@ -8,12 +8,13 @@
  *   npm run bench -- --startup  only the CLI's start-up against `node -e 0` (a few seconds)
  *   npm run bench -- --core   the engine core only (CPU per step vs LangGraph, fan-in joins, real clock)
  *   npm run bench -- --forecast squad forecast's runs per second, one worker vs one per core (about a minute)
+ *   npm run bench -- --first-paint  the web app's first paint against an empty page, side by side (about a minute)
  *
  * The bench reports; it never fails on a missed target (timing assertions belong in no test). It
  * exits non-zero only when a run did not do what it should, since its figures would then be wrong.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Table from 'cli-table3';
 import { prepareLangGraph } from './langgraph';
@@ -27,10 +28,11 @@ import { benchMcpPoolOverhead } from './mcpPoolOverhead';
 import { benchCreditMemoVirtualTime } from './mcpVirtualTime';
 import { benchForecast } from './forecast';
 import { benchWebviewRender, benchWebviewStream } from './webview';
+import { benchWebviewFirstPaint, type FirstPaintRow } from './webviewFirstPaint';
 import { benchScaleOut, scaleOutTable } from './scaleOut';
 import { benchStartup, type StartupRow } from './startup';
 import { benchSquadFileParse } from './squadFileParse';
-import { benchCpuPerStep, benchFanIn, benchRealClockFanOut } from './engineCore';
+import { benchCpuPerStep, benchCpuPerStepIsolated, benchFanIn, benchRealClockFanOut, cpuChild } from './engineCore';
 
 const SIZES = [500, 2000] as const;
 /** Timed runs per configuration; the median is reported, so one GC pause or hiccup does not count. */
@@ -66,6 +68,17 @@ interface Row {
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const dir = await mkdtemp(join(tmpdir(), 'squad-bench-'));
+  const child = process.argv.indexOf('--cpu-child');
+  if (child >= 0) {
+    const engine = process.argv[child + 1];
+    if (engine !== 'ours' && engine !== 'langgraph') throw new Error(`--cpu-child ours|langgraph, got ${engine}`);
+    try {
+      process.stdout.write(`${await cpuChild(engine, Number(process.argv[child + 2] ?? 500), dir)}\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   if (process.argv.includes('--core')) {
     try {
       reportCore(await benchCore(dir), json);
@@ -78,6 +91,14 @@ async function main(): Promise<void> {
     const scale = await benchScaleOut(progress);
     if (json) process.stdout.write(JSON.stringify({ scaleOut: scale }, null, 2) + '\n');
     else console.log(scaleOutTable(scale));
+    return;
+  }
+  if (process.argv.includes('--first-paint')) {
+    progress('webview first paint: the graph editor and a dashboard vs an empty page, at 1× and 4× CPU (headless Chromium)…');
+    const firstPaint = await benchWebviewFirstPaint();
+    if (json) process.stdout.write(JSON.stringify({ firstPaint }, null, 2) + '\n');
+    else console.log(firstPaintTable(firstPaint));
+    await rm(dir, { recursive: true, force: true });
     return;
   }
   progress('start-up: node -e 0 vs squad --version, validate, run (9 rounds, side by side)…');
@@ -334,18 +355,24 @@ function startupTable(rows: StartupRow[]): string {
 
 interface Core {
   cpu: Awaited<ReturnType<typeof benchCpuPerStep>>;
+  cpuIsolated: ReturnType<typeof benchCpuPerStepIsolated>;
+  loadAverage: number[];
   fanIn: Awaited<ReturnType<typeof benchFanIn>>;
   realClock: Awaited<ReturnType<typeof benchRealClockFanOut>>;
 }
 
 async function benchCore(dir: string): Promise<Core> {
-  progress('engine core: CPU per step, ours vs LangGraph.js (N=500, median of 5)…');
+  const loadBefore = loadavg();
+  progress('engine core: CPU per step, ours vs LangGraph.js in one process (N=500, 5 warm-up runs each, median of 5)…');
   const cpu = await benchCpuPerStep(dir);
-  progress('engine core: fan-in joins at K = 30, 300, 3,000…');
+  progress('engine core: CPU per step, each engine in its own process (N=500, 3 processes each, alternating)…');
+  const cpuIsolated = benchCpuPerStepIsolated();
+  progress('engine core: fan-in joins at K = 3, 30, 300, 3,000…');
   const fanIn = await benchFanIn();
   progress('engine core: three parallel 400 ms workers on the system clock…');
   const realClock = await benchRealClockFanOut();
-  return { cpu, fanIn, realClock };
+  const loadAfter = loadavg();
+  return { cpu, cpuIsolated, fanIn, realClock, loadAverage: loadBefore.map((x, i) => Math.max(x, loadAfter[i]!)) };
 }
 
 function reportCore(core: Core, json: boolean): void {
@@ -354,17 +381,22 @@ function reportCore(core: Core, json: boolean): void {
     return;
   }
   const t = new Table({ head: ['engine core', 'figure', 'target'], ...(process.stdout.isTTY ? {} : { style: { head: [], border: [] } }) });
-  const c = core.cpu;
-  t.push([`CPU per step, ours / LangGraph.js (N=${c.n})`, `${c.oursCpuUs.toFixed(1)} / ${c.langGraphCpuUs.toFixed(1)} µs = ${c.ratio.toFixed(3)}`, `≤ 0.045 ${c.ratio <= 0.045 ? '✓' : '✗'}`]);
+  for (const [label, c] of [
+    ['one process, alternating', core.cpu],
+    ['a process each', core.cpuIsolated],
+  ] as const) {
+    t.push([`CPU per step, ours / LangGraph.js (N=${c.n}, ${label})`, `${c.oursCpuUs.toFixed(1)} / ${c.langGraphCpuUs.toFixed(1)} µs = ${c.ratio.toFixed(3)}`, `≤ 0.045 ${c.ratio <= 0.045 ? '✓' : '✗'}`]);
+  }
   const base = core.fanIn.find((r) => r.k === 300);
   for (const r of core.fanIn) {
     const vs = base && r.k === 3000 ? ` (${(r.usPerAgentRound / base.usPerAgentRound).toFixed(1)}× the K=300 row)` : '';
     const target = base && r.k === 3000 ? `≤ 15× K=300 ${r.usPerAgentRound <= 15 * base.usPerAgentRound ? '✓' : '✗'}` : '';
-    t.push([`fan-in join, K=${r.k.toLocaleString('en-US')}, ${r.rounds} rounds`, `${r.usPerAgentRound.toFixed(1)} CPU µs per agent per round${vs}; journal ${(r.journalBytes / 1024 / 1024).toFixed(1)} MiB`, target]);
+    t.push([`fan-in join, K=${r.k.toLocaleString('en-US')}, ${r.rounds} rounds`, `${r.usPerAgentRound.toFixed(1)} CPU µs per agent per round${vs}; journal ${formatBytes(r.journalBytes)} (${Math.round(r.bytesPerAgentRound)} B per agent per round)`, target]);
   }
   const rc = core.realClock;
   t.push([`3 parallel 400 ms workers, system clock (${rc.calls} calls)`, `${Math.round(rc.wallMs)} ms wall vs ${Math.round(rc.sumOfCallsMs)} ms sum of calls (${rc.depth.toFixed(1)} calls deep)`, `≈ 3 deep ${rc.depth < 3.8 ? '✓' : '✗'}`]);
   console.log(t.toString());
+  console.log(`load average (1, 5, 15 min, the higher of before and after): ${core.loadAverage.map((x) => x.toFixed(2)).join(', ')} on ${cpus().length} cores`);
 }
 
 function signed(bytes: number): string {
@@ -379,3 +411,12 @@ main().catch((error: unknown) => {
   console.error(`bench FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);
 });
+
+function firstPaintTable(rows: FirstPaintRow[]): string {
+  const table = new Table({ head: ['first paint', 'CPU', 'app (median)', 'empty page (median)', 'app / empty', 'target'] });
+  for (const r of rows) {
+    const target = r.cpuSlowdown === 1 ? 2000 : 5000;
+    table.push([r.view === 'editor' ? 'graph editor' : 'saved run (dashboard)', `${r.cpuSlowdown}×`, `${Math.round(r.appMs)} ms`, `${Math.round(r.emptyMs)} ms`, `${r.ratio.toFixed(1)}×`, `${r.appMs <= target ? '✓' : '✗'} ≤ ${target / 1000} s`]);
+  }
+  return table.toString();
+}

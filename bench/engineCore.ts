@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import YAML from 'yaml';
 import { SquadFileSchema } from '../protocol/squadFile';
@@ -8,6 +9,7 @@ import { resolveProfile } from '../server/engine/runProfile';
 import { runSquad } from '../server/engine/runSquad';
 import { NO_TOOLS } from '../server/engine/toolHost';
 import { ChatCompletionsServer } from '../server/engine/testing/chatCompletionsServer';
+import { fanInSquadYaml } from '../server/engine/testing/fanInSquad';
 import { SimulatedProvider } from '../server/providers/simulatedProvider';
 import { createModelProvider } from '../server/runner/createModelProvider';
 import { runRandoms } from '../server/runner/runRandoms';
@@ -37,16 +39,17 @@ class CountingWriter implements JournalWriter {
 
 /**
  * Per-step CPU time of our engine against LangGraph.js on the same loop (bench/ours.ts and
- * bench/langgraph.ts), alternating, median of `reps` runs each: CPU time, not wall time, so another
- * process on a shared machine does not count.
+ * bench/langgraph.ts), alternating, median of `reps` runs each after `warmup` runs of each: CPU
+ * time, not wall time, so another process on a shared machine does not count. Both engines share one
+ * heap and one JIT here, so each run also pays for collecting the other's garbage.
  */
-export async function benchCpuPerStep(dir: string, n = 500, reps = 5): Promise<{ n: number; oursCpuUs: number; langGraphCpuUs: number; ratio: number }> {
+export async function benchCpuPerStep(dir: string, n = 500, reps = 5, warmup = 5): Promise<CpuPerStep> {
   const ours: number[] = [];
   const theirs: number[] = [];
-  for (let i = 0; i < reps + 1; i++) {
+  for (let i = 0; i < reps + warmup; i++) {
     const a = await time(prepareOurs(n, dir, `cpu-${i}`));
     const b = await time(prepareLangGraph(n, `cpu-${i}`));
-    if (i === 0) continue; // warm-up
+    if (i < warmup) continue; // the JIT's optimizing tiers settle over the first few runs of each
     ours.push(a.cpuUsPerStep);
     theirs.push(b.cpuUsPerStep);
   }
@@ -55,34 +58,44 @@ export async function benchCpuPerStep(dir: string, n = 500, reps = 5): Promise<{
   return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs };
 }
 
-/** A planner → K workers → planner join squad, `rounds` rounds: the planner's turn waits for all K. */
-function fanInYaml(k: number, rounds: number): string {
-  const workers = Array.from({ length: k }, (_, i) => `w${i + 1}`);
-  const high = 10 * k * rounds + 10;
-  const handoffs = `[${workers.map((w) => `{ to: ${w}, content: Price part ${w}. }`).join(', ')}]`;
-  return `version: 1
-name: fan-in
-task: { entry: planner, input: Price every part. }
-models: { mini: { provider: simulated, model: gpt-4.1-mini } }
-guardrails:
-  maxTurnsPerAgent: ${high}
-  maxRunTurns: ${high}
-  budgetUsd: 1000000
-  runTimeoutMs: ${high * 60_000}
-  loop: { repeatedState: ${high}, pingPong: ${high} }
-  chatter: { maxMessagesPerEdge: ${high}, maxTokensPerEdge: 1000000000, minCoordinationTokens: 1000000000, maxCoordinationRatio: 1000000 }
-  tokenExplosion: { maxPromptGrowth: 1000000, minPromptTokens: 1000000000 }
-agents:
-  planner:
-    role: planner
-    model: mini
-    context: turn
-    handoffs: [${workers.join(', ')}]
-    script:
-      - { handoff: ${handoffs} }
-${rounds > 1 ? `      - { waitFor: [${workers.join(', ')}], handoff: ${handoffs}, repeat: ${rounds - 1} }\n` : ''}      - { waitFor: [${workers.join(', ')}], finish: All priced. }
-${workers.map((w) => `  ${w}: { role: worker, model: mini, context: turn, script: [ { finish: done, repeat: forever } ] }`).join('\n')}
-`;
+export interface CpuPerStep {
+  n: number;
+  oursCpuUs: number;
+  langGraphCpuUs: number;
+  ratio: number;
+}
+
+/**
+ * The same, each engine in a process of its own, as each runs for its users: child processes
+ * started one after another (ours, LangGraph, ours, …, `pairs` of each) so load hits both alike; each
+ * child warms its engine up, times `reps` runs and reports their median. The figure is the median of
+ * the children's medians. Needs dist/bench.js built (`npm run bench` builds it).
+ */
+export function benchCpuPerStepIsolated(n = 500, pairs = 3): CpuPerStep {
+  const medians: Record<'ours' | 'langgraph', number[]> = { ours: [], langgraph: [] };
+  for (let i = 0; i < pairs; i++) {
+    for (const engine of ['ours', 'langgraph'] as const) {
+      const child = spawnSync(process.execPath, ['--expose-gc', process.argv[1]!, '--cpu-child', engine, String(n)], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(`CPU child ${engine} exited with ${child.status}: ${child.stderr}`);
+      const line = child.stdout.trim().split('\n').at(-1) ?? '';
+      const us = Number(line);
+      if (!Number.isFinite(us) || us <= 0) throw new Error(`CPU child ${engine} printed ${JSON.stringify(line)}`);
+      medians[engine].push(us);
+    }
+  }
+  const oursCpuUs = median(medians.ours);
+  const langGraphCpuUs = median(medians.langgraph);
+  return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs };
+}
+
+/** A CPU child's work: warm one engine up, then print the median CPU µs per step of `reps` runs. */
+export async function cpuChild(engine: 'ours' | 'langgraph', n: number, dir: string, reps = 5, warmup = 5): Promise<number> {
+  const runs: number[] = [];
+  for (let i = 0; i < reps + warmup; i++) {
+    const t = await time(engine === 'ours' ? prepareOurs(n, dir, `child-${i}`) : prepareLangGraph(n, `child-${i}`));
+    if (i >= warmup) runs.push(t.cpuUsPerStep);
+  }
+  return median(runs);
 }
 
 export interface FanInRow {
@@ -92,14 +105,16 @@ export interface FanInRow {
   /** CPU µs per worker per round: flat in K when a join costs O(1) per delivery. */
   usPerAgentRound: number;
   journalBytes: number;
+  /** Journal bytes per worker per round: flat in K when a join journals each arrival, not the list left. */
+  bytesPerAgentRound: number;
   events: number;
 }
 
 /** Fan-in joins at each K: the CPU cost per agent per round, and the journal's size. */
-export async function benchFanIn(ks: readonly number[] = [30, 300, 3000], rounds = 3): Promise<FanInRow[]> {
+export async function benchFanIn(ks: readonly number[] = [3, 30, 300, 3000], rounds = 3): Promise<FanInRow[]> {
   const rows: FanInRow[] = [];
   for (const k of ks) {
-    const text = fanInYaml(k, rounds);
+    const text = fanInSquadYaml(k, rounds);
     const squad = SquadFileSchema.parse(YAML.parse(text));
     const profile = resolveProfile(squad, 'local');
     const run = async (): Promise<FanInRow> => {
@@ -119,7 +134,7 @@ export async function benchFanIn(ks: readonly number[] = [30, 300, 3000], rounds
       const used = process.cpuUsage(cpu);
       if (outcome.status !== 'completed') throw new Error(`fan-in K=${k}: ${outcome.status}: ${outcome.reason}`);
       const cpuMs = (used.user + used.system) / 1000;
-      return { k, rounds, cpuMs, usPerAgentRound: (cpuMs * 1000) / (k * rounds), journalBytes: journal.bytes, events: journal.events };
+      return { k, rounds, cpuMs, usPerAgentRound: (cpuMs * 1000) / (k * rounds), journalBytes: journal.bytes, bytesPerAgentRound: journal.bytes / (k * rounds), events: journal.events };
     };
     await run(); // warm-up
     rows.push(await run());

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { ClusterRuns } from '../server/cluster/clusterRuns';
+import { sharedStoresOf } from '../server/cluster/openSharedStores';
 import { startCli, type CliProcess } from '../server/cluster/testing/cliProcess';
 import { killCampaign, type KillCampaignResult } from '../server/cluster/testing/killCampaign';
 import { seededRandom } from '../server/engine/randomSource';
@@ -121,8 +122,7 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
       const url = await freshDatabase(cluster.url, `bench_w${n}`);
       const stores = await openPgStores(url);
       open.push(stores);
-      const shared = { ...stores, location: stores.db.location };
-      const runs = new ClusterRuns({ stores: shared, workspace: dir });
+      const runs = new ClusterRuns({ stores: sharedStoresOf(stores), workspace: dir });
       const ws = Array.from({ length: n }, () => startCli(['worker', '--store', url, '--concurrency', '4']));
       workers.push(...ws);
       await Promise.all(ws.map((w) => w.waitFor(/squad worker \S+ on/)));
@@ -151,7 +151,7 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
     const apiUrl = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
     const stores = await openPgStores(url);
     open.push(stores);
-    const runs = new ClusterRuns({ stores: { ...stores, location: stores.db.location }, workspace: dir });
+    const runs = new ClusterRuns({ stores: sharedStoresOf(stores), workspace: dir });
     for (let i = 0; i < HEALTH_RUNS; i++) await runs.start({ source, seed: i + 1, profile: 'local', paused: false }, { tenant: null });
     const done = until(async () => (await stores.db.query(`SELECT count(*)::int AS n FROM squad_runs WHERE state = 'done'`)).rows[0]?.n === HEALTH_RUNS, 600_000);
     const healthPg = await healthzWhile(apiUrl, done);

@@ -34,7 +34,7 @@ export function benchStartup(options: { rounds?: number } = {}): StartupRow[] {
     { command: 'node -e 0', args: ['-e', '0'], target: null },
     { command: 'squad --version', args: [cli, '--version'], target: 2.5 },
     { command: 'squad validate credit-memo', args: [cli, 'validate', sample], target: null },
-    { command: 'squad run credit-memo --seed 1', args: (i: number) => [cli, 'run', sample, '--seed', '1', '--json', '--journal', join(dir, `run-${i}.jsonl`)], target: 4 },
+    { command: 'squad run credit-memo --seed 1', args: (i: number) => [cli, 'run', sample, '--seed', '1', '--json', '--yes', '--journal', join(dir, `run-${i}.jsonl`)], target: 4 },
   ] as const;
   const times = subjects.map(() => [] as number[]);
   try {

@@ -89,6 +89,8 @@ export class ServerHost implements BridgeHost {
         return {};
       case 'tenants.list':
         return api.tenants(signal);
+      case 'fleet.get':
+        return api.fleet(signal);
       case 'run.fork': {
         // The server replays the prefix and runs the rest before it answers (virtual time under the
         // simulated providers); the new run is then a saved run like any other.
@@ -97,6 +99,8 @@ export class ServerHost implements BridgeHost {
       }
       case 'run.diff':
         return api.diff(str('a'), str('b'), signal);
+      case 'forecast.run':
+        return api.forecast(p as BridgeParsedParams<'forecast.run'>, signal);
     }
   }
 

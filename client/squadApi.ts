@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import { ApiErrorSchema, type ApiError } from '../protocol/api/apiError';
 import { CreateTokenResponseSchema } from '../protocol/api/createTokenRequest';
+import type { ForecastRequest } from '../protocol/api/forecastRequest';
+import { ForecastSchema } from '../protocol/api/forecastResponse';
 import type { ForkRequest, ReplayRequest } from '../protocol/api/replayRequest';
+import { FleetInfoSchema } from '../protocol/api/fleetInfo';
 import { DiffResponseSchema, ForkResponseSchema, ReplayResponseSchema } from '../protocol/api/replayResponse';
 import { JournalPageSchema, RunDetailResponseSchema, RunListResponseSchema, RunResponseSchema } from '../protocol/api/runInfo';
 import type { StartRunRequest } from '../protocol/api/startRunRequest';
@@ -93,6 +96,11 @@ export class SquadApi {
     return this.call('GET', '/api/tenants', TenantListResponseSchema, undefined, signal);
   }
 
+  /** The fleet: runs in flight per worker, the queue, spend today per tenant, recent trips. */
+  fleet(signal?: AbortSignal) {
+    return this.call('GET', '/api/fleet', FleetInfoSchema, undefined, signal);
+  }
+
   mintToken(tenant: string, signal?: AbortSignal): Promise<string> {
     return this.call('POST', '/api/tokens', CreateTokenResponseSchema, { tenant }, signal).then((r) => r.token);
   }
@@ -125,6 +133,11 @@ export class SquadApi {
   /** A new saved run: the journal of `id` up to `atSeq`, then live. */
   fork(id: string, body: ForkRequest, signal?: AbortSignal) {
     return this.call('POST', `/api/runs/${encodeURIComponent(id)}/fork`, ForkResponseSchema, body, signal);
+  }
+
+  /** `squad forecast` of a workspace squad file: seeded runs on the server, folded (seconds for a hundred runs). */
+  forecast(body: ForecastRequest, signal?: AbortSignal) {
+    return this.call('POST', '/api/forecast', ForecastSchema, body, signal);
   }
 
   diff(a: string, b: string, signal?: AbortSignal) {

@@ -149,6 +149,21 @@ export const AgentWaitingEvent = z.object({
   questionId: z.string().nullable(),
 });
 
+/**
+ * Part of a join's wait was met: a message from `from` arrived, so the agent no longer waits on the
+ * instances in `met` (`from` itself, or every instance of a replicated agent it handed nothing to).
+ * The wait journaled last by `agent.waiting`, less every `met` since, is what the agent still waits
+ * on; `missing` counts it. Journaling the arrival instead of the shrunk list keeps a join on K agents
+ * at O(K) journal bytes, not O(K²).
+ */
+export const AgentWaitMetEvent = z.object({
+  ...Base,
+  type: z.literal('agent.wait.met'),
+  from: z.string(),
+  met: z.array(z.string()).min(1),
+  missing: z.number().int().positive(),
+});
+
 export const ModelRequestEvent = z.object({
   ...Base,
   type: z.literal('model.request'),
@@ -172,6 +187,11 @@ export const ModelResponseEvent = z.object({
   priced: z.boolean(),
   latencyMs: z.number().nonnegative(),
   usageCheck: UsageCheckSchema.optional(),
+  /**
+   * Why the reply ended, as the provider says: `length` when it hit `maxOutputTokens` and was cut off
+   * (its text truncated, a tool call it was writing dropped). Absent: the provider did not say.
+   */
+  finishReason: z.enum(['stop', 'tool_calls', 'length', 'content_filter', 'other']).optional(),
 });
 
 export const ModelFailedEvent = z.object({
@@ -252,6 +272,19 @@ export const CacheInvalidatedEvent = z.object({
   tool: z.string(),
   when: z.enum(['call', 'result']),
   dropped: z.number().int().positive(),
+});
+
+/**
+ * A tool server that could not start (its process exited, it never answered `initialize`, it lacks a
+ * tool the file names): journaled right after `run.started`, with the reason and the server's stderr
+ * tail, and the agents whose tools it held. The cascade policy then acts on it.
+ */
+export const ToolServerFailedEvent = z.object({
+  ...Base,
+  type: z.literal('tool.server.failed'),
+  server: z.string(),
+  reason: z.string(),
+  agents: z.array(z.string()),
 });
 
 export const ToolErrorKind = z.enum(['tool', 'protocol', 'invalid-arguments', 'unknown-tool', 'too-large', 'timeout', 'unavailable']);
@@ -405,6 +438,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   AgentTurnStartedEvent,
   AgentTurnCompletedEvent,
   AgentWaitingEvent,
+  AgentWaitMetEvent,
   ModelRequestEvent,
   ModelResponseEvent,
   ModelFailedEvent,
@@ -412,6 +446,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   ContextCompactedEvent,
   CacheLookupEvent,
   CacheInvalidatedEvent,
+  ToolServerFailedEvent,
   ToolCallEvent,
   ToolResultEvent,
   ToolFailoverEvent,

@@ -17,7 +17,7 @@ declare global {
 /**
  * Starts the app on the bridge its host offers: VS Code's postMessage inside a webview, otherwise
  * the local server that served this page (same origin), with the token from the URL fragment or
- * typed by the user. `?view=editor|run|replay&path=…&run=…` picks what to show first.
+ * typed by the user. `?view=editor|run|replay|fleet&path=…&run=…` picks what to show first.
  */
 function start(): void {
   const element = document.getElementById('root');
@@ -25,7 +25,7 @@ function start(): void {
   const root = createRoot(element);
   const query = new URLSearchParams(location.search);
   const tabParam = query.get('view');
-  const tab: Tab = tabParam === 'run' || tabParam === 'replay' ? tabParam : 'editor';
+  const tab: Tab = tabParam === 'run' || tabParam === 'replay' || tabParam === 'fleet' ? tabParam : 'editor';
   const initial = {
     tab,
     path: query.get('path') ?? undefined,

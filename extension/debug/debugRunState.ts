@@ -118,6 +118,13 @@ export class DebugRunState {
         agent.status = 'waiting';
         agent.wait = { on: [...e.on], reason: e.reason };
         return;
+      case 'agent.wait.met': {
+        // Only the arrival is journaled: what the agent still waits on is the last wait less it.
+        if (!agent?.wait) return;
+        const met = new Set(e.met);
+        agent.wait.on = agent.wait.on.filter((name) => !met.has(name));
+        return;
+      }
       case 'model.response': {
         if (!agent) return;
         agent.modelTakes += 1;

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchChromium } from '../../scripts/e2e/launchChromium';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -13,6 +14,8 @@ export const ARTIFACTS = join(REPO, 'artifacts', 'extension');
 export interface CodeServer {
   workspace: string;
   page: Page;
+  /** Requests the workbench made to anywhere but this code-server (a gallery, telemetry): none expected. */
+  outsideRequests: string[];
   dispose(): Promise<void>;
 }
 
@@ -61,7 +64,11 @@ export async function startCodeServer(files: Record<string, string>, options: { 
       'extensions.showRecommendationsOnlyOnDemand': true,
     };
   writeFileSync(userSettings, JSON.stringify(settings));
-  execFileSync(cs, ['--user-data-dir', user, '--extensions-dir', ext, '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // No extension gallery at all: code-server's default is open-vsx.org, which its workbench and the
+  // install command would reach for; an empty gallery (EXTENSIONS_GALLERY, read by code-server)
+  // leaves VS Code with none, so nothing asks the network. The VSIX installs from its file.
+  const env = { ...process.env, EXTENSIONS_GALLERY: '{}' };
+  execFileSync(cs, ['--user-data-dir', user, '--extensions-dir', ext, '--install-extension', vsix], { stdio: ['ignore', 'ignore', 'inherit'], env });
   const workspace = join(root, 'workspace');
   for (const [to, from] of Object.entries(files)) {
     mkdirSync(join(workspace, to, '..'), { recursive: true });
@@ -72,6 +79,7 @@ export async function startCodeServer(files: Record<string, string>, options: { 
   const server: ChildProcess = spawn(cs, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(trust ? [] : ['--disable-workspace-trust']), '--user-data-dir', user, '--extensions-dir', ext, workspace], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
+    env,
   });
   await new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -83,12 +91,21 @@ export async function startCodeServer(files: Record<string, string>, options: { 
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   const browser: Browser = await launchChromium();
-  const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const outsideRequests: string[] = [];
+  context.on('request', (r) => {
+    const url = new URL(r.url());
+    // *.vscode-resource.vscode-cdn.net: a webview's own files, answered by its service worker from this code-server.
+    const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname.endsWith('.vscode-resource.vscode-cdn.net');
+    if (/^(https?|wss?):$/.test(url.protocol) && !local) outsideRequests.push(r.url());
+  });
+  const page = await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   return {
     workspace,
     page,
+    outsideRequests,
     async dispose() {
       await browser.close();
       // code-server and its extension host (and our server under it): the whole process group.
@@ -97,6 +114,45 @@ export async function startCodeServer(files: Record<string, string>, options: { 
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One code-server for a describe block, as every e2e file here needs it: started (VSIX installed,
+ * `files` copied) before the block's tests, a screenshot of the workbench when a test fails
+ * (`artifacts/extension/<prefix>failed-<test>.png`, to read with the error), stopped after. Its
+ * `page` and `workspace` are the running server's; `shot(name)` saves `artifacts/extension/<name>.png`.
+ */
+export function useCodeServer(files: Record<string, string>, options: Parameters<typeof startCodeServer>[1] & { failedShotPrefix?: string } = {}): Omit<CodeServer, 'dispose'> & { shot(name: string): Promise<void> } {
+  let server: CodeServer | undefined;
+  const running = (): CodeServer => {
+    if (!server) throw new Error('code-server has not started (its beforeAll failed)');
+    return server;
+  };
+  const suite = {
+    get workspace() {
+      return running().workspace;
+    },
+    get page() {
+      return running().page;
+    },
+    get outsideRequests() {
+      return running().outsideRequests;
+    },
+    async shot(name: string) {
+      await running().page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    },
+  };
+  beforeAll(async () => {
+    server = await startCodeServer(files, options);
+  }, 300_000);
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && server) await suite.shot(`${options.failedShotPrefix ?? ''}failed-${ctx.task.name.replace(/\W+/g, '-')}`);
+  });
+  // Registered first, so it runs after the file's own afterAll hooks (vitest runs them as a stack).
+  afterAll(async () => {
+    await server?.dispose();
+  }, 60_000);
+  return suite;
 }
 
 /** Runs a palette command by its title, as a user does. */

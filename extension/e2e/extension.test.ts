@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, openGraph, REPO, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
+import { describe, expect, it } from 'vitest';
+import { openGraph, REPO, runCommand, useCodeServer, webviewFrameWith } from './codeServerHost';
 
 /**
  * The extension as a user gets it: the VSIX installed into a real VS Code (code-server 1.100) in
@@ -10,22 +10,13 @@ import { ARTIFACTS, openGraph, REPO, runCommand, startCodeServer, webviewFrameWi
  * One workbench for the whole file: each step builds on the one before, as a user's session does.
  */
 describe('Squad Studio in VS Code', () => {
-  let vscode: CodeServer;
-  const shot = (name: string) => vscode.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-
-  beforeAll(async () => {
-    vscode = await startCodeServer({
-      'credit-memo.squad.yaml': 'samples/credit-memo/credit-memo.squad.yaml',
-      'failure-modes/loop-kyc-review.squad.yaml': 'samples/failure-modes/loop-kyc-review.squad.yaml',
-    });
-  }, 300_000);
-  // A failed step leaves a picture of the workbench as it was, to read with the error.
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await shot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`);
+  const vscode = useCodeServer({
+    'credit-memo.squad.yaml': 'samples/credit-memo/credit-memo.squad.yaml',
+    'failure-modes/loop-kyc-review.squad.yaml': 'samples/failure-modes/loop-kyc-review.squad.yaml',
   });
-  afterAll(async () => {
-    await vscode?.dispose();
-  }, 60_000);
+  const shot = vscode.shot;
+
+  // A failed step leaves a picture of the workbench as it was, to read with the error.
 
   it('opens the credit memo in the graph editor', async () => {
     const { page } = vscode;
@@ -36,6 +27,8 @@ describe('Squad Studio in VS Code', () => {
     const csp = (await graph.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toMatch(/connect-src|127\.0\.0\.1|localhost/);
+    // No extension gallery (EXTENSIONS_GALLERY={}), no other host: the workbench reached nothing outside.
+    expect(vscode.outsideRequests).toEqual([]);
     await shot('01-graph-editor');
   }, 120_000);
 

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
+import { describe, expect, it } from 'vitest';
+import { runCommand, useCodeServer, webviewFrameWith } from './codeServerHost';
 
 /**
  * The squad files' `tests:` in VS Code's Testing view, with the VSIX installed in code-server: the
@@ -8,21 +7,11 @@ import { ARTIFACTS, runCommand, startCodeServer, webviewFrameWith, type CodeServ
  * failed with its figure, and its link opens the run's dashboard.
  */
 describe('the Testing view', () => {
-  let vscode: CodeServer;
-  const shot = (name: string) => vscode.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-
-  beforeAll(async () => {
-    vscode = await startCodeServer({
-      'credit-memo.squad.yaml': 'samples/credit-memo/credit-memo.squad.yaml',
-      'gate/kyc-gate.squad.yaml': 'extension/e2e/fixtures/kyc-gate.squad.yaml',
-    });
-  }, 300_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await shot(`failed-${ctx.task.name.replace(/\W+/g, '-')}`);
+  const vscode = useCodeServer({
+    'credit-memo.squad.yaml': 'samples/credit-memo/credit-memo.squad.yaml',
+    'gate/kyc-gate.squad.yaml': 'extension/e2e/fixtures/kyc-gate.squad.yaml',
   });
-  afterAll(async () => {
-    await vscode?.dispose();
-  }, 60_000);
+  const shot = vscode.shot;
 
   it('lists the cases, runs them, and reports the failed expectation with a link to the run', async () => {
     const { page } = vscode;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { layoutProblems, layoutReport } from '../../scripts/e2e/layoutChecks';
-import { ARTIFACTS, runCommand, startCodeServer, webviewFrameWith, type CodeServer } from './codeServerHost';
+import { runCommand, useCodeServer, webviewFrameWith } from './codeServerHost';
 
 const DEADLOCK = 'failure-modes/deadlock-loan-pricing.squad.yaml';
 const CHATTER = 'failure-modes/chatter-claims-triage.squad.yaml';
@@ -15,22 +15,15 @@ const CHATTER = 'failure-modes/chatter-claims-triage.squad.yaml';
  * are printed (and reported in the README), not asserted.
  */
 describe('Squad Studio views in VS Code', () => {
-  let vscode: CodeServer;
-  const shot = (name: string) => vscode.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+  const vscode = useCodeServer({
+    [DEADLOCK]: `samples/${DEADLOCK}`,
+    [CHATTER]: `samples/${CHATTER}`,
+  }, { failedShotPrefix: 'views-' });
+  const shot = vscode.shot;
   const timings: Record<string, number> = {};
 
-  beforeAll(async () => {
-    vscode = await startCodeServer({
-      [DEADLOCK]: `samples/${DEADLOCK}`,
-      [CHATTER]: `samples/${CHATTER}`,
-    });
-  }, 300_000);
-  afterEach(async (ctx) => {
-    if (ctx.task.result?.state === 'fail') await shot(`views-failed-${ctx.task.name.replace(/\W+/g, '-')}`);
-  });
   afterAll(async () => {
     if (Object.keys(timings).length) console.log(`first paint (ms from the click): ${JSON.stringify(timings)}`);
-    await vscode?.dispose();
   }, 60_000);
 
   it('lists the guardrail breakpoints in the Breakpoints view before any session has run', async () => {

@@ -79,8 +79,9 @@ export class ExtensionBridgeHost implements BridgeHost {
       }
       case 'run.start':
       case 'run.fork':
+      case 'forecast.run':
         // Restricted Mode: what starts processes or calls models is off, with the reason and the way out.
-        if (!vscode.workspace.isTrusted) throw new BridgeError('forbidden', restrictedModeMessage(method === 'run.start' ? 'starting a run from the graph editor' : 'forking a run from the dashboard'));
+        if (!vscode.workspace.isTrusted) throw new BridgeError('forbidden', restrictedModeMessage(method === 'run.start' ? 'starting a run from the graph editor' : method === 'run.fork' ? 'forking a run from the dashboard' : 'forecasting a squad from the dashboard'));
         return (await this.serverHost()).handle(method, params as never, signal);
       default:
         // Every run method (start, control, journal, subscribe, fork, diff …) and the tenants: the

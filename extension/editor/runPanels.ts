@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { HostEvent } from '../../protocol/webview/bridgeMethods';
 import type { ServerConnection } from '../server/serverConnection';
 import { ExtensionBridgeHost } from './extensionBridgeHost';
 import { WebviewBridgeSession } from './webviewBridgeSession';
@@ -28,20 +29,48 @@ export class RunPanels implements vscode.Disposable {
       open.panel.reveal();
       return open.session.loaded;
     }
-    const panel = vscode.window.createWebviewPanel('squadStudio.run', `${view === 'replay' ? 'Replay' : 'Run'}: ${title}`, vscode.ViewColumn.Beside, {
+    return this.create(key, `${view === 'replay' ? 'Replay' : 'Run'}: ${title}`, { type: 'show', view, run }).session.loaded;
+  }
+
+  /**
+   * Opens a run's panel before the run exists, so the webview loads while the server starts and the
+   * run is created (seconds, cold): it shows the squad file's graph at once, then `attach` shows the
+   * run in the same panel. `abandon` closes it (the run could not start: the caller says why).
+   */
+  openPending(path: string, title: string): { loaded: Promise<void>; attach(run: string, title: string): void; abandon(): void } {
+    const opened = this.create(null, `Run: ${title}`, { type: 'show', view: 'run', path });
+    return {
+      loaded: opened.session.loaded,
+      attach: (run, runTitle) => {
+        const key = `run:${run}`;
+        // The squad's name, as every run panel is titled (the file's name stood in until now).
+        opened.panel.title = `Run: ${runTitle}`;
+        if (!this.panels.has(key)) {
+          this.panels.set(key, opened);
+          opened.panel.onDidDispose(() => this.panels.delete(key));
+        }
+        opened.session.emit({ type: 'show', view: 'run', run });
+      },
+      abandon: () => opened.panel.dispose(),
+    };
+  }
+
+  private create(key: string | null, title: string, initial: HostEvent): { panel: vscode.WebviewPanel; session: WebviewBridgeSession } {
+    const panel = vscode.window.createWebviewPanel('squadStudio.run', title, vscode.ViewColumn.Beside, {
       enableScripts: true,
       retainContextWhenHidden: true,
       localResourceRoots: [webviewRoot(this.extensionUri)],
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, title);
-    const session = new WebviewBridgeSession(panel.webview, new ExtensionBridgeHost(this.folder, this.connect), { type: 'show', view, run }, this.log);
-    this.panels.set(key, { panel, session });
+    const session = new WebviewBridgeSession(panel.webview, new ExtensionBridgeHost(this.folder, this.connect), initial, this.log);
+    const opened = { panel, session };
+    if (key) this.panels.set(key, opened);
     panel.onDidDispose(() => {
       session.dispose();
-      this.panels.delete(key);
+      if (key) this.panels.delete(key);
     });
-    return session.loaded;
+    return opened;
   }
 
   dispose(): void {

@@ -39,15 +39,24 @@ export class RunActions {
     try {
       // A notification from the click until the dashboard has loaded: starting the server (cold) and
       // loading the app take seconds on a slow machine, and nothing else would show meanwhile.
+      // The dashboard opens at once, beside the run's start (the server may be starting, cold): its
+      // webview loads meanwhile and shows the file's graph; the run is shown in it once it exists.
       return await withOpening(`running ${path} (${profile})`, async (step) => {
         step('starting the run…');
-        const run = await this.o.api.request('run.start', { path, profile });
+        const panel = this.o.panels.openPending(path, path.split('/').pop()?.replace(/\.squad\.ya?ml$/, '') ?? path);
+        let run: RunInfo;
+        try {
+          run = await this.o.api.request('run.start', { path, profile });
+        } catch (error) {
+          panel.abandon();
+          throw error;
+        }
         this.current = run;
         step('opening the dashboard…');
-        const loaded = this.o.panels.show(run.id, 'run', run.squad);
+        panel.attach(run.id, run.squad);
         this.o.status.follow(run);
         this.o.tree.refresh();
-        await loaded;
+        await panel.loaded;
         return run;
       });
     } catch (error) {

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { JournalPageSchema, RunDetailSchema, RunInfoSchema, RunStateSchema } from '../api/runInfo';
+import { FleetInfoSchema } from '../api/fleetInfo';
 import { TenantInfoSchema } from '../api/tenantInfo';
 import { TenantIdSchema } from '../api/tenantId';
 import { DiffResponseSchema } from '../api/replayResponse';
+import { ForecastRequestSchema } from '../api/forecastRequest';
+import { ForecastSchema } from '../api/forecastResponse';
 import { SquadFileTextSchema } from './squadFileText';
 import { SquadLayoutSchema } from './squadLayout';
 
@@ -52,6 +55,8 @@ export const BridgeMethods = {
   'run.subscribe': { params: z.object({ sub: z.string().min(1).max(64), run: RunId, fromSeq: z.number().int().min(1).default(1) }).strict(), result: z.object({}) },
   'run.unsubscribe': { params: z.object({ sub: z.string().min(1).max(64) }).strict(), result: z.object({}) },
   'tenants.list': { params: z.object({}).strict(), result: z.object({ tenants: z.array(TenantInfoSchema) }) },
+  /** The Fleet view: workers and their runs, the queue, tenants' spend today, trips of the last hour. */
+  'fleet.get': { params: z.object({}).strict(), result: FleetInfoSchema },
   /**
    * A new run that replays the finished run `run` up to and including event `seq`, then goes on
    * live; answers the new run (its `id` opens it). `conflict` while `run` is still going.
@@ -59,6 +64,8 @@ export const BridgeMethods = {
   'run.fork': { params: z.object({ run: RunId, seq: z.number().int().min(1) }).strict(), result: RunInfoSchema },
   /** Where two finished runs part and what each cost (`a` is the "expected" side of `parting`). */
   'run.diff': { params: z.object({ a: RunId, b: RunId }).strict(), result: DiffResponseSchema },
+  /** `squad forecast` of a squad file (seeded runs under a profile): cost distribution, per agent, per tenant. */
+  'forecast.run': { params: ForecastRequestSchema, result: ForecastSchema },
 } as const;
 
 export type BridgeMethod = keyof typeof BridgeMethods;

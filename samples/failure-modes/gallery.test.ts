@@ -64,11 +64,39 @@ const expected: Record<string, { kinds: string[]; check: (s: Summary) => void }>
       expect(s.guardrails[0]!.evidence.cycle).toEqual(['underwriter', 'officer', 'underwriter', 'officer', 'underwriter', 'officer', 'underwriter', 'officer', 'underwriter']);
     },
   },
+  'dead-tool-server-rate-desk': {
+    kinds: ['cascade'],
+    check: (s) => {
+      expect(s.status).toBe('halted');
+      expect(s.guardrails[0]!.evidence).toMatchObject({ root: { server: 'marketdata', what: 'tool server start' }, dependents: ['pricer'], policy: 'halt' });
+      expect(s.guardrails[0]!.evidence.root).toMatchObject({ reason: expect.stringContaining('its stderr ends: marketdata: cannot connect to postgres://rates-db:5432') });
+    },
+  },
   'truncation-10k-analysis': {
     kinds: ['truncation'],
     check: (s) => {
       expect(s.guardrails[0]).toMatchObject({ action: 'warn', evidence: { policy: 'flag', contextWindow: 4096 } });
       expect(s.marks.map((m) => m.kind)).toEqual(['degraded']);
+    },
+  },
+  'truncation-oversized-tool-result': {
+    kinds: ['truncation'],
+    check: (s) => {
+      expect(s.status).toBe('completed');
+      expect(s.guardrails[0]).toMatchObject({ action: 'warn', agent: 'analyst', evidence: { policy: 'flag', contextWindow: 2048 } });
+      expect(s.guardrails[0]!.evidence.cutTokens).toBeGreaterThan(0);
+      expect(s.marks.map((m) => m.kind)).toEqual(['degraded']);
+    },
+  },
+  'deadlock-join-busy-bystander': {
+    kinds: ['deadlock'],
+    check: (s) => {
+      const cycle = s.guardrails[0]!.evidence.cycle as string[];
+      expect(new Set(cycle)).toEqual(new Set(['rates', 'margin', 'fees']));
+      const waits = s.guardrails[0]!.evidence.waits as { agent: string; reason: string; since: number }[];
+      expect(waits.map((w) => [w.agent, w.reason]).sort()).toEqual([['fees', 'join'], ['margin', 'join'], ['rates', 'join']]);
+      // Caught when the cycle closed, while the archivist (busy for 33 minutes) still worked.
+      expect(Math.max(...waits.map((w) => w.since))).toBeLessThan(10_000);
     },
   },
   'cascade-rate-feed': {

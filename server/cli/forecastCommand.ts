@@ -1,18 +1,15 @@
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { TenantsFile } from '../../protocol/api/tenantPolicy';
-import { formatDiagnostic } from '../../protocol/squadDiagnostic';
-import { resolveProfile, UnknownProfileError } from '../engine/runProfile';
 import { forecastOf, type Forecast } from '../gate/forecastStats';
 import type { ForecastJob, ForecastSample, GateResult } from '../gate/gateJobs';
 import { defaultConcurrency, runOnWorkers } from '../gate/gateWorkerPool';
-import { loadSquadFile } from '../runner/loadSquadFile';
 import { ms, usd } from './agentTable';
 import { compactTable } from './compactTable';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { paintFor, type Paint } from './paint';
 import { ProgressBar } from './progressBar';
 import { readTenants } from './serveCommand';
-import { confirmTrust } from './trustPrompt';
+import { loadSquadToRun } from './loadSquadToRun';
 
 export interface ForecastArgs {
   file: string;
@@ -40,22 +37,11 @@ const MAX_DEFAULT_SEEDS = 1_000;
  * the same K gives the same forecast.
  */
 export async function forecastCommand(args: ForecastArgs, io: CliIo): Promise<number> {
-  const loaded = await loadSquadFile(args.file);
-  for (const w of loaded.warnings) io.stderr.write(`${formatDiagnostic(w)}\n`);
-  if (!loaded.ok) {
-    for (const e of loaded.errors) io.stderr.write(`${formatDiagnostic(e)}\n`);
-    return ExitCode.invalidInput;
-  }
-  try {
-    resolveProfile(loaded.squad, args.profile);
-  } catch (error) {
-    if (error instanceof UnknownProfileError) throw new UsageError(error.message);
-    throw error;
-  }
-  const refused = await confirmTrust({ squad: loaded.squad, text: loaded.text, path: relative(io.cwd, resolve(io.cwd, args.file)) || args.file, workspace: io.cwd, yes: args.yes }, io);
-  if (refused !== null) return refused;
+  // Forecast runs keep no journal: the trust asked is the working directory's.
+  const loaded = await loadSquadToRun({ ...args, workspace: '.' }, io);
+  if (!loaded.ok) return loaded.exitCode;
   const tenants: TenantsFile | null = args.tenants === undefined ? null : await readTenants(resolve(io.cwd, args.tenants));
-  const path = relative(io.cwd, resolve(io.cwd, args.file)) || args.file;
+  const path = loaded.shownPath;
   const workers = Math.max(1, args.concurrency ?? defaultConcurrency());
   const started = performance.now();
   const job = (seed: number): ForecastJob => ({ kind: 'forecast', id: seed, path, text: loaded.text, profile: args.profile, seed });

@@ -13,14 +13,19 @@ import { UsageError } from './cliIo';
 export async function readJournalArg(arg: string, cwd: string, workspace: string): Promise<JournalReadResult & { path: string; events: RunEvent[] }> {
   const looksLikePath = arg.includes('/') || arg.includes('\\') || arg.endsWith('.jsonl');
   const path = looksLikePath ? resolve(cwd, arg) : FileJournalStore.forWorkspace(resolve(cwd, workspace)).pathFor(arg);
+  let read: JournalReadResult;
   try {
-    const read = await readJournalFile(path);
-    if (read.events.length === 0) throw new UsageError(`${arg}: the journal is empty`);
-    return { ...read, path };
+    read = await readJournalFile(path);
   } catch (error) {
     if (error instanceof JournalError) throw new UsageError(error.message);
     throw error;
   }
+  if (read.events.length === 0) {
+    // Not a usage mistake: the file is there and holds no run (an older Squad Studio left one behind
+    // when a run failed before its first event). Said plainly, without a --help hint; exit 2.
+    throw new JournalError(`${arg}: the journal is empty (no run.started): no run was recorded in it, so there is nothing to replay; delete the file`, { path });
+  }
+  return { ...read, path };
 }
 
 /** An edited squad file named by a flag (`--squad`, `--edit`): its text and the path to show for it. */

@@ -130,33 +130,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return validateCommand(positionals, io);
     }
     case 'serve': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: false,
-        strict: true,
-        options: {
-          port: { type: 'string' },
-          host: { type: 'string' },
-          workspace: { type: 'string' },
-          otlp: { type: 'string' },
-          tenants: { type: 'string' },
-          'allow-origin': { type: 'string', multiple: true },
-          resume: { type: 'boolean' },
-          'allow-inline': { type: 'boolean', default: false },
-          'env-allow': { type: 'string', multiple: true, default: [] },
-          'allow-host': { type: 'string', multiple: true, default: [] },
-          'read-only': { type: 'boolean', default: false },
-          store: { type: 'string' },
-          workers: { type: 'string' },
-          concurrency: { type: 'string' },
-          'lease-ms': { type: 'string' },
-          token: { type: 'string' },
-        },
-      });
+      const { SERVE_OPTIONS } = await import('./serverCommandOptions');
+      const { argsWithEnv } = await import('./envConfig');
+      // Every flag also reads its SQUAD_* variable (envConfig.ts); the command line wins.
+      const { values: v, positionals } = parseArgs({ args: argsWithEnv('serve', rest, io.env, Object.keys(SERVE_OPTIONS)), allowPositionals: false, strict: true, options: SERVE_OPTIONS });
       if (positionals.length > 0) throw new UsageError(`serve takes no file, got ${positionals.join(' ')}`);
       const { serveCommand } = await import('./serveCommand');
-      const { withEnv } = await import('./envOptions');
-      const v = withEnv('serve', values, io.env);
       return serveCommand(
         {
           port: v.port,
@@ -166,38 +145,47 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           tenants: v.tenants,
           allowOrigin: v['allow-origin'] ?? [],
           resume: v.resume ?? false,
-          allowInline: v['allow-inline'],
-          envAllow: v['env-allow'],
-          allowHost: v['allow-host'],
-          readOnly: v['read-only'],
+          allowInline: v['allow-inline'] ?? false,
+          envAllow: v['env-allow'] ?? [],
+          allowHost: v['allow-host'] ?? [],
+          readOnly: v['read-only'] ?? false,
           store: v.store,
           ...(v.workers !== undefined ? { workers: v.workers } : {}),
           ...(v.concurrency !== undefined ? { concurrency: v.concurrency } : {}),
           ...(v['lease-ms'] !== undefined ? { leaseMs: v['lease-ms'] } : {}),
           token: v.token,
+          trustedProxy: v['trusted-proxy'] ?? [],
+          publicUrl: v['public-url'] ?? [],
+          shutdownGrace: v['shutdown-grace'],
         },
         io,
       );
     }
     case 'worker': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        strict: true,
-        options: { store: { type: 'string' }, concurrency: { type: 'string' }, 'lease-ms': { type: 'string' }, tenants: { type: 'string' }, workspace: { type: 'string' } },
-      });
+      const { WORKER_OPTIONS } = await import('./serverCommandOptions');
+      const { argsWithEnv } = await import('./envConfig');
+      const { values: v, positionals } = parseArgs({ args: argsWithEnv('worker', rest, io.env, Object.keys(WORKER_OPTIONS)), allowPositionals: true, strict: true, options: WORKER_OPTIONS });
       if (positionals.length > 0) throw new UsageError(`worker takes no file, got ${positionals.join(' ')}`);
       const { workerCommand } = await import('./workerCommand');
-      const { withEnv } = await import('./envOptions');
-      const v = withEnv('worker', values, io.env);
-      return workerCommand({ store: v.store, concurrency: v.concurrency ?? '4', leaseMs: v['lease-ms'] ?? '5000', tenants: v.tenants }, io);
+      return workerCommand(
+        {
+          store: v.store,
+          concurrency: v.concurrency ?? '4',
+          leaseMs: v['lease-ms'] ?? '5000',
+          tenants: v.tenants,
+          shutdownGrace: v['shutdown-grace'],
+          healthPort: v['health-port'],
+          healthHost: v['health-host'] ?? '127.0.0.1',
+        },
+        io,
+      );
     }
     case 'export': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { store: { type: 'string' }, out: { type: 'string' }, workspace: { type: 'string' } } });
+      const { EXPORT_OPTIONS } = await import('./serverCommandOptions');
+      const { argsWithEnv } = await import('./envConfig');
+      const { values: v, positionals } = parseArgs({ args: argsWithEnv('export', rest, io.env, Object.keys(EXPORT_OPTIONS)), allowPositionals: true, strict: true, options: EXPORT_OPTIONS });
       if (positionals.length !== 1) throw new UsageError(`export takes one run id, got ${positionals.length}`);
       const { exportCommand } = await import('./exportCommand');
-      const { withEnv } = await import('./envOptions');
-      const v = withEnv('export', values, io.env);
       return exportCommand({ run: positionals[0]!, store: v.store, out: v.out }, io);
     }
     case 'load': {

@@ -1,8 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { relative, resolve } from 'node:path';
-import { formatDiagnostic } from '../../protocol/squadDiagnostic';
-import { resolveProfile, UnknownProfileError } from '../engine/runProfile';
-import { loadSquadFile } from '../runner/loadSquadFile';
+import { UnknownProfileError } from '../engine/runProfile';
 import { runLocal } from '../runner/runLocal';
 import { ToolServerStartError } from '../mcp/toolServerStartError';
 import { endsUnfinished } from '../store/endsUnfinished';
@@ -13,7 +11,7 @@ import { paintFor } from './paint';
 import { ProgressLine } from './progressLine';
 import { runSummary, type RunSummary } from './runSummary';
 import { toolTable } from './toolTable';
-import { confirmTrust } from './trustPrompt';
+import { loadSquadToRun } from './loadSquadToRun';
 
 export interface RunArgs {
   file: string;
@@ -31,22 +29,9 @@ const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
   if (!TENANT.test(args.tenant)) throw new UsageError(`--tenant "${args.tenant}": use letters, digits, ".", "-", "_" (64 at most)`);
-  const loaded = await loadSquadFile(args.file);
-  for (const w of loaded.warnings) io.stderr.write(`${formatDiagnostic(w)}\n`);
-  if (!loaded.ok) {
-    for (const e of loaded.errors) io.stderr.write(`${formatDiagnostic(e)}\n`);
-    return ExitCode.invalidInput;
-  }
-  // A file that cannot run as asked is reported before anyone is asked to trust it.
-  try {
-    resolveProfile(loaded.squad, args.profile);
-  } catch (error) {
-    if (error instanceof UnknownProfileError) throw new UsageError(error.message);
-    throw error;
-  }
-  const shownPath = relative(io.cwd, resolve(io.cwd, args.file)) || args.file;
-  const refused = await confirmTrust({ squad: loaded.squad, text: loaded.text, path: shownPath, workspace: resolve(io.cwd, args.workspace), yes: args.yes }, io);
-  if (refused !== null) return refused;
+  const loaded = await loadSquadToRun(args, io);
+  if (!loaded.ok) return loaded.exitCode;
+  const { shownPath } = loaded;
   const seed = args.seed ?? randomInt(0, 2 ** 31);
   const paint = paintFor(io.stdout, io.env);
   const progress = !args.json && io.stderr.isTTY ? new ProgressLine(io.stderr) : null;

@@ -3,6 +3,8 @@ import { relative, resolve } from 'node:path';
 import { TenantsFileSchema, type TenantsFile } from '../../protocol/api/tenantPolicy';
 import { version } from '../../package.json';
 import { composeServer } from '../http/composeServer';
+import { parsePublicUrl } from '../http/requestGate';
+import { TrustedProxy } from '../http/trustedProxy';
 import { OutboundHosts } from '../trust/outboundHosts';
 import { RunPolicy } from '../trust/runPolicy';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
@@ -25,6 +27,11 @@ export interface ServeArgs {
   leaseMs?: string;
   /** The server token (SQUAD_TOKEN), shared by API servers behind one balancer. */
   token?: string | undefined;
+  /** Reverse proxies whose X-Forwarded-* headers are believed, and the public URLs behind them. */
+  trustedProxy: string[];
+  publicUrl: string[];
+  /** Seconds a shutdown waits for runs to reach a checkpoint. */
+  shutdownGrace: string | undefined;
   /** Tenant tokens may send inline squad files (without command servers or env reads). */
   allowInline: boolean;
   /** Variables of this process's environment runs may read (`NAME` or `A,B`). */
@@ -52,6 +59,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const otlpUrl = args.otlp === undefined ? undefined : parseUrl(args.otlp);
   const tenants = args.tenants === undefined ? undefined : await readTenants(resolve(io.cwd, args.tenants));
   const workspace = resolve(io.cwd, args.workspace);
+  const proxy = proxySettings(args);
+  const serverToken = args.token === undefined || args.token === '' ? undefined : bearerToken('--token (SQUAD_TOKEN)', args.token);
+  const metricsToken = metricsTokenFrom(io.env);
+  const shutdownGraceMs = args.shutdownGrace === undefined ? undefined : parseSeconds('--shutdown-grace', args.shutdownGrace) * 1000;
   const envAllow = splitList(args.envAllow);
   for (const name of envAllow) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env-allow "${name}": not an environment variable name`);
   const allowHosts = splitList(args.allowHost);
@@ -62,7 +73,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   }
   if (args.store !== undefined) {
     const policy = new RunPolicy({ allowInline: args.allowInline, envAllow, readOnly: args.readOnly, hosts: OutboundHosts.withDefaults(allowHosts) });
-    return serveCluster({ ...args, store: args.store }, { port, workspace, otlpUrl, tenants, policy }, io);
+    return serveCluster({ ...args, store: args.store }, { port, workspace, otlpUrl, tenants, policy, ...proxy, serverToken, metricsToken, shutdownGraceMs }, io);
   }
   let server;
   try {
@@ -75,6 +86,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
       ...(tenants ? { tenants } : {}),
       allowedOrigins: args.allowOrigin,
       resume: args.resume,
+      ...proxy,
+      ...(serverToken === undefined ? {} : { serverToken }),
+      ...(metricsToken === undefined ? {} : { metricsToken }),
+      ...(shutdownGraceMs === undefined ? {} : { shutdownGraceMs }),
       policy: { allowInline: args.allowInline, envAllow, allowHosts, readOnly: args.readOnly },
       log: (line) => io.stderr.write(`squad serve: ${line}\n`),
     });
@@ -99,6 +114,40 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   await server.close();
   io.stderr.write('squad serve: stopped\n');
   return ExitCode.completed;
+}
+
+/** `--trusted-proxy` and `--public-url`, checked before anything starts (each needs the other). */
+function proxySettings(args: ServeArgs): { trustedProxies: string[]; publicUrls: string[] } {
+  if (args.trustedProxy.length > 0 && args.publicUrl.length === 0) {
+    throw new UsageError('--trusted-proxy needs --public-url URL (SQUAD_PUBLIC_URL): the name users reach the server by, the only one forwarded requests may carry');
+  }
+  if (args.publicUrl.length > 0 && args.trustedProxy.length === 0) {
+    throw new UsageError('--public-url is used only behind a proxy: give --trusted-proxy ADDRESS (SQUAD_TRUSTED_PROXY) too');
+  }
+  try {
+    if (args.trustedProxy.length > 0) new TrustedProxy(args.trustedProxy);
+    for (const url of args.publicUrl) parsePublicUrl(url);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  return { trustedProxies: args.trustedProxy, publicUrls: args.publicUrl };
+}
+
+/** `SQUAD_METRICS_TOKEN` (a variable only: a secret has no flag, flags show in `ps`). */
+export function metricsTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.SQUAD_METRICS_TOKEN?.trim();
+  return value === undefined || value === '' ? undefined : bearerToken('SQUAD_METRICS_TOKEN', value);
+}
+
+/** A token given by the operator: it must be a bearer token the server accepts. */
+function bearerToken(name: string, value: string): string {
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(value.trim())) throw new UsageError(`${name}: use 16 to 128 characters of A-Z a-z 0-9 _ - (e.g. openssl rand -base64 32 | tr '+/' '-_' | tr -d '=')`);
+  return value.trim();
+}
+
+export function parseSeconds(flag: string, text: string): number {
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 3600) throw new UsageError(`${flag} "${text}": use seconds from 0 to 3600`);
+  return Number(text);
 }
 
 /** Repeatable options that also take comma-separated lists. */

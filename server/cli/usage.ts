@@ -80,20 +80,28 @@ Options of serve:
   --concurrency N     runs each of those workers executes at once (default 4)
   --lease-ms MS       a worker's claim on a run lasts this long without a heartbeat (default 5000)
   --token T           the server token, shared by API servers behind one balancer (default: a fresh
-                      one in .squad/server.json)
-  Every flag of serve, worker and export also reads a variable (a flag wins): SQUAD_STORE,
-  SQUAD_WORKERS, SQUAD_CONCURRENCY, SQUAD_LEASE_MS, SQUAD_PORT, SQUAD_HOST, SQUAD_WORKSPACE,
-  SQUAD_OTLP, SQUAD_TENANTS, SQUAD_ALLOW_ORIGIN (comma-separated), SQUAD_RESUME, SQUAD_TOKEN.
+                      one in .squad/server.json); prefer SQUAD_TOKEN (a flag shows in ps)
+  --trusted-proxy A   behind a reverse proxy: believe X-Forwarded-* from address A (IP, CIDR, loopback,
+                      uniquelocal; repeatable); needs --public-url
+  --public-url URL    the URL users reach the server by through the proxy (repeatable)
+  --shutdown-grace S  on SIGTERM, wait S seconds (default 5) for runs to reach a checkpoint
+  Every flag of serve, worker and export (but --out) also reads its variable, SQUAD_ and the flag's
+  name in capitals (SQUAD_STORE, SQUAD_PORT, SQUAD_TRUSTED_PROXY, …; lists comma-separated); a flag
+  on the command line wins. SQUAD_METRICS_TOKEN: a token that reads /metrics only. See the README.
 
 Options of worker:
-  --store URL         the postgres:// database the API servers queue runs in (SQUAD_STORE)
-  --concurrency N     runs executed at once (default 4; SQUAD_CONCURRENCY)
-  --lease-ms MS       how long a claim lasts without a heartbeat (default 5000; SQUAD_LEASE_MS);
-                      a dead worker's runs move to another worker this long after it died
-  --tenants FILE      tenant limits, as serve --tenants (SQUAD_TENANTS)
+  --store URL         the postgres:// database the API servers queue runs in
+  --concurrency N     runs executed at once (default 4)
+  --lease-ms MS       how long a claim lasts without a heartbeat (default 5000); a dead worker's
+                      runs move to another worker this long after it died
+  --tenants FILE      tenant limits, as serve --tenants
+  --shutdown-grace S  on SIGTERM: stop claiming, wait S seconds (default 5) for runs to reach a
+                      checkpoint, then give them back to the queue
+  --health-port N     serve /healthz, /readyz and /metrics on this port (probes, Prometheus)
+  --health-host H     the address the health port binds (default 127.0.0.1)
 
 Options of export:
-  --store URL         the postgres:// database (SQUAD_STORE)
+  --store URL         the postgres:// database
   --out FILE          write the JSONL here (never overwriting a file); default: standard output
 
 Options of load:

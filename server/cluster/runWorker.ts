@@ -7,6 +7,8 @@ import { resolveProfile } from '../engine/runProfile';
 import { continueRun, squadOf } from '../replay/reRun';
 import { LocalRun } from '../runner/localRun';
 import { PauseControl } from '../runs/pauseControl';
+import type { JournalWriter } from '../engine/journalWriter';
+import { notifyObservers, type RunObserver } from '../runs/runObserver';
 import type { Lease } from '../store/runQueue';
 import { utcDay } from '../store/spendLedger';
 import { RateLimitedProvider } from '../tenants/rateLimitedProvider';
@@ -29,6 +31,12 @@ export interface RunWorkerOptions {
   /** How long `stop` waits for a run to reach a checkpoint before it gives the lease back anyway. Default 5 s. */
   shutdownGraceMs?: number;
   now?: () => Date;
+  /** See every run this worker executes (metrics, recent trips), as the embedded server's observers do. */
+  observers?: readonly RunObserver[];
+  /** Decorates each run's journal writer (the metrics' append latency). */
+  wrapJournal?: (inner: JournalWriter) => JournalWriter;
+  /** A lease of this worker's was lost (it expired before a heartbeat renewed it; another worker may hold the run). */
+  onLeaseLost?: (runId: string) => void;
 }
 
 interface Held {
@@ -170,6 +178,7 @@ export class RunWorker {
         const ok = await queue.heartbeat(h.lease, this.leaseMs).catch(() => null);
         if (ok === false) {
           this.log(`run ${h.lease.id}: lease lost (another worker holds it now): stopping it here`);
+          this.o.onLeaseLost?.(h.lease.id);
           h.writer?.seal('the lease was lost');
           h.abort.abort(new LeaseLost());
         }
@@ -206,7 +215,8 @@ export class RunWorker {
       else abort.abort(new Error('cancelled through the API'));
     });
     const reopened = await journals.reopen(lease.ticket.journalId);
-    const opened = { ...reopened, writer: (held.writer = new SealableWriter(reopened.writer)) };
+    const opened = { ...reopened, writer: (held.writer = new SealableWriter(this.o.wrapJournal ? this.o.wrapJournal(reopened.writer) : reopened.writer)) };
+    let observed = false;
     try {
       const last = opened.events.at(-1);
       if (last?.type === 'run.completed') {
@@ -227,7 +237,11 @@ export class RunWorker {
       }
       let reported = 0;
       let reporting: Promise<void> = Promise.resolve();
+      const resumedAfterSeq = opened.events.at(-1)?.seq;
+      this.notify((o) => o.runStarted({ id: lease.id, tenant: ticket.tenant, squad: squad.name, startedAt: this.now(), ...(resumedAfterSeq === undefined ? {} : { resumedAfterSeq }) }));
+      observed = true;
       const onEvent = (e: RunEvent): void => {
+        this.notify((o) => o.event(lease.id, e));
         applyEvent(account, e);
         const spent = account.totals.costUsd;
         if (spent > reported) {
@@ -279,7 +293,12 @@ export class RunWorker {
       this.finished += 1;
     } finally {
       unsubscribe();
+      if (observed) this.notify((o) => o.runEnded(lease.id));
     }
+  }
+
+  private notify(call: (o: RunObserver) => void): void {
+    notifyObservers(this.o.observers ?? [], call, this.log);
   }
 
   private registryFor(workers: number): TenantRegistry {

@@ -13,5 +13,7 @@ export interface SharedStores {
   control: ControlChannel;
   /** Where they live, for messages (`postgres://host:5432/squad`). */
   location: string;
+  /** `/readyz`'s store check: resolves with a detail when the stores answer and are at this version's schema, throws why not. */
+  ready(): Promise<string>;
   close(): Promise<void>;
 }

@@ -12,7 +12,10 @@ export interface Clock {
   readonly kind: 'virtual' | 'system';
   /** Milliseconds since the run started. */
   now(): number;
-  /** Resolves when the clock reads at least `t`. Rejects with the signal's reason on abort. */
+  /**
+   * Resolves when the clock reads at least `t`. Rejects with the signal's reason on abort. A
+   * `virtual` clock moves at once and throws (not rejects) on abort: the scheduler does not await it.
+   */
   advanceTo(t: number, signal: AbortSignal): Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSquadFile } from '../../protocol/parseSquadFile';
 import { createModelProvider, usesRealModels } from '../runner/createModelProvider';
-import { createToolHost } from '../runner/createToolHost';
+import { startToolHost } from '../runner/startToolHost';
 import { runIdFor } from '../runner/runId';
 import { sha256Hex as sha256 } from './sha256';
 import { runRandoms } from '../runner/runRandoms';
@@ -52,7 +52,7 @@ async function goldenJournal(file: string, profileName: string, seed: number): P
   const randoms = runRandoms(seed);
   const signal = new AbortController().signal;
   const journal = new MemoryJournalWriter();
-  const tools = await createToolHost(squad, { profile: profile.name, random: randoms.tools, signal, squadPath: file, timing: 'virtual' });
+  const { tools, failures } = await startToolHost(squad, { profile: profile.name, random: randoms.tools, signal, squadPath: file, timing: 'virtual' });
   try {
     await runSquad({
       runId,
@@ -63,6 +63,7 @@ async function goldenJournal(file: string, profileName: string, seed: number): P
       tenant: 'default',
       ports: { model: createModelProvider(squad, profile, randoms.model), tools, journal, clock: new VirtualClock(), random: randoms.engine },
       signal,
+      ...(failures.length > 0 ? { toolServerFailures: failures } : {}),
     });
   } finally {
     await tools.close();

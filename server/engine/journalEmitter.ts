@@ -80,6 +80,10 @@ export class JournalEmitter {
     return this.journal.emit(draft);
   }
 
+  get needsDrain(): boolean {
+    return this.journal.needsDrain;
+  }
+
   backpressure(): Promise<void> {
     return this.journal.backpressure();
   }

@@ -3,6 +3,7 @@ import type { AgentWait } from './guardrails/guardrail';
 import { blocked } from './guardrails/deadlock';
 import { findWaitCycle } from './guardrails/waitForGraph';
 import type { RunContext } from './runContext';
+import { JoinWait, listOf, meetJoin } from './joinWait';
 import { countText } from './tokenCounter';
 
 /**
@@ -78,8 +79,13 @@ export class Mailboxes {
     // A question withdrawn to break a deadlock may still arrive: it is dropped, not answered.
     if (message.kind === 'question' && !this.questionOpen(message)) return;
     agent.mailbox.push(message);
-    const met = agent.join !== null && message.from !== null && joinMet(agent.join, message.from);
-    this.wake(agent, met);
+    const met = agent.join !== null && message.from !== null ? this.meet(agent, agent.join, message.from) : NOTHING_MET;
+    this.wake(agent, met.length > 0 ? { from: message.from!, met } : null);
+  }
+
+  private meet(agent: AgentRuntime, join: JoinState, from: string): string[] {
+    const wait = agent.wait;
+    return wait instanceof JoinWait && wait.join === join ? wait.meet(from) : meetJoin(join, from);
   }
 
   /** Puts a message into a mailbox directly (failover moves work without a new delivery). */
@@ -94,9 +100,10 @@ export class Mailboxes {
 
   /**
    * Schedules the agent's next turn if it can take one; records a join wait if it cannot yet.
-   * `met`: a delivery just met part of the agent's join (it waits for less; no edge is added).
+   * `arrival`: a delivery just met part of the agent's join (it waits for less; no edge is added):
+   * journaled as `agent.wait.met`, the arrival alone, so a join on K agents journals O(K) bytes.
    */
-  wake(agent: AgentRuntime, met = false): void {
+  wake(agent: AgentRuntime, arrival: { from: string; met: string[] } | null = null): void {
     if (agent.status === 'running' || agent.status === 'scheduled' || agent.mailbox.length === 0) return;
     if (agent.wait?.reason === 'answer') {
       const questionId = agent.wait.questionId;
@@ -107,12 +114,17 @@ export class Mailboxes {
         const fresh = agent.join === null;
         const join = (agent.join ??= this.joinOf(agent, joined));
         if (join.missing > 0) {
-          const on = listOf(join);
-          // A delivery that met part of the join changes what it waits for; a join built anew is
-          // journaled only when it differs from the wait already journaled.
-          const same = agent.wait?.reason === 'join' && (fresh ? sameList(agent.wait.on, on) : !met);
-          if (!same) {
-            this.recordWait(agent, { reason: 'join', on, questionId: null, question: null, since: this.run.now }, `${agent.name}/wait`);
+          const previous = agent.wait;
+          if (!fresh && previous instanceof JoinWait && previous.join === join) {
+            if (arrival) this.recordMet(agent, arrival, join.missing);
+          } else if (previous?.reason === 'join' && sameList(previous.on, listOf(join))) {
+            // A join built anew that waits for what was journaled already: the same wait, over the
+            // new join state, journaled nothing.
+            const wait = new JoinWait(join, previous.since);
+            agent.wait = wait;
+            this.waits.set(agent.name, wait);
+          } else {
+            this.recordWait(agent, new JoinWait(join, this.run.now), `${agent.name}/wait`);
             if (fresh) this.newJoinEdges.push(agent.name);
           }
           return;
@@ -164,6 +176,20 @@ export class Mailboxes {
       on: [...wait.on],
       reason: wait.reason,
       questionId: wait.questionId,
+    });
+  }
+
+  private recordMet(agent: AgentRuntime, arrival: { from: string; met: string[] }, missing: number): void {
+    const span = `${agent.name}/wait`;
+    this.run.emit({
+      type: 'agent.wait.met',
+      t: this.run.now,
+      agent: agent.name,
+      spanId: `${span}/wait`,
+      parentSpanId: span,
+      from: arrival.from,
+      met: arrival.met,
+      missing,
     });
   }
 
@@ -232,30 +258,7 @@ export class Mailboxes {
   }
 }
 
-/**
- * A message from `from` arrived: the part of the join it meets is met; true when that changed what
- * the join waits for. O(1) (an `any` group is met whole, once: O(its instances)).
- */
-function joinMet(join: JoinState, from: string): boolean {
-  const group = join.byInstance.get(from);
-  if (!group || group.waiting.size === 0) return false;
-  if (group.mode === 'each') {
-    group.waiting.delete(from);
-    join.byInstance.delete(from);
-    join.missing -= 1;
-    return true;
-  }
-  join.missing -= group.waiting.size;
-  for (const name of group.waiting) join.byInstance.delete(name);
-  group.waiting.clear();
-  return true;
-}
-
-function listOf(join: JoinState): string[] {
-  const on: string[] = [];
-  for (const g of join.groups) for (const name of g.waiting) on.push(name);
-  return on;
-}
+const NOTHING_MET: string[] = [];
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

@@ -323,6 +323,7 @@ export class ModelCallPipeline {
       priced: agent.model.price !== null,
       latencyMs: response.latencyMs,
       ...(response.usageCheck ? { usageCheck: response.usageCheck } : {}),
+      ...(response.finishReason ? { finishReason: response.finishReason } : {}),
     });
     await run.gate.gate((g) => g.afterModelResponse?.({ agent: agent.name, model: agent.model, usage: response.usage, costUsd, seq: event.seq }, run));
     if (run.ended) return;

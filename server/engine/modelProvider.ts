@@ -61,7 +61,11 @@ export interface ModelResponse {
   latencyMs: number;
   /** Real providers: our tokenizer's estimate beside the reported usage, journaled with the response. */
   usageCheck?: UsageCheck;
+  /** Why the reply ended; `length`: cut off at `maxOutputTokens`. */
+  finishReason?: FinishReason;
 }
+
+export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';
 
 /**
  * Port: a language model. A call that fails rejects with a `ModelCallError` (retryable or not), which

@@ -34,6 +34,11 @@ export class RunJournal {
     return event;
   }
 
+  /** True when the writer asked the run to wait for it (see `backpressure`). */
+  get needsDrain(): boolean {
+    return this.overWaterMark;
+  }
+
   /** Waits only when the writer asked for it, so a fast run cannot outgrow the journal's buffer. */
   async backpressure(): Promise<void> {
     if (!this.overWaterMark) return;

@@ -6,7 +6,7 @@ import { AgentRoster } from './agentRoster';
 import type { Clock } from './clock';
 import type { ContextCache } from './contextCache';
 import { defaultGuardrails } from './guardrails/defaultGuardrails';
-import type { AgentWait, Guardrail } from './guardrails/guardrail';
+import type { AgentWait, Guardrail, RunView } from './guardrails/guardrail';
 import { GuardrailGate, type GateHost } from './guardrailGate';
 import { JournalEmitter, type ForkPoint } from './journalEmitter';
 import type { JournalWriter } from './journalWriter';
@@ -15,7 +15,6 @@ import { ModelCallPipeline, reasonOf } from './modelCallPipeline';
 import type { ModelProvider } from './modelProvider';
 import type { RandomSource } from './randomSource';
 import type { RunControl } from './runControl';
-import type { RunContext } from './runContext';
 import { runEnd, type RunEnd } from './runEnd';
 import type { RunEventListener } from './runJournal';
 import type { RunProfile } from './runProfile';
@@ -23,6 +22,7 @@ import { Scheduler } from './scheduler';
 import { ScriptJoins } from './scriptJoins';
 import { ToolCallPipeline } from './toolCallPipeline';
 import type { ToolHost } from './toolHost';
+import { journalToolServersDown, type ToolServerFailure } from './toolServersDown';
 import type { Work } from './work';
 
 export interface RunPorts {
@@ -53,6 +53,8 @@ export interface RunOptions {
   control?: RunControl;
   /** This run forks another: after event `seq` the engine journals `run.forked` and goes on live. */
   forkOf?: ForkPoint;
+  /** Tool servers that did not start: a cascade rooted at each, judged as the run begins. */
+  toolServerFailures?: readonly ToolServerFailure[];
 }
 
 export interface RunOutcome {
@@ -76,7 +78,8 @@ export async function runSquad(options: RunOptions): Promise<RunOutcome> {
   return new SquadRun(options).run();
 }
 
-class SquadRun implements RunContext, GateHost {
+/** The run's composition root; its parts see it as a `RunContext` (runContext.ts), derived from it. */
+export class SquadRun implements RunView, GateHost {
   readonly scheduler: Scheduler<Work>;
   readonly emitter: JournalEmitter;
   readonly gate: GuardrailGate;
@@ -87,6 +90,7 @@ class SquadRun implements RunContext, GateHost {
   readonly models: ModelCallPipeline;
   readonly tools: ToolCallPipeline;
   readonly account: RunAccount = emptyRunAccount();
+  /** Aborted when the run is cancelled or ends, so calls still in flight stop too. */
   readonly callSignal: AbortSignal;
   reservedUsd = 0;
   /** Aborted when the run ends for any reason, so calls still in flight stop too. */
@@ -156,10 +160,12 @@ class SquadRun implements RunContext, GateHost {
 
   // ── the run ───────────────────────────────────────────────────────────────────────────────────
 
+  /** True once the run's end is decided: nothing more is journaled, called or scheduled. */
   get ended(): boolean {
     return this.decided !== null;
   }
 
+  /** Decides the run's end (the first decision stands). */
   end(end: RunEnd): void {
     if (this.decided) return;
     this.decided = end;
@@ -192,18 +198,15 @@ class SquadRun implements RunContext, GateHost {
         ...(t.cacheable !== undefined ? { cacheable: t.cacheable } : {}),
       })),
     });
-    this.mail.send(null, o.squad.task.entry, 'task', o.squad.task.input, null, 'run');
+    await journalToolServersDown(this, o.toolServerFailures ?? []);
+    if (!this.ended) this.mail.send(null, o.squad.task.entry, 'task', o.squad.task.input, null, 'run');
     let end: RunEnd | null = null;
     try {
       end = await this.scheduler.run({
         ended: () => this.decided,
         step: (work) => this.step(work),
-        afterStep: async () => {
-          // Most steps have nothing for the first two: they are awaited only when they do.
-          if (this.mail.hasNewEdges) await this.mail.afterStep();
-          if (this.gate.hasPauses) await this.gate.afterStep();
-          await this.emitter.backpressure();
-        },
+        // Most steps have nothing to do after them: then no promise is made and none awaited.
+        afterStep: () => (this.mail.hasNewEdges || this.gate.hasPauses || this.emitter.needsDrain ? this.afterStep() : null),
         deadlineMs: o.profile.guardrails.runTimeoutMs,
         pastDeadline: async (deadline) => {
           this.scheduler.jumpTo(deadline);
@@ -236,6 +239,12 @@ class SquadRun implements RunContext, GateHost {
     });
     await o.ports.journal.flush();
     return { runId: o.runId, status: end.status, result: end.result, reason: end.reason, marks: end.marks, account: this.account };
+  }
+
+  private async afterStep(): Promise<void> {
+    if (this.mail.hasNewEdges) await this.mail.afterStep();
+    if (this.gate.hasPauses) await this.gate.afterStep();
+    await this.emitter.backpressure();
   }
 
   private async step(work: Work): Promise<void> {

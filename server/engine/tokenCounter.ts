@@ -6,7 +6,7 @@ import type { ChatMessage } from './modelProvider';
  * other model families it is an estimate; a real provider's reported usage stays the billing truth.
  */
 export function countText(text: string): number {
-  if (text.length < MEMO_MIN_CHARS) return text.length === 0 ? 0 : countTokens(text);
+  if (text.length === 0) return 0;
   let n = memo.get(text);
   if (n === undefined) {
     n = countBounded(text);
@@ -43,10 +43,10 @@ export function countBounded(text: string): number {
 /**
  * The same text is counted several times on its way through a run (the sender's prompt, the
  * message event, the receiver's context, the guardrails), and a scripted squad sends the same text
- * many times: counts are memoized. Bounded, and cleared whole when full, so memory stays flat; a
- * pure cache, so sharing it across runs changes no result.
+ * many times: counts are memoized, short texts too (a hand-off of a few words costs a whole BPE pass
+ * per count, a Map lookup of a short key far less). Bounded, and cleared whole when full, so memory
+ * stays flat; a pure cache, so sharing it across runs changes no result.
  */
-const MEMO_MIN_CHARS = 24;
 const MEMO_MAX_ENTRIES = 4096;
 const memo = new Map<string, number>();
 

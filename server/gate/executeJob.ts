@@ -6,7 +6,7 @@ import { resolveProfile } from '../engine/runProfile';
 import { runSquad } from '../engine/runSquad';
 import { replayRun, startedOf } from '../replay/reRun';
 import { createModelProvider } from '../runner/createModelProvider';
-import { createToolHost } from '../runner/createToolHost';
+import { startToolHost } from '../runner/startToolHost';
 import { sha256Hex as sha256 } from '../engine/sha256';
 import { runIdFor } from '../runner/runId';
 import { runLocal } from '../runner/runLocal';
@@ -106,7 +106,8 @@ async function executeForecast(job: ForecastJob, squads: ParsedSquads, signal: A
     const usage = e.usage;
     (calls[model] ??= []).push([Math.max(0, e.t - e.latencyMs), usage ? usage.inputTokens + usage.outputTokens : 0]);
   };
-  const tools = await createToolHost(squad, { profile: profile.name, random: randoms.tools, signal, squadPath: resolve(job.path) });
+  // A server that dies at start is part of the forecast: the run goes on as `squad run` does it.
+  const { tools, failures } = await startToolHost(squad, { profile: profile.name, random: randoms.tools, signal, squadPath: resolve(job.path) });
   let outcome;
   try {
     outcome = await runSquad({
@@ -119,6 +120,7 @@ async function executeForecast(job: ForecastJob, squads: ParsedSquads, signal: A
       ports: { model: createModelProvider(squad, profile, randoms.model), tools, journal: new DiscardingJournalWriter(), clock: new VirtualClock(), random: randoms.engine },
       signal,
       onEvent,
+      ...(failures.length > 0 ? { toolServerFailures: failures } : {}),
     });
   } finally {
     await tools.close();

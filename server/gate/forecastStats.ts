@@ -1,3 +1,4 @@
+import type { Forecast } from '../../protocol/api/forecastResponse';
 import type { SquadFile } from '../../protocol/squadFile';
 import type { TenantsFile } from '../../protocol/api/tenantPolicy';
 import { DEFAULT_TENANT_POLICY } from '../../protocol/api/tenantPolicy';
@@ -22,36 +23,8 @@ export interface ForecastInput {
   tenants: TenantsFile | null;
 }
 
-/** What `squad forecast --json` prints (and the web app's chart draws). */
-export interface Forecast {
-  squad: string;
-  file: string;
-  profile: string;
-  runs: number;
-  seeds: { first: number; last: number };
-  runsPerDay: number;
-  days: number;
-  costPerRunUsd: Quantiles;
-  costPerDayUsd: number;
-  costPerMonthUsd: number;
-  /** The `days` asked for. */
-  costForPeriodUsd: number;
-  /** Cost per run: the histogram the chart draws (20 equal bins from min to max). */
-  costHistogram: { fromUsd: number; toUsd: number; runs: number }[];
-  agents: Record<string, { meanCostUsd: number; share: number; costPerDayUsd: number }>;
-  statuses: Record<string, number>;
-  /** The share of runs (0..1) in which each guardrail kind tripped at least once. */
-  trips: Record<string, number>;
-  runTimeMs: Quantiles;
-  peak: { factor: number; hourRuns: number; concurrentRuns: number };
-  /** Per model: the busiest minute's requests and tokens against the model's `rateLimit` (null: none declared). */
-  rateLimits: Record<string, { requestsPerMinute: number; tokensPerMinute: number; limit: { requestsPerMinute: number | null; tokensPerMinute: number | null }; headroom: { requests: number | null; tokens: number | null } }>;
-  tenants: Record<
-    string,
-    { runsPerDay: number; costPerDayUsd: number; dailyBudgetUsd: number; budgetUsed: number | null; requestsPerMinute: number; tokensPerMinute: number; limit: { requestsPerMinute: number; tokensPerMinute: number; maxConcurrentRuns: number }; concurrentRuns: number }
-  >;
-  wallMs: number;
-}
+/** What `squad forecast --json` prints (and the web app's chart draws): its schema is protocol/api/forecastResponse.ts. */
+export type { Forecast };
 
 /** Nearest-rank quantiles of a sample (the figure some run actually reached, never an interpolation). */
 export function quantiles(values: readonly number[]): Quantiles {

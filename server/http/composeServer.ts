@@ -1,5 +1,11 @@
 import type { TenantsFile } from '../../protocol/api/tenantPolicy';
 import { OtlpRunExporter } from '../otel/otlpRunExporter';
+import { SquadMetrics } from './metrics';
+import { hostname } from 'node:os';
+import { embeddedFleet, embeddedFleetInfo } from './metricsFleet';
+import { RecentTrips } from './metricsTrips';
+import { MeteredJournalWriter } from './metricsJournalWriter';
+import { ProbeReadiness, workspaceJournalsProbe } from './readiness';
 import { RunManager } from '../runs/runManager';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { removeServerFile, writeServerFile } from './serverFile';
@@ -27,6 +33,13 @@ export interface ServerConfig {
   resume?: boolean;
   /** The built web app served at `/`; default: found beside the server, null: none. */
   webviewDir?: string | null;
+  /** The server token (`SQUAD_TOKEN`); default: a random one. API servers behind one Service share one. */
+  serverToken?: string;
+  /** `--trusted-proxy` and `--public-url` (see trustedProxy.ts). */
+  trustedProxies?: readonly string[];
+  publicUrls?: readonly string[];
+  /** `SQUAD_METRICS_TOKEN`: may read `/metrics` only. */
+  metricsToken?: string;
   /** Who may start what: `--allow-inline`, `--env-allow`, `--allow-host`, `--read-only` (see `RunPolicy`). */
   policy?: RunPolicyOptions & { allowHosts?: readonly string[] };
 }
@@ -37,6 +50,7 @@ export interface RunningServer {
   serverFile: string | null;
   manager: RunManager;
   tokens: TokenRegistry;
+  metrics: SquadMetrics;
   /** Shuts down: streams closed, runs paused and journals flushed, traces sent, server.json removed. */
   close(): Promise<void>;
 }
@@ -48,11 +62,23 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
   const otel = config.otlpUrl ? new OtlpRunExporter({ url: config.otlpUrl, serviceVersion: config.version }) : null;
   const { allowHosts, ...policyOptions } = config.policy ?? {};
   const policy = new RunPolicy({ ...policyOptions, hosts: OutboundHosts.withDefaults(allowHosts ?? []) });
-  const manager = new RunManager({ workspace: config.workspace, tenants, observers: otel ? [otel] : [], log, shutdownGraceMs: config.shutdownGraceMs ?? 5000, policy });
+  const metrics: SquadMetrics = new SquadMetrics(embeddedFleet({ tenantInfos: (scope) => manager.tenantInfos(scope), liveRuns: (tenant) => manager.liveRuns(tenant) }));
+  const readiness = new ProbeReadiness({ store: workspaceJournalsProbe(config.workspace) });
+  const trips = new RecentTrips();
+  const workerId = `${hostname()}-${process.pid} (embedded)`;
+  const manager: RunManager = new RunManager({
+    workspace: config.workspace,
+    tenants,
+    observers: otel ? [otel, metrics, trips] : [metrics, trips],
+    log,
+    shutdownGraceMs: config.shutdownGraceMs ?? 5000,
+    policy,
+    wrapJournal: (inner) => new MeteredJournalWriter(inner, (seconds) => metrics.journalAppended('file', seconds)),
+  });
   log(`policy: ${policy.describe()}`);
   const earlier = await manager.countEarlierSpend();
   if (earlier.journals > 0) log(`today's spend of earlier sessions: $${earlier.usd.toFixed(4)} over ${earlier.journals} run(s), counted in the tenants' daily budgets`);
-  const tokens = new TokenRegistry();
+  const tokens = new TokenRegistry(config.serverToken);
   const server = await SquadServer.listen({
     host: config.host,
     port: config.port,
@@ -64,6 +90,9 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
     log,
     workspace: config.workspace,
     ...(config.webviewDir === undefined ? {} : { webviewDir: config.webviewDir }),
+    trustedProxies: config.trustedProxies ?? [],
+    publicUrls: config.publicUrls ?? [],
+    ops: { readiness, metrics, fleet: (tenant) => embeddedFleetInfo(manager, trips, workerId, tenant), ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }) },
   });
   let serverFile: string | null = null;
   if (config.writeServerFile ?? true) {
@@ -88,8 +117,10 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
     serverFile,
     manager,
     tokens,
+    metrics,
     close: () =>
       (closing ??= (async () => {
+        readiness.drain();
         await server.close();
         await otel?.close().catch((error: unknown) => log(`trace export failed at shutdown: ${String(error)}`));
         if (serverFile) await removeServerFile(config.workspace, tokens.serverToken);

@@ -5,10 +5,12 @@ import { ListRunsQuerySchema } from '../../protocol/api/listRunsQuery';
 import { StartRunRequestSchema } from '../../protocol/api/startRunRequest';
 import { ValidateRequestSchema } from '../../protocol/api/validateRequest';
 import type { RunService, Scope } from '../runs/runService';
-import type { HostPolicy } from './hostPolicy';
 import { errorBody, HttpError, parseWire, toHttpError } from './httpError';
 import { jsonBody } from './jsonBody';
+import type { RequestGate } from './requestGate';
 import type { TokenRegistry } from './tokenRegistry';
+import { mountForecastRoutes } from './forecastRoutes';
+import { mountOpsRoutes, type OpsDeps } from './opsRoutes';
 import { mountReplayRoutes } from './replayRoutes';
 import { mountWebviewRoutes } from './webviewRoutes';
 import { mountWorkspaceFileRoutes } from './workspaceFileRoutes';
@@ -17,7 +19,8 @@ import type { WorkspaceFiles } from './workspaceFiles';
 export interface ApiDeps {
   manager: RunService;
   tokens: TokenRegistry;
-  hosts: HostPolicy;
+  /** Host and Origin checks, direct or through a trusted proxy. */
+  gate: RequestGate;
   version: string;
   /** The largest request body; a bigger one gets 413. */
   maxBodyBytes: number;
@@ -28,6 +31,8 @@ export interface ApiDeps {
   signal?: AbortSignal;
   /** The built web app served at `/`; null: not built (`/` says so). */
   webviewDir?: string | null;
+  /** `/readyz` and `/metrics`. */
+  ops: Omit<OpsDeps, 'version' | 'tokens'>;
 }
 
 /**
@@ -36,18 +41,24 @@ export interface ApiDeps {
  * schema (400 naming the field). Errors are `{error, field?}`; a stack trace never leaves the process.
  */
 export function createApi(deps: ApiDeps): express.Express {
-  const { manager, tokens, hosts } = deps;
+  const { manager, tokens, gate } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  // Probes and scrapers reach a pod by its IP: their own Host rule (see opsRoutes.ts).
+  mountOpsRoutes(app, { ...deps.ops, version: deps.version, tokens }, (req) => gate.checkProbe(req));
   app.use((req, res, next) => {
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
-    if (!hosts.hostAllowed(req.headers.host)) throw new HttpError(403, 'forbidden Host header', 'Host');
+    const verdict = gate.check(req);
+    if (!verdict.ok) {
+      deps.log(`refused ${req.method} ${req.path} from ${verdict.source.clientAddress}: ${verdict.message} (${verdict.field}: ${JSON.stringify(verdict.field === 'Host' ? verdict.source.host : verdict.source.origin)})`);
+      throw new HttpError(403, verdict.message, verdict.field);
+    }
+    res.locals['source'] = verdict.source;
     const origin = req.headers.origin;
-    if (!hosts.originAllowed(origin)) throw new HttpError(403, 'forbidden Origin', 'Origin');
     // CORS only for origins the user allowed by name; never `*`.
-    if (hosts.isCrossOriginAllowed(origin)) {
+    if (gate.isCrossOriginAllowed(origin)) {
       res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' });
       if (req.method === 'OPTIONS') {
         res.set({ 'Access-Control-Allow-Methods': 'GET, POST, PUT', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Max-Age': '600' });
@@ -58,9 +69,6 @@ export function createApi(deps: ApiDeps): express.Express {
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, version: deps.version });
-  });
   mountWebviewRoutes(app, deps.webviewDir ?? null);
 
   app.use('/api', (req, _res, next) => {
@@ -115,6 +123,10 @@ export function createApi(deps: ApiDeps): express.Express {
     const body = parseWire(ValidateRequestSchema, req.body ?? {}, 'validate request');
     res.json(await manager.validate(body));
   });
+  app.get('/api/fleet', async (req, res) => {
+    if (!deps.ops.fleet) throw new HttpError(404, 'no fleet view on this server');
+    res.json(await deps.ops.fleet(scope(req).tenant));
+  });
   app.get('/api/tenants', async (req, res) => {
     res.json({ tenants: await manager.tenantInfos(scope(req)) });
   });
@@ -127,6 +139,7 @@ export function createApi(deps: ApiDeps): express.Express {
   if (deps.files) mountWorkspaceFileRoutes(app, deps.files, scope);
   // Replays and forks run in virtual time, to their end; a closing server aborts them.
   mountReplayRoutes(app, manager, scope, deps.signal ?? new AbortController().signal);
+  mountForecastRoutes(app, manager, scope, deps.signal ?? new AbortController().signal);
 
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);

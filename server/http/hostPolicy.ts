@@ -34,7 +34,7 @@ export class HostPolicy {
 }
 
 /** `example.com:8080` → `example.com`; `[::1]:80` → `::1`. */
-function bareHost(host: string): string {
+export function bareHost(host: string): string {
   const h = host.trim();
   if (h.startsWith('[')) {
     const end = h.indexOf(']');
@@ -44,6 +44,6 @@ function bareHost(host: string): string {
   return colons === 1 ? h.slice(0, h.indexOf(':')) : h; // more than one colon: a bare IPv6 address
 }
 
-function normalizeOrigin(origin: string): string {
+export function normalizeOrigin(origin: string): string {
   return origin.trim().toLowerCase().replace(/\/+$/, '');
 }

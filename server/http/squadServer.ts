@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunService } from '../runs/runService';
-import { createApi } from './createApi';
+import { createApi, type ApiDeps } from './createApi';
 import { HostPolicy } from './hostPolicy';
+import { RequestGate } from './requestGate';
 import { StreamServer } from './streamServer';
 import type { SessionLimits } from './streamSession';
 import type { TokenRegistry } from './tokenRegistry';
+import { TrustedProxy } from './trustedProxy';
 import { findWebviewDir } from './webviewRoutes';
 import { WorkspaceFiles } from './workspaceFiles';
 
@@ -17,6 +19,10 @@ export interface SquadServerOptions {
   tokens: TokenRegistry;
   version: string;
   allowedOrigins?: readonly string[];
+  /** `--trusted-proxy`: proxies whose X-Forwarded-* headers are believed; empty: none (loopback rules). */
+  trustedProxies?: readonly string[];
+  /** `--public-url`: what users reach the server by through the proxy. Required with trustedProxies. */
+  publicUrls?: readonly string[];
   maxBodyBytes?: number;
   maxConnections?: number;
   streamLimits?: Partial<SessionLimits>;
@@ -25,6 +31,8 @@ export interface SquadServerOptions {
   workspace?: string;
   /** The built web app; default: found beside the server (see findWebviewDir). */
   webviewDir?: string | null;
+  /** `/readyz` and `/metrics`. */
+  ops: ApiDeps['ops'];
 }
 
 /**
@@ -45,6 +53,9 @@ export class SquadServer {
   ) {}
 
   static async listen(o: SquadServerOptions): Promise<SquadServer> {
+    // Bad proxy settings throw here, before the port is taken.
+    const proxy = o.trustedProxies && o.trustedProxies.length > 0 ? new TrustedProxy(o.trustedProxies) : null;
+    new RequestGate(new HostPolicy({ host: o.host, port: o.port }), proxy, o.publicUrls ?? []);
     const http = createServer();
     // Slow clients cannot hold sockets forever (slowloris).
     http.headersTimeout = 10_000;
@@ -60,20 +71,22 @@ export class SquadServer {
     const address = http.address();
     const port = isAddressInfo(address) ? address.port : o.port;
     const hosts = new HostPolicy({ host: o.host, port, allowedOrigins: o.allowedOrigins ?? [] });
+    const gate = new RequestGate(hosts, proxy, o.publicUrls ?? [], o.allowedOrigins ?? []);
     const log = o.log ?? (() => {});
     const closed = new AbortController();
     const app = createApi({
       signal: closed.signal,
       manager: o.manager,
       tokens: o.tokens,
-      hosts,
+      gate,
       version: o.version,
       maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
       log,
       ...(o.workspace === undefined ? {} : { files: new WorkspaceFiles(o.workspace) }),
       webviewDir: o.webviewDir === undefined ? findWebviewDir() : o.webviewDir,
+      ops: o.ops,
     });
-    const stream = new StreamServer({ manager: o.manager, tokens: o.tokens, hosts, maxConnections: o.maxConnections ?? 256, limits: o.streamLimits ?? {} });
+    const stream = new StreamServer({ manager: o.manager, tokens: o.tokens, gate, maxConnections: o.maxConnections ?? 256, limits: o.streamLimits ?? {} });
     http.on('request', app);
     http.on('upgrade', (req, socket, head) => stream.handleUpgrade(req, socket, head));
     return new SquadServer(http, stream, o.manager, o.host, port, closed);

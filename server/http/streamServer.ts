@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_FRAME_BYTES } from '../../protocol/api/streamFrame';
 import type { RunService, Scope } from '../runs/runService';
 import { FrameEncoder } from './frameEncoder';
-import type { HostPolicy } from './hostPolicy';
+import type { RequestGate } from './requestGate';
 import { StreamSession, type SessionLimits } from './streamSession';
 import type { TokenRegistry } from './tokenRegistry';
 
@@ -26,7 +26,7 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = {
 export interface StreamServerOptions {
   manager: RunService;
   tokens: TokenRegistry;
-  hosts: HostPolicy;
+  gate: RequestGate;
   maxConnections: number;
   limits?: Partial<SessionLimits>;
   /** Ping interval; a client that misses a pong by the next ping is dropped. */
@@ -67,8 +67,8 @@ export class StreamServer {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
     if (path !== STREAM_PATH) return reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
-    if (!this.o.hosts.hostAllowed(req.headers.host)) return reject(socket, 403, 'Forbidden', 'forbidden Host header');
-    if (!this.o.hosts.originAllowed(req.headers.origin)) return reject(socket, 403, 'Forbidden', 'forbidden Origin');
+    const verdict = this.o.gate.check(req);
+    if (!verdict.ok) return reject(socket, 403, 'Forbidden', verdict.message);
     const scope = this.scopeOf(req);
     if (!scope) return reject(socket, 401, 'Unauthorized', 'missing or unknown bearer token');
     if (this.sessions.size >= this.o.maxConnections) return reject(socket, 503, 'Service Unavailable', 'too many stream connections');

@@ -24,14 +24,22 @@ export function mountWebviewRoutes(app: express.Express, dir: string | null): vo
       res.status(404).type('text/plain').send('The web app is not built: run `npm run build`.\n');
       return;
     }
-    res.set('Content-Security-Policy', contentSecurityPolicy(req.headers.host ?? ''));
+    // Behind a trusted proxy, the name and scheme the browser used (the request gate's verdict).
+    const forwarded = forwardedSource(res.locals['source']);
+    res.set('Content-Security-Policy', contentSecurityPolicy(forwarded?.host ?? req.headers.host ?? '', forwarded?.proto === 'https' ? 'wss' : 'ws'));
     res.set('X-Frame-Options', 'DENY');
     res.sendFile(join(dir, 'index.html'));
   });
   if (dir) app.use('/app', express.static(dir, { index: false, dotfiles: 'deny', fallthrough: false, redirect: false }));
 }
 
-function contentSecurityPolicy(host: string): string {
+function forwardedSource(value: unknown): { host: string; proto: string } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (!('forwarded' in value) || value.forwarded !== true || !('host' in value) || typeof value.host !== 'string') return null;
+  return { host: value.host, proto: 'proto' in value && typeof value.proto === 'string' ? value.proto : 'http' };
+}
+
+function contentSecurityPolicy(host: string, wsScheme: 'ws' | 'wss'): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -39,7 +47,7 @@ function contentSecurityPolicy(host: string): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
-    `connect-src 'self' ws://${host}`,
+    `connect-src 'self' ${wsScheme}://${host}`,
     // Monaco's workers start from a blob that imports the bundled worker script.
     "worker-src 'self' blob:",
     "base-uri 'none'",

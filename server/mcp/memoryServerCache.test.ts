@@ -2,9 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSquadFile } from '../../protocol/parseSquadFile';
 import type { RunEvent, RunEventOf } from '../../protocol/runEvent';
-import { runLocal } from '../runner/runLocal';
+import { runSquadText } from '../runner/testing/runSquadText';
 import { MEMORY } from './testing/testSquads';
 
 /**
@@ -51,21 +50,7 @@ agents:
 async function run(name: string, cache = ''): Promise<{ events: RunEvent[]; memoryFile: string }> {
   const memoryFile = join(dir, `${name}.jsonl`);
   const text = squadText(memoryFile, cache);
-  const parsed = parseSquadFile(text, `${name}.squad.yaml`);
-  if (!parsed.ok) throw new Error(parsed.errors.map((e) => e.message).join('\n'));
-  const events: RunEvent[] = [];
-  const { outcome } = await runLocal({
-    squad: parsed.squad,
-    text,
-    path: `${name}.squad.yaml`,
-    profile: 'local',
-    seed: 1,
-    tenant: 'default',
-    workspace: dir,
-    journalPath: join(dir, `${name}.run.jsonl`),
-    signal: new AbortController().signal,
-    onEvent: (e) => events.push(e),
-  });
+  const { outcome, events } = await runSquadText(text, `${name}.run`, dir);
   expect(outcome.status).toBe('completed');
   return { events, memoryFile };
 }

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ModelConfig } from '../../protocol/squadFile';
 import { ModelCallError } from '../engine/modelCallError';
-import type { ModelProvider, ModelRequest, ModelResponse } from '../engine/modelProvider';
+import type { FinishReason, ModelProvider, ModelRequest, ModelResponse } from '../engine/modelProvider';
 import { anthropicRequest } from './anthropicRequest';
 import { AnthropicStreamEventSchema } from './anthropicStreamEvent';
 import { AnthropicStreamReader } from './anthropicStreamReader';
@@ -53,7 +53,7 @@ export class AnthropicMessagesProvider implements ModelProvider {
     });
     const toolCalls = reader.toolCalls();
     const { usage, usageCheck } = checkUsage(reader.reportedUsage(), { inputTokens, outputTokens: replyEstimate(reader.replyText, toolCalls) });
-    return { text: reader.replyText, toolCalls, usage, usageCheck, latencyMs: Math.round(performance.now() - start) };
+    return { text: reader.replyText, toolCalls, usage, usageCheck, latencyMs: Math.round(performance.now() - start), finishReason: anthropicFinishReason(reader.stopReason) };
   }
 
   private makeClient(connection: ModelConnection): Anthropic {
@@ -72,5 +72,22 @@ export class AnthropicMessagesProvider implements ModelProvider {
       logLevel: 'off',
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
     });
+  }
+}
+
+/** The Messages API's `stop_reason` in our terms. */
+function anthropicFinishReason(reason: string | null): FinishReason {
+  switch (reason) {
+    case 'end_turn':
+    case 'stop_sequence':
+      return 'stop';
+    case 'tool_use':
+      return 'tool_calls';
+    case 'max_tokens':
+      return 'length';
+    case 'refusal':
+      return 'content_filter';
+    default:
+      return 'other';
   }
 }

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { ModelConfig } from '../../protocol/squadFile';
-import type { ModelProvider, ModelRequest, ModelResponse } from '../engine/modelProvider';
+import type { FinishReason, ModelProvider, ModelRequest, ModelResponse } from '../engine/modelProvider';
 import { lazyConnection } from './lazyConnection';
 import { openAiRequest } from './openAiRequest';
 import { OpenAiStreamChunkSchema } from './openAiStreamChunk';
@@ -56,7 +56,7 @@ export class OpenAiChatProvider implements ModelProvider {
     });
     const toolCalls = reader.toolCalls();
     const { usage, usageCheck } = checkUsage(reader.reportedUsage(), { inputTokens, outputTokens: replyEstimate(reader.replyText, toolCalls) });
-    return { text: reader.replyText, toolCalls, usage, usageCheck, latencyMs: Math.round(performance.now() - start) };
+    return { text: reader.replyText, toolCalls, usage, usageCheck, latencyMs: Math.round(performance.now() - start), finishReason: openAiFinishReason(reader.finishReason) };
   }
 
   private makeClient(connection: ModelConnection): OpenAI {
@@ -77,4 +77,10 @@ export class OpenAiChatProvider implements ModelProvider {
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
     });
   }
+}
+
+/** Chat Completions' `finish_reason` in our terms (`function_call` is the legacy name of `tool_calls`). */
+function openAiFinishReason(reason: string | null): FinishReason {
+  if (reason === 'stop' || reason === 'length' || reason === 'tool_calls' || reason === 'content_filter') return reason;
+  return reason === 'function_call' ? 'tool_calls' : 'other';
 }

@@ -3,6 +3,7 @@ import type { ModelProvider, ModelRequest, ModelResponse, RequestedToolCall } fr
 import { ModelCallError } from '../engine/modelCallError';
 import { normal, type RandomSource } from '../engine/randomSource';
 import type { RunProfile } from '../engine/runProfile';
+import { decode, encode } from 'gpt-tokenizer';
 import { countMessage, countText, TOKENS_PER_REPLY } from '../engine/tokenCounter';
 
 /** Thrown when an agent is called more often than its script has steps for. */
@@ -42,8 +43,8 @@ export class SimulatedProvider implements ModelProvider {
     // next step, as a shared model would answer it. Each keeps its own provider-side cache.
     const step = this.take(request.definition ?? request.agent);
     if (step.fail !== undefined) throw new ModelCallError(step.fail, true);
-    const toolCalls = toolCallsOf(step);
-    const text = step.say ?? '';
+    const reply = fitReply(step.say ?? '', toolCallsOf(step), request.maxOutputTokens);
+    const { text, toolCalls, outputTokens } = reply;
     const toolTokens = this.toolDefinitionTokens(request);
     let promptTokens = TOKENS_PER_REPLY + toolTokens;
     let prefixTokens = toolTokens;
@@ -55,13 +56,13 @@ export class SimulatedProvider implements ModelProvider {
     }
     this.cachedPrefix.set(request.agent, request.messages.length);
     const cached = prefix > 0 && prefixTokens >= CACHE_MIN_TOKENS ? Math.floor(prefixTokens / CACHE_BLOCK_TOKENS) * CACHE_BLOCK_TOKENS : 0;
-    const outputTokens = countText(text) + (toolCalls.length > 0 ? countText(JSON.stringify(toolCalls)) : 0);
-    // (countText memoizes: a step answered many times is tokenized once.)
     return {
       text,
       toolCalls,
       usage: { inputTokens: promptTokens, cachedInputTokens: Math.min(cached, promptTokens), outputTokens },
       latencyMs: this.latency(request, outputTokens) + (step.delayMs ?? 0),
+      // Only the cut-off is said: a reply that ended by itself journals as it always has.
+      ...(reply.cut ? { finishReason: 'length' as const } : {}),
     };
   }
 
@@ -70,8 +71,7 @@ export class SimulatedProvider implements ModelProvider {
     // the answers and latencies an uninterrupted run would have given them.
     const step = this.take(request.definition ?? request.agent);
     if (step.fail !== undefined) return;
-    const toolCalls = toolCallsOf(step);
-    const outputTokens = countText(step.say ?? '') + (toolCalls.length > 0 ? countText(JSON.stringify(toolCalls)) : 0);
+    const { outputTokens } = fitReply(step.say ?? '', toolCallsOf(step), request.maxOutputTokens);
     this.cachedPrefix.set(request.agent, request.messages.length);
     this.latency(request, outputTokens);
   }
@@ -111,6 +111,27 @@ export class SimulatedProvider implements ModelProvider {
     }
     return step;
   }
+}
+
+/**
+ * A reply as a real model gives it under `max_tokens`: text first, then tool calls; one that would be
+ * longer stops at the limit, billed for exactly the limit, its text cut at a token boundary and the
+ * tool call it was writing (and every one after) lost, since half a call's JSON is no call.
+ * (countText memoizes: a step answered many times is tokenized once.)
+ */
+function fitReply(say: string, calls: RequestedToolCall[], maxOutputTokens: number): { text: string; toolCalls: RequestedToolCall[]; outputTokens: number; cut: boolean } {
+  const textTokens = countText(say);
+  const callTokens = calls.length > 0 ? countText(JSON.stringify(calls)) : 0;
+  if (textTokens + callTokens <= maxOutputTokens) return { text: say, toolCalls: calls, outputTokens: textTokens + callTokens, cut: false };
+  const text = textTokens <= maxOutputTokens ? say : decode(encode(say).slice(0, maxOutputTokens));
+  const kept: RequestedToolCall[] = [];
+  if (textTokens < maxOutputTokens) {
+    for (const call of calls) {
+      if (textTokens + countText(JSON.stringify([...kept, call])) > maxOutputTokens) break;
+      kept.push(call);
+    }
+  }
+  return { text, toolCalls: kept, outputTokens: maxOutputTokens, cut: true };
 }
 
 /** A step's actions as the tool calls a real model would return, in the documented order. */

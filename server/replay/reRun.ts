@@ -10,11 +10,11 @@ import { resolveProfile, type RunProfile } from '../engine/runProfile';
 import { runSquad, type RunOptions, type RunOutcome } from '../engine/runSquad';
 import type { ToolHost } from '../engine/toolHost';
 import { createModelProvider } from '../runner/createModelProvider';
-import { createToolHost } from '../runner/createToolHost';
 import { sha256Hex as sha256 } from '../engine/sha256';
 import type { SecretLookup } from '../providers/secretLookup';
 import { runIdFor } from '../runner/runId';
 import { runRandoms } from '../runner/runRandoms';
+import { startToolHost } from '../runner/startToolHost';
 import { DivergenceError, type Divergence } from './divergence';
 import { RecordedProvider } from './recordedProvider';
 import { RecordedToolHost } from './recordedToolHost';
@@ -96,7 +96,14 @@ function reRunSquad(
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     ...(options.control ? { control: options.control } : {}),
     ...(extra.forkOf ? { forkOf: extra.forkOf } : {}),
+    // Servers that did not start in the recording did not start in the re-run either.
+    ...(recordedFailures(options.events).length > 0 ? { toolServerFailures: recordedFailures(options.events) } : {}),
   });
+}
+
+/** The tool servers the recorded run started without (journaled right after `run.started`). */
+function recordedFailures(events: readonly RunEvent[]): { server: string; reason: string }[] {
+  return events.flatMap((e) => (e.type === 'tool.server.failed' ? [{ server: e.server, reason: e.reason }] : []));
 }
 
 /**
@@ -158,15 +165,20 @@ export async function continueRun(options: ContinueOptions): Promise<ContinueRes
   });
   let liveTools: (ToolHost & { close(): Promise<void> }) | null = null;
   try {
-    liveTools = await createToolHost(squad, {
-      profile: profile.name,
-      random: randoms.tools,
-      signal: options.signal,
-      squadPath: setup.path,
-      resuming: true,
-      ...(environment ? { env: environment.env } : {}),
-      ...(environment?.toolDir !== undefined ? { baseDir: environment.toolDir } : {}),
-    });
+    // Servers dead in the recording stay dead (not started again); one that dies now fails its calls.
+    ({ tools: liveTools } = await startToolHost(
+      squad,
+      {
+        profile: profile.name,
+        random: randoms.tools,
+        signal: options.signal,
+        squadPath: setup.path,
+        resuming: true,
+        ...(environment ? { env: environment.env } : {}),
+        ...(environment?.toolDir !== undefined ? { baseDir: environment.toolDir } : {}),
+      },
+      recordedFailures(options.events),
+    ));
     const tools = new RecordedToolHost(recording, liveTools, started.tools);
     const outcome = await reRunSquad(
       setup,

@@ -36,6 +36,7 @@ export class Recording {
             latencyMs: e.latencyMs,
             // A real provider's usage check is part of its answer: a resumed run must journal it again.
             ...(e.usageCheck ? { usageCheck: e.usageCheck } : {}),
+            ...(e.finishReason ? { finishReason: e.finishReason } : {}),
           },
         });
       } else if (e.type === 'model.failed' && e.agent && e.stuck) {

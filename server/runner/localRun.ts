@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { RunEvent } from '../../protocol/runEvent';
 import type { SquadFile } from '../../protocol/squadFile';
@@ -11,9 +12,9 @@ import { FileJournalStore } from '../store/fileJournalStore';
 import { FileJournalWriter } from '../store/fileJournalWriter';
 import type { SecretLookup } from '../providers/secretLookup';
 import { createModelProvider, usesRealModels } from './createModelProvider';
-import { createToolHost } from './createToolHost';
 import { sha256Hex } from '../engine/sha256';
 import { runIdFor } from './runId';
+import { startToolHost } from './startToolHost';
 import { runRandoms } from './runRandoms';
 
 export interface LocalRunSetup {
@@ -46,6 +47,8 @@ export interface LocalRunHooks {
   budgetUsd?: number;
   /** Decorates the model provider (a tenant's rate limits); gets the run's clock. */
   wrapModel?: (inner: ModelProvider, clock: Clock) => ModelProvider;
+  /** Decorates the journal writer the engine appends to (metrics); the run still closes the inner one. */
+  wrapJournal?: (inner: JournalWriter) => JournalWriter;
 }
 
 /**
@@ -97,7 +100,7 @@ export class LocalRun {
         ? { ...this.profile, guardrails: { ...this.profile.guardrails, budgetUsd: hooks.budgetUsd } }
         : this.profile;
     const model = createModelProvider(setup.squad, profile, randoms.model, setup.secrets ? { secrets: setup.secrets } : {});
-    const tools = await createToolHost(setup.squad, {
+    const { tools, failures } = await startToolHost(setup.squad, {
       profile: profile.name,
       random: randoms.tools,
       signal: hooks.signal,
@@ -114,19 +117,25 @@ export class LocalRun {
         profile,
         seed: setup.seed,
         tenant: setup.tenant,
-        ports: { model: hooks.wrapModel ? hooks.wrapModel(model, clock) : model, tools, journal: this.writer, clock, random: randoms.engine },
+        ports: { model: hooks.wrapModel ? hooks.wrapModel(model, clock) : model, tools, journal: hooks.wrapJournal ? hooks.wrapJournal(this.writer) : this.writer, clock, random: randoms.engine },
         signal: hooks.signal,
         ...(hooks.onEvent ? { onEvent: hooks.onEvent } : {}),
         ...(hooks.control ? { control: hooks.control } : {}),
+        ...(failures.length > 0 ? { toolServerFailures: failures } : {}),
       });
     } finally {
       await tools.close();
     }
   }
 
-  /** Flushes and closes the journal. */
-  close(): Promise<void> {
-    return this.writer.close();
+  /**
+   * Flushes and closes the journal. A journal no event reached (the run failed before it started)
+   * is removed: an empty file is no record of anything, and every reader would have to refuse it.
+   */
+  async close(): Promise<void> {
+    await this.writer.close();
+    const size = await stat(this.journalPath).then((s) => s.size, () => -1);
+    if (size === 0) await rm(this.journalPath, { force: true });
   }
 }
 

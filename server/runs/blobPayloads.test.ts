@@ -7,12 +7,13 @@ import { collect, startTestServer, until, type TestServer } from '../http/testSe
 /**
  * A payload stored by reference, seen through the real server: the journal file holds a reference,
  * and the journal API and the WebSocket stream (live, and catching up from the file) carry it in full.
+ * The model's maxOutputTokens is raised so that the scripted reply carrying the document is not cut off.
  */
 const DOCUMENT = Array.from({ length: 4000 }, (_, i) => `Clause ${i}: the borrower shall keep a coverage ratio of at least 1.${String(i % 90).padStart(2, '0')}.`).join(' ');
 const SQUAD = `version: 1
 name: big-document
 task: { entry: planner, input: Review the loan agreement. }
-models: { mini: { provider: simulated, model: gpt-4.1-mini } }
+models: { mini: { provider: simulated, model: gpt-4.1-mini, maxOutputTokens: 1000000 } }
 guardrails:
   chatter: { maxTokensPerEdge: 1000000000, minCoordinationTokens: 1000000000 }
 agents:

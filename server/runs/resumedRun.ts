@@ -66,14 +66,14 @@ export class ResumedRun implements RunExecution {
     return this.started.seed;
   }
 
-  /** `budgetUsd` and `wrapModel` are not applied (see the class comment). */
+  /** `budgetUsd` and `wrapModel` are not applied (`wrapJournal` is) (see the class comment). */
   async execute(hooks: LocalRunHooks): Promise<RunOutcome> {
     if (this.executed) throw new Error(`run ${this.runId} was already resumed`);
     this.executed = true;
     const { outcome } = await continueRun({
       events: this.events,
       upToSeq: this.events.length,
-      journal: this.writer,
+      journal: hooks.wrapJournal ? hooks.wrapJournal(this.writer) : this.writer,
       fork: null,
       signal: hooks.signal,
       ...(this.environment ? { environment: this.environment } : {}),

@@ -11,6 +11,7 @@ import type { ValidateRequest, ValidateResponse } from '../../protocol/api/valid
 import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { parseSquadFile } from '../../protocol/parseSquadFile';
 import type { RunEvent } from '../../protocol/runEvent';
+import type { JournalWriter } from '../engine/journalWriter';
 import { UnknownProfileError } from '../engine/runProfile';
 import { realSleep } from '../tenants/realSleep';
 import { LocalRun } from '../runner/localRun';
@@ -30,7 +31,7 @@ import { readSquadSource } from './readSquadSource';
 import { ResumedRun } from './resumedRun';
 import type { RunExecution } from './runExecution';
 import { RunError } from './runError';
-import type { RunObserver } from './runObserver';
+import { notifyObservers, type RunObserver } from './runObserver';
 import { SavedRuns } from './savedRuns';
 import { messageOf } from '../../protocol/messageOf';
 import type { RunService, Scope } from './runService';
@@ -49,6 +50,8 @@ export interface RunManagerOptions {
   shutdownGraceMs?: number;
   /** Where problems that have no request to answer go (an observer that threw, a journal that failed). */
   log?: (line: string) => void;
+  /** Decorates each run's journal writer (the metrics' append latency). */
+  wrapJournal?: (inner: JournalWriter) => JournalWriter;
   /** Who may start what (inline files, processes, hosts, variables); default: the strict defaults of `RunPolicy`. */
   policy?: RunPolicy;
 }
@@ -181,7 +184,8 @@ export class RunManager implements RunService {
       run.startedAt = this.now();
       run.state = run.control.isPaused ? 'paused' : 'running';
       untrack = run.tenant.ledger.track(run.squad, run.account);
-      this.notify((o) => o.runStarted({ id: run.id, tenant: run.tenant.id, squad: run.squad, startedAt: run.startedAt! }));
+      const resumedAfterSeq = run.local instanceof ResumedRun ? run.local.events.at(-1)?.seq : undefined;
+      this.notify((o) => o.runStarted({ id: run.id, tenant: run.tenant.id, squad: run.squad, startedAt: run.startedAt!, ...(resumedAfterSeq === undefined ? {} : { resumedAfterSeq }) }));
       this.changed(run);
       const startedAt = this.o.tenants.elapsedMs();
       const outcome = await run.local.execute({
@@ -189,6 +193,7 @@ export class RunManager implements RunService {
         control: run.control,
         budgetUsd: granted.grantedUsd,
         onEvent: (e) => this.onEvent(run, granted, e),
+        ...(this.o.wrapJournal ? { wrapJournal: this.o.wrapJournal } : {}),
         wrapModel: (inner, clock) =>
           new RateLimitedProvider(inner, run.tenant.limiter, this.o.tenants.timeline(startedAt, () => clock.now()), {
             onWait: (ms) => {
@@ -509,13 +514,7 @@ export class RunManager implements RunService {
   }
 
   private notify(call: (o: RunObserver) => void): void {
-    for (const o of this.o.observers ?? []) {
-      try {
-        call(o);
-      } catch (error) {
-        this.log(`run observer failed: ${messageOf(error)}`);
-      }
-    }
+    notifyObservers(this.o.observers ?? [], call, this.log);
   }
 
   /**

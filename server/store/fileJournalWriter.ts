@@ -87,6 +87,9 @@ export class FileJournalWriter implements JournalWriter {
   private loop: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private flushWaiters: FlushWaiter[] = [];
+  /** When the oldest buffered event was appended (performance.now), while someone listens to commits. */
+  private bufferedSince: number | null = null;
+  private readonly commitListeners = new Set<(seconds: number) => void>();
   private drainWaiters: DrainWaiter[] = [];
   private failure: JournalError | null = null;
   private closing: Promise<void> | null = null;
@@ -179,6 +182,7 @@ export class FileJournalWriter implements JournalWriter {
       this.blobBytes += blob.data.length;
     }
     const wasEmpty = this.chunks.length === 0;
+    if (wasEmpty && this.commitListeners.size > 0) this.bufferedSince = performance.now();
     this.chunks.push(line);
     this.bufferedBytes += bytes;
     this.appendedBytes += bytes;
@@ -193,6 +197,15 @@ export class FileJournalWriter implements JournalWriter {
       this.timer.unref();
     }
     return !overWaterMark;
+  }
+
+  /**
+   * Calls `listener` after each group commit with the seconds its oldest event waited from `append`
+   * to durable (metrics). Returns the unsubscribe.
+   */
+  onCommit(listener: (seconds: number) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
   }
 
   takeLimitReached(): JournalLimitReached | null {
@@ -263,6 +276,8 @@ export class FileJournalWriter implements JournalWriter {
     try {
       while (this.chunks.length > 0 && !this.failure) {
         const chunks = this.chunks;
+        const since = this.bufferedSince;
+        this.bufferedSince = null;
         const bytes = this.bufferedBytes;
         const blobs = [...this.blobs.values()];
         this.chunks = [];
@@ -309,6 +324,7 @@ export class FileJournalWriter implements JournalWriter {
         this.inFlightBytes = 0;
         this.inFlightBlobBytes = 0;
         this.settleWaiters();
+        if (since !== null) for (const listener of this.commitListeners) listener((performance.now() - since) / 1000);
       }
     } finally {
       this.running = false;

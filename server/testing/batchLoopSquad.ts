@@ -11,14 +11,15 @@ export const RAISED_GUARDRAILS = `guardrails:
  * events (crash recovery, journal limits, resuming on the server). Guardrails are raised well above
  * the batch so none trips: the same hand-offs hundreds of times over are the point, not a loop.
  *
- * `first`, when given, is one hand-off to the worker before the batch (a large document, say).
+ * `first`, when given, is one hand-off to the worker before the batch (a large document, say); the
+ * model's maxOutputTokens is raised so that the reply carrying it is not cut off.
  */
 export function batchLoopSquad(o: { name: string; rounds: number; first?: string }): string {
   const first = o.first === undefined ? '' : `{ handoff: { to: worker, content: "${o.first}" } }, `;
   return `version: 1
 name: ${o.name}
 task: { entry: planner, input: Process the batch. }
-models: { mini: { provider: simulated, model: gpt-4.1-mini } }
+models: { mini: { provider: simulated, model: gpt-4.1-mini${o.first === undefined ? '' : ', maxOutputTokens: 1000000'} } }
 ${RAISED_GUARDRAILS}
 agents:
   planner: { role: planner, model: mini, handoffs: [worker], context: turn, script: [ ${first}{ handoff: { to: worker, content: "Next item" }, repeat: ${o.rounds} }, { finish: "Batch of ${o.rounds} done" } ] }

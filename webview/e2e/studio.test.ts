@@ -264,6 +264,12 @@ describe('Squad Studio web app', () => {
       const totals = page.locator('[data-testid="diff-totals"] [data-metric="cost"]');
       expect(await totals.innerText()).toMatch(/\$[\d.]+\s+\$[\d.]+/);
       await page.waitForSelector('[data-testid="diff-agent-checker"]');
+      // Both runs named by their run ids, in the legend and in the parting event's column headers.
+      const ids = await api<{ a: { runId: string }; b: { runId: string } }>('GET', `/api/diff?a=${encodeURIComponent(parent)}&b=${encodeURIComponent(edited.journal)}`);
+      expect(await page.locator('[data-testid="diff-run-a"]').textContent()).toBe(ids.a.runId);
+      expect(await page.locator('[data-testid="diff-run-b"]').textContent()).toBe(ids.b.runId);
+      const heads = await page.locator('[data-testid="diff-parting"] [role="columnheader"]').allTextContents();
+      expect(heads.map((h) => h.trim())).toEqual(['field', ids.a.runId, ids.b.runId]);
       await shot(page, `diff-${theme}`);
       // Escape closes the diff and the replay is back.
       await page.locator('[data-testid="diff-summary"]').click();

@@ -45,6 +45,19 @@ describe('the run view fold', () => {
     expect(view.guardrails).toHaveLength(1);
   });
 
+  it('narrows a join wait by each arrival the journal names (agent.wait.met), not by a new list', () => {
+    const base = { runId: 'r', t: 5, spanId: 's', parentSpanId: null };
+    const journal: RunEvent[] = [
+      { ...base, seq: 1, agent: 'checker', type: 'agent.waiting', on: ['w1', 'pricer#1', 'pricer#2', 'w3'], reason: 'join', questionId: null },
+      { ...base, seq: 2, agent: 'checker', type: 'agent.wait.met', from: 'w3', met: ['w3'], missing: 3 },
+      { ...base, seq: 3, agent: 'checker', type: 'agent.wait.met', from: 'pricer#2', met: ['pricer#1', 'pricer#2'], missing: 1 },
+    ];
+    expect(foldRunView(journal, 2).waiting.get('checker')?.on).toEqual(['w1', 'pricer#1', 'pricer#2']);
+    const view = foldRunView(journal);
+    expect(view.waiting.get('checker')?.on).toEqual(['w1']);
+    expect(view.timeline.at(-1)?.label).toBe('pricer#2 arrived: waits on 1 more');
+  });
+
   it('buckets latencies and reports nearest-rank percentiles', () => {
     const h = latencyHistogram([10, 20, 30, 40, 1000]);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(5);

@@ -141,6 +141,16 @@ export function applyRunEvent(view: RunView, e: RunEvent): RunView {
         row({ kind: 'wait', label: `waits on ${e.on.join(', ')}${question ? `: ${firstLine(question)}` : ` (${e.reason})`}`, figure: '', durationMs: 0, ok: true });
       }
       break;
+    case 'agent.wait.met': {
+      // The journal names the arrival, not the shrunk list: the list is the last wait less what met it.
+      const wait = e.agent ? view.waiting.get(e.agent) : undefined;
+      if (wait) {
+        const met = new Set(e.met);
+        wait.on = wait.on.filter((name) => !met.has(name));
+      }
+      row({ kind: 'wait', label: `${e.from} arrived: waits on ${e.missing} more`, figure: '', durationMs: 0, ok: true });
+      break;
+    }
     case 'model.request':
       view.open.set(`model:${e.spanId}`, row({ kind: 'model', label: `${e.model} (${e.messages} messages)`, figure: `~${e.inputTokensEstimate} tok`, durationMs: 0, ok: true }));
       break;

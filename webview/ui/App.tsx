@@ -5,11 +5,12 @@ import { ListErrorView } from './ListErrorView';
 import { VsSelect } from './controls/VsSelect';
 import { DebugStopMarker } from './debug/DebugStopMarker';
 import { EditorView } from './editor/EditorView';
+import { FleetView } from './fleet/FleetView';
 import { ElkLayoutProvider } from './graph/ElkLayoutProvider';
 import { LiveView } from './run/LiveView';
 import { ReplayView } from './run/ReplayView';
 
-export type Tab = 'editor' | 'run' | 'replay';
+export type Tab = 'editor' | 'run' | 'replay' | 'fleet';
 
 export interface AppProps {
   bridge: Bridge;
@@ -88,7 +89,7 @@ export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProp
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const to = ({ '1': 'editor', '2': 'run', '3': 'replay' } as const)[e.key as '1' | '2' | '3'];
+      const to = ({ '1': 'editor', '2': 'run', '3': 'replay', '4': 'fleet' } as const)[e.key as '1' | '2' | '3' | '4'];
       if (to) {
         e.preventDefault();
         setTab(to);
@@ -102,6 +103,7 @@ export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProp
     ['editor', 'Editor'],
     ['run', 'Run'],
     ['replay', 'Replay'],
+    ['fleet', 'Fleet'],
   ];
   return (
     <ElkLayoutProvider>
@@ -123,7 +125,7 @@ export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProp
               </button>
             ))}
           </div>
-          {tab !== 'replay' && (
+          {tab !== 'replay' && tab !== 'fleet' && (
             <VsSelect
               label="Squad file"
               value={path ?? ''}
@@ -154,6 +156,7 @@ export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProp
           </>
         )}
         {tab === 'replay' && !listError && <ReplayView bridge={bridge} notify={notify} initialRun={run} />}
+        {tab === 'fleet' && !listError && <FleetView bridge={bridge} notify={notify} />}
         <DebugStopMarker bridge={bridge} path={path} visible={tab === 'editor'} onStop={onDebugStop} />
         {toast && (
           <div className={`sq-toast${toast.error ? ' error' : ''}`} role="status">

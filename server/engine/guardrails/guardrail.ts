@@ -140,6 +140,19 @@ export interface FailureGate {
   canFallBack: boolean;
 }
 
+/**
+ * A tool server that did not start, as the run begins (journaled as `tool.server.failed`, event
+ * `seq`): the root of a cascade whose dependants are the agents whose tools it held.
+ */
+export interface ToolServerDownGate {
+  server: string;
+  /** Why it did not start, with the tail of its stderr when it wrote one. */
+  reason: string;
+  seq: number;
+  /** The agents whose tools it held (declared patterns or scripted calls), in declaration order. */
+  agents: readonly string[];
+}
+
 /** What the cascade policy does about a failure: the trip to journal and how the agent goes on. */
 export interface CascadeDecision {
   trip: Trip;
@@ -199,6 +212,8 @@ export interface Guardrail {
   afterModelResponse?(response: ModelResponseGate, view: RunView): Trip | null;
   /** Something an agent depended on failed: the first answer decides what happens (else the agent goes on tainted). */
   onFailure?(failure: FailureGate, view: RunView): CascadeDecision | null;
+  /** A tool server did not start: the run begins without it (a `halt` trip ends it there). */
+  onToolServerDown?(down: ToolServerDownGate, view: RunView): Trip | null;
   /** The run's deadline passed with work still scheduled. */
   onDeadline?(deadlineMs: number, view: RunView): Trip | null;
 }

@@ -32,6 +32,9 @@ export function EditorView({
   const [layout, setLayout] = useState<SquadLayout | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [linkKind, setLinkKind] = useState<LinkKind>('handoffs');
+  // Monaco loads once the graph has been drawn (see YamlPane).
+  const [graphShown, setGraphShown] = useState(false);
+  const onGraphShown = useCallback(() => setGraphShown(true), []);
   const text = file?.text ?? '';
   const graph = useMemo(() => squadGraph(text, path), [text, path]);
   const lastGood = useRef(graph);
@@ -91,6 +94,7 @@ export function EditorView({
           savedLayout={layout}
           onLayoutChange={saveLayout}
           focus={focus}
+          onShown={onGraphShown}
           editable={graph.readable}
           selected={selected}
           onSelect={setSelected}
@@ -144,7 +148,7 @@ export function EditorView({
               </>
             )}
           </div>
-          <YamlPane text={text} onText={setText} />
+          <YamlPane text={text} onText={setText} load={graphShown} />
         </div>
       </div>
       <aside className="sq-side">

@@ -31,7 +31,8 @@ export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
       <Handle type="target" position={Position.Left} />
       <div className="sq-node-head">
         <span className={`sq-role ${KNOWN_ROLES.has(agent.role) ? agent.role : 'other'}`}>{agent.role || 'role?'}</span>
-        <span className="sq-node-name" title={agent.description || agent.name}>
+        {/* elementtiming: the browser records when this text is first painted (bench/webviewFirstPaint.ts). */}
+        <span className="sq-node-name" title={agent.description || agent.name} {...{ elementtiming: 'sq-agent' }}>
           {agent.name}
         </span>
         {agent.replicas > 1 && (

@@ -44,6 +44,11 @@ export interface SquadGraphViewProps {
    * to the agents, later ones (each step) pan to them at the zoom the user has (zooming out if need be).
    */
   focus?: { agents: string[]; key: number } | null;
+  /**
+   * Called once, when the graph has first been drawn (its first layout is in) or its layout failed:
+   * what is not needed for the first paint (Monaco) waits for it, so it does not compete with it.
+   */
+  onShown?: () => void;
 }
 
 /** The squad as a graph: agents, tool servers, hand-off, ask and tool edges, and a run drawn over it. */
@@ -63,17 +68,40 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   latestSizes.current = sizes;
 
   const elk = useElkLayout();
+  const [layoutError, setLayoutError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     elk.layout(latest.current.nodes, latest.current.edges, latestSizes.current).then(
-      (positions) => live && setAuto({ structure, positions }),
-      (error: unknown) => live && console.error('squad graph: layout failed', error),
+      (positions) => {
+        if (!live) return;
+        setLayoutError(null);
+        setAuto({ structure, positions });
+      },
+      (error: unknown) => {
+        if (!live) return;
+        console.error('squad graph: layout failed', error);
+        setLayoutError(error instanceof Error ? error.message : String(error));
+      },
     );
     return () => {
       live = false;
     };
   }, [structure, sizeKey, elk]);
   useEffect(() => setMoved({}), [savedLayout]);
+  const onShown = useRef(props.onShown);
+  onShown.current = props.onShown;
+  // Drawn: laid out and every node measured (React Flow shows a node only once it has measured it).
+  const shown = layoutError !== null || (auto !== null && graph.nodes.every((n) => sizes[n.id]));
+  useEffect(() => {
+    if (!shown) return undefined;
+    // After the frame that paints the nodes, so whatever waits for it starts once they are on screen.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => onShown.current?.(), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [shown]);
 
   const position = useCallback((id: string) => moved[id] ?? savedLayout?.nodes[id] ?? auto?.positions[id] ?? { x: 0, y: 0 }, [moved, savedLayout, auto]);
 
@@ -260,6 +288,17 @@ export function SquadGraphView(props: SquadGraphViewProps) {
         />
 
       </ReactFlow>}
+      {/* In-view progress while the first layout is pending (ELK's worker loads 1.6 MB first). */}
+      {!auto && (
+        <div className={`sq-graph-pending${layoutError ? ' error' : ''}`} role="status" data-testid="graph-pending">
+          {layoutError ? `The graph could not be laid out: ${layoutError}` : (
+            <>
+              <span className="sq-spinner" aria-hidden />
+              Laying out {graph.nodes.length} nodes…
+            </>
+          )}
+        </div>
+      )}
       {props.overlay}
       <div className="sq-legend" aria-hidden>
         <span>

@@ -30,6 +30,10 @@ export function DiffView({ bridge, a, b, onClose }: { bridge: Bridge; a: string;
     if (diff) region.current?.focus({ preventScroll: true });
   }, [diff]);
 
+  // Each run by its run id, as the run bar, the run list and the timeline name it (the journal's file
+  // name, what `a` and `b` are, can carry a suffix such as "-2" that no other view shows).
+  const idA = diff?.a.runId ?? a;
+  const idB = diff?.b.runId ?? b;
   return (
     <div
       ref={region}
@@ -37,7 +41,7 @@ export function DiffView({ bridge, a, b, onClose }: { bridge: Bridge; a: string;
       className="sq-diff"
       data-testid="diff"
       role="region"
-      aria-label={`Run ${a} compared with run ${b}`}
+      aria-label={`Run ${idA} compared with run ${idB}`}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.preventDefault();
@@ -67,20 +71,20 @@ export function DiffView({ bridge, a, b, onClose }: { bridge: Bridge; a: string;
                 </>
               )}
             </p>
-            {diff.parting && <PartingEvent a={a} b={b} expected={diff.parting.expected} actual={diff.parting.actual} fields={diff.parting.fields} />}
+            {diff.parting && <PartingEvent a={idA} b={idB} expected={diff.parting.expected} actual={diff.parting.actual} fields={diff.parting.fields} />}
           </section>
           <section className="sq-section" aria-label="Cost of each run">
             <h3>Cost</h3>
             <p className="sq-diff-legend">
               <span>
-                <i className="sq-swatch a" /> A <span className="sq-mono">{a}</span> (this replay)
+                <i className="sq-swatch a" /> A <span className="sq-mono" data-testid="diff-run-a" title={idA === a ? idA : `${idA} (saved as ${a}.jsonl)`}>{idA}</span> (this replay)
               </span>
               <span>
-                <i className="sq-swatch b" /> B <span className="sq-mono">{b}</span>
+                <i className="sq-swatch b" /> B <span className="sq-mono" data-testid="diff-run-b" title={idB === b ? idB : `${idB} (saved as ${b}.jsonl)`}>{idB}</span>
               </span>
             </p>
-            <Totals a={a} b={b} x={diff.a} y={diff.b} />
-            <AgentBars a={a} b={b} x={diff.a} y={diff.b} />
+            <Totals a={idA} b={idB} x={diff.a} y={diff.b} />
+            <AgentBars a={idA} b={idB} x={diff.a} y={diff.b} />
           </section>
         </>
       )}

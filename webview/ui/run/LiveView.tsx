@@ -8,6 +8,7 @@ import { RunStore } from '../../model/runStore';
 import { VsButton } from '../controls/VsButton';
 import { VsSelect } from '../controls/VsSelect';
 import { VsTextField } from '../controls/VsTextField';
+import { ForecastPanel } from './ForecastPanel';
 import { RunPanels } from './RunPanels';
 
 const browserFrames = { request: (cb: () => void) => requestAnimationFrame(cb), cancel: (h: number) => cancelAnimationFrame(h) };
@@ -26,6 +27,7 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
   const [runId, setRunId] = useState<string | null>(initialRun ?? null);
   const [layout, setLayout] = useState<SquadLayout | null>(null);
   const [tenant, setTenant] = useState<TenantInfo | null>(null);
+  const [forecasting, setForecasting] = useState(false);
   const store = useMemo(() => new RunStore(browserFrames), [runId]);
   const version = useSyncExternalStore(store.subscribe, store.getVersion);
 
@@ -104,7 +106,7 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
   const live = shownState === 'running' || shownState === 'paused' || shownState === 'queued';
 
   return (
-    <div style={{ display: 'grid', gridTemplateRows: 'auto 1fr', minHeight: 0 }}>
+    <div style={{ display: 'grid', gridTemplateRows: forecasting ? 'auto auto 1fr' : 'auto 1fr', minHeight: 0 }}>
       <div className="sq-scrubber sq-runbar" role="toolbar" aria-label="Run">
         <label className="sq-muted" htmlFor="sq-profile">
           Profile
@@ -132,6 +134,9 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
             {differs.length ? `differs from the run shown: ${differs.join(', ')}` : 're-runs the run shown'}
           </span>
         )}
+        <VsButton secondary onClick={() => setForecasting((f) => !f)} testId="forecast-toggle" title={`squad forecast: the cost of ${path} at production volume, from seeded runs under profile ${profile}`}>
+          {forecasting ? 'Hide forecast' : 'Forecast…'}
+        </VsButton>
         <span className="sq-spacer" />
         {runId && (
           <>
@@ -154,6 +159,7 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
           </>
         )}
       </div>
+      {forecasting && <ForecastPanel bridge={bridge} path={path} profile={profile} notify={notify} />}
       {runId ? (
         <RunPanels view={view} version={version} layout={view.squadPath === path ? layout : null} tenant={tenant} follow />
       ) : (
