@@ -1,10 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Table from 'cli-table3';
 import { ClusterRuns } from '../server/cluster/clusterRuns';
 import { sharedStoresOf } from '../server/cluster/openSharedStores';
 import { startCli, type CliProcess } from '../server/cluster/testing/cliProcess';
+import { killCampaign, type KillCampaignResult } from '../server/cluster/testing/killCampaign';
+import { seededRandom } from '../server/engine/randomSource';
+import { flakyToolSquad } from '../server/mcp/testing/flakyToolSquad';
 import { composeServer } from '../server/http/composeServer';
 import { SquadClient } from '../server/http/squadClient';
 import { FileJournals } from '../server/store/fileJournals';
@@ -19,11 +22,18 @@ const SAMPLE = resolve(__dirname, '../samples/credit-memo/credit-memo.squad.yaml
 const RUNS = 24;
 const HEALTH_RUNS = 200;
 const APPENDS = 400;
+/** The kill campaigns: SIGKILLs of `squad serve`, and of `squad worker`s, during runs on real stdio tool servers. */
+const KILLS = 50;
+const KILL_RUNS = 10;
+/** The sample credit bureau as `npm run build` bundles it (the bench runs from dist/). */
+const BUREAU = resolve(__dirname, '../dist/credit-bureau.js');
 
 export interface ScaleOutBench {
   runsPerSecond: { embedded: number; workers: Record<string, number> };
   appendMs: { file: { p50: number; p99: number }; postgres: { p50: number; p99: number } };
   healthzP99Ms: { embedded: number; postgres: number };
+  /** Kill campaigns: kills dealt, runs whose finished journal is byte for byte the uninterrupted run's, of how many. */
+  kills: Record<'serve' | 'worker', { kills: number; identical: number; runs: number; seconds: number }>;
   runs: number;
   healthRuns: number;
 }
@@ -146,13 +156,37 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
     const done = until(async () => (await stores.db.query(`SELECT count(*)::int AS n FROM squad_runs WHERE state = 'done'`)).rows[0]?.n === HEALTH_RUNS, 600_000);
     const healthPg = await healthzWhile(apiUrl, done);
     await done;
-    return { runsPerSecond: { embedded: embeddedRps, workers: rps }, appendMs: { file, postgres }, healthzP99Ms: { embedded: healthEmbedded, postgres: healthPg }, runs: RUNS, healthRuns: HEALTH_RUNS };
+    await api.stop();
+
+    const kills = { serve: await campaign(dir, 'serve', cluster.url, progress), worker: await campaign(dir, 'worker', cluster.url, progress) };
+    return { runsPerSecond: { embedded: embeddedRps, workers: rps }, appendMs: { file, postgres }, healthzP99Ms: { embedded: healthEmbedded, postgres: healthPg }, kills, runs: RUNS, healthRuns: HEALTH_RUNS };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await Promise.all(open.map((s) => s.close()));
     await cluster.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** One kill campaign of KILLS SIGKILLs during KILL_RUNS runs on the flaky bureau squad, with a progress line per kill. */
+async function campaign(dir: string, kind: 'serve' | 'worker', clusterUrl: string, progress: (line: string) => void): Promise<ScaleOutBench['kills']['serve']> {
+  const workspace = await mkdtemp(join(dir, `kills-${kind}-`));
+  await writeFile(join(workspace, 'flaky.squad.yaml'), flakyToolSquad({ name: 'flaky-bureau', rounds: 60, bureau: BUREAU }));
+  const target = kind === 'serve' ? { kind } : { kind, store: await freshDatabase(clusterUrl, 'bench_kills') };
+  const seeds = Array.from({ length: KILL_RUNS }, (_, i) => 100 + i);
+  const result: KillCampaignResult = await killCampaign({
+    workspace,
+    file: 'flaky.squad.yaml',
+    profile: 'flaky',
+    seeds,
+    kills: KILLS,
+    maxEventsBetweenKills: kind === 'serve' ? 120 : 60,
+    random: seededRandom(kind === 'serve' ? 50 : 51),
+    target,
+    timeoutMs: 1_500_000,
+    onKill: (n) => progress(`scale-out: kill campaign (${kind}): SIGKILL ${n} of ${KILLS}…`),
+  });
+  return { kills: result.kills, identical: result.runs.filter((r) => r.identical).length, runs: result.runs.length, seconds: result.ms / 1000 };
 }
 
 export function scaleOutTable(b: ScaleOutBench): string {
@@ -162,6 +196,10 @@ export function scaleOutTable(b: ScaleOutBench): string {
     [`runs/s, ${b.runs} credit-memo runs`, `1 worker ${w['1']?.toFixed(1)}, 2 workers ${w['2']?.toFixed(1)}, 4 workers ${w['4']?.toFixed(1)}`, `embedded ${b.runsPerSecond.embedded.toFixed(1)}`],
     ['append + flush of one event, p50 / p99', `PostgreSQL ${b.appendMs.postgres.p50.toFixed(2)} / ${b.appendMs.postgres.p99.toFixed(2)} ms`, `file ${b.appendMs.file.p50.toFixed(2)} / ${b.appendMs.file.p99.toFixed(2)} ms`],
     [`/healthz p99 while ${b.healthRuns} runs execute`, `API + 2 workers ${b.healthzP99Ms.postgres.toFixed(1)} ms`, `embedded ${b.healthzP99Ms.embedded.toFixed(1)} ms`],
+    ...(['serve', 'worker'] as const).map((k) => {
+      const c = b.kills[k];
+      return [`SIGKILLs of squad ${k}, stdio tool servers`, `${c.identical} of ${c.runs} journals identical after ${c.kills} kills`, `uninterrupted runs (${c.seconds.toFixed(0)} s)`];
+    }),
   );
   return t.toString();
 }

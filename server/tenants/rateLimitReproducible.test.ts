@@ -38,4 +38,21 @@ describe("a tenant's rate limits and reproducibility", () => {
     const read = (s: TestServer, id: string) => readFile(join(s.workspace, '.squad', 'runs', `${id}.jsonl`), 'utf8');
     expect(await read(busy, twin.id)).toBe(await read(alone, solo.id));
   }, 120_000);
+
+  it('gives two identical servers identical journals for every seed of a throttled tenant running five at once', async () => {
+    const seeds = [1, 2, 3, 4, 5];
+    const journals = async (): Promise<Map<number, string>> => {
+      const server = await startTestServer({ tenants: TENANTS });
+      servers.push(server);
+      const started = await Promise.all(seeds.map((seed) => server.client.startRun({ file: SAMPLE_FILE, seed, tenant: 'tight', profile: 'production' })));
+      const infos = await finished(server, started.map((r) => r.id));
+      expect(infos.reduce((n, r) => n + r.rateLimit.waits, 0)).toBeGreaterThan(0);
+      const out = new Map<number, string>();
+      for (const info of infos) out.set(info.seed, await readFile(join(server.workspace, '.squad', 'runs', `${info.id}.jsonl`), 'utf8'));
+      return out;
+    };
+    const [a, b] = [await journals(), await journals()];
+    expect([...a.keys()].sort()).toEqual(seeds);
+    for (const seed of seeds) expect({ seed, same: a.get(seed) === b.get(seed) }).toEqual({ seed, same: true });
+  }, 180_000);
 });
