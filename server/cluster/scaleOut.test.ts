@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SquadClient } from '../http/squadClient';
-import { openPgStores, type PgStores } from '../store/pg/pgStores';
+import { openPgStores } from '../store/pg/pgStores';
 import { readJournalFile } from '../store/readJournal';
 import { freshDatabase } from '../store/testing/freshDatabase';
-import { startThrowawayPostgres, type ThrowawayPostgres } from '../store/testing/throwawayPostgres';
 import { CLI, startCli, type CliProcess } from './testing/cliProcess';
-import { SlowModelServer, slowPairSquad } from './testing/slowModelServer';
+import { until, useClusterFixture } from './testing/clusterFixture';
+import { slowPairSquad } from './testing/slowModelServer';
 
 /**
  * The scale-out end to end, as separate processes of the bundled CLI: one API server
@@ -19,36 +18,14 @@ import { SlowModelServer, slowPairSquad } from './testing/slowModelServer';
  * while it holds runs. Every run completes, each journal gap-free with exactly one run.completed,
  * and the runs the dead worker held were finished by the other.
  */
-let cluster: ThrowawayPostgres;
-let model: SlowModelServer;
-let workspace: string;
-const processes: CliProcess[] = [];
-const stores: PgStores[] = [];
-
-beforeAll(async () => {
-  [cluster, model, workspace] = await Promise.all([startThrowawayPostgres(), SlowModelServer.start(400), mkdtemp(join(tmpdir(), 'squad-scale-'))]);
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(processes.map((p) => p.stop('SIGKILL')));
-  await Promise.all(stores.map((s) => s.close()));
-  await model?.close();
-  await cluster?.stop();
-  await rm(workspace, { recursive: true, force: true });
-}, 30_000);
-
-async function until(predicate: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const fx = useClusterFixture(400, 'squad-scale-');
+const { processes, stores } = fx;
 
 describe('squad serve --store postgres:// with two squad worker processes', () => {
   it('loses nothing when a worker is SIGKILLed mid-run: every run completes once, gap-free, the dead worker\'s runs finished by the other', async () => {
-    const url = await freshDatabase(cluster.url, 'scale_kill');
+    const url = await freshDatabase(fx.cluster.url, 'scale_kill');
     const token = 'scale-out-test-token-0123456789';
-    const api = startCli(['serve', '--workers', '0', '--workspace', workspace], { SQUAD_STORE: url, SQUAD_TOKEN: token });
+    const api = startCli(['serve', '--workers', '0', '--workspace', fx.workspace], { SQUAD_STORE: url, SQUAD_TOKEN: token });
     processes.push(api);
     const apiUrl = (await api.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
     const worker = (): CliProcess => {
@@ -64,7 +41,7 @@ describe('squad serve --store postgres:// with two squad worker processes', () =
     expect(await fetch(`${apiUrl}/healthz`).then((r) => r.status)).toBe(200);
 
     const ids: string[] = [];
-    for (let seed = 1; seed <= 8; seed++) ids.push((await client.startRun({ source: slowPairSquad(model.url), seed, profile: 'local' })).id);
+    for (let seed = 1; seed <= 8; seed++) ids.push((await client.startRun({ source: slowPairSquad(fx.model.url), seed, profile: 'local' })).id);
     const db = await openPgStores(url, { poolSize: 2 });
     stores.push(db);
 
@@ -96,7 +73,7 @@ describe('squad serve --store postgres:// with two squad worker processes', () =
     for (const id of victims) expect((await db.queue.get(id))?.attempts).toBeGreaterThanOrEqual(2);
 
     // A production run opens like a local one: squad export writes the same JSONL a file journal holds.
-    const out = join(workspace, 'exported.jsonl');
+    const out = join(fx.workspace, 'exported.jsonl');
     await promisify(execFile)(process.execPath, [CLI, 'export', victims[0]!, '--store', url, '--out', out]);
     const { rows } = await db.db.query<{ body: string }>('SELECT body FROM squad_events WHERE journal_id = $1 ORDER BY seq', [victims[0]]);
     expect(await readFile(out, 'utf8')).toBe(rows.map((r) => r.body + '\n').join(''));

@@ -1,5 +1,6 @@
 import type { JournalLimitReached, RunEvent } from '../../protocol/runEvent';
 import type { JournalWriter } from '../engine/journalWriter';
+import { CommitWaiters } from './commitWaiters';
 import { describeError, JournalError } from './journalError';
 import { JournalMeter, type JournalMeterLimits } from './journalMeter';
 
@@ -41,8 +42,7 @@ export class BatchingJournalWriter implements JournalWriter {
   private running = false;
   private loop: Promise<void> = Promise.resolve();
   private scheduled = false;
-  private flushWaiters: { target: number; resolve(): void; reject(e: unknown): void }[] = [];
-  private drainWaiters: { resolve(): void; reject(e: unknown): void }[] = [];
+  private readonly waiters = new CommitWaiters();
   private failure: JournalError | null = null;
   private closing: Promise<void> | null = null;
   private readonly meter: JournalMeter;
@@ -87,21 +87,12 @@ export class BatchingJournalWriter implements JournalWriter {
 
   drain(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pendingBytes <= this.highWaterMark) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.drainWaiters.push({ resolve, reject });
-      this.kick();
-    });
+    return this.waiters.drain(this.pendingBytes > this.highWaterMark, () => this.kick());
   }
 
   flush(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const target = this.appended;
-    if (this.durable >= target) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      this.flushWaiters.push({ target, resolve, reject });
-      this.kick();
-    });
+    return this.waiters.flush(this.appended, this.durable, () => this.kick());
   }
 
   close(): Promise<void> {
@@ -143,29 +134,15 @@ export class BatchingJournalWriter implements JournalWriter {
         }
         this.durable += batch.length;
         this.inFlightBytes = 0;
-        this.settle();
+        this.waiters.settle(this.durable, this.pendingBytes <= this.highWaterMark);
       }
     } finally {
       this.running = false;
     }
   }
 
-  private settle(): void {
-    let done = 0;
-    while (done < this.flushWaiters.length && this.flushWaiters[done]!.target <= this.durable) this.flushWaiters[done++]!.resolve();
-    if (done > 0) this.flushWaiters = this.flushWaiters.slice(done);
-    if (this.drainWaiters.length > 0 && this.pendingBytes <= this.highWaterMark) {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const w of waiters) w.resolve();
-    }
-  }
-
   private fail(cause: unknown): void {
     this.failure ??= new JournalError(`${this.options.name}: journal commit failed: ${describeError(cause)}`, { cause });
-    const waiters = [...this.flushWaiters, ...this.drainWaiters];
-    this.flushWaiters = [];
-    this.drainWaiters = [];
-    for (const w of waiters) w.reject(this.failure);
+    this.waiters.fail(this.failure);
   }
 }

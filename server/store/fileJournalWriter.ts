@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { JournalLimitReached, RunEvent } from '../../protocol/runEvent';
 import type { JournalWriter } from '../engine/journalWriter';
 import { blobDirOf, externalizePayloads, writeBlobs, type PendingBlob } from './journalBlobs';
+import { CommitWaiters } from './commitWaiters';
 import { describeError, errnoCode, JournalError } from './journalError';
 import { JournalMeter, type JournalMeterLimits } from './journalMeter';
 import { syncDirectory } from './syncDirectory';
@@ -32,18 +33,6 @@ export type JournalFileHandle = Pick<FileHandle, 'write' | 'datasync' | 'sync' |
 
 /** After the first append into an empty buffer, a flush starts this soon, so live readers lag little. */
 const FLUSH_DELAY_MS = 5;
-
-interface FlushWaiter {
-  /** Resolved once this many bytes are durable. */
-  target: number;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-interface DrainWaiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
 
 /**
  * The JSONL run journal: one `JSON.stringify(event)` per line, written with group commit.
@@ -86,11 +75,11 @@ export class FileJournalWriter implements JournalWriter {
   private running = false;
   private loop: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
-  private flushWaiters: FlushWaiter[] = [];
+  /** Flushes wait for a durable byte offset; drains for the pending bytes to fall to the mark. */
+  private readonly waiters = new CommitWaiters();
   /** When the oldest buffered event was appended (performance.now), while someone listens to commits. */
   private bufferedSince: number | null = null;
   private readonly commitListeners = new Set<(seconds: number) => void>();
-  private drainWaiters: DrainWaiter[] = [];
   private failure: JournalError | null = null;
   private closing: Promise<void> | null = null;
   private readonly counters: FileJournalWriterStats = { writes: 0, syncs: 0, bytes: 0, blobs: 0 };
@@ -214,21 +203,12 @@ export class FileJournalWriter implements JournalWriter {
 
   drain(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.pendingBytes <= this.highWaterMark) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.drainWaiters.push({ resolve, reject });
-      this.kick();
-    });
+    return this.waiters.drain(this.pendingBytes > this.highWaterMark, () => this.kick());
   }
 
   flush(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const target = this.appendedBytes;
-    if (this.durableBytes >= target) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.flushWaiters.push({ target, resolve, reject });
-      this.kick();
-    });
+    return this.waiters.flush(this.appendedBytes, this.durableBytes, () => this.kick());
   }
 
   close(): Promise<void> {
@@ -323,25 +303,11 @@ export class FileJournalWriter implements JournalWriter {
         this.durableBytes += bytes;
         this.inFlightBytes = 0;
         this.inFlightBlobBytes = 0;
-        this.settleWaiters();
+        this.waiters.settle(this.durableBytes, this.pendingBytes <= this.highWaterMark);
         if (since !== null) for (const listener of this.commitListeners) listener((performance.now() - since) / 1000);
       }
     } finally {
       this.running = false;
-    }
-  }
-
-  private settleWaiters(): void {
-    let done = 0;
-    while (done < this.flushWaiters.length && (this.flushWaiters[done]?.target ?? Infinity) <= this.durableBytes) {
-      this.flushWaiters[done]?.resolve();
-      done++;
-    }
-    if (done > 0) this.flushWaiters = this.flushWaiters.slice(done);
-    if (this.drainWaiters.length > 0 && this.pendingBytes <= this.highWaterMark) {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const waiter of waiters) waiter.resolve();
     }
   }
 
@@ -351,10 +317,7 @@ export class FileJournalWriter implements JournalWriter {
       cause,
     });
     this.failure ??= failure;
-    const waiters = [...this.flushWaiters, ...this.drainWaiters];
-    this.flushWaiters = [];
-    this.drainWaiters = [];
-    for (const waiter of waiters) waiter.reject(this.failure);
+    this.waiters.fail(this.failure);
     return this.failure;
   }
 }
