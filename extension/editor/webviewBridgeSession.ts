@@ -68,7 +68,7 @@ export class WebviewBridgeSession implements vscode.Disposable {
     const abort = new AbortController();
     this.inFlight.set(message.id, abort);
     try {
-      const result = await this.host.handle(message.method, params.data as never, abort.signal);
+      const result = await this.host.handle(message.method, params.data, abort.signal);
       await this.post({ kind: 'response', id: message.id, ok: true, result });
     } catch (error) {
       const known = error instanceof BridgeError;

@@ -47,7 +47,7 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
   const children: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) children.push(startWorker(args, io));
   await new Promise<void>((done) => {
-    if (io.signal.aborted) return done();
+    if (io.signal.aborted) { done(); return; }
     io.signal.addEventListener('abort', () => done(), { once: true });
   });
   log('shutting down: stopping workers (their runs go back to the queue)…');
@@ -55,7 +55,7 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
     children.map(
       (child) =>
         new Promise<void>((done) => {
-          if (child.exitCode !== null) return done();
+          if (child.exitCode !== null) { done(); return; }
           child.once('exit', () => done());
           child.kill('SIGTERM');
         }),

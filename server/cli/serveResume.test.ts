@@ -39,8 +39,8 @@ async function serve(...flags: string[]): Promise<Server> {
   children.push(child);
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const started = Date.now();
   while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out)) {

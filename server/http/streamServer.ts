@@ -66,12 +66,12 @@ export class StreamServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
-    if (path !== STREAM_PATH) return reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
-    if (!this.o.hosts.hostAllowed(req.headers.host)) return reject(socket, 403, 'Forbidden', 'forbidden Host header');
-    if (!this.o.hosts.originAllowed(req.headers.origin)) return reject(socket, 403, 'Forbidden', 'forbidden Origin');
+    if (path !== STREAM_PATH) { reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`); return; }
+    if (!this.o.hosts.hostAllowed(req.headers.host)) { reject(socket, 403, 'Forbidden', 'forbidden Host header'); return; }
+    if (!this.o.hosts.originAllowed(req.headers.origin)) { reject(socket, 403, 'Forbidden', 'forbidden Origin'); return; }
     const scope = this.scopeOf(req);
-    if (!scope) return reject(socket, 401, 'Unauthorized', 'missing or unknown bearer token');
-    if (this.sessions.size >= this.o.maxConnections) return reject(socket, 503, 'Service Unavailable', 'too many stream connections');
+    if (!scope) { reject(socket, 401, 'Unauthorized', 'missing or unknown bearer token'); return; }
+    if (this.sessions.size >= this.o.maxConnections) { reject(socket, 503, 'Service Unavailable', 'too many stream connections'); return; }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, scope));
   }
 

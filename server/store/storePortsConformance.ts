@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunTicket } from '../../protocol/api/runTicket';
 import type { ControlChannel, ControlCommand } from './controlChannel';
-import type { RunQueue } from './runQueue';
+import type { Lease, RunQueue } from './runQueue';
 import type { SpendLedger } from './spendLedger';
 import type { TokenStore } from './tokenStore';
 
@@ -51,7 +51,7 @@ export function storePortsConformance(name: string, f: SharedStateFactories): vo
       expect(await q.heartbeat(a, 150)).toBe(true);
       expect(await q.claim('w2', 150)).toBeNull();
       // Let the lease lapse without a heartbeat: another worker takes the run.
-      let b = null;
+      let b: Lease | null = null;
       for (let i = 0; i < 200 && !b; i++) {
         b = await q.claim('w2', 60_000);
         if (!b) await new Promise((r) => setTimeout(r, 20));

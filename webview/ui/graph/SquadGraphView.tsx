@@ -77,7 +77,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
 
   const position = useCallback((id: string) => moved[id] ?? savedLayout?.nodes[id] ?? auto?.positions[id] ?? { x: 0, y: 0 }, [moved, savedLayout, auto]);
 
-  const flow = useRef<ReactFlowInstance<AgentFlowNode | ServerFlowNode, Edge> | null>(null);
+  const flow = useRef<ReactFlowInstance<AgentFlowNode | ServerFlowNode> | null>(null);
   const focused = useRef(false);
   const focus = props.focus ?? null;
   useEffect(() => {
