@@ -69,7 +69,12 @@ export class SquadDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
+  /** The debug adapter calls this and drops what it returns: a launch that throws answers the request with the error. */
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): void {
+    this.launch(response, raw).catch((error: unknown) => this.fail(response, error instanceof Error ? error.message : String(error)));
+  }
+
+  private async launch(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
     const parsed = SquadLaunchArgumentsSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -104,7 +109,7 @@ export class SquadDebugSession extends DebugSession {
 
   private async play(run: Launched): Promise<void> {
     const { driver, state, controller, abort } = run;
-    let code = 0;
+    let code: number;
     try {
       const end = await driver.play({
         signal: abort.signal,

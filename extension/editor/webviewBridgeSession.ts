@@ -28,7 +28,7 @@ export class WebviewBridgeSession implements vscode.Disposable {
     this.pending.push(initial);
     this.disposables.push(webview.onDidReceiveMessage((m: unknown) => void this.receive(m)));
     const stop = host.onEvent((event) => this.emit(event));
-    this.disposables.push({ dispose: stop });
+    this.disposables.push(new vscode.Disposable(stop));
   }
 
   /** Shows another view in the same webview (a run, a replay), after `ready` if need be. */

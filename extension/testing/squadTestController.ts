@@ -150,7 +150,9 @@ export class SquadTestController implements vscode.Disposable {
     const code = await new Promise<number>((done, fail) => {
       child.on('error', fail);
       child.on('close', (c) => done(c ?? 1));
-    }).finally(() => cancel.dispose());
+    }).finally(() => {
+      cancel.dispose();
+    });
     if (code !== 0 && code !== 1) throw new Error(err.trim() || `exit code ${code}`);
     const parsed = CliTestReportSchema.safeParse(JSON.parse(out));
     if (!parsed.success) throw new Error(`unexpected output of squad test: ${parsed.error.message}`);

@@ -42,6 +42,7 @@ export function withEnv<T extends Values>(command: EnvOption['commands'][number]
       out[o.flag] = o.kind === 'boolean' ? /^(1|true|yes|on)$/i.test(text) : o.kind === 'list' ? text.split(',').map((s) => s.trim()).filter(Boolean) : text;
     }
   }
-  for (const [k, v] of Object.entries(defaults)) if (out[k] === undefined) out[k] = v;
+  const fallback: Partial<Values> = defaults;
+  for (const [k, v] of Object.entries(fallback)) if (out[k] === undefined) out[k] = v;
   return out as T;
 }

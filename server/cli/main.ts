@@ -130,7 +130,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return validateCommand(positionals, io);
     }
     case 'serve': {
-      const { values, positionals } = parseArgs({
+      const { values } = parseArgs({
         args: rest,
         allowPositionals: false,
         strict: true,
@@ -153,7 +153,6 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           token: { type: 'string' },
         },
       });
-      if (positionals.length > 0) throw new UsageError(`serve takes no file, got ${positionals.join(' ')}`);
       const { serveCommand } = await import('./serveCommand');
       const { withEnv } = await import('./envOptions');
       const v = withEnv('serve', values, io.env);

@@ -74,7 +74,7 @@ function startWorker(args: ServeArgs & { store: string }, io: CliIo): ChildProce
   const flags = ['worker', '--store', args.store, '--concurrency', args.concurrency ?? '4', '--lease-ms', args.leaseMs ?? '5000'];
   if (args.tenants) flags.push('--tenants', args.tenants);
   const child = spawn(process.execPath, [cli, ...flags], { cwd: io.cwd, env: { ...io.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => io.stdout.write(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => io.stderr.write(d.toString()));
+  child.stdout.on('data', (d: Buffer) => io.stdout.write(d.toString()));
+  child.stderr.on('data', (d: Buffer) => io.stderr.write(d.toString()));
   return child;
 }

@@ -33,7 +33,7 @@ export function defaultConcurrency(): number {
  * boundary (`GateResultSchema`).
  */
 export async function runOnWorkers(jobs: readonly GateJob[], options: GateWorkerPoolOptions): Promise<GateResult[]> {
-  const results: (GateResult | undefined)[] = new Array(jobs.length);
+  const results = new Array<GateResult | undefined>(jobs.length);
   if (jobs.length === 0) return [];
   const script = options.script ?? gateWorkerScript();
   const count = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), jobs.length));

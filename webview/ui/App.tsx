@@ -11,6 +11,9 @@ import { ReplayView } from './run/ReplayView';
 
 export type Tab = 'editor' | 'run' | 'replay';
 
+/** Alt+digit → view; any other key is not in the map. */
+const ALT_DIGIT_TABS: Partial<Record<string, Tab>> = { '1': 'editor', '2': 'run', '3': 'replay' };
+
 export interface AppProps {
   bridge: Bridge;
   initial: { tab: Tab; path?: string | undefined; run?: string | undefined };
@@ -88,7 +91,7 @@ export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProp
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const to = ({ '1': 'editor', '2': 'run', '3': 'replay' } as const)[e.key as '1' | '2' | '3'];
+      const to = ALT_DIGIT_TABS[e.key];
       if (to) {
         e.preventDefault();
         setTab(to);

@@ -99,7 +99,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
       focused.current = true;
     }, 250);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refocus once per stop (`focus.key`) and once the layout is known, not on each new `focus` object
   }, [focus?.key, auto !== null]);
 
   const runVersion = run?.version ?? -1;
@@ -138,7 +138,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
       };
     });
     // runVersion: the run view is mutated in place; its version says when it changed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `runVersion` is the change signal of the run view mutated in place
   }, [graph, position, props.selected, editable, run, runVersion]);
 
   const boxes = useMemo(() => {
@@ -146,7 +146,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
     for (const n of graph.nodes) out.set(n.id, { ...position(n.id), ...nodeSize(n, sizes) });
     return out;
   }, [graph, position, sizes]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `runVersion` is the change signal of the run view mutated in place
   const edges = useMemo(() => flowEdges(graph, run?.view ?? null, boxes), [graph, run, runVersion, boxes]);
 
   // No minimap: it drew no nodes in a webview and covered the graph in a narrow pane; a graph larger
