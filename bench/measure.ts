@@ -68,7 +68,9 @@ export async function time(prepare: () => Promise<Subject>): Promise<Timing> {
   let steps = 0;
   const cpu = process.cpuUsage();
   const started = performance.now();
-  await subject.execute(() => void steps++);
+  await subject.execute(() => {
+    steps++;
+  });
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   await subject.verify();

@@ -6,6 +6,7 @@ import { composeServer } from '../server/http/composeServer';
 import { SquadClient } from '../server/http/squadClient';
 import { STREAM_PATH, STREAM_PROTOCOL } from '../server/http/streamServer';
 import { loopSquadYaml } from './ours';
+import { streamMessageText } from '../protocol/api/streamMessageText';
 
 export interface StreamBenchRow {
   clients: number;
@@ -46,7 +47,7 @@ export async function benchServerStream(options: { clients: number; rounds?: num
       ends.push(
         new Promise((resolve, reject) => {
           ws.on('message', (data) => {
-            const frame: unknown = JSON.parse(String(data));
+            const frame: unknown = JSON.parse(streamMessageText(data));
             if (!isRecord(frame)) return;
             if (frame.type === 'events' && Array.isArray(frame.events)) {
               counts[i]! += frame.events.length;

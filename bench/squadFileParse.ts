@@ -49,7 +49,7 @@ export function benchSquadFileParse(agents = 25_000, runs = 3): SquadFileParse {
   const yaml: number[] = [];
   const ours: number[] = [];
   const oursWarnings: number[] = [];
-  const timeOf = (f: () => void) => {
+  const timeOf = (f: () => unknown) => {
     const started = performance.now();
     f();
     return performance.now() - started;

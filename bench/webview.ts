@@ -28,12 +28,12 @@ export async function benchWebviewRender(events = 100_000): Promise<WebviewRende
     const started = performance.now();
     const page = await studio.open({ view: 'replay', theme: 'dark' });
     await page.locator('[data-run="bench-render"]').click();
-    await page.waitForFunction((text) => document.querySelector('[data-testid="timeline-count"]')?.textContent?.includes(text), label, { timeout: 120_000 });
+    await page.waitForFunction((text) => document.querySelector('[data-testid="timeline-count"]')?.textContent.includes(text), label, { timeout: 120_000 });
     const renderMs = performance.now() - started;
     const middle = Math.floor(journal.length / 2);
     const scrubStarted = performance.now();
     await page.locator('[data-testid="scrubber"]').fill(String(middle));
-    await page.waitForFunction((text) => document.querySelector('[data-testid="replay-seq"]')?.textContent?.startsWith(text), `${middle} /`, { timeout: 60_000 });
+    await page.waitForFunction((text) => document.querySelector('[data-testid="replay-seq"]')?.textContent.startsWith(text), `${middle} /`, { timeout: 60_000 });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
     return { events: journal.length, renderMs, scrubMs: performance.now() - scrubStarted };
   } finally {
@@ -121,7 +121,7 @@ export async function benchWebviewStream(eventsPerSecond = 2000, seconds = 5): P
       });
       console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(0)}ms ${k}`).join('\n'));
     }
-    await page.waitForFunction((text) => document.querySelector('[data-testid="timeline-count"]')?.textContent?.includes(text), `${events.length.toLocaleString('en-US')} events`, { timeout: 30_000 });
+    await page.waitForFunction((text) => document.querySelector('[data-testid="timeline-count"]')?.textContent.includes(text), `${events.length.toLocaleString('en-US')} events`, { timeout: 30_000 });
     const frames = await page.evaluate(() => (window as unknown as { __bench: { frames: number[] } }).__bench.frames);
     const span = (frames.at(-1) ?? 0) - (frames[0] ?? 0);
     let worst = 0;

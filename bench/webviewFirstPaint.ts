@@ -88,7 +88,7 @@ function firstElementPaint(page: Page): Promise<number> {
       new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no agent name painted within 120 s')), 120_000);
         new PerformanceObserver((list) => {
-          const entry = list.getEntries().find((e) => (e as PerformanceEntry & { identifier?: string }).identifier === 'sq-agent') as (PerformanceEntry & { renderTime?: number }) | undefined;
+          const entry: (PerformanceEntry & { renderTime?: number }) | undefined = list.getEntries().find((e) => (e as PerformanceEntry & { identifier?: string }).identifier === 'sq-agent');
           if (!entry) return;
           clearTimeout(timer);
           resolve(entry.renderTime || entry.startTime);

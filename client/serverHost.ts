@@ -52,7 +52,6 @@ export class ServerHost implements BridgeHost {
   }
 
   private async dispatch(method: BridgeMethod, p: unknown, signal: AbortSignal): Promise<unknown> {
-    const q = encodeURIComponent;
     const params = p as Record<string, never>; // already parsed by the method's params schema (LocalBridge)
     const str = (key: string): string => String(params[key]);
     const api = this.api;

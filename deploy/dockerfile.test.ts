@@ -34,7 +34,7 @@ const ALL_ERRORS = {
 
 describe('Dockerfile', () => {
   it('passes dockerfile-utils\' linter with every rule an error', () => {
-    const problems = validate(text, ALL_ERRORS).map((d) => `Dockerfile:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.message}`);
+    const problems = validate(text, ALL_ERRORS).map((d) => `Dockerfile:${d.range.start.line + 1}:${d.range.start.character + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
     expect(problems).toEqual([]);
   });
 
@@ -62,7 +62,7 @@ describe('Dockerfile', () => {
     expect(image.instructions.some((i) => i.getKeyword() === 'ADD')).toBe(false);
     const sources: string[] = [];
     for (const c of copies) {
-      const from = (c as Copy).getFromFlag()?.getValue();
+      const from = (c).getFromFlag()?.getValue();
       expect(from, `COPY without --from at line ${c.getRange().start.line + 1}: the image would take the build context`).toBeDefined();
       const args = c.getArguments().map((a) => a.getValue());
       sources.push(...args.slice(0, -1).map((s) => `${from}:${s}`));

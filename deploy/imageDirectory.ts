@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { cp, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, posix, relative } from 'node:path';
 import ignore from '@balena/dockerignore';
-import { DockerfileParser, type Copy, type Env, type Instruction } from 'dockerfile-ast';
+import { Copy, DockerfileParser, Env, type Instruction } from 'dockerfile-ast';
 
 /** What `docker build` would record about the image besides its files. */
 export interface ImageConfig {
@@ -86,10 +86,10 @@ export async function buildImageDirectory(o: BuildOptions): Promise<ImageConfig>
         await mkdir(inStage(stage, stage.workdir), { recursive: true });
         break;
       case 'ENV':
-        for (const p of (instruction as Env).getProperties()) stage.env[p.getName()] = p.getValue() ?? '';
+        if (instruction instanceof Env) for (const p of instruction.getProperties()) stage.env[p.getName()] = p.getValue() ?? '';
         break;
       case 'COPY':
-        await copy(instruction as Copy, stage, stages, o.context, filter, where);
+        if (instruction instanceof Copy) await copy(instruction, stage, stages, o.context, filter, where);
         break;
       case 'RUN':
         await run(instruction, stage, o, where);
@@ -189,7 +189,7 @@ async function expandWildcards(src: string, rootOf: (src: string) => string, whe
 
 /** One path segment's wildcard pattern as a RegExp: `*` any run of characters, `?` one, `[…]` a class. */
 function segmentPattern(glob: string): RegExp {
-  const escaped = [...glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c === '[' || c === ']' ? c : c.replace(/[.+^$(){}|\\]/g, '\\$&')));
+  const escaped = Array.from(glob).map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c === '[' || c === ']' ? c : c.replace(/[.+^$(){}|\\]/g, '\\$&')));
   return new RegExp(`^${escaped.join('')}$`);
 }
 

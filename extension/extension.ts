@@ -135,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(Commands.showServerLog, () => log.show()),
     // A failed test's link: the dashboard's replay of the run the case made (its journal is in the workspace).
     vscode.commands.registerCommand(Commands.openTestRun, (journalId: unknown, squad: unknown) => {
-      if (typeof journalId === 'string' && typeof squad === 'string') panels.show(journalId, 'replay', squad);
+      if (typeof journalId === 'string' && typeof squad === 'string') void panels.show(journalId, 'replay', squad); // settles when loaded; never rejects
     }),
   );
 }

@@ -18,6 +18,7 @@ export interface RefusedCharacter {
 // C0 controls but tab, LF and CR; DEL and the C1 controls but NEL; lone surrogates; the two
 // non-characters of the BMP's end; and the replacement character. With the `u` flag, a character
 // class of surrogates matches only a lone one, never half of a valid pair.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const REFUSED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF\uFFFD]/gu;
 
 /** At most this many are reported: a binary file renamed to .squad.yaml needs one line, not ten thousand. */

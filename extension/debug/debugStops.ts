@@ -5,7 +5,7 @@ import { debugStopTarget, type DebugStopTarget } from './debugStopTarget';
 
 /** The part of a DAP `stackTrace` response we read; it comes from the adapter process, so it is checked. */
 const StackTraceSchema = z.object({
-  stackFrames: z.array(z.object({ id: z.number(), name: z.string(), line: z.number().int(), source: z.object({ path: z.string().optional() }).passthrough().optional() }).passthrough()),
+  stackFrames: z.array(z.object({ id: z.number(), name: z.string(), line: z.number().int(), source: z.object({ path: z.string().optional() }).loose().optional() }).loose()),
 });
 
 export interface DebugStopChange {
@@ -106,8 +106,9 @@ async function showLineBeside(document: vscode.TextDocument, line: number): Prom
   const isText = (tab: vscode.Tab): boolean => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri;
   const graphGroup = groups.find((g) => g.activeTab && isGraph(g.activeTab)) ?? groups.find((g) => g.tabs.some(isGraph)) ?? vscode.window.tabGroups.activeTabGroup;
   const textGroup = groups.find((g) => g !== graphGroup && g.activeTab !== undefined && isText(g.activeTab)) ?? groups.find((g) => g !== graphGroup && g.tabs.some(isText));
-  const column = textGroup?.viewColumn ?? ((graphGroup.viewColumn + 1) as vscode.ViewColumn);
+  const column = textGroup?.viewColumn ?? graphGroup.viewColumn + 1;
   const at = new vscode.Range(line - 1, 0, line - 1, 0);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- VS Code numbers its columns 1-9 (ViewColumn.One...Nine); the one after the graph's is its number plus one, opened as a new group if need be
   const editor = await vscode.window.showTextDocument(document, { viewColumn: column, preserveFocus: true, preview: true, selection: at });
   editor.revealRange(at, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

@@ -85,7 +85,7 @@ async function launchWith(args: Record<string, unknown>, breakpoints: { line: nu
   await dc.initializeRequest({ adapterID: 'squad', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
   const launched = dc.launchRequest({ cwd: workspace, seed: 7, ...args } as DebugProtocol.LaunchRequestArguments);
   await initialized;
-  const set = breakpoints.length ? await dc.setBreakpointsRequest({ source: { path: String(args.program ?? squadFile) }, breakpoints }) : null;
+  const set = breakpoints.length ? await dc.setBreakpointsRequest({ source: { path: typeof args.program === 'string' ? args.program : squadFile }, breakpoints }) : null;
   await dc.setExceptionBreakpointsRequest({ filters });
   await dc.configurationDoneRequest();
   await launched;

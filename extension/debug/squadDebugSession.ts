@@ -69,11 +69,16 @@ export class SquadDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
+  /** The debug adapter calls this and drops what it returns: a launch that throws answers the request with the error. */
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): void {
+    this.launch(response, raw).catch((error: unknown) => this.fail(response, error instanceof Error ? error.message : String(error)));
+  }
+
+  private async launch(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
     const parsed = SquadLaunchArgumentsSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return this.fail(response, `Invalid squad launch configuration: ${issue?.path.join('.') || 'arguments'}: ${issue?.message ?? 'invalid'}`);
+      this.fail(response, `Invalid squad launch configuration: ${issue?.path.join('.') || 'arguments'}: ${issue?.message ?? 'invalid'}`); return;
     }
     const args = parsed.data;
     for (const kind of args.breakOnGuardrails) {
@@ -85,7 +90,7 @@ export class SquadDebugSession extends DebugSession {
       const cwd = args.cwd ?? process.cwd();
       driver = args.journal !== undefined ? await ReplayRunDriver.open(args.journal, cwd) : await LiveRunDriver.open({ ...args, program: args.program ?? '' });
     } catch (error) {
-      return this.fail(response, error instanceof Error ? error.message : String(error));
+      this.fail(response, error instanceof Error ? error.message : String(error)); return;
     }
     await this.configurationDone;
     const abort = new AbortController();
@@ -104,7 +109,7 @@ export class SquadDebugSession extends DebugSession {
 
   private async play(run: Launched): Promise<void> {
     const { driver, state, controller, abort } = run;
-    let code = 0;
+    let code: number;
     try {
       const end = await driver.play({
         signal: abort.signal,
@@ -198,7 +203,7 @@ export class SquadDebugSession extends DebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const run = this.launched;
     const agent = run?.agents[args.threadId - 1];
-    if (!run || !agent) return this.fail(response, `no agent for thread ${args.threadId}`);
+    if (!run || !agent) { this.fail(response, `no agent for thread ${args.threadId}`); return; }
     const frames = this.framesOf(run, agent, args.threadId);
     const start = args.startFrame ?? 0;
     const end = args.levels ? start + args.levels : frames.length;
@@ -247,7 +252,7 @@ export class SquadDebugSession extends DebugSession {
 
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
     const run = this.launched;
-    if (!run || args.sourceReference !== SAVED_SOURCE_REF) return this.fail(response, 'no such source');
+    if (!run || args.sourceReference !== SAVED_SOURCE_REF) { this.fail(response, 'no such source'); return; }
     response.body = { content: run.driver.source.text, mimeType: 'text/x-yaml' };
     this.sendResponse(response);
   }
@@ -255,7 +260,7 @@ export class SquadDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const run = this.launched;
     const agent = run?.agents[Math.floor(args.frameId / FRAMES_PER_THREAD) - 1];
-    if (!run || !agent) return this.fail(response, 'no such frame');
+    if (!run || !agent) { this.fail(response, 'no such frame'); return; }
     const depth = args.frameId % FRAMES_PER_THREAD;
     const scope = runScope(run.state, agent);
     const scopes: Scope[] = [];
@@ -289,7 +294,7 @@ export class SquadDebugSession extends DebugSession {
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const run = this.launched;
-    if (!run) return this.fail(response, 'no run yet');
+    if (!run) { this.fail(response, 'no run yet'); return; }
     const agent = args.frameId === undefined ? (run.controller.stopped?.agent ?? null) : (run.agents[Math.floor(args.frameId / FRAMES_PER_THREAD) - 1] ?? null);
     try {
       const value = evaluateRunExpression(args.expression, runScope(run.state, agent));
@@ -302,7 +307,7 @@ export class SquadDebugSession extends DebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const trip = this.launched?.controller.stopped?.trip;
-    if (!trip) return this.fail(response, 'not stopped on a guardrail');
+    if (!trip) { this.fail(response, 'not stopped on a guardrail'); return; }
     response.body = {
       exceptionId: trip.kind,
       description: `${trip.message} (action: ${trip.action})`,

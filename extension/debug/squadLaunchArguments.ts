@@ -19,7 +19,7 @@ export const SquadLaunchArgumentsSchema = z
     breakOnGuardrails: z.array(z.string()).default([]),
     noDebug: z.boolean().default(false),
   })
-  .passthrough()
+  .loose()
   .superRefine((args, ctx) => {
     if ((args.program === undefined) === (args.journal === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['program'], message: 'give exactly one of "program" (a squad file) and "journal" (a saved run)' });

@@ -51,11 +51,11 @@ export class SquadLocations {
     let taskLine: number | null = null;
     if (!isMap(doc.contents)) return new SquadLocations(agents, handoffs, taskLine);
     for (const top of doc.contents.items) {
-      if (!isScalar(top.key) || !top.key.range) continue;
+      if (!isScalar(top.key)) continue;
       if (top.key.value === 'task') taskLine = lineOf(top.key.range[0]);
       if (top.key.value !== 'agents' || !isMap(top.value)) continue;
       for (const pair of top.value.items) {
-        if (!isScalar(pair.key) || !pair.key.range) continue;
+        if (!isScalar(pair.key)) continue;
         const agent = String(pair.key.value);
         const line = lineOf(pair.key.range[0]);
         agents.push({ agent, line, endLine: endLineOf(isMap(pair.value) || isSeq(pair.value) ? pair.value : null, line) });

@@ -122,7 +122,7 @@ export async function startCodeServer(files: Record<string, string>, options: { 
  * (`artifacts/extension/<prefix>failed-<test>.png`, to read with the error), stopped after. Its
  * `page` and `workspace` are the running server's; `shot(name)` saves `artifacts/extension/<name>.png`.
  */
-export function useCodeServer(files: Record<string, string>, options: Parameters<typeof startCodeServer>[1] & { failedShotPrefix?: string } = {}): Omit<CodeServer, 'dispose'> & { shot(name: string): Promise<void> } {
+export function useCodeServer(files: Record<string, string>, options: Parameters<typeof startCodeServer>[1] & { failedShotPrefix?: string } = {}): Omit<CodeServer, 'dispose'> & { shot: (name: string) => Promise<void> } {
   let server: CodeServer | undefined;
   const running = (): CodeServer => {
     if (!server) throw new Error('code-server has not started (its beforeAll failed)');

@@ -51,7 +51,9 @@ export class RunPanels implements vscode.Disposable {
         }
         opened.session.emit({ type: 'show', view: 'run', run });
       },
-      abandon: () => opened.panel.dispose(),
+      abandon: () => {
+        opened.panel.dispose();
+      },
     };
   }
 

@@ -28,7 +28,7 @@ export class WebviewBridgeSession implements vscode.Disposable {
     this.pending.push(initial);
     this.disposables.push(webview.onDidReceiveMessage((m: unknown) => void this.receive(m)));
     const stop = host.onEvent((event) => this.emit(event));
-    this.disposables.push({ dispose: stop });
+    this.disposables.push(new vscode.Disposable(stop));
   }
 
   /** Shows another view in the same webview (a run, a replay), after `ready` if need be. */
@@ -68,7 +68,7 @@ export class WebviewBridgeSession implements vscode.Disposable {
     const abort = new AbortController();
     this.inFlight.set(message.id, abort);
     try {
-      const result = await this.host.handle(message.method, params.data as never, abort.signal);
+      const result = await this.host.handle(message.method, params.data, abort.signal);
       await this.post({ kind: 'response', id: message.id, ok: true, result });
     } catch (error) {
       const known = error instanceof BridgeError;

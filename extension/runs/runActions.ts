@@ -72,12 +72,12 @@ export class RunActions {
 
   async openDashboard(): Promise<void> {
     const run = this.current ?? (await this.pickRun('Open which run?'));
-    if (run) this.o.panels.show(run.id, 'run', run.squad);
+    if (run) void this.o.panels.show(run.id, 'run', run.squad); // settles when loaded; never rejects
   }
 
   async open(item?: RunItem): Promise<void> {
     const run = item?.run ?? (await this.pickRun('Open which run?'));
-    if (run) this.o.panels.show(run.id, run.live ? 'run' : 'replay', run.squad);
+    if (run) void this.o.panels.show(run.id, run.live ? 'run' : 'replay', run.squad); // settles when loaded; never rejects
   }
 
   async replay(item?: RunItem): Promise<void> {
@@ -152,7 +152,7 @@ export class RunActions {
         this.o.client.fork(run.id, Number(seq), edited ?? undefined),
       );
       this.o.tree.refresh();
-      this.o.panels.show(forked.journal, 'run', `${run.squad} (fork at ${seq})`);
+      void this.o.panels.show(forked.journal, 'run', `${run.squad} (fork at ${seq})`); // settles when loaded; never rejects
       if (forked.prefixDivergence) {
         void vscode.window.showWarningMessage(`Squad Studio: the fork did not reproduce its parent before event ${seq}: it parted at event ${forked.prefixDivergence.seq} (${forked.prefixDivergence.fields.join(', ') || 'a different event'}).`);
       }

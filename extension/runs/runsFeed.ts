@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { ServerFrameSchema, type ClientFrame } from '../../protocol/api/streamFrame';
 import type { ServerApi } from '../server/serverApi';
 import type { ServerConnection } from '../server/serverConnection';
+import { streamMessageText } from '../../protocol/api/streamMessageText';
 
 /**
  * Keeps the Runs view current by itself: one `/api/stream` socket with a `subscribe.tenant` (no
@@ -53,7 +54,7 @@ export class RunsFeed implements vscode.Disposable {
         ids.forEach((tenant, i) => socket.send(JSON.stringify({ type: 'subscribe.tenant', id: `runs-view-${i}`, tenant, events: false, since: {} } satisfies ClientFrame)));
       });
       socket.on('message', (data) => {
-        const frame = ServerFrameSchema.safeParse(safeJson(String(data)));
+        const frame = ServerFrameSchema.safeParse(safeJson(streamMessageText(data)));
         if (frame.success && frame.data.type === 'run') this.changed();
       });
       // A dropped socket to a server that is still up is opened again; a stopped server comes back

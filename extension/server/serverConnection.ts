@@ -9,7 +9,7 @@ export interface ServerConnection {
 }
 
 /** `.squad/server.json` as a client reads it (checked: it is a file on disk anyone could have written). */
-export const ServerFileSchema = z.object({ url: z.string().url(), token: z.string().min(1), pid: z.number().int() });
+export const ServerFileSchema = z.object({ url: z.url(), token: z.string().min(1), pid: z.number().int() });
 
 /** The line `squad serve` prints once it listens. */
 export function listeningUrlOf(line: string): string | null {

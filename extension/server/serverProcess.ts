@@ -59,12 +59,12 @@ export class ServerProcess implements vscode.Disposable {
     this.o.log.appendLine(`starting: ${process.execPath} ${args.join(' ')}`);
     const child = spawn(process.execPath, args, { cwd: this.o.workspace, env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     this.child = child;
-    child.stderr?.on('data', (d: Buffer) => this.o.log.append(d.toString()));
+    child.stderr.on('data', (d: Buffer) => this.o.log.append(d.toString()));
     child.on('exit', (code, signal) => this.exited(child, code, signal));
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the Squad server did not start within ${START_TIMEOUT_MS / 1000} s (see the "Squad Server" output)`)), START_TIMEOUT_MS);
       let buffered = '';
-      child.stdout?.on('data', (d: Buffer) => {
+      child.stdout.on('data', (d: Buffer) => {
         const text = d.toString();
         this.o.log.append(text);
         buffered += text;

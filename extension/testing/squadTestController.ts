@@ -110,9 +110,9 @@ export class SquadTestController implements vscode.Disposable {
 
   private report(run: vscode.TestRun, item: vscode.TestItem, report: CliTestReport): void {
     const result = report.cases.find((c) => c.name === item.label);
-    if (!result) return run.skipped(item);
+    if (!result) { run.skipped(item); return; }
     const duration = result.runs.reduce((s, r) => s + r.wallMs, 0);
-    if (result.passed) return run.passed(item, duration);
+    if (result.passed) { run.passed(item, duration); return; }
     const messages: vscode.TestMessage[] = [];
     for (const r of result.runs) {
       const where = `${result.profile}, seed ${r.seed}`;
@@ -150,7 +150,9 @@ export class SquadTestController implements vscode.Disposable {
     const code = await new Promise<number>((done, fail) => {
       child.on('error', fail);
       child.on('close', (c) => done(c ?? 1));
-    }).finally(() => cancel.dispose());
+    }).finally(() => {
+      cancel.dispose();
+    });
     if (code !== 0 && code !== 1) throw new Error(err.trim() || `exit code ${code}`);
     const parsed = CliTestReportSchema.safeParse(JSON.parse(out));
     if (!parsed.success) throw new Error(`unexpected output of squad test: ${parsed.error.message}`);

@@ -64,12 +64,12 @@ export const ScriptStepSchema = z
   })
   .strict()
   .refine((s) => [s.ask, s.answer, s.finish].filter((a) => a !== undefined).length <= 1, {
-    message: 'a step ends its turn with at most one of ask, answer, finish',
+    error: 'a step ends its turn with at most one of ask, answer, finish',
   })
   .refine((s) => s.say !== undefined || s.tool || s.handoff || s.ask || s.answer !== undefined || s.finish !== undefined || s.fail !== undefined, {
-    message: 'a step needs at least one action: say, tool, handoff, ask, answer, finish or fail',
+    error: 'a step needs at least one action: say, tool, handoff, ask, answer, finish or fail',
   })
   .refine((s) => s.fail === undefined || (s.say === undefined && !s.tool && !s.handoff && !s.ask && s.answer === undefined && s.finish === undefined), {
-    message: 'a failing step has no other action: the model call fails before it answers',
+    error: 'a failing step has no other action: the model call fails before it answers',
   });
 export type ScriptStep = z.infer<typeof ScriptStepSchema>;

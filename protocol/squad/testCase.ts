@@ -73,7 +73,7 @@ export const TestCaseSchema = z
     expect: TestExpectationsSchema.describe('What every run of the case must do.'),
   })
   .strict()
-  .refine((c) => !(c.seed !== undefined && c.seeds !== undefined), { message: 'give seed or seeds, not both', path: ['seeds'] });
+  .refine((c) => !(c.seed !== undefined && c.seeds !== undefined), { error: 'give seed or seeds, not both', path: ['seeds'] });
 export type TestCase = z.infer<typeof TestCaseSchema>;
 
 export const TestCasesSchema = z

@@ -10,8 +10,8 @@ export const ToolLatencySchema = z
     distribution: LatencyDistribution.default('lognormal').describe('lognormal (the usual service tail) or pareto (a heavier one).'),
   })
   .strict()
-  .refine((l) => l.p99Ms >= l.p50Ms, { message: 'p99Ms must be at least p50Ms', path: ['p99Ms'] })
-  .refine((l) => l.p50Ms > 0 || l.p99Ms === 0, { message: 'p50Ms must be above 0 when p99Ms is', path: ['p50Ms'] });
+  .refine((l) => l.p99Ms >= l.p50Ms, { error: 'p99Ms must be at least p50Ms', path: ['p99Ms'] })
+  .refine((l) => l.p50Ms > 0 || l.p99Ms === 0, { error: 'p50Ms must be above 0 when p99Ms is', path: ['p50Ms'] });
 export type ToolLatencyConfig = z.infer<typeof ToolLatencySchema>;
 
 const rate = (what: string) => z.number().min(0).max(1).optional().describe(what);
@@ -36,6 +36,6 @@ export const ToolConditionsSchema = z
   })
   .strict()
   .refine((c) => (c.errorRate ?? 0) + (c.dropRate ?? 0) + (c.hangRate ?? 0) <= 1, {
-    message: 'errorRate + dropRate + hangRate must not exceed 1',
+    error: 'errorRate + dropRate + hangRate must not exceed 1',
   });
 export type ToolConditionsConfig = z.infer<typeof ToolConditionsSchema>;

@@ -14,7 +14,7 @@ export const SimulatedResponseSchema = z
     error: z.string().optional().describe('A tool error (`isError`) with this text, as a real server reports a failed call.'),
   })
   .strict()
-  .refine((r) => (r.result === undefined) !== (r.error === undefined), { message: 'a response has exactly one of result, error' });
+  .refine((r) => (r.result === undefined) !== (r.error === undefined), { error: 'a response has exactly one of result, error' });
 export type SimulatedResponse = z.infer<typeof SimulatedResponseSchema>;
 
 export const SimulatedToolSchema = z
@@ -29,9 +29,9 @@ export const SimulatedToolSchema = z
     responses: z.array(SimulatedResponseSchema).default([]).describe('Answers by arguments, first match wins.'),
   })
   .strict()
-  .refine((t) => !(t.result !== undefined && t.error !== undefined), { message: 'a tool has at most one of result, error' })
+  .refine((t) => !(t.result !== undefined && t.error !== undefined), { error: 'a tool has at most one of result, error' })
   .refine((t) => t.result !== undefined || t.error !== undefined || t.responses.length > 0, {
-    message: 'a simulated tool needs a result, an error or responses',
+    error: 'a simulated tool needs a result, an error or responses',
   });
 export type SimulatedToolConfig = z.infer<typeof SimulatedToolSchema>;
 

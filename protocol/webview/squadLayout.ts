@@ -10,7 +10,7 @@ export const SquadLayoutSchema = z
   .object({
     version: z.literal(1),
     /** Node id (`agent:<name>` or `server:<name>`) → top-left corner in graph coordinates. */
-    nodes: z.record(z.string().max(200), z.object({ x: z.number().finite(), y: z.number().finite() }).strict()),
+    nodes: z.record(z.string().max(200), z.object({ x: z.number(), y: z.number() }).strict()),
   })
   .strict();
 export type SquadLayout = z.infer<typeof SquadLayoutSchema>;

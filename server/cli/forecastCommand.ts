@@ -5,7 +5,7 @@ import type { ForecastJob, ForecastSample, GateResult } from '../gate/gateJobs';
 import { defaultConcurrency, runOnWorkers } from '../gate/gateWorkerPool';
 import { ms, usd } from './agentTable';
 import { compactTable } from './compactTable';
-import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { ExitCode, type CliIo } from './cliIo';
 import { paintFor, type Paint } from './paint';
 import { ProgressBar } from './progressBar';
 import { readTenants } from './serveCommand';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commandUsage, USAGE } from './usage';
 
@@ -49,7 +49,6 @@ describe('squad COMMAND --help', () => {
   it('names itself in its hints as it was started (a clone has no `squad` on PATH)', async () => {
     const { mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const dir = await mkdtemp(join(tmpdir(), 'squad-hint-'));
     try {
       const sample = resolve(__dirname, '../../samples/credit-memo/credit-memo.squad.yaml');

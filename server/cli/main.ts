@@ -133,8 +133,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const { SERVE_OPTIONS } = await import('./serverCommandOptions');
       const { argsWithEnv } = await import('./envConfig');
       // Every flag also reads its SQUAD_* variable (envConfig.ts); the command line wins.
-      const { values: v, positionals } = parseArgs({ args: argsWithEnv('serve', rest, io.env, Object.keys(SERVE_OPTIONS)), allowPositionals: false, strict: true, options: SERVE_OPTIONS });
-      if (positionals.length > 0) throw new UsageError(`serve takes no file, got ${positionals.join(' ')}`);
+      const { values: v } = parseArgs({ args: argsWithEnv('serve', rest, io.env, Object.keys(SERVE_OPTIONS)), allowPositionals: false, strict: true, options: SERVE_OPTIONS });
       const { serveCommand } = await import('./serveCommand');
       return serveCommand(
         {

@@ -25,6 +25,7 @@ agents:
     expect(paints).toBeLessThan(run.events.length / 2);
     line.paint();
     const last = writes.at(-1)!;
+    // eslint-disable-next-line no-control-regex -- the line starts with the terminal's erase-line escape (ESC [2K)
     expect(last).toMatch(/^\r\u001b\[2K▶ \d+(\.\d)? s virtual · 3 turns · 3 messages · \$0\.\d+ · a thinking$/);
     line.clear();
     expect(writes.at(-1)).toBe('\r\u001b[2K');

@@ -3,6 +3,7 @@ import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoadReport } from '../http/loadReport';
 import { readServerFile } from '../http/serverFile';
 import { SquadClient } from '../http/squadClient';
 
@@ -24,8 +25,8 @@ describe('squad serve', () => {
     const child = spawn(process.execPath, [CLI, 'serve', '--workspace', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     const started = Date.now();
     while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out)) {
@@ -66,18 +67,19 @@ describe('squad load', () => {
       ),
     );
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout);
+    // The report this command printed, typed as the command builds it (it is our own output, read back).
+    const report = JSON.parse(result.stdout) as LoadReport;
     expect(report.runs).toBe(24);
-    expect(report.tenants.map((t: { tenant: string }) => t.tenant)).toEqual(['load-1', 'load-2']);
+    expect(report.tenants.map((t) => t.tenant)).toEqual(['load-1', 'load-2']);
     // The spike shifts the second half to tenant load-1 (10:1).
-    expect(report.tenants[0].runs).toBeGreaterThan(report.tenants[1].runs);
+    expect(report.tenants[0]!.runs).toBeGreaterThan(report.tenants[1]!.runs);
     // Every run ends; under production's lossy bureau (drops and hangs) a seed may exhaust its
     // failovers, and the cascade guardrail halts that run, as configured.
     expect(report.overall.completed + report.overall.halted + report.overall.failed).toBe(24);
     expect(report.overall.completed).toBeGreaterThanOrEqual(20);
     expect(report.overall.p99VirtualMs).toBeGreaterThanOrEqual(report.overall.p50VirtualMs);
     expect(report.overall.p50VirtualMs).toBeGreaterThan(1000);
-    expect(report.overall.costUsd).toBeCloseTo(report.tenants[0].costUsd + report.tenants[1].costUsd, 6);
+    expect(report.overall.costUsd).toBeCloseTo(report.tenants[0]!.costUsd + report.tenants[1]!.costUsd, 6);
     expect(report.runsPerSecond).toBeGreaterThan(0);
   });
 });

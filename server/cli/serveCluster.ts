@@ -65,7 +65,7 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
   const children: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) children.push(startWorker(args, resolved, io));
   await new Promise<void>((done) => {
-    if (io.signal.aborted) return done();
+    if (io.signal.aborted) { done(); return; }
     io.signal.addEventListener('abort', () => done(), { once: true });
   });
   server.drain();
@@ -74,7 +74,7 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
     children.map(
       (child) =>
         new Promise<void>((done) => {
-          if (child.exitCode !== null) return done();
+          if (child.exitCode !== null) { done(); return; }
           child.once('exit', () => done());
           child.kill('SIGTERM');
         }),
@@ -94,8 +94,8 @@ function startWorker(args: ServeArgs & { store: string }, resolved: ClusterSetti
   if (args.tenants) flags.push('--tenants', args.tenants);
   if (resolved.shutdownGraceMs !== undefined) flags.push('--shutdown-grace', String(resolved.shutdownGraceMs / 1000));
   const child = spawn(process.execPath, [cli, ...flags], { cwd: io.cwd, env: childEnv(io.env), stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => io.stdout.write(d.toString()));
-  child.stderr?.on('data', (d: Buffer) => io.stderr.write(d.toString()));
+  child.stdout.on('data', (d: Buffer) => io.stdout.write(d.toString()));
+  child.stderr.on('data', (d: Buffer) => io.stderr.write(d.toString()));
   return child;
 }
 

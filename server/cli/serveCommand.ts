@@ -107,7 +107,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const shown = relative(io.cwd, server.serverFile ?? '');
   io.stdout.write(`  token in ${shown.startsWith('..') || shown === '' ? server.serverFile : shown} (mode 0600)${otlpUrl ? `; traces to ${otlpUrl}` : ''}\n`);
   await new Promise<void>((done) => {
-    if (io.signal.aborted) return done();
+    if (io.signal.aborted) { done(); return; }
     io.signal.addEventListener('abort', () => done(), { once: true });
   });
   io.stderr.write('squad serve: shutting down: pausing runs, flushing journals…\n');

@@ -39,8 +39,8 @@ async function serve(...flags: string[]): Promise<Server> {
   children.push(child);
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const started = Date.now();
   while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out)) {
@@ -67,7 +67,7 @@ function reference(seed: number, tenant: string): Promise<Buffer> {
   const path = join(dir, `reference-${seed}.jsonl`);
   return new Promise((done, fail) =>
     execFile(process.execPath, [CLI, 'run', 'loop.squad.yaml', '--seed', String(seed), '--tenant', tenant, '--journal', path, '--json'], { cwd: dir, timeout: 120_000 }, (error) =>
-      error ? fail(error) : done(readFile(path)),
+      error ? fail(new Error(`the reference run failed: ${error.message}`, { cause: error })) : done(readFile(path)),
     ),
   );
 }

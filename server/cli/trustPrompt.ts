@@ -55,7 +55,7 @@ export async function confirmTrust(q: TrustQuestion, io: CliIo): Promise<number 
     io.stderr.write(paint.dim('trusted with --yes (remembered in .squad/trust.json)\n'));
     return null;
   }
-  const stdin = io.stdin as (NodeJS.ReadableStream & { isTTY?: boolean }) | undefined;
+  const stdin: (NodeJS.ReadableStream & { isTTY?: boolean }) | undefined = io.stdin;
   if (!stdin?.isTTY || !io.stderr.isTTY) {
     io.stderr.write(
       `squad: refusing to run ${q.path}: it has not been run in this workspace and there is no terminal to ask.\n` +

@@ -21,6 +21,6 @@ export function splitTenantLimits(config: TenantsFile, workers: number): Tenants
   const defaults = { ...DEFAULT_TENANT_POLICY, ...config.defaults };
   return {
     defaults: split(config.defaults, DEFAULT_TENANT_POLICY),
-    tenants: Object.fromEntries(Object.entries(config.tenants).map(([id, p]) => [id, split(p, { ...defaults, ...p } as TenantPolicy)])),
+    tenants: Object.fromEntries(Object.entries(config.tenants).map(([id, p]) => [id, split(p, { ...defaults, ...p })])),
   };
 }

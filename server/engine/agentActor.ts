@@ -181,13 +181,13 @@ export class AgentActor {
       case 'answer': {
         const question = agent.openQuestions.shift()!;
         run.mail.send(agent.name, question.from!, 'answer', action.content, question.id, turn.span);
-        return this.endTurn(agent, 'idle');
+        this.endTurn(agent, 'idle'); return;
       }
       case 'finish': {
         const caller = agent.caller!;
         run.mail.send(agent.name, caller.from!, 'result', action.result, caller.id, turn.span);
         agent.caller = null;
-        return this.endTurn(agent, 'finished');
+        this.endTurn(agent, 'finished'); return;
       }
     }
   }

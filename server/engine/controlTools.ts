@@ -52,6 +52,6 @@ export function controlToolSpecs(options: { canHandoff: boolean; canAsk: boolean
   return names.map((name) => ({
     name,
     description: DESCRIPTIONS[name],
-    inputSchema: z.toJSONSchema(ControlArgs[name]) as Record<string, unknown>,
+    inputSchema: z.toJSONSchema(ControlArgs[name]),
   }));
 }

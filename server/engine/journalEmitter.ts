@@ -41,7 +41,7 @@ export class JournalEmitter {
   }
 
   emit(draft: RunEventDraft): RunEvent {
-    if (this.closed) return { runId: this.journal.runId, seq: this.journal.lastSeq, ...draft } as RunEvent;
+    if (this.closed) return { runId: this.journal.runId, seq: this.journal.lastSeq, ...draft };
     const event = this.journal.emit(draft);
     const fork = this.forkOf;
     if (fork && event.seq === fork.seq) {

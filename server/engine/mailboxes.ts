@@ -251,7 +251,7 @@ export class Mailboxes {
 
   private count(map: Map<string, Map<string | null, number>>, to: string, from: string | null, by: number): void {
     let byFrom = map.get(to);
-    if (!byFrom) map.set(to, (byFrom = new Map()));
+    if (!byFrom) map.set(to, (byFrom = new Map<string | null, number>()));
     const n = (byFrom.get(from) ?? 0) + by;
     if (n === 0) byFrom.delete(from);
     else byFrom.set(from, n);

@@ -353,7 +353,7 @@ export class ModelCallPipeline {
       }
       return;
     }
-    if (turn.deferred) return await run.actor.settle(agent, turn.deferred);
+    if (turn.deferred) { await run.actor.settle(agent, turn.deferred); return; }
     // A model that only got errors back gets to correct itself in another call of the same turn.
     if (rejected > 0) return this.callModel(agent);
     run.actor.endTurn(agent, 'idle');

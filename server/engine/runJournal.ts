@@ -23,7 +23,7 @@ export class RunJournal {
 
   emit(draft: RunEventDraft): RunEvent {
     // Key order is part of the byte-for-byte contract: runId and seq first, then the draft's fields.
-    const event = { runId: this.runId, seq: ++this.seq, ...draft } as RunEvent;
+    const event = { runId: this.runId, seq: ++this.seq, ...draft };
     if (!this.writer.append(event)) this.overWaterMark = true;
     for (const listener of this.listeners) listener(event);
     // The writer measures the journal; a limit it reached is journaled here, as the run's own event,

@@ -250,7 +250,7 @@ export class SquadRun implements RunView, GateHost {
   private async step(work: Work): Promise<void> {
     switch (work.kind) {
       case 'deliver':
-        return this.mail.deliver(work.message);
+        { this.mail.deliver(work.message); return; }
       case 'turn':
         return this.actor.startTurn(this.roster.get(work.agent));
       case 'model': {

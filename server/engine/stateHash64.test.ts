@@ -29,7 +29,8 @@ describe('stateHash64', () => {
     const h = new StateHash64().feed('state');
     const key = h.key();
     expect(key).toHaveLength(4);
-    const hex = [...key].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('');
+    // By UTF-16 code unit: a spread would walk code points and merge a surrogate pair into one.
+    const hex = Array.from({ length: key.length }, (_, i) => key.charCodeAt(i).toString(16).padStart(4, '0')).join('');
     expect(hex).toBe(h.hex());
   });
 });

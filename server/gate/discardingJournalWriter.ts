@@ -1,4 +1,3 @@
-import type { RunEvent } from '../../protocol/runEvent';
 import type { JournalWriter } from '../engine/journalWriter';
 
 /**
@@ -9,7 +8,7 @@ import type { JournalWriter } from '../engine/journalWriter';
 export class DiscardingJournalWriter implements JournalWriter {
   private closed = false;
 
-  append(_event: RunEvent): boolean {
+  append(): boolean {
     if (this.closed) throw new Error('append after close');
     return true;
   }

@@ -33,7 +33,7 @@ export function defaultConcurrency(): number {
  * boundary (`GateResultSchema`).
  */
 export async function runOnWorkers(jobs: readonly GateJob[], options: GateWorkerPoolOptions): Promise<GateResult[]> {
-  const results: (GateResult | undefined)[] = new Array(jobs.length);
+  const results = new Array<GateResult | undefined>(jobs.length);
   if (jobs.length === 0) return [];
   const script = options.script ?? gateWorkerScript();
   const count = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), jobs.length));
@@ -50,7 +50,7 @@ export async function runOnWorkers(jobs: readonly GateJob[], options: GateWorker
         fail(error);
       };
       const abort = () => stop(options.signal.reason instanceof Error ? options.signal.reason : new Error('cancelled'));
-      if (options.signal.aborted) return abort();
+      if (options.signal.aborted) { abort(); return; }
       options.signal.addEventListener('abort', abort, { once: true });
       const feed = (worker: Worker) => {
         if (failed || next >= jobs.length) return;
@@ -61,16 +61,16 @@ export async function runOnWorkers(jobs: readonly GateJob[], options: GateWorker
         workers.push(worker);
         worker.on('message', (message: unknown) => {
           const parsed = GateResultSchema.safeParse(message);
-          if (!parsed.success) return stop(new Error(`a worker sent a malformed result: ${parsed.error.message}`));
+          if (!parsed.success) { stop(new Error(`a worker sent a malformed result: ${parsed.error.message}`)); return; }
           const result = parsed.data;
           const index = indexOf.get(result.id);
-          if (index === undefined) return stop(new Error(result.kind === 'error' ? result.message : `a worker answered job ${result.id}, which it was not given`));
+          if (index === undefined) { stop(new Error(result.kind === 'error' ? result.message : `a worker answered job ${result.id}, which it was not given`)); return; }
           results[index] = result;
           options.onResult?.(result, jobs[index]!);
           finished += 1;
           if (finished === jobs.length) {
             options.signal.removeEventListener('abort', abort);
-            return done();
+            done(); return;
           }
           feed(worker);
         });

@@ -37,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.dispose();
   await rm(sandbox, { recursive: true, force: true });
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- deleting the key is how a variable is unset in process.env
   if (savedSecret === undefined) delete process.env[SECRET_NAME];
   else process.env[SECRET_NAME] = savedSecret;
 });

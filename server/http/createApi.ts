@@ -101,23 +101,23 @@ export function createApi(deps: ApiDeps): express.Express {
     res.json({ runs: await manager.list(query, scope(req)) });
   });
   app.get('/api/runs/:id', async (req, res) => {
-    res.json({ run: await manager.detail(req.params.id ?? '', scope(req)) });
+    res.json({ run: await manager.detail(req.params.id, scope(req)) });
   });
   app.get('/api/runs/:id/journal', async (req, res) => {
     const query = parseWire(JournalQuerySchema, { ...req.query }, 'query');
-    res.json(await manager.journal(req.params.id ?? '', query, scope(req)));
+    res.json(await manager.journal(req.params.id, query, scope(req)));
   });
   app.post('/api/runs/:id/pause', async (req, res) => {
-    res.json({ run: await manager.pause(req.params.id ?? '', scope(req)) });
+    res.json({ run: await manager.pause(req.params.id, scope(req)) });
   });
   app.post('/api/runs/:id/resume', async (req, res) => {
-    res.json({ run: await manager.resume(req.params.id ?? '', scope(req)) });
+    res.json({ run: await manager.resume(req.params.id, scope(req)) });
   });
   app.post('/api/runs/:id/step', async (req, res) => {
-    res.json({ run: await manager.step(req.params.id ?? '', scope(req)) });
+    res.json({ run: await manager.step(req.params.id, scope(req)) });
   });
   app.post('/api/runs/:id/cancel', async (req, res) => {
-    res.json({ run: await manager.cancel(req.params.id ?? '', scope(req)) });
+    res.json({ run: await manager.cancel(req.params.id, scope(req)) });
   });
   app.post('/api/validate', async (req, res) => {
     const body = parseWire(ValidateRequestSchema, req.body ?? {}, 'validate request');
@@ -145,6 +145,7 @@ export function createApi(deps: ApiDeps): express.Express {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- Express treats a middleware as the error handler only when it declares four parameters
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known = toHttpError(error);
     if (!known) deps.log(`${req.method} ${req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -6,6 +6,7 @@ import { ServerFrameSchema } from '../../protocol/api/streamFrame';
 import { seededRandom } from '../engine/randomSource';
 import { STREAM_PATH, STREAM_PROTOCOL } from './streamServer';
 import { SAMPLE_FILE, startTestServer, type TestServer } from './testServer';
+import { streamMessageText } from '../../protocol/api/streamMessageText';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -38,7 +39,7 @@ function post(path: string, body: Buffer | string, contentType = 'application/js
       { host: url.hostname, port: url.port, path, method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'content-type': contentType } },
       (res) => {
         let data = '';
-        res.on('data', (c) => (data += c));
+        res.on('data', (c: Buffer) => (data += c.toString('utf8')));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
       },
     );
@@ -105,7 +106,7 @@ describe('fuzz: the WebSocket', () => {
     let answered!: () => void;
     const allAnswered = new Promise<void>((resolve) => (answered = resolve));
     ws.on('message', (d) => {
-      frames.push(ServerFrameSchema.parse(JSON.parse(String(d))));
+      frames.push(ServerFrameSchema.parse(JSON.parse(streamMessageText(d))));
       if (frames.length >= expected) answered();
     });
     const closed = new Promise<[number, string]>((resolve) => ws.on('close', (code, reason) => resolve([code, String(reason)])));
@@ -135,7 +136,7 @@ describe('fuzz: the WebSocket', () => {
     ws.send(JSON.stringify({ type: 'subscribe', id: 'a', run: 'x'.repeat(64 * 1024) }));
     expect(await closed).toBe(1009);
     const again = await open();
-    const answer = new Promise<unknown>((resolve) => again.once('message', (d) => resolve(JSON.parse(String(d)))));
+    const answer = new Promise<unknown>((resolve) => again.once('message', (d) => resolve(JSON.parse(streamMessageText(d)))));
     again.send(JSON.stringify({ type: 'unsubscribe', id: 'none' }));
     expect(await answer).toEqual({ type: 'error', id: 'none', error: 'no subscription "none"', field: 'id' });
     again.close();

@@ -79,7 +79,7 @@ describe('/metrics', () => {
     const all = await journals();
     expect(all.length).toBe(ids.length);
     const events = all.flat();
-    const tenantOf = new Map(all.map((evs) => [evs[0]!.runId, evs[0]!.type === 'run.started' ? evs[0]!.tenant : '']));
+    const tenantOf = new Map(all.map((evs) => [evs[0]!.runId, evs[0]!.type === 'run.started' ? evs[0].tenant : '']));
     const tenant = (e: RunEvent): string => tenantOf.get(e.runId) ?? '';
 
     // Runs ended, by tenant and status.

@@ -19,7 +19,7 @@ import { HttpError, parseWire } from './httpError';
 export function mountReplayRoutes(app: express.Express, manager: RunService, scope: (req: Request) => Scope, signal: AbortSignal): void {
   app.post('/api/runs/:id/replay', async (req, res) => {
     const body = parseWire(ReplayRequestSchema, req.body ?? {}, 'replay request');
-    const { events } = await manager.recorded(req.params.id ?? '', scope(req));
+    const { events } = await manager.recorded(req.params.id, scope(req));
     const edited = body.source === undefined ? undefined : { text: body.source, path: body.path ?? 'edited.squad.yaml' };
     const result = await badSquad(() => replayRun({ events, ...(edited ? { edited } : {}), signal }));
     // Every answer is checked against the schema its readers parse with: a mismatch is our bug, a 500.
@@ -28,8 +28,8 @@ export function mountReplayRoutes(app: express.Express, manager: RunService, sco
 
   app.post('/api/runs/:id/fork', async (req, res) => {
     const body = parseWire(ForkRequestSchema, req.body ?? {}, 'fork request');
-    const parent = await manager.recorded(req.params.id ?? '', scope(req));
-    const started = startedOf(parent.events, req.params.id ?? '');
+    const parent = await manager.recorded(req.params.id, scope(req));
+    const started = startedOf(parent.events, req.params.id);
     if (body.atSeq > parent.events.length) throw new HttpError(400, `the run has events 1 to ${parent.events.length}`, 'atSeq');
     const edited = body.source === undefined ? undefined : { text: body.source, path: body.path ?? 'edited.squad.yaml' };
     const environment = await forkEnvironment(manager, started, edited, scope(req));
@@ -46,7 +46,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunService, sco
   });
 
   app.delete('/api/runs/:id', async (req, res) => {
-    await manager.remove(req.params.id ?? '', scope(req));
+    await manager.remove(req.params.id, scope(req));
     res.status(204).end();
   });
 

@@ -19,7 +19,7 @@ function raw(path: string, headers: Record<string, string>, method = 'GET', body
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, path, method, headers }, (res) => {
       let data = '';
-      res.on('data', (c) => (data += c));
+      res.on('data', (c: Buffer) => (data += c.toString('utf8')));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
     });
     req.on('error', reject);
@@ -96,7 +96,10 @@ describe('security', () => {
     // A browser cannot set headers: the token may come as a subprotocol instead.
     const viaProtocol = await new Promise<number>((resolve) => {
       const ws = new WebSocket(`${t.url.replace('http', 'ws')}${STREAM_PATH}`, [STREAM_PROTOCOL, `squad.bearer.${t.token}`]);
-      ws.on('open', () => (resolve(101), ws.close()));
+      ws.on('open', () => {
+        resolve(101);
+        ws.close();
+      });
       ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
       ws.on('error', () => {});
     });

@@ -5,6 +5,7 @@ import type { StartRunRequest } from '../../protocol/api/startRunRequest';
 import { ServerFrameSchema, type ClientFrameSchema, type ServerFrame } from '../../protocol/api/streamFrame';
 import { SquadApi, type RunControlAction } from '../../client/squadApi';
 import { STREAM_PATH, STREAM_PROTOCOL } from './streamServer';
+import { streamMessageText } from '../../protocol/api/streamMessageText';
 
 /** Errors of the one API client (client/squadApi.ts), under the names the server's callers use. */
 export { ApiAnswerError, ApiRequestError, ApiUnreachableError } from '../../client/squadApi';
@@ -63,7 +64,7 @@ export class StreamClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const frame = ServerFrameSchema.parse(JSON.parse(String(data)));
+      const frame = ServerFrameSchema.parse(JSON.parse(streamMessageText(data)));
       for (const l of this.listeners) l(frame);
     });
   }

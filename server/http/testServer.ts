@@ -53,7 +53,7 @@ export function collect(stream: StreamClient, id: string, options: { stopAfter?:
       if (frame.type === 'error') {
         clearTimeout(timer);
         stop();
-        return reject(new Error(`subscription ${id}: ${frame.error}`));
+        reject(new Error(`subscription ${id}: ${frame.error}`)); return;
       }
       const done = frame.type === 'end' || (options.stopAfter !== undefined && events.length >= options.stopAfter);
       if (done) {

@@ -2,6 +2,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { streamMessageText } from '../../protocol/api/streamMessageText';
 import { STREAM_PATH, STREAM_PROTOCOL } from './streamServer';
 import { SAMPLE_FILE, startTestServer, type TestServer } from './testServer';
 
@@ -70,7 +71,7 @@ function send(port: number, path: string, headers: Record<string, string>, metho
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
       let data = '';
-      res.on('data', (c) => (data += c));
+      res.on('data', (c: Buffer) => (data += c.toString('utf8')));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
     });
     req.on('error', reject);
@@ -93,7 +94,7 @@ function upgradeVia(port: number, headers: Record<string, string>): Promise<{ st
       ws.send(JSON.stringify({ type: 'subscribe.tenant', id: 's1', tenant: 'default' }));
     });
     ws.on('message', (data) => {
-      resolve({ status: 101, frame: String(data) });
+      resolve({ status: 101, frame: streamMessageText(data) });
       ws.close();
     });
     ws.on('error', () => resolve({ status: 0 }));

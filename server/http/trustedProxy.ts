@@ -36,7 +36,7 @@ export class TrustedProxy {
     try {
       this.trust = proxyAddr.compile([...addresses]);
     } catch (error) {
-      throw new RangeError(`--trusted-proxy: ${error instanceof Error ? error.message : String(error)} (use IPs, CIDRs, loopback, linklocal or uniquelocal)`);
+      throw new RangeError(`--trusted-proxy: ${error instanceof Error ? error.message : String(error)} (use IPs, CIDRs, loopback, linklocal or uniquelocal)`, { cause: error });
     }
   }
 

@@ -91,10 +91,10 @@ export class ChildProcessTransport implements Transport {
         this.exitInfo = { code, signal };
         this.finish();
       });
-      child.stdin?.on('error', (error) => this.onerror?.(error));
-      child.stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
-      child.stdout?.on('error', (error) => this.onerror?.(error));
-      child.stderr?.on('data', (chunk: Buffer) => {
+      child.stdin.on('error', (error) => this.onerror?.(error));
+      child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+      child.stdout.on('error', (error) => this.onerror?.(error));
+      child.stderr.on('data', (chunk: Buffer) => {
         this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
       });
     });

@@ -1,5 +1,6 @@
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { isMcpError } from './isMcpError';
 import { connectReplica } from './mcpClient';
 import type { ReplicaConnector } from './replicaConnection';
 
@@ -25,7 +26,7 @@ export function httpConnector(url: string, headers: Record<string, string>): Rep
 }
 
 function explainHttpFailure(url: string, error: unknown, timeoutMs: number): string {
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return `${url} did not answer within ${timeoutMs} ms`;
+  if (isMcpError(error, ErrorCode.RequestTimeout)) return `${url} did not answer within ${timeoutMs} ms`;
   const message = error instanceof Error ? error.message : String(error);
   const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
   return `${url}: ${message}${cause}`;

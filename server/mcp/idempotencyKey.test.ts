@@ -18,7 +18,8 @@ import { ROOT, squadWithServers } from './testing/testSquads';
 function paymentsServer(seen: string[], ledger: Map<string, string>): McpServer {
   const server = new McpServer({ name: 'payments', version: '1.0.0' });
   server.registerTool('transfer', { description: 'Moves money.', inputSchema: { amountUsd: z.number() } }, ({ amountUsd }, extra) => {
-    const key = String(extra._meta?.[IDEMPOTENCY_KEY_META] ?? '');
+    const sent = extra._meta?.[IDEMPOTENCY_KEY_META];
+    const key = typeof sent === 'string' ? sent : '';
     seen.push(key);
     let receipt = ledger.get(key);
     if (receipt === undefined) ledger.set(key, (receipt = `transfer ${ledger.size + 1}: $${amountUsd}`));

@@ -1,4 +1,5 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { isMcpError } from './isMcpError';
 import type { ToolCallOutcome, ToolErrorKind, ToolIncident } from '../engine/toolHost';
 import { backoffDelay, equalJitterDelay } from '../engine/policies/backoff';
 import type { RandomSource } from '../engine/randomSource';
@@ -357,9 +358,9 @@ export class ReplicaPool {
     const measured = this.timing === 'real' && replica.connector.measured ? performance.now() - began : 0;
     const end = round(injectedEnd + measured);
     if (failure !== null) {
-      if (failure instanceof McpError && failure.code === ErrorCode.RequestTimeout) return timedOut('');
+      if (isMcpError(failure, ErrorCode.RequestTimeout)) return timedOut('');
       replica.occupy(end);
-      if (failure instanceof McpError && failure.code !== ErrorCode.ConnectionClosed) {
+      if (failure instanceof McpError && !isMcpError(failure, ErrorCode.ConnectionClosed)) {
         return { kind: 'answer', endMs: end, ok: false, content: `JSON-RPC error ${failure.code}: ${failure.message}`, error: 'protocol' };
       }
       return { kind: 'retry', endMs: end, reason: await this.lostReason(connection, failure), error: 'unavailable', replicaFailed: true };
@@ -478,7 +479,7 @@ export class ReplicaPool {
         await connection.client.ping({ timeout: timeoutMs, signal });
       } catch (error) {
         await connection.close();
-        throw new Error(`did not answer a health check (MCP ping): ${reasonOf(error)}`);
+        throw new Error(`did not answer a health check (MCP ping): ${reasonOf(error)}`, { cause: error });
       }
       if (this.lifetime.signal.aborted) {
         await connection.close();

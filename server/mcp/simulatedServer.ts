@@ -8,7 +8,9 @@ import type { SimulatedServerConfig, SimulatedToolConfig } from '../../protocol/
  * through a real SDK `Client`, so a simulated tool goes through the same listing, argument
  * validation, result parsing, pool, latency and faults as a tool of a real server.
  */
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- the low-level Server is the SDK's way to list tools with raw JSON Schemas (McpServer takes zod shapes only)
 export function simulatedServer(name: string, config: SimulatedServerConfig): Server {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above: raw JSON Schema tools need the low-level Server
   const server = new Server({ name: `${name} (simulated)`, version }, { capabilities: { tools: {} } });
   const tools = Object.entries(config.tools);
   server.setRequestHandler(ListToolsRequestSchema, () => ({

@@ -1,4 +1,5 @@
-import { McpError, ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { isMcpError } from './isMcpError';
 import { ChildProcessTransport } from './childProcessTransport';
 import { connectReplica } from './mcpClient';
 import type { ReplicaConnector } from './replicaConnection';
@@ -47,7 +48,7 @@ function explainStdioFailure(spec: StdioReplicaSpec, transport: ChildProcessTran
     const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     return `the server process ${how}${tail}`;
   }
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+  if (isMcpError(error, ErrorCode.RequestTimeout)) {
     return `the server did not answer within ${timeoutMs} ms${tail}`;
   }
   return `${error instanceof Error ? error.message : String(error)}${tail}`;

@@ -47,7 +47,7 @@ describe('OpenTelemetry export', () => {
     const resources: string[] = [];
     receiver = createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => (body += c));
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
       req.on('end', () => {
         expect(req.url).toBe('/v1/traces');
         expect(req.headers['content-type']).toBe('application/json');

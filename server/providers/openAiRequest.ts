@@ -44,6 +44,7 @@ export function openAiRequest(request: ModelRequest, names: WireToolNames, flavo
     messages,
     stream: true,
     stream_options: { include_usage: true },
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- OpenAI deprecated max_tokens for its own API only; OpenAI-compatible servers (vLLM, Ollama, LiteLLM, Azure) still read max_tokens
     ...(flavor === 'openai' ? { max_completion_tokens: request.maxOutputTokens } : { max_tokens: request.maxOutputTokens }),
   };
   if (request.tools.length > 0) {

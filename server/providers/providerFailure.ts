@@ -56,7 +56,7 @@ export function providerFailure(error: unknown, ctx: FailureContext): Error {
   if (error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError) {
     return fail(`connection failed: ${reasonOf(error.cause ?? error)}`, true);
   }
-  if (error instanceof OpenAI.APIError || error instanceof Anthropic.APIError) {
+  if (isApiError(error)) {
     const detail = errorDetail(error.error);
     const kind = detail?.code ?? detail?.type ?? null;
     const text = (detail?.message ?? error.message).slice(0, MAX_DETAIL);
@@ -70,6 +70,14 @@ export function providerFailure(error: unknown, ctx: FailureContext): Error {
   }
   if (isConnectionFailure(error)) return fail(`the connection broke during the response: ${reasonOf(error)}`, true);
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Either SDK's HTTP error, typed with its declared defaults (status, headers and body possibly absent):
+ * a bare `instanceof` on the generic classes would type those fields `any`.
+ */
+function isApiError(error: unknown): error is InstanceType<typeof OpenAI.APIError> | InstanceType<typeof Anthropic.APIError> {
+  return error instanceof OpenAI.APIError || error instanceof Anthropic.APIError;
 }
 
 function isConnectionFailure(error: unknown): boolean {

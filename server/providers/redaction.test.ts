@@ -74,6 +74,7 @@ describe('API keys never leave the provider', () => {
     await model.close();
     if (cleanup) await rm(cleanup, { recursive: true, force: true });
     cleanup = null;
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- deleting the key is how a variable is unset in process.env
     if (saved === undefined) delete process.env[VARIABLE];
     else process.env[VARIABLE] = saved;
   });
@@ -97,7 +98,7 @@ describe('API keys never leave the provider', () => {
     expect(model.requests[0]?.headers['authorization']).toBe(`Bearer ${KEY}`);
     expect(model.requests[0]?.headers['x-api-key']).toBe(KEY);
     const failures = events.filter((e) => e.type === 'model.failed');
-    expect(failures.map((e) => e.type === 'model.failed' && e.error)).toEqual([
+    expect(failures.map((e) => e.error)).toEqual([
       'openai: HTTP 429 rate_limit_exceeded: Rate limit reached for key [redacted]',
       'openai: HTTP 500 server_error: Upstream failed for [redacted]****[redacted]',
     ]);

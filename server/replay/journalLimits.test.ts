@@ -68,7 +68,7 @@ describe('journal limits on a real run', () => {
 
     const summary = runSummary(outcome, { journal: 'a.jsonl', profile: 'local', seed: 3, tenant: 'default', wallMs: 1 });
     expect(summary.journalLimits).toEqual([{ seq: JOURNAL_LIMITS.events + 1, limit: 'events', threshold: JOURNAL_LIMITS.events, events: JOURNAL_LIMITS.events, bytes: full }]);
-    const text = report(summary, 'big-loop', 'big.squad.yaml', paintFor({ isTTY: false } as NodeJS.WriteStream, {}));
+    const text = report(summary, 'big-loop', 'big.squad.yaml', paintFor({ isTTY: false }, {}));
     expect(text).toContain(`⚠ ${journalLimitMessage(summary.journalLimits[0]!)}`);
     expect(text).toContain('journal limit: the journal reached 10000 events at event 10000');
   });

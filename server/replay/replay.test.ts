@@ -82,7 +82,7 @@ describe('fork', () => {
       const forked = journal.events;
       // Key order is the writer's, not data (the reader's schema orders keys its own way).
       const strip = (e: RunEvent): string => canonical({ ...e, runId: '' });
-      const differing = (a: readonly RunEvent[], b: readonly RunEvent[]): number[] => a.flatMap((e, i) => (b[i] && strip(e) === strip(b[i]!) ? [] : [e.seq]));
+      const differing = (a: readonly RunEvent[], b: readonly RunEvent[]): number[] => a.flatMap((e, i) => (b[i] && strip(e) === strip(b[i]) ? [] : [e.seq]));
       expect({ k, differing: differing(forked.slice(0, k), parent) }).toEqual({ k, differing: [] });
       expect(forked[k]).toMatchObject({ type: 'run.forked', parentRunId: parent[0]!.runId, atSeq: k, edited: false, runId: `fork-${k}` });
       // Unedited and deterministic, the live part makes the same decisions the parent made.

@@ -40,7 +40,7 @@ describe('payloads by reference through the server', () => {
     await t.client.control(run.id, 'resume');
     const streamed = await liveEvents;
     expect(streamed.ended).toBe(true);
-    await until(async () => (await t!.client.run(run.id)).live === true && (await t!.client.run(run.id)).endedAt !== null);
+    await until(async () => (await t!.client.run(run.id)).live && (await t!.client.run(run.id)).endedAt !== null);
     expect(await t.client.run(run.id)).toMatchObject({ state: 'completed' });
 
     const detail = await t.client.run(run.id);

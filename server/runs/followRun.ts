@@ -76,7 +76,7 @@ export function followRun(source: FollowSource, fromSeq: number, sink: FollowSin
   };
   const deliver = (e: RunEvent): void => {
     if (stopped || ended || e.seq < next) return;
-    if (e.seq > next) return fail(new Error(`journal gap: expected seq ${next}, got ${e.seq}`));
+    if (e.seq > next) { fail(new Error(`journal gap: expected seq ${next}, got ${e.seq}`)); return; }
     next += 1;
     sink.event(e, live);
     if (e.type === 'run.completed') finish();

@@ -171,13 +171,13 @@ export class RunManager implements RunService {
       try {
         release = await ticket;
       } catch (reason) {
-        return await this.endUnstarted(run, 'cancelled', messageOf(reason));
+        await this.endUnstarted(run, 'cancelled', messageOf(reason)); return;
       }
       try {
         reservation = run.tenant.budget.reserve(run.local.profile.guardrails.budgetUsd);
       } catch (error) {
         run.tenant.refusedRuns += 1;
-        return await this.endUnstarted(run, 'refused', messageOf(error));
+        await this.endUnstarted(run, 'refused', messageOf(error)); return;
       }
       const granted = reservation;
       run.budgetUsd = granted.grantedUsd;

@@ -16,7 +16,8 @@ export async function* followByPolling(
   subscribe: (wake: () => void) => () => void,
 ): AsyncGenerator<RunEvent> {
   let next = fromSeq;
-  let woken = false;
+  // Cleared before each read; a wake while that read is out sets it, so the next read is not delayed.
+  let woken: boolean;
   let wake: (() => void) | null = null;
   const unsubscribe = subscribe(() => {
     woken = true;

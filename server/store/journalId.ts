@@ -19,7 +19,7 @@ export function checkJournalId(id: string): void {
     !id.startsWith('.') &&
     !id.endsWith('.') &&
     !id.endsWith(' ') &&
-    // eslint-disable-next-line no-control-regex
+    // eslint-disable-next-line no-control-regex -- control characters are refused in a journal id (not portable as file names)
     !/[/\\:*?"<>|\x00-\x1f]/.test(id);
   if (!ok) throw new JournalError(`invalid run id ${JSON.stringify(id)}: it must be a plain file name`);
 }

@@ -6,9 +6,9 @@ import { makeRun, messageSent } from './testEvents';
 export interface WriterUnderTest {
   writer: JournalWriter;
   /** What the store holds durably right now (for a file: what a fresh reader of the file gets). */
-  readBack(): Promise<RunEvent[]>;
+  readBack: () => Promise<RunEvent[]>;
   /** How many syncs the writer has done, for writers that sync. */
-  syncs?(): number;
+  syncs?: () => number;
 }
 
 export type JournalWriterFactory = (options: { highWaterMark?: number }) => Promise<WriterUnderTest>;

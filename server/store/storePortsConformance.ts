@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunTicket } from '../../protocol/api/runTicket';
 import type { ControlChannel, ControlCommand } from './controlChannel';
-import type { RunQueue } from './runQueue';
+import type { Lease, RunQueue } from './runQueue';
 import type { SpendLedger } from './spendLedger';
 import type { TokenStore } from './tokenStore';
 
@@ -36,7 +36,7 @@ export function storePortsConformance(name: string, f: SharedStateFactories): vo
       const q = await f.queue();
       for (const id of ['q1', 'q2', 'q3']) await q.enqueue({ id, tenant: 'acme', ticket: ticket(id) });
       const claims = await Promise.all([q.claim('w1', 60_000), q.claim('w2', 60_000), q.claim('w3', 60_000), q.claim('w4', 60_000)]);
-      expect(claims.filter((c) => c !== null).map((c) => c!.id).sort()).toEqual(['q1', 'q2', 'q3']);
+      expect(claims.filter((c) => c !== null).map((c) => c.id).sort()).toEqual(['q1', 'q2', 'q3']);
       expect(claims.filter((c) => c === null)).toHaveLength(1);
       const first = claims.find((c) => c?.id === 'q1')!;
       expect(first.ticket).toEqual(ticket('q1'));
@@ -51,7 +51,7 @@ export function storePortsConformance(name: string, f: SharedStateFactories): vo
       expect(await q.heartbeat(a, 150)).toBe(true);
       expect(await q.claim('w2', 150)).toBeNull();
       // Let the lease lapse without a heartbeat: another worker takes the run.
-      let b = null;
+      let b: Lease | null = null;
       for (let i = 0; i < 200 && !b; i++) {
         b = await q.claim('w2', 60_000);
         if (!b) await new Promise((r) => setTimeout(r, 20));
@@ -109,7 +109,7 @@ export function storePortsConformance(name: string, f: SharedStateFactories): vo
       const day = '2026-01-02';
       const grants = await Promise.all(Array.from({ length: 12 }, () => l.reserve('acme', day, 0.3, 1)));
       const granted = grants.filter((g) => g !== null);
-      const total = granted.reduce((a, g) => a + g!.grantedUsd, 0);
+      const total = granted.reduce((a, g) => a + g.grantedUsd, 0);
       expect(total).toBeCloseTo(1, 10);
       expect(granted.length).toBe(4); // 0.3 + 0.3 + 0.3 + 0.1
       expect(await l.today('acme', day)).toEqual({ spentUsd: 0, reservedUsd: expect.closeTo(1, 10) });

@@ -18,7 +18,7 @@ const COST_KEY = '"costUsd":';
  */
 const COSTED = new Set<string>(COSTED_EVENT_TYPES);
 const RunStartedTenantSchema = z.object({ type: z.literal('run.started'), tenant: z.string() });
-const CostedLineSchema = z.object({ type: z.string().refine((t) => COSTED.has(t)), costUsd: z.number().finite() });
+const CostedLineSchema = z.object({ type: z.string().refine((t) => COSTED.has(t)), costUsd: z.number() });
 
 /**
  * What a saved run cost, read from its journal in one streaming pass: a line is parsed only when it

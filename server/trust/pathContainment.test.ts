@@ -23,7 +23,7 @@ afterAll(() => rm(root, { recursive: true, force: true }));
 const failure = (path: string, options: Parameters<typeof containedPath>[2] = { suffixes: SQUAD_SUFFIXES }) =>
   containedPath(ws, path, options).then(
     () => 'ok',
-    (e: { failure?: string }) => e.failure ?? 'thrown',
+    (e: unknown) => (typeof e === 'object' && e !== null && 'failure' in e && typeof e.failure === 'string' ? e.failure : 'thrown'),
   );
 
 describe('containedPath', () => {

@@ -92,11 +92,11 @@ export class PostMessageBridge implements Bridge {
       return;
     }
     const message = parsed.data;
-    if (message.kind === 'event') return this.events.emit(message.event);
+    if (message.kind === 'event') { this.events.emit(message.event); return; }
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);
-    if (message.ok) return pending.resolve(message.result);
+    if (message.ok) { pending.resolve(message.result); return; }
     if (message.error.code === 'unsupported') this.unsupported.add(pending.method);
     pending.reject(new BridgeError(message.error.code, message.error.message));
   }

@@ -134,7 +134,7 @@ describe('Squad Studio web app', () => {
     expect(await page.locator('.sq-node[data-agent="pricer"]').count()).toBe(1);
     const rows = page.locator('[data-testid="instances-pricer"] [data-instance]');
     await expect.poll(() => rows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-instance'))), { timeout: 10_000 }).toEqual(['pricer#1', 'pricer#2', 'pricer#3']);
-    const instanceUsd = await page.locator('[data-testid="instances-pricer"] .v').evaluateAll((vs) => vs.map((v) => Number(v.textContent?.replace('$', ''))));
+    const instanceUsd = await page.locator('[data-testid="instances-pricer"] .v').evaluateAll((vs) => vs.map((v) => Number(v.textContent.replace('$', ''))));
     const nodeUsd = Number((await page.locator('[data-testid="cost-pricer"]').innerText()).replace('$', ''));
     // The instance whose call stalled was billed nothing for it: the others carry the cost.
     expect(instanceUsd.filter((v) => v > 0).length).toBeGreaterThanOrEqual(2);

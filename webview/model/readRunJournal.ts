@@ -22,7 +22,7 @@ export async function readRunJournal(bridge: Bridge, run: string, lastSeqHint: n
   };
   const starts: number[] = [];
   for (let from = 1; from <= Math.max(1, lastSeqHint); from += JOURNAL_PAGE) starts.push(from);
-  const pages: Awaited<ReturnType<typeof page>>[] = new Array(starts.length);
+  const pages = new Array<Awaited<ReturnType<typeof page>>>(starts.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < starts.length) {

@@ -62,7 +62,7 @@ export function squadGraph(text: string, file: string): SquadGraph {
   const diagnostics = result.ok ? result.warnings : [...result.errors, ...result.warnings];
   const doc = parseDocument(text, { uniqueKeys: false, logLevel: 'silent' });
   const readable = doc.errors.length === 0;
-  let data: unknown = null;
+  let data: unknown;
   try {
     data = readable ? doc.toJS({ maxAliasCount: 100 }) : null;
   } catch {

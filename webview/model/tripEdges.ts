@@ -16,8 +16,10 @@ export function tripEdges(evidence: Record<string, unknown>): string[] {
     const [from, to, ...rest] = edge.split('→');
     if (rest.length === 0) add(from, to);
   };
+  const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
   arrow(evidence.edge);
-  if (Array.isArray(evidence.messages)) for (const m of evidence.messages) if (typeof m === 'object' && m !== null && 'edge' in m) arrow(m.edge);
-  if (Array.isArray(evidence.cycle)) for (let i = 0; i + 1 < evidence.cycle.length; i++) add(evidence.cycle[i], evidence.cycle[i + 1]);
+  for (const m of list(evidence.messages)) if (typeof m === 'object' && m !== null && 'edge' in m) arrow(m.edge);
+  const cycle = list(evidence.cycle);
+  for (let i = 0; i + 1 < cycle.length; i++) add(cycle[i], cycle[i + 1]);
   return [...out];
 }

@@ -12,6 +12,9 @@ import { ReplayView } from './run/ReplayView';
 
 export type Tab = 'editor' | 'run' | 'replay' | 'fleet';
 
+/** Alt+digit → view; any other key is not in the map. */
+const ALT_DIGIT_TABS: Partial<Record<string, Tab>> = { '1': 'editor', '2': 'run', '3': 'replay', '4': 'fleet' };
+
 export interface AppProps {
   bridge: Bridge;
   initial: { tab: Tab; path?: string | undefined; run?: string | undefined };
@@ -89,7 +92,7 @@ export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProp
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const to = ({ '1': 'editor', '2': 'run', '3': 'replay', '4': 'fleet' } as const)[e.key as '1' | '2' | '3' | '4'];
+      const to = ALT_DIGIT_TABS[e.key];
       if (to) {
         e.preventDefault();
         setTab(to);

@@ -95,7 +95,7 @@ export function useSquadFile(bridge: Bridge, path: string | null): SquadFileStat
       const before = current.current?.text;
       if (before === undefined || before === text) return;
       replace(text);
-      if (!pageKept) return write(text);
+      if (!pageKept) { write(text); return; }
       history.current.push(before);
       setHistoryVersion((v) => v + 1);
     },

@@ -24,7 +24,7 @@ export async function startBureauHttpServer(data: BureauData, options: { port?: 
   let port = 0;
   app.use((req: Request, res: Response, next: NextFunction) => {
     const origin = req.headers.origin;
-    if (origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`) return next();
+    if (origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`) { next(); return; }
     res.status(403).json({ jsonrpc: '2.0', error: { code: -32000, message: `origin ${origin} is not allowed` }, id: null });
   });
   app.post('/mcp', async (req: Request, res: Response) => {

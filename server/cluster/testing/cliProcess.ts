@@ -23,8 +23,8 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
     out += d.toString();
     for (const l of [...listeners]) l();
   };
-  child.stdout?.on('data', take);
-  child.stderr?.on('data', take);
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
     child,

@@ -12,7 +12,7 @@ export class EdgeMap<V> {
   /** The edge's value, made by `make` and kept the first time the edge is asked for. */
   getOrCreate(from: string, to: string, make: () => V): V {
     let row = this.byFrom.get(from);
-    if (!row) this.byFrom.set(from, (row = new Map()));
+    if (!row) this.byFrom.set(from, (row = new Map<string, V>()));
     let value = row.get(to);
     if (value === undefined) row.set(to, (value = make()));
     return value;

@@ -16,7 +16,7 @@ export interface WireReply {
 }
 
 const RequestBody = z.object({
-  messages: z.array(z.object({ role: z.string(), content: z.unknown() }).passthrough()),
+  messages: z.array(z.object({ role: z.string(), content: z.unknown() }).loose()),
   stream: z.boolean().optional(),
 });
 

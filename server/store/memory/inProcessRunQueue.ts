@@ -84,7 +84,7 @@ export class InProcessRunQueue implements RunQueue {
 
   waitForWork(maxWaitMs: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
+      if (signal.aborted) { resolve(); return; }
       const done = (): void => {
         clearTimeout(timer);
         this.work.off('work', done);

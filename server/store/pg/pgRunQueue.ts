@@ -111,7 +111,7 @@ export class PgRunQueue implements RunQueue {
 
   waitForWork(maxWaitMs: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
+      if (signal.aborted) { resolve(); return; }
       const done = (): void => {
         clearTimeout(timer);
         off();

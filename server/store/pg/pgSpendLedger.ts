@@ -22,7 +22,7 @@ export class PgSpendLedger implements SpendLedger {
         'SELECT COALESCE(SUM(CASE WHEN open THEN GREATEST(granted, spent) ELSE spent END), 0) AS used FROM squad_reservations WHERE tenant = $1 AND day = $2',
         [tenant, day],
       );
-      const granted = Math.min(wantedUsd, limitUsd - Number(used.rows[0]?.used ?? 0));
+      const granted = Math.min(wantedUsd, limitUsd - (used.rows[0]?.used ?? 0));
       if (!(granted > 0)) return null;
       const { rows } = await client.query<{ id: string }>('INSERT INTO squad_reservations (tenant, day, run_key, granted) VALUES ($1, $2, $3, $4) RETURNING id::text', [tenant, day, runKey ?? null, granted]);
       return { id: rows[0]!.id, grantedUsd: granted };
@@ -46,7 +46,7 @@ export class PgSpendLedger implements SpendLedger {
       'SELECT COALESCE(SUM(spent), 0) AS spent, COALESCE(SUM(CASE WHEN open THEN GREATEST(granted - spent, 0) ELSE 0 END), 0) AS reserved FROM squad_reservations WHERE tenant = $1 AND day = $2',
       [tenant, day],
     );
-    return { spentUsd: Number(rows[0]?.spent ?? 0), reservedUsd: Number(rows[0]?.reserved ?? 0) };
+    return { spentUsd: rows[0]?.spent ?? 0, reservedUsd: rows[0]?.reserved ?? 0 };
   }
 
   async close(): Promise<void> {}

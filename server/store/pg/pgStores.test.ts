@@ -59,9 +59,9 @@ describe('PostgreSQL migrations', () => {
     const url = await freshDatabase(cluster.url, `mig_${++n}`);
     const all = await Promise.all([openPgStores(url), openPgStores(url), openPgStores(url)]);
     open.push(...all);
-    const { rows } = await all[0]!.db.query<{ version: number }>('SELECT version FROM squad_migrations ORDER BY version');
+    const { rows } = await all[0].db.query<{ version: number }>('SELECT version FROM squad_migrations ORDER BY version');
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
-    await all[0]!.db.query("INSERT INTO squad_migrations (version, name) VALUES (999, 'from the future')");
+    await all[0].db.query("INSERT INTO squad_migrations (version, name) VALUES (999, 'from the future')");
     await expect(openPgStores(url)).rejects.toThrow(/schema is version 999, newer than this Squad Studio knows/);
   });
 

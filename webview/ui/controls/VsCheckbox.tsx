@@ -23,5 +23,5 @@ export function VsCheckbox({ label, checked, onChange, testId }: VsCheckboxProps
   useEffect(() => {
     if (ref.current && ref.current.checked !== checked) ref.current.checked = checked;
   }, [checked]);
-  return <vscode-checkbox ref={ref as never} label={label} checked={checked} data-testid={testId} />;
+  return <vscode-checkbox ref={ref} label={label} checked={checked} data-testid={testId} />;
 }

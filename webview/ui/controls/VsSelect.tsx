@@ -37,7 +37,7 @@ export function VsSelect({ id, label, value, options, onChange, disabled, style,
     });
   }, [value, keys]);
   return (
-    <vscode-single-select ref={ref as never} id={id} aria-label={label} title={label} disabled={disabled ?? false} style={style} data-testid={testId} data-value={value}>
+    <vscode-single-select ref={ref} id={id} aria-label={label} title={label} disabled={disabled ?? false} style={style} data-testid={testId} data-value={value}>
       {options.map((o) => (
         <vscode-option key={o.value} value={o.value}>
           {o.label ?? o.value}

@@ -35,7 +35,7 @@ export function VsTextField({ id, label, value, onInput, onBlur, onKeyDown, plac
   }, [value]);
   return (
     <vscode-textfield
-      ref={ref as never}
+      ref={ref}
       id={id}
       label={label}
       aria-label={label}

@@ -11,7 +11,7 @@ import type { DetailedHTMLProps, HTMLAttributes, Ref } from 'react';
 type Base = DetailedHTMLProps<HTMLAttributes<HTMLElement>, HTMLElement> & { ref?: Ref<HTMLElement> };
 
 declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- React declares JSX.IntrinsicElements in a namespace; augmenting it takes one
   namespace JSX {
     interface IntrinsicElements {
       'vscode-button': Base & { secondary?: boolean; disabled?: boolean; icon?: string };

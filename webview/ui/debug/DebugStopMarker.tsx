@@ -27,7 +27,7 @@ export function DebugStopMarker({ bridge, path, visible, onStop }: { bridge: Bri
   useEffect(() => {
     report.current?.(stop && visible ? [stop.agent, ...(stop.to ? [stop.to] : [])] : null);
     // Each stop is a new event object: `event` changes once per stop (and `stop` follows from it).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `stop` follows from `event`; `onStop` is read through its ref
   }, [event, path, visible]);
   if (!stop || !visible) return null;
   // The graph has a node per declared agent: an instance of a replicated one (`pricer#2`) marks its node.

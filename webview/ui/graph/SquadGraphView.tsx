@@ -105,7 +105,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
 
   const position = useCallback((id: string) => moved[id] ?? savedLayout?.nodes[id] ?? auto?.positions[id] ?? { x: 0, y: 0 }, [moved, savedLayout, auto]);
 
-  const flow = useRef<ReactFlowInstance<AgentFlowNode | ServerFlowNode, Edge> | null>(null);
+  const flow = useRef<ReactFlowInstance<AgentFlowNode | ServerFlowNode> | null>(null);
   const focused = useRef(false);
   const focus = props.focus ?? null;
   useEffect(() => {
@@ -127,7 +127,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
       focused.current = true;
     }, 250);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- refocus once per stop (`focus.key`) and once the layout is known, not on each new `focus` object
   }, [focus?.key, auto !== null]);
 
   const runVersion = run?.version ?? -1;
@@ -166,7 +166,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
       };
     });
     // runVersion: the run view is mutated in place; its version says when it changed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `runVersion` is the change signal of the run view mutated in place
   }, [graph, position, props.selected, editable, run, runVersion]);
 
   const boxes = useMemo(() => {
@@ -174,7 +174,7 @@ export function SquadGraphView(props: SquadGraphViewProps) {
     for (const n of graph.nodes) out.set(n.id, { ...position(n.id), ...nodeSize(n, sizes) });
     return out;
   }, [graph, position, sizes]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `runVersion` is the change signal of the run view mutated in place
   const edges = useMemo(() => flowEdges(graph, run?.view ?? null, boxes), [graph, run, runVersion, boxes]);
 
   // No minimap: it drew no nodes in a webview and covered the graph in a narrow pane; a graph larger

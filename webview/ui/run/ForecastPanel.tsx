@@ -26,8 +26,8 @@ export function ForecastPanel({ bridge, path, profile, notify }: { bridge: Bridg
   const run = async (): Promise<void> => {
     const perDay = Number(runsPerDay);
     const k = Number(seeds);
-    if (!(perDay > 0)) return setError('Runs per day: a number above 0');
-    if (!Number.isInteger(k) || k < 1 || k > 1000) return setError('Seeded runs: a whole number from 1 to 1,000');
+    if (!(perDay > 0)) { setError('Runs per day: a number above 0'); return; }
+    if (!Number.isInteger(k) || k < 1 || k > 1000) { setError('Seeded runs: a whole number from 1 to 1,000'); return; }
     const controller = new AbortController();
     setPending(controller);
     setError(null);

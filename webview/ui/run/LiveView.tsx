@@ -28,6 +28,7 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
   const [layout, setLayout] = useState<SquadLayout | null>(null);
   const [tenant, setTenant] = useState<TenantInfo | null>(null);
   const [forecasting, setForecasting] = useState(false);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a fresh store for each run: `runId` is the memo's key, not an input
   const store = useMemo(() => new RunStore(browserFrames), [runId]);
   const version = useSyncExternalStore(store.subscribe, store.getVersion);
 
@@ -69,7 +70,7 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
       stop();
       bridge.request('run.unsubscribe', { sub }).catch(() => {});
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `refreshTenant` changes with the tenant picked, `notify` is the caller's: neither may re-subscribe (and so replay) the run
   }, [bridge, runId, store]);
 
   const refreshTenant = useCallback(() => {

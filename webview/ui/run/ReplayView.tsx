@@ -48,7 +48,7 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
       (e: unknown) => !controller.signal.aborted && notify(`cannot read the journal: ${e instanceof Error ? e.message : String(e)}`, true),
     );
     return () => controller.abort();
-    // `hint` only speeds the read up (deliberately not a dependency): a list refresh must not read the journal again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `hint` only speeds the read up: a list refresh must not read the journal again
   }, [bridge, runId, notify]);
 
   const cursor = useMemo(() => (events ? new ReplayCursor(events) : null), [events]);

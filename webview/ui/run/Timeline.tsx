@@ -30,7 +30,7 @@ export function Timeline({ view, version, follow }: TimelineProps) {
     if (!filter) return view.timeline;
     const f = filter.toLowerCase();
     return view.timeline.filter((r) => r.label.toLowerCase().includes(f) || (r.agent ?? '').toLowerCase().includes(f) || r.kind === f);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is the change signal of the view mutated in place
   }, [view, version, filter]);
   const span = Math.max(1, view.account.virtualMs);
 

@@ -6,7 +6,7 @@ import type { RunView } from '../../model/runView';
 export function ToolLatencyPanel({ view, version }: { view: RunView; version: number }) {
   const tools = useMemo(
     () => Object.entries(view.account.tools.tools).map(([name, t]) => ({ name, t, h: latencyHistogram(t.latencies) })),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is the change signal of the view mutated in place
     [view, version],
   );
   return (
