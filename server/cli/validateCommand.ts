@@ -2,6 +2,7 @@ import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { loadSquadFile } from '../runner/loadSquadFile';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { paintFor } from './paint';
+import { unpricedModelWarnings } from './unpricedModelWarnings';
 import { squadCapabilities } from '../../protocol/squadCapabilities';
 
 /** `squad validate FILE...`: every error of every file, located; exit 2 if any file is invalid. */
@@ -18,6 +19,7 @@ export async function validateCommand(files: string[], io: CliIo): Promise<numbe
       continue;
     }
     const s = loaded.squad;
+    for (const w of unpricedModelWarnings(file, loaded.text, s)) io.stderr.write(`${paint.yellow(formatDiagnostic(w))}\n`);
     const agents = Object.keys(s.agents).length;
     io.stdout.write(`${paint.green('✔')} ${file}: squad "${s.name}", ${agents} agent${agents === 1 ? '' : 's'}, entry ${s.task.entry}\n`);
     // What running it may touch outside the engine, as the trust prompt and the server judge it.

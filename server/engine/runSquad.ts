@@ -11,12 +11,14 @@ import { GuardrailGate, type GateHost } from './guardrailGate';
 import { JournalEmitter, type ForkPoint } from './journalEmitter';
 import type { JournalWriter } from './journalWriter';
 import { Mailboxes } from './mailboxes';
+import { modelsInUse } from './modelsInUse';
 import { ModelCallPipeline, reasonOf } from './modelCallPipeline';
 import type { ModelProvider } from './modelProvider';
 import type { RandomSource } from './randomSource';
 import type { RunControl } from './runControl';
 import { runEnd, type RunEnd } from './runEnd';
 import type { RunEventListener } from './runJournal';
+import { loadPricingTable } from './resolvedModel';
 import type { RunProfile } from './runProfile';
 import { Scheduler } from './scheduler';
 import { ScriptJoins } from './scriptJoins';
@@ -198,6 +200,7 @@ export class SquadRun implements RunView, GateHost {
         ...(t.cacheable !== undefined ? { cacheable: t.cacheable } : {}),
       })),
     });
+    await this.gate.gate((g) => g.onRunStart?.({ models: modelsInUse(o.squad, loadPricingTable()) }, this));
     await journalToolServersDown(this, o.toolServerFailures ?? []);
     if (!this.ended) this.mail.send(null, o.squad.task.entry, 'task', o.squad.task.input, null, 'run');
     let end: RunEnd | null = null;

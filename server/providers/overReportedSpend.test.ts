@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent, RunEventOf } from '../../protocol/runEvent';
 import { runSquadText } from '../runner/testing/runSquadText';
+import { openAiFinishReply } from './testing/openAiFinishReply';
 import { ScriptedHttpServer, sse, type SseEvent } from './testing/scriptedHttpServer';
 
 /**
@@ -43,24 +44,6 @@ agents:
 
 const of = <T extends RunEvent['type']>(events: RunEvent[], type: T) => events.filter((e): e is RunEventOf<T> => e.type === type);
 
-function openAiReply(completionTokens: number, reasoningTokens: number): SseEvent[] {
-  const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1760000000, model: 'o4-mini-2025-04-16' };
-  const chunk = (d: unknown, finish: string | null = null) => ({ data: { ...base, choices: [{ index: 0, delta: d, finish_reason: finish }], usage: null } });
-  return [
-    chunk({ role: 'assistant', content: '' }),
-    chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'finish', arguments: '{"result":"summary"}' } }] }),
-    chunk({}, 'tool_calls'),
-    {
-      data: {
-        ...base,
-        choices: [],
-        usage: { prompt_tokens: 300, completion_tokens: completionTokens, total_tokens: 300 + completionTokens, completion_tokens_details: { reasoning_tokens: reasoningTokens } },
-      },
-    },
-    { data: '[DONE]' },
-  ];
-}
-
 function anthropicReply(outputTokens: number): SseEvent[] {
   const ev = (data: Record<string, unknown>): SseEvent => ({ event: String(data.type), data });
   return [
@@ -75,7 +58,7 @@ function anthropicReply(outputTokens: number): SseEvent[] {
 
 describe('spend checked after every response, against providers that bill past the reservation', () => {
   it('OpenAI reasoning tokens past max_completion_tokens: the run halts on that response, naming it, and makes no further call', async () => {
-    server.reply(sse(openAiReply(40_000, 39_900)));
+    server.reply(sse(openAiFinishReply(40_000, 39_900)));
     const events = await run('reasoning', 'OPENAI_API_KEY', `{ provider: openai, model: o4-mini, baseUrl: "${server.url}/v1", apiKeyEnv: OPENAI_API_KEY, maxOutputTokens: 1000 }`);
     expect(server.requests).toHaveLength(1);
     const [response] = of(events, 'model.response');
@@ -99,8 +82,8 @@ describe('spend checked after every response, against providers that bill past t
   });
 
   it('warns once when a reply bills more output than maxOutputTokens but spend is still within the budget', async () => {
-    server.reply(sse(openAiReply(1500, 1400)));
-    server.reply(sse(openAiReply(1500, 1400)));
+    server.reply(sse(openAiFinishReply(1500, 1400)));
+    server.reply(sse(openAiFinishReply(1500, 1400)));
     const text = `{ provider: openai, model: o4-mini, baseUrl: "${server.url}/v1", apiKeyEnv: OPENAI_API_KEY, maxOutputTokens: 1000 }`;
     const { outcome, events } = await runSquadText(`version: 1\nname: warn\ntask: { entry: a, input: go }\nenv: [OPENAI_API_KEY]\nmodels:\n  main: ${text}\nagents:\n  a: { role: worker, model: main }\n`, 'warn', dir, () => KEY);
     expect(outcome.status).toBe('completed');

@@ -1,5 +1,5 @@
 import type { RunEvent } from '../../../protocol/runEvent';
-import type { Guardrail, ModelCallGate, RunView, Trip } from './guardrail';
+import type { Guardrail, ModelCallGate, RunStartGate, RunView, Trip } from './guardrail';
 
 /**
  * The hard cost limit of a run, enforced twice:
@@ -13,6 +13,10 @@ import type { Guardrail, ModelCallGate, RunView, Trip } from './guardrail';
  *   the run halts at once naming that call: spend passes the limit by at most that one call's excess.
  *   A reply with more output tokens than `maxOutputTokens` is also a warning (once per model): the
  *   reservations for that model cannot be trusted.
+ * - As the run starts, a model the agents use that has no price (neither in the pricing table nor a
+ *   `price:` in the squad file) is a warning naming it: its calls count as $0, so the limit cannot
+ *   see its spend. A limit that silently cannot hold is worse than none; the run still goes on (a
+ *   local model may well be free), but nobody should take the limit for a guarantee.
  */
 export function budget(): Guardrail {
   /** What each agent's call in flight reserved (an agent makes one call at a time). */
@@ -23,6 +27,26 @@ export function budget(): Guardrail {
   return {
     name: 'budget',
     watches: ['model.response', 'model.failed'],
+    onRunStart(start: RunStartGate, view: RunView): Trip | null {
+      const unpriced = start.models.filter((m) => m.model.price === null);
+      if (unpriced.length === 0) return null;
+      const limit = view.profile.guardrails.budgetUsd;
+      const named = unpriced.map(({ model: m, agents }) => `${m.name} (${m.provider} ${m.model}, used by ${agents.join(', ')})`);
+      const one = unpriced.length === 1;
+      return {
+        kind: 'budget',
+        action: 'warn',
+        agent: null,
+        message:
+          `the budget of $${limit.toFixed(2)} cannot count the spend of model${one ? '' : 's'} ${named.join('; ')}: ` +
+          `${one ? 'it has' : 'they have'} no price in the pricing table or the squad file, so ${one ? 'its' : 'their'} calls count as $0; ` +
+          `give ${one ? 'it' : 'each'} a \`price:\` in the squad file`,
+        evidence: {
+          budgetUsd: limit,
+          unpriced: unpriced.map(({ model: m, agents }) => ({ name: m.name, provider: m.provider, model: m.model, agents })),
+        },
+      };
+    },
     beforeModelCall(call: ModelCallGate, view: RunView): Trip | null {
       const spent = view.account.totals.costUsd;
       const limit = view.profile.guardrails.budgetUsd;

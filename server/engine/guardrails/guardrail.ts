@@ -2,6 +2,7 @@ import type { GuardrailKind, MessageKind, RunEvent, Usage } from '../../../proto
 import type { GuardrailAction } from '../../../protocol/squadFile';
 import type { RunAccount } from '../accounting';
 import type { ChatMessage } from '../modelProvider';
+import type { ModelInUse } from '../modelsInUse';
 import type { ResolvedModel } from '../resolvedModel';
 import type { RunProfile } from '../runProfile';
 
@@ -153,6 +154,12 @@ export interface ToolServerDownGate {
   agents: readonly string[];
 }
 
+/** The run as it begins (after `run.started` is journaled, before the task is sent). */
+export interface RunStartGate {
+  /** The models the agents use, resolved against the pricing table (`price: null`: unpriced). */
+  models: readonly ModelInUse[];
+}
+
 /** What the cascade policy does about a failure: the trip to journal and how the agent goes on. */
 export interface CascadeDecision {
   trip: Trip;
@@ -212,6 +219,8 @@ export interface Guardrail {
   afterModelResponse?(response: ModelResponseGate, view: RunView): Trip | null;
   /** Something an agent depended on failed: the first answer decides what happens (else the agent goes on tainted). */
   onFailure?(failure: FailureGate, view: RunView): CascadeDecision | null;
+  /** The run begins: a check of the squad as a whole (a `halt` trip ends the run before any work). */
+  onRunStart?(start: RunStartGate, view: RunView): Trip | null;
   /** A tool server did not start: the run begins without it (a `halt` trip ends it there). */
   onToolServerDown?(down: ToolServerDownGate, view: RunView): Trip | null;
   /** The run's deadline passed with work still scheduled. */
