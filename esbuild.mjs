@@ -156,7 +156,9 @@ if (watch) {
       await esbuild.build(t);
       const size = statSync(nameOf(t)).size;
       done += 1;
-      console.log(`  [${String(done).padStart(2)}/${targets.length}] ${nameOf(t).padEnd(34)} ${(size / 1048576).toFixed(1).padStart(5)} MB  ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s`);
+      console.log(
+        `  [${String(done).padStart(2)}/${targets.length}] ${nameOf(t).padEnd(34)} ${(size / 1048576).toFixed(1).padStart(5)} MB  ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s`,
+      );
     }),
   );
   console.log(`built ${targets.length} targets in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -287,8 +287,7 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
       `(young garbage included); peak live Δ with a gc before each sample (every ${LIVE_SAMPLE_EVERY}); retained Δ after the run ` +
       'and a gc, journal / checkpointer still held.',
   );
-  const perThousand = (engine: Engine): string =>
-    signed((growth(engine).retainedBytes / (row(engine, large).steps - row(engine, small).steps)) * 1000);
+  const perThousand = (engine: Engine): string => signed((growth(engine).retainedBytes / (row(engine, large).steps - row(engine, small).steps)) * 1000);
   console.log(`Retained heap per 1,000 more steps: ours ${perThousand('ours')} (noise), LangGraph ${perThousand('langgraph')}.`);
   console.log(verdict);
   console.log('');
@@ -298,11 +297,23 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
   });
   const g = sections.guardrails;
   more.push(
-    [`guardrails all on vs all off (N=${g.n}, median of ${g.runs})`, `${g.onUsPerStep.toFixed(1)} vs ${g.offUsPerStep.toFixed(1)} CPU µs/step: +${(g.overhead * 100).toFixed(1)}%`, `< 20% ${g.overhead < 0.2 ? '✓' : '✗'}`],
-    [`deadlock detection, ${sections.deadlock.agents}-agent wait-for graph`, `${sections.deadlock.closingUs.toFixed(1)} µs to find the cycle; ${sections.deadlock.openUs.toFixed(1)} µs to clear an open chain`, 'at the closing edge'],
+    [
+      `guardrails all on vs all off (N=${g.n}, median of ${g.runs})`,
+      `${g.onUsPerStep.toFixed(1)} vs ${g.offUsPerStep.toFixed(1)} CPU µs/step: +${(g.overhead * 100).toFixed(1)}%`,
+      `< 20% ${g.overhead < 0.2 ? '✓' : '✗'}`,
+    ],
+    [
+      `deadlock detection, ${sections.deadlock.agents}-agent wait-for graph`,
+      `${sections.deadlock.closingUs.toFixed(1)} µs to find the cycle; ${sections.deadlock.openUs.toFixed(1)} µs to clear an open chain`,
+      'at the closing edge',
+    ],
   );
   for (const s of sections.stream) {
-    more.push([`WebSocket stream to ${s.clients} client${s.clients === 1 ? '' : 's'}, engine running`, `${Math.round(s.eventsPerSecond).toLocaleString('en-US')} events/s (${s.lagged} lagged)`, s.clients === 10 ? `≥ 10,000 ${s.eventsPerSecond >= 10_000 ? '✓' : '✗'}` : '']);
+    more.push([
+      `WebSocket stream to ${s.clients} client${s.clients === 1 ? '' : 's'}, engine running`,
+      `${Math.round(s.eventsPerSecond).toLocaleString('en-US')} events/s (${s.lagged} lagged)`,
+      s.clients === 10 ? `≥ 10,000 ${s.eventsPerSecond >= 10_000 ? '✓' : '✗'}` : '',
+    ]);
   }
   const l = sections.load;
   more.push([`squad load: ${l.runs} credit-memo runs, ${l.concurrency} in flight, ${l.tenants} tenants`, `${l.runsPerSecond.toFixed(1)} runs/s in virtual time`, '']);
@@ -315,14 +326,26 @@ function report(rows: Row[], json: boolean, sections: Sections): void {
   const r = sections.replay;
   more.push([`replay of a ${r.events.toLocaleString('en-US')}-event run`, `${Math.round(r.replayMs)} ms, no divergence`, `< 1 s ${r.replayMs < 1000 ? '✓' : '✗'}`]);
   for (const p of sections.pool) {
-    more.push([`MCP pool overhead per call (${p.transport})`, `${p.addedUsPerCall.toFixed(0)} µs added (${p.directUsPerCall.toFixed(0)} direct, ${p.poolUsPerCall.toFixed(0)} pooled)`, `< 100 µs ${p.addedUsPerCall < 100 ? '✓' : '✗'}`]);
+    more.push([
+      `MCP pool overhead per call (${p.transport})`,
+      `${p.addedUsPerCall.toFixed(0)} µs added (${p.directUsPerCall.toFixed(0)} direct, ${p.poolUsPerCall.toFixed(0)} pooled)`,
+      `< 100 µs ${p.addedUsPerCall < 100 ? '✓' : '✗'}`,
+    ]);
   }
   const v = sections.virtualTime;
-  more.push([`credit memo, ${v.profile} profile, seed ${v.seed}`, `${(v.virtualMs / 1000).toFixed(1)} s virtual in ${Math.round(v.wallMs)} ms wall; ${(v.simulatedLatencySumMs / 1000).toFixed(1)} s of simulated latency`, '']);
+  more.push([
+    `credit memo, ${v.profile} profile, seed ${v.seed}`,
+    `${(v.virtualMs / 1000).toFixed(1)} s virtual in ${Math.round(v.wallMs)} ms wall; ${(v.simulatedLatencySumMs / 1000).toFixed(1)} s of simulated latency`,
+    '',
+  ]);
   const w = sections.render;
   more.push([`webview: render a ${w.events.toLocaleString('en-US')}-event run`, `${Math.round(w.renderMs)} ms to paint, scrub ${Math.round(w.scrubMs)} ms`, '']);
   const ws = sections.webStream;
-  more.push([`webview: stream ${ws.eventsPerSecond.toLocaleString('en-US')} events/s`, `${ws.framesPerSecond.toFixed(0)} fps, worst frame ${Math.round(ws.worstFrameMs)} ms, ${ws.folded}/${ws.sent} events folded`, `no drops ${ws.folded === ws.sent ? '✓' : '✗'}`]);
+  more.push([
+    `webview: stream ${ws.eventsPerSecond.toLocaleString('en-US')} events/s`,
+    `${ws.framesPerSecond.toFixed(0)} fps, worst frame ${Math.round(ws.worstFrameMs)} ms, ${ws.folded}/${ws.sent} events folded`,
+    `no drops ${ws.folded === ws.sent ? '✓' : '✗'}`,
+  ]);
   const sf = sections.squadFile;
   more.push([
     `validate a ${sf.agents.toLocaleString('en-US')}-agent squad file (${formatBytes(sf.bytes)}) vs yaml alone`,
@@ -339,7 +362,13 @@ function forecastTable(f: Awaited<ReturnType<typeof benchForecast>>): string {
   const table = new Table({ head: ['squad forecast: simulated credit-memo runs (profile local)', 'runs', 'wall', 'runs/s', 'target'], colAligns: ['left', 'right', 'right', 'right', 'left'] });
   table.push([`one worker thread (the peer)`, f.single.runs, `${(f.single.wallMs / 1000).toFixed(1)} s`, f.single.runsPerSecond.toFixed(1), '']);
   const projected = (1000 / f.pool.runsPerSecond).toFixed(1);
-  table.push([`${f.pool.workers} worker threads (one per core)`, f.pool.runs, `${(f.pool.wallMs / 1000).toFixed(1)} s`, f.pool.runsPerSecond.toFixed(1), `1,000 in ${projected} s (< 30 s) ${Number(projected) < 30 ? '✔' : '✖'}`]);
+  table.push([
+    `${f.pool.workers} worker threads (one per core)`,
+    f.pool.runs,
+    `${(f.pool.wallMs / 1000).toFixed(1)} s`,
+    f.pool.runsPerSecond.toFixed(1),
+    `1,000 in ${projected} s (< 30 s) ${Number(projected) < 30 ? '✔' : '✖'}`,
+  ]);
   table.push([{ colSpan: 3, content: 'pool / one thread' }, (f.pool.runsPerSecond / f.single.runsPerSecond).toFixed(2), '']);
   return table.toString();
 }
@@ -385,16 +414,28 @@ function reportCore(core: Core, json: boolean): void {
     ['one process, alternating', core.cpu],
     ['a process each', core.cpuIsolated],
   ] as const) {
-    t.push([`CPU per step, ours / LangGraph.js (N=${c.n}, ${label})`, `${c.oursCpuUs.toFixed(1)} / ${c.langGraphCpuUs.toFixed(1)} µs = ${c.ratio.toFixed(3)}`, `≤ 0.045 ${c.ratio <= 0.045 ? '✓' : '✗'}`]);
+    t.push([
+      `CPU per step, ours / LangGraph.js (N=${c.n}, ${label})`,
+      `${c.oursCpuUs.toFixed(1)} / ${c.langGraphCpuUs.toFixed(1)} µs = ${c.ratio.toFixed(3)}`,
+      `≤ 0.045 ${c.ratio <= 0.045 ? '✓' : '✗'}`,
+    ]);
   }
   const base = core.fanIn.find((r) => r.k === 300);
   for (const r of core.fanIn) {
     const vs = base && r.k === 3000 ? ` (${(r.usPerAgentRound / base.usPerAgentRound).toFixed(1)}× the K=300 row)` : '';
     const target = base && r.k === 3000 ? `≤ 15× K=300 ${r.usPerAgentRound <= 15 * base.usPerAgentRound ? '✓' : '✗'}` : '';
-    t.push([`fan-in join, K=${r.k.toLocaleString('en-US')}, ${r.rounds} rounds`, `${r.usPerAgentRound.toFixed(1)} CPU µs per agent per round${vs}; journal ${formatBytes(r.journalBytes)} (${Math.round(r.bytesPerAgentRound)} B per agent per round)`, target]);
+    t.push([
+      `fan-in join, K=${r.k.toLocaleString('en-US')}, ${r.rounds} rounds`,
+      `${r.usPerAgentRound.toFixed(1)} CPU µs per agent per round${vs}; journal ${formatBytes(r.journalBytes)} (${Math.round(r.bytesPerAgentRound)} B per agent per round)`,
+      target,
+    ]);
   }
   const rc = core.realClock;
-  t.push([`3 parallel 400 ms workers, system clock (${rc.calls} calls)`, `${Math.round(rc.wallMs)} ms wall vs ${Math.round(rc.sumOfCallsMs)} ms sum of calls (${rc.depth.toFixed(1)} calls deep)`, `≈ 3 deep ${rc.depth < 3.8 ? '✓' : '✗'}`]);
+  t.push([
+    `3 parallel 400 ms workers, system clock (${rc.calls} calls)`,
+    `${Math.round(rc.wallMs)} ms wall vs ${Math.round(rc.sumOfCallsMs)} ms sum of calls (${rc.depth.toFixed(1)} calls deep)`,
+    `≈ 3 deep ${rc.depth < 3.8 ? '✓' : '✗'}`,
+  ]);
   console.log(t.toString());
   console.log(`load average (1, 5, 15 min, the higher of before and after): ${core.loadAverage.map((x) => x.toFixed(2)).join(', ')} on ${cpus().length} cores`);
 }
@@ -416,7 +457,14 @@ function firstPaintTable(rows: FirstPaintRow[]): string {
   const table = new Table({ head: ['first paint', 'CPU', 'app (median)', 'empty page (median)', 'app / empty', 'target'] });
   for (const r of rows) {
     const target = r.cpuSlowdown === 1 ? 2000 : 5000;
-    table.push([r.view === 'editor' ? 'graph editor' : 'saved run (dashboard)', `${r.cpuSlowdown}×`, `${Math.round(r.appMs)} ms`, `${Math.round(r.emptyMs)} ms`, `${r.ratio.toFixed(1)}×`, `${r.appMs <= target ? '✓' : '✗'} ≤ ${target / 1000} s`]);
+    table.push([
+      r.view === 'editor' ? 'graph editor' : 'saved run (dashboard)',
+      `${r.cpuSlowdown}×`,
+      `${Math.round(r.appMs)} ms`,
+      `${Math.round(r.emptyMs)} ms`,
+      `${r.ratio.toFixed(1)}×`,
+      `${r.appMs <= target ? '✓' : '✗'} ≤ ${target / 1000} s`,
+    ]);
   }
   return table.toString();
 }

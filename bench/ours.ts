@@ -131,9 +131,7 @@ export function prepareOurs(n: number, dir: string, tag: string, guardrails: 'on
         const started = events.filter((e) => e.type === 'agent.turn.started').length;
         const completed = events.filter((e) => e.type === 'agent.turn.completed').length;
         if (torn || started !== expectedTurns || completed !== expectedTurns || turns !== expectedTurns) {
-          throw new Error(
-            `our journal is wrong: ${started} turns started, ${completed} completed, ${turns} seen live, expected ${expectedTurns}${torn ? `; torn: ${torn.reason}` : ''}`,
-          );
+          throw new Error(`our journal is wrong: ${started} turns started, ${completed} completed, ${turns} seen live, expected ${expectedTurns}${torn ? `; torn: ${torn.reason}` : ''}`);
         }
       },
       async release() {

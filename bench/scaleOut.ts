@@ -137,9 +137,19 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
     const busy = await embeddedServer(await mkdtemp(join(dir, 'busy-')));
     let healthEmbedded: number;
     try {
-      const starts = Promise.all(Array.from({ length: HEALTH_RUNS }, (_, i) => busy.client.startRun({ source, seed: i + 1, profile: 'local' }).then((r) => r.id).catch(() => null)));
+      const starts = Promise.all(
+        Array.from({ length: HEALTH_RUNS }, (_, i) =>
+          busy.client
+            .startRun({ source, seed: i + 1, profile: 'local' })
+            .then((r) => r.id)
+            .catch(() => null),
+        ),
+      );
       const ids = (await starts).filter((id): id is string => id !== null);
-      const done = until(async () => (await busy.client.runs({ limit: '1000' })).filter((r) => ids.includes(r.id) && ['completed', 'failed', 'halted'].includes(r.state)).length === ids.length, 600_000);
+      const done = until(
+        async () => (await busy.client.runs({ limit: '1000' })).filter((r) => ids.includes(r.id) && ['completed', 'failed', 'halted'].includes(r.state)).length === ids.length,
+        600_000,
+      );
       healthEmbedded = await healthzWhile(busy.url, done);
       await done;
     } finally {
@@ -159,7 +169,14 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
     await api.stop();
 
     const kills = { serve: await campaign(dir, 'serve', cluster.url, progress), worker: await campaign(dir, 'worker', cluster.url, progress) };
-    return { runsPerSecond: { embedded: embeddedRps, workers: rps }, appendMs: { file, postgres }, healthzP99Ms: { embedded: healthEmbedded, postgres: healthPg }, kills, runs: RUNS, healthRuns: HEALTH_RUNS };
+    return {
+      runsPerSecond: { embedded: embeddedRps, workers: rps },
+      appendMs: { file, postgres },
+      healthzP99Ms: { embedded: healthEmbedded, postgres: healthPg },
+      kills,
+      runs: RUNS,
+      healthRuns: HEALTH_RUNS,
+    };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
     await Promise.all(open.map((s) => s.close()));
@@ -194,7 +211,11 @@ export function scaleOutTable(b: ScaleOutBench): string {
   const w = b.runsPerSecond.workers;
   t.push(
     [`runs/s, ${b.runs} credit-memo runs`, `1 worker ${w['1']?.toFixed(1)}, 2 workers ${w['2']?.toFixed(1)}, 4 workers ${w['4']?.toFixed(1)}`, `embedded ${b.runsPerSecond.embedded.toFixed(1)}`],
-    ['append + flush of one event, p50 / p99', `PostgreSQL ${b.appendMs.postgres.p50.toFixed(2)} / ${b.appendMs.postgres.p99.toFixed(2)} ms`, `file ${b.appendMs.file.p50.toFixed(2)} / ${b.appendMs.file.p99.toFixed(2)} ms`],
+    [
+      'append + flush of one event, p50 / p99',
+      `PostgreSQL ${b.appendMs.postgres.p50.toFixed(2)} / ${b.appendMs.postgres.p99.toFixed(2)} ms`,
+      `file ${b.appendMs.file.p50.toFixed(2)} / ${b.appendMs.file.p99.toFixed(2)} ms`,
+    ],
     [`/healthz p99 while ${b.healthRuns} runs execute`, `API + 2 workers ${b.healthzP99Ms.postgres.toFixed(1)} ms`, `embedded ${b.healthzP99Ms.embedded.toFixed(1)} ms`],
     ...(['serve', 'worker'] as const).map((k) => {
       const c = b.kills[k];

@@ -25,9 +25,7 @@ export interface SquadFileParse {
 
 /** A squad of `agents` workers in a ring, each with instructions, a hand-off and a one-step script. */
 export function bigSquadFile(agents: number, warnEach = false): string {
-  const parts = [
-    'version: 1\nname: big\ntask: { entry: a0, input: go }\nmodels:\n  m: { provider: simulated, model: gpt-4.1 }\nagents:\n',
-  ];
+  const parts = ['version: 1\nname: big\ntask: { entry: a0, input: go }\nmodels:\n  m: { provider: simulated, model: gpt-4.1 }\nagents:\n'];
   for (let i = 0; i < agents; i++) {
     const next = `a${(i + 1) % agents}`;
     parts.push(

@@ -119,7 +119,13 @@ export async function benchWebviewStream(eventsPerSecond = 2000, seconds = 5): P
         const key = `${n?.callFrame.functionName || '(anon)'} ${n?.callFrame.url.split('/').pop()}:${n?.callFrame.lineNumber}`;
         self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
       });
-      console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(0)}ms ${k}`).join('\n'));
+      console.log(
+        [...self]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 25)
+          .map(([k, v]) => `${v.toFixed(0)}ms ${k}`)
+          .join('\n'),
+      );
     }
     await page.waitForFunction((text) => document.querySelector('[data-testid="timeline-count"]')?.textContent.includes(text), `${events.length.toLocaleString('en-US')} events`, { timeout: 30_000 });
     const frames = await page.evaluate(() => (window as unknown as { __bench: { frames: number[] } }).__bench.frames);

@@ -72,7 +72,13 @@ export class ServerHost implements BridgeHost {
       case 'run.detail':
         return api.run(str('run'), signal);
       case 'run.start': {
-        const body = { file: params.path, profile: params.profile, paused: params.paused, ...(params.seed === undefined ? {} : { seed: params.seed }), ...(params.tenant === undefined ? {} : { tenant: params.tenant }) };
+        const body = {
+          file: params.path,
+          profile: params.profile,
+          paused: params.paused,
+          ...(params.seed === undefined ? {} : { seed: params.seed }),
+          ...(params.tenant === undefined ? {} : { tenant: params.tenant }),
+        };
         return api.startRun(body, signal);
       }
       case 'run.control':

@@ -33,7 +33,7 @@ const ALL_ERRORS = {
 };
 
 describe('Dockerfile', () => {
-  it('passes dockerfile-utils\' linter with every rule an error', () => {
+  it("passes dockerfile-utils' linter with every rule an error", () => {
     const problems = validate(text, ALL_ERRORS).map((d) => `Dockerfile:${d.range.start.line + 1}:${d.range.start.character + 1}: ${typeof d.message === 'string' ? d.message : d.message.value}`);
     expect(problems).toEqual([]);
   });
@@ -48,7 +48,11 @@ describe('Dockerfile', () => {
     expect(all.length).toBeGreaterThanOrEqual(2);
     for (const s of all) expect(s.image).toBe('node:20-slim');
     const image = all.at(-1)!;
-    const user = image.instructions.filter((i) => i.getKeyword() === 'USER').at(-1)?.getArgumentsContent() ?? '';
+    const user =
+      image.instructions
+        .filter((i) => i.getKeyword() === 'USER')
+        .at(-1)
+        ?.getArgumentsContent() ?? '';
     expect(user).toMatch(/^[1-9]\d*(:\d+)?$/); // numeric, so Kubernetes' runAsNonRoot can verify it
     const health = image.instructions.find((i) => i.getKeyword() === 'HEALTHCHECK');
     expect(health?.getArgumentsContent()).toMatch(/\/healthz/);
@@ -62,7 +66,7 @@ describe('Dockerfile', () => {
     expect(image.instructions.some((i) => i.getKeyword() === 'ADD')).toBe(false);
     const sources: string[] = [];
     for (const c of copies) {
-      const from = (c).getFromFlag()?.getValue();
+      const from = c.getFromFlag()?.getValue();
       expect(from, `COPY without --from at line ${c.getRange().start.line + 1}: the image would take the build context`).toBeDefined();
       const args = c.getArguments().map((a) => a.getValue());
       sources.push(...args.slice(0, -1).map((s) => `${from}:${s}`));
@@ -77,7 +81,9 @@ describe('Dockerfile', () => {
   });
 
   it('.dockerignore keeps local state, build output and secrets out of the build context', () => {
-    const ignored = readFileSync(resolve(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignored = readFileSync(resolve(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const p of ['node_modules', 'dist', '.git', '.squad', '.env']) expect(ignored).toContain(p);
   });
 });

@@ -128,7 +128,7 @@ describe('the image, built as a directory by the Dockerfile', () => {
     expect(image.volumes).toEqual(['/data']);
   });
 
-  it('starts `squad serve` as user 1000 with the image\'s ENV, passes its HEALTHCHECK, runs a squad, and stops on SIGTERM', async () => {
+  it("starts `squad serve` as user 1000 with the image's ENV, passes its HEALTHCHECK, runs a squad, and stops on SIGTERM", async () => {
     const token = 'image-test-token-0123456789';
     const server = start(null, { SQUAD_HOST: '127.0.0.1', SQUAD_PORT: '0', SQUAD_TOKEN: token });
     try {

@@ -182,7 +182,10 @@ async function expandWildcards(src: string, rootOf: (src: string) => string, whe
   if (/[*?[]/.test(dir)) throw new Error(`${where}: COPY ${src}: wildcards in a directory are not supported by the directory build`);
   const pattern = segmentPattern(posix.basename(src));
   const names = await readdir(rootOf(dir)).catch(() => [] as string[]);
-  const matched = names.filter((n) => pattern.test(n)).sort().map((n) => posix.join(dir, n));
+  const matched = names
+    .filter((n) => pattern.test(n))
+    .sort()
+    .map((n) => posix.join(dir, n));
   if (matched.length === 0) throw new Error(`${where}: COPY ${src}: no file matches`);
   return matched;
 }

@@ -33,7 +33,7 @@ describe('Kubernetes manifests', () => {
     }
   });
 
-  it('type-check against the models\' TypeScript interfaces: no unknown or misspelt field', () => {
+  it("type-check against the models' TypeScript interfaces: no unknown or misspelt field", () => {
     const diagnostics = typeCheck(manifests);
     expect(diagnostics).toEqual([]);
   });
@@ -142,7 +142,16 @@ function typeCheck(items: readonly Manifest[]): string[] {
   const source = items
     .map((m, i) => `import type { I${m.kind} as T${i} } from '${modelModule(m.apiVersion, m.kind)}';\nexport const m${i}: T${i} = ${JSON.stringify(m.object, null, 2)};\n`)
     .join('\n');
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, target: ts.ScriptTarget.ES2022, types: [], baseUrl: root };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    target: ts.ScriptTarget.ES2022,
+    types: [],
+    baseUrl: root,
+  };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, language, onError, create) => (name === fileName ? ts.createSourceFile(name, source, language) : getSourceFile(name, language, onError, create));
@@ -158,7 +167,10 @@ function typeCheck(items: readonly Manifest[]): string[] {
 
 /** Which manifest a line of the generated source belongs to (for a readable failure). */
 function manifestAt(items: readonly Manifest[], source: string, line: number): string {
-  const before = source.split('\n').slice(0, line + 1).join('\n');
+  const before = source
+    .split('\n')
+    .slice(0, line + 1)
+    .join('\n');
   const index = (before.match(/export const m\d+/g) ?? []).length - 1;
   const m = items[index];
   return m ? `${m.file} #${m.document} (${m.kind} ${m.name})` : 'manifests';

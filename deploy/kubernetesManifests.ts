@@ -22,7 +22,9 @@ export interface Manifest {
  */
 export function readManifests(dir = KUBERNETES_DIR): Manifest[] {
   const out: Manifest[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     if (file === 'kustomization.yaml') continue;
     const text = readFileSync(join(dir, file), 'utf8');
     parseAllDocuments(text).forEach((doc, i) => {

@@ -25,13 +25,21 @@ function importsOf(file: string): { at: string; specifier: string; target: strin
   const info = ts.preProcessFile(text, true, true);
   return info.importedFiles.map((f) => {
     const line = text.slice(0, f.pos).split('\n').length;
-    const target = f.fileName.startsWith('.') ? relative(root, resolve(root, dirname(file), f.fileName)).split(sep).join('/') : null;
+    const target = f.fileName.startsWith('.')
+      ? relative(root, resolve(root, dirname(file), f.fileName))
+          .split(sep)
+          .join('/')
+      : null;
     return { at: `${file}:${line}`, specifier: f.fileName, target };
   });
 }
 
 function offending(files: string[], refused: (i: { specifier: string; target: string | null }) => boolean): string[] {
-  return files.flatMap((file) => importsOf(file).filter(refused).map((i) => `${i.at}: imports '${i.specifier}'`));
+  return files.flatMap((file) =>
+    importsOf(file)
+      .filter(refused)
+      .map((i) => `${i.at}: imports '${i.specifier}'`),
+  );
 }
 
 const under = (target: string | null, ...folders: string[]): boolean => target !== null && folders.some((f) => target === f || target.startsWith(`${f}/`));

@@ -44,7 +44,11 @@ async function listSamples(extensionUri: vscode.Uri): Promise<Sample[]> {
 
 /** The quick pick's row for a sample: its `name:` and `description:` (top-level keys), and its file. */
 export function sampleLabel(text: string, file: string): { label: string; description: string; detail: string } {
-  const key = (k: string): string | undefined => new RegExp(`^${k}:\\s*(.+)$`, 'm').exec(text)?.[1]?.trim().replace(/^(['"])(.*)\1$/, '$2');
+  const key = (k: string): string | undefined =>
+    new RegExp(`^${k}:\\s*(.+)$`, 'm')
+      .exec(text)?.[1]
+      ?.trim()
+      .replace(/^(['"])(.*)\1$/, '$2');
   return { label: key('name') ?? file, description: file, detail: key('description') ?? '' };
 }
 

@@ -61,11 +61,7 @@ export class SquadDiagnostics implements vscode.Disposable {
 function toDiagnostic(d: SquadDiagnostic): vscode.Diagnostic {
   // Our positions are 1-based (as printed by the CLI); VS Code's are 0-based.
   const range = new vscode.Range(d.line - 1, d.col - 1, Math.max(d.endLine, d.line) - 1, Math.max(d.endCol - 1, d.col));
-  const diagnostic = new vscode.Diagnostic(
-    range,
-    d.message,
-    d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
-  );
+  const diagnostic = new vscode.Diagnostic(range, d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
   diagnostic.source = 'squad';
   return diagnostic;
 }

@@ -28,7 +28,10 @@ const readmePath = /--readme-path\s+(\S+)/.exec(vsixScript)?.[1] ?? 'README.md';
 
 function listed(): string[] {
   const out = execFileSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies', '--readme-path', readmePath], { cwd: root, encoding: 'utf8' });
-  return out.split('\n').map((l) => l.trim()).filter(Boolean);
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** Every file the VSIX may hold; anything else is a leak (tests, sources, maps, screenshots of docs). */
@@ -63,7 +66,19 @@ describe('the VSIX', () => {
   });
 
   it('ships every bundle the manifest and the extension start', () => {
-    for (const f of ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/cli.mjs', 'dist/gateWorker.js', 'dist/o200k_base.json', 'dist/debugAdapter.js', 'dist/webview/app.js', 'dist/webview/monaco.js', 'schemas/squad.schema.json', manifest.icon]) {
+    for (const f of [
+      'dist/extension.js',
+      'dist/server.js',
+      'dist/cli.js',
+      'dist/cli.mjs',
+      'dist/gateWorker.js',
+      'dist/o200k_base.json',
+      'dist/debugAdapter.js',
+      'dist/webview/app.js',
+      'dist/webview/monaco.js',
+      'schemas/squad.schema.json',
+      manifest.icon,
+    ]) {
       expect(files, f).toContain(f);
     }
   });

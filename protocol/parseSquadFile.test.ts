@@ -101,9 +101,7 @@ describe('parseSquadFile: YAML syntax', () => {
   it('reports a syntax error at its position and skips the schema checks on the broken tree', () => {
     const text = edit('content: Analyse ACME. }', 'content: Analyse ACME.').replace('version: 1', 'version: 2');
     // YAML notices the missing `}` where the next item starts.
-    expect(errorsOf(text)).toEqual([
-      '19:7: flow map in block collection must be sufficiently indented and end with a }',
-    ]);
+    expect(errorsOf(text)).toEqual(['19:7: flow map in block collection must be sufficiently indented and end with a }']);
   });
 
   it('reports an unterminated quote', () => {
@@ -118,17 +116,12 @@ describe('parseSquadFile: YAML syntax', () => {
   });
 
   it('reports an alias without an anchor at the alias', () => {
-    expect(errorsOf(edit('model: gpt-4o-mini', 'model: *mini'))).toEqual([
-      '9:12: unknown alias "*mini": no anchor "&mini" comes before it',
-    ]);
+    expect(errorsOf(edit('model: gpt-4o-mini', 'model: *mini'))).toEqual(['9:12: unknown alias "*mini": no anchor "&mini" comes before it']);
   });
 
   it('reports a second document where it starts, and still checks the first', () => {
     const result = failed(parseSquadFile(`${edit('entry: planner', 'entry: planer')}---\nversion: 1\n`, 'x.yaml'));
-    expect(result.errors.map(at)).toEqual([
-      '4:10: unknown entry agent "planer" (did you mean "planner"?)',
-      '31:1: a squad file holds one YAML document, but a second one starts here',
-    ]);
+    expect(result.errors.map(at)).toEqual(['4:10: unknown entry agent "planer" (did you mean "planner"?)', '31:1: a squad file holds one YAML document, but a second one starts here']);
   });
 
   it('warns, at the key, about replica settings on an agent that runs as one instance', () => {
@@ -155,25 +148,17 @@ describe('parseSquadFile: the whole file', () => {
   it('reports an empty file at 1:1', () => {
     for (const text of ['', '\n\n', '# nothing yet\n', '---\n', '~\n']) {
       const [d] = failed(parseSquadFile(text, 'empty.squad.yaml')).errors;
-      expect(d && formatDiagnostic(d)).toBe(
-        'empty.squad.yaml:1:1: the squad file is empty: it needs version, name, task, models and agents',
-      );
+      expect(d && formatDiagnostic(d)).toBe('empty.squad.yaml:1:1: the squad file is empty: it needs version, name, task, models and agents');
     }
   });
 
   it('reports a file that is not a mapping at its first node', () => {
-    expect(errorsOf('# a list\n- planner\n- financials\n')).toEqual([
-      '2:1: a squad file is a mapping of keys (version, name, task, models, agents), not a list',
-    ]);
-    expect(errorsOf('hello\n')).toEqual([
-      '1:1: a squad file is a mapping of keys (version, name, task, models, agents), not a string',
-    ]);
+    expect(errorsOf('# a list\n- planner\n- financials\n')).toEqual(['2:1: a squad file is a mapping of keys (version, name, task, models, agents), not a list']);
+    expect(errorsOf('hello\n')).toEqual(['1:1: a squad file is a mapping of keys (version, name, task, models, agents), not a string']);
   });
 
   it('reports all missing top-level keys in one error', () => {
-    expect(errorsOf('# draft\nname: x\n')).toEqual([
-      '2:1: missing required keys "version", "task", "models" and "agents"',
-    ]);
+    expect(errorsOf('# draft\nname: x\n')).toEqual(['2:1: missing required keys "version", "task", "models" and "agents"']);
   });
 });
 
@@ -186,10 +171,7 @@ describe('parseSquadFile: duplicate keys', () => {
   });
 
   it('keeps the first definition, so its own errors are still reported', () => {
-    const text = edit('toolServers:', '  planner:\n    role: checker\n    model: fast\ntoolServers:').replace(
-      '    handoffs: [financials]\n',
-      '    handoffs: [finance]\n',
-    );
+    const text = edit('toolServers:', '  planner:\n    role: checker\n    model: fast\ntoolServers:').replace('    handoffs: [financials]\n', '    handoffs: [finance]\n');
     expect(errorsOf(text)).toEqual([
       '14:16: unknown agent "finance" in handoffs',
       '18:24: "planner" may not hand off to "financials": add "financials" to its handoffs',
@@ -200,15 +182,7 @@ describe('parseSquadFile: duplicate keys', () => {
   it('names duplicate models, tool servers and profiles, and other keys generically', () => {
     const text = edit(
       '    args: [docs-server.js]\n',
-      [
-        '    args: [docs-server.js]',
-        '  docs:',
-        '    url: https://docs.example.com/mcp',
-        'profiles:',
-        '  slow: {}',
-        '  slow: { modelLatencyScale: 2 }',
-        '',
-      ].join('\n'),
+      ['    args: [docs-server.js]', '  docs:', '    url: https://docs.example.com/mcp', 'profiles:', '  slow: {}', '  slow: { modelLatencyScale: 2 }', ''].join('\n'),
     )
       .replace('    model: gpt-4o-mini\n', '    model: gpt-4o-mini\n  fast:\n    provider: simulated\n    model: x\n')
       .replace('    role: worker\n', '    role: worker\n    role: checker\n');
@@ -229,9 +203,7 @@ describe('parseSquadFile: schema errors', () => {
   });
 
   it('points a missing key of a list item at the item', () => {
-    expect(errorsOf(edit('{ to: planner, content: Numbers look fine. }', '{ to: planner }'))).toEqual([
-      '26:18: missing required key "content"',
-    ]);
+    expect(errorsOf(edit('{ to: planner, content: Numbers look fine. }', '{ to: planner }'))).toEqual(['26:18: missing required key "content"']);
   });
 
   it('reports wrong types at the value, saying what was expected and what was found', () => {
@@ -239,21 +211,12 @@ describe('parseSquadFile: schema errors', () => {
       .replace('    model: fast\n    handoffs: [planner]', '    model: fast\n    maxTurns: 2.5\n    handoffs: [planner]')
       .replace('handoffs: [planner]', 'handoffs: planner')
       .replace('  input: Write a credit memo for ACME.', '  input: ""');
-    expect(errorsOf(text)).toEqual([
-      '1:10: expected 1, got "1"',
-      '5:10: the task input is empty',
-      '24:15: expected an integer, got 2.5',
-      '25:15: expected a list, got "planner"',
-    ]);
+    expect(errorsOf(text)).toEqual(['1:10: expected 1, got "1"', '5:10: the task input is empty', '24:15: expected an integer, got 2.5', '25:15: expected a list, got "planner"']);
   });
 
   it('reports an empty section at its key', () => {
-    expect(errorsOf(edit('models:\n  fast:\n    provider: simulated\n    model: gpt-4o-mini\n', 'models:\n'))).toEqual([
-      '6:1: expected a mapping, got an empty value',
-    ]);
-    expect(errorsOf(edit('models:\n  fast:\n    provider: simulated\n    model: gpt-4o-mini\n', 'models: {}\n'))).toEqual([
-      '6:9: declare at least one model',
-    ]);
+    expect(errorsOf(edit('models:\n  fast:\n    provider: simulated\n    model: gpt-4o-mini\n', 'models:\n'))).toEqual(['6:1: expected a mapping, got an empty value']);
+    expect(errorsOf(edit('models:\n  fast:\n    provider: simulated\n    model: gpt-4o-mini\n', 'models: {}\n'))).toEqual(['6:9: declare at least one model']);
   });
 
   it('reports an unknown key at the key, with a suggestion', () => {
@@ -268,15 +231,11 @@ describe('parseSquadFile: schema errors', () => {
 
   it('reports an invalid name at the key', () => {
     const text = edit('  financials:', '  2nd-opinion:').replace(/financials\]/g, '2nd-opinion]');
-    expect(errorsOf(text)).toContain(
-      '21:3: invalid agent name "2nd-opinion": a name starts with a letter and has only letters, digits, "-" and "_" (64 at most)',
-    );
+    expect(errorsOf(text)).toContain('21:3: invalid agent name "2nd-opinion": a name starts with a letter and has only letters, digits, "-" and "_" (64 at most)');
   });
 
   it('reports a bad enum value with a suggestion', () => {
-    expect(errorsOf(`${VALID}guardrails:\n  deadlock:\n    action: hlat\n`)).toEqual([
-      '33:13: expected one of "halt", "break" or "warn", got "hlat" (did you mean "halt"?)',
-    ]);
+    expect(errorsOf(`${VALID}guardrails:\n  deadlock:\n    action: hlat\n`)).toEqual(['33:13: expected one of "halt", "break" or "warn", got "hlat" (did you mean "halt"?)']);
   });
 
   it('explains a union by the branch the user meant', () => {
@@ -295,15 +254,11 @@ describe('parseSquadFile: schema errors', () => {
       '30:15: expected an http:// or https:// URL',
       '31:45: unknown key "header" (did you mean "headers"?)',
     ]);
-    expect(errorsOf(edit('- waitFor: [financials]', '- waitFor: [financials]\n        repeat: often'))).toEqual([
-      '20:17: expected a number or "forever", got "often"',
-    ]);
+    expect(errorsOf(edit('- waitFor: [financials]', '- waitFor: [financials]\n        repeat: often'))).toEqual(['20:17: expected a number or "forever", got "often"']);
   });
 
   it('reports a step that breaks a refinement at the step', () => {
-    expect(errorsOf(edit('      - waitFor: [financials]\n', '      - waitFor: [financials]\n        answer: yes\n'))).toEqual([
-      '19:9: a step ends its turn with at most one of ask, answer, finish',
-    ]);
+    expect(errorsOf(edit('      - waitFor: [financials]\n', '      - waitFor: [financials]\n        answer: yes\n'))).toEqual(['19:9: a step ends its turn with at most one of ask, answer, finish']);
   });
 });
 
@@ -322,24 +277,16 @@ describe('parseSquadFile: references', () => {
   });
 
   it('reports a script step naming an agent that does not exist', () => {
-    expect(errorsOf(edit('{ to: financials, content', '{ to: financals, content'))).toEqual([
-      '18:24: unknown agent "financals" in handoff (did you mean "financials"?)',
-    ]);
-    expect(errorsOf(edit('waitFor: [financials]', 'waitFor: [financials, auditor]'))).toEqual([
-      '19:31: unknown agent "auditor" in waitFor',
-    ]);
+    expect(errorsOf(edit('{ to: financials, content', '{ to: financals, content'))).toEqual(['18:24: unknown agent "financals" in handoff (did you mean "financials"?)']);
+    expect(errorsOf(edit('waitFor: [financials]', 'waitFor: [financials, auditor]'))).toEqual(['19:31: unknown agent "auditor" in waitFor']);
   });
 
   it('reports a tool step on an undeclared server', () => {
-    expect(errorsOf(edit('name: docs.search', 'name: doc.search'))).toEqual([
-      '17:23: unknown tool server "doc" in "doc.search" (did you mean "docs"?)',
-    ]);
+    expect(errorsOf(edit('name: docs.search', 'name: doc.search'))).toEqual(['17:23: unknown tool server "doc" in "doc.search" (did you mean "docs"?)']);
   });
 
   it('reports a tool the agent may not call', () => {
-    expect(errorsOf(edit('    tools: [docs.*]\n', ''))).toEqual([
-      '16:23: "planner" may not call "docs.search": add "docs.search" or "docs.*" to its tools',
-    ]);
+    expect(errorsOf(edit('    tools: [docs.*]\n', ''))).toEqual(['16:23: "planner" may not call "docs.search": add "docs.search" or "docs.*" to its tools']);
   });
 });
 

@@ -1,37 +1,14 @@
-import {
-  Composer,
-  LineCounter,
-  Parser,
-  isAlias,
-  isCollection,
-  isMap,
-  isScalar,
-  isSeq,
-  visit,
-  YAMLParseError,
-  type CST,
-  type Document,
-  type Node,
-  type ParsedNode,
-  type YAMLMap,
-} from 'yaml';
+import { Composer, LineCounter, Parser, isAlias, isCollection, isMap, isScalar, isSeq, visit, YAMLParseError, type CST, type Document, type Node, type ParsedNode, type YAMLMap } from 'yaml';
 import { z } from 'zod';
 import { SquadFileSchema, type SquadFile } from './squadFile';
 import { refusedCharacters } from './squadFileCharacters';
 import { MAX_NESTING, firstTooDeep } from './yamlNesting';
 import { compareDiagnostics, didYouMean, formatDiagnostic, type SquadDiagnostic } from './squadDiagnostic';
-import {
-  checkSquadReferences,
-  referenceViewFromData,
-  referenceViewOf,
-  type SquadPath,
-} from './squadReferences';
+import { checkSquadReferences, referenceViewFromData, referenceViewOf, type SquadPath } from './squadReferences';
 import { checkSquadSecrets } from './squadSecrets';
 
 /** A squad file that passed every check (perhaps with warnings), or every error found in it. */
-export type ParseSquadFileResult =
-  | { ok: true; squad: SquadFile; document: Document.Parsed; warnings: SquadDiagnostic[] }
-  | { ok: false; errors: SquadDiagnostic[]; warnings: SquadDiagnostic[] };
+export type ParseSquadFileResult = { ok: true; squad: SquadFile; document: Document.Parsed; warnings: SquadDiagnostic[] } | { ok: false; errors: SquadDiagnostic[]; warnings: SquadDiagnostic[] };
 
 /**
  * Parses and checks a `*.squad.yaml` file, reporting every problem at once, each at the YAML node
@@ -80,18 +57,12 @@ function parse(text: string, file: string): ParseSquadFileResult {
     while (end > offset && /\s/.test(text[end - 1] ?? '')) end--;
     return end;
   };
-  const diagnostic = (
-    range: readonly [number, number],
-    message: string,
-    severity: 'error' | 'warning',
-    path: SquadPath,
-  ): SquadDiagnostic => {
+  const diagnostic = (range: readonly [number, number], message: string, severity: 'error' | 'warning', path: SquadPath): SquadDiagnostic => {
     const start = lineCounter.linePos(range[0]);
     const end = lineCounter.linePos(Math.max(range[0], range[1]));
     return { file, line: start.line, col: start.col, endLine: end.line, endCol: end.col, message, severity, path };
   };
-  const report = (range: readonly [number, number], message: string, path: SquadPath = []) =>
-    errors.push(diagnostic(range, message, 'error', path));
+  const report = (range: readonly [number, number], message: string, path: SquadPath = []) => errors.push(diagnostic(range, message, 'error', path));
   const done = (): ParseSquadFileResult => ({
     ok: false,
     errors: sortDiagnostics(errors),
@@ -230,8 +201,7 @@ function parse(text: string, file: string): ParseSquadFileResult {
     if (!node.range) return [0, 0];
     return isCollection(node) ? firstLine(node.range, lineEnd) : [node.range[0], node.range[1]];
   };
-  const keySpanOf = (loc: Located): [number, number] =>
-    loc.keyNode?.range ? [loc.keyNode.range[0], loc.keyNode.range[1]] : spanOf(loc);
+  const keySpanOf = (loc: Located): [number, number] => (loc.keyNode?.range ? [loc.keyNode.range[0], loc.keyNode.range[1]] : spanOf(loc));
   const reportAt = (path: SquadPath, message: string) => {
     const loc = locate(path);
     report(spanOf(loc), message, loc.path);
@@ -270,10 +240,7 @@ function parse(text: string, file: string): ParseSquadFileResult {
           }
           default: {
             const loc = locate(path);
-            const isMissing =
-              issue.input === undefined &&
-              (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
-              loc.path.length === path.length - 1;
+            const isMissing = issue.input === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value') && loc.path.length === path.length - 1;
             if (isMissing) {
               const id = JSON.stringify(loc.path);
               const entry = missing.get(id) ?? { loc, keys: [] };
@@ -478,8 +445,7 @@ type UnionChoice = { kind: 'branch'; issues: readonly z.core.$ZodIssue[] } | { k
  * types the union accepts.
  */
 function pickUnionBranch(branches: readonly (readonly z.core.$ZodIssue[])[], input: unknown): UnionChoice {
-  const typeMismatch = (i: z.core.$ZodIssue) =>
-    i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value');
+  const typeMismatch = (i: z.core.$ZodIssue) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value');
   const candidates = branches.filter((b) => !b.some(typeMismatch));
   if (candidates.length === 0) {
     const accepted = branches.flatMap((b) =>
@@ -493,8 +459,7 @@ function pickUnionBranch(branches: readonly (readonly z.core.$ZodIssue[])[], inp
     if (unique.length === 0) return { kind: 'message', message: 'invalid value' };
     return { kind: 'message', message: `expected ${unique.join(' or ')}, got ${describeValue(input)}` };
   }
-  const weight = (b: readonly z.core.$ZodIssue[]) =>
-    b.reduce((n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 1), 0);
+  const weight = (b: readonly z.core.$ZodIssue[]) => b.reduce((n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 1), 0);
   const best = Math.min(...candidates.map(weight));
   const tied = candidates.filter((b) => weight(b) === best);
   const only = tied.map((b) => (b.length === 1 ? b[0] : undefined));
@@ -508,8 +473,7 @@ function pickUnionBranch(branches: readonly (readonly z.core.$ZodIssue[])[], inp
     if (extra.every((k) => k !== undefined)) {
       const order = input !== null && typeof input === 'object' ? Object.keys(input) : [];
       const keys = [...new Set(extra.flat())].sort((a, b) => order.indexOf(a) - order.indexOf(b)).map((k) => `"${k}"`);
-      const message =
-        keys.length === 2 ? `use either ${keys[0]} or ${keys[1]}, not both` : `use only one of ${keys.join(', ')}`;
+      const message = keys.length === 2 ? `use either ${keys[0]} or ${keys[1]}, not both` : `use only one of ${keys.join(', ')}`;
       return { kind: 'message', message };
     }
   }

@@ -74,9 +74,7 @@ describe('decodeSquadFileBytes', () => {
     const decoded = decodeSquadFileBytes(bytes, 'latin.squad.yaml');
     expect(decoded.ok).toBe(false);
     if (decoded.ok) return;
-    expect(formatDiagnostic(decoded.error)).toBe(
-      'latin.squad.yaml:2:9: byte 0xE9 is not valid UTF-8: save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)',
-    );
+    expect(formatDiagnostic(decoded.error)).toBe('latin.squad.yaml:2:9: byte 0xE9 is not valid UTF-8: save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)');
   });
 
   it('names UTF-16 and drops a UTF-8 byte-order mark', () => {
@@ -110,7 +108,8 @@ describe('parseSquadFile: tags', () => {
 });
 
 describe('parseSquadFile: nesting', () => {
-  const nested = (depth: number) => squad(`    tools: [s.t]\n    script:\n      - say: x\n        tool: { name: s.t, args: { v: ${'['.repeat(depth)}${']'.repeat(depth)} } }\n`, 'toolServers: { s: { command: node } }\n');
+  const nested = (depth: number) =>
+    squad(`    tools: [s.t]\n    script:\n      - say: x\n        tool: { name: s.t, args: { v: ${'['.repeat(depth)}${']'.repeat(depth)} } }\n`, 'toolServers: { s: { command: node } }\n');
 
   it('refuses 800-deep flow nesting with a located plain error, not a stack overflow', () => {
     const [first, ...rest] = errors(nested(800));
@@ -136,9 +135,7 @@ describe('parseSquadFile: numbers', () => {
   });
 
   it('says a number beyond a double is too large, once', () => {
-    expect(errors(squad('    maxTurns: 1e400\n'))).toEqual([
-      'bad.squad.yaml:10:15: this number is too large to hold (beyond ±1.8e308): write a number in range',
-    ]);
+    expect(errors(squad('    maxTurns: 1e400\n'))).toEqual(['bad.squad.yaml:10:15: this number is too large to hold (beyond ±1.8e308): write a number in range']);
     expect(errors(squad('', 'guardrails: { budgetUsd: -1e999 }\n'))).toHaveLength(1);
   });
 });

@@ -49,18 +49,7 @@ export const ToolCallSchema = z.object({
 });
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 
-export const GuardrailKind = z.enum([
-  'chatter',
-  'loop',
-  'truncation',
-  'cascade',
-  'token-explosion',
-  'deadlock',
-  'budget',
-  'rate-limit',
-  'timeout',
-  'circuit-open',
-]);
+export const GuardrailKind = z.enum(['chatter', 'loop', 'truncation', 'cascade', 'token-explosion', 'deadlock', 'budget', 'rate-limit', 'timeout', 'circuit-open']);
 export type GuardrailKind = z.infer<typeof GuardrailKind>;
 
 /**

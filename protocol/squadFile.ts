@@ -39,7 +39,7 @@ export const TaskSchema = z
 export const SquadFileSchema = z
   .object({
     version: z.literal(1).describe('Squad file format version.'),
-    name: NameSchema.describe('The squad\'s name, shown in runs and traces.'),
+    name: NameSchema.describe("The squad's name, shown in runs and traces."),
     description: z.string().optional(),
     task: TaskSchema.describe('What a run starts with.'),
     env: EnvListSchema.default([]),
@@ -53,10 +53,7 @@ export const SquadFileSchema = z
       .describe('The agents of the squad, by name.'),
     toolServers: z.record(NameSchema, ToolServerSchema).default({}).describe('MCP servers, by name.'),
     guardrails: GuardrailSettingsSchema.default({}).describe('Limits every run of this squad obeys.'),
-    profiles: z
-      .record(NameSchema, ProfileSchema)
-      .default({})
-      .describe('Named run conditions (latency, guardrails), chosen when a run starts.'),
+    profiles: z.record(NameSchema, ProfileSchema).default({}).describe('Named run conditions (latency, guardrails), chosen when a run starts.'),
     tests: TestCasesSchema.default([]),
   })
   .strict();

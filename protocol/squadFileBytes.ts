@@ -45,19 +45,30 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     let min: number;
     let max = 0xbf;
     if (b >= 0xc2 && b <= 0xdf) {
-      need = 1; min = 0x80;
+      need = 1;
+      min = 0x80;
     } else if (b === 0xe0) {
-      need = 2; min = 0xa0;
-    } else if (b === 0xed) { // no surrogates
-      need = 2; min = 0x80; max = 0x9f;
+      need = 2;
+      min = 0xa0;
+    } else if (b === 0xed) {
+      // no surrogates
+      need = 2;
+      min = 0x80;
+      max = 0x9f;
     } else if (b >= 0xe1 && b <= 0xef) {
-      need = 2; min = 0x80;
+      need = 2;
+      min = 0x80;
     } else if (b === 0xf0) {
-      need = 3; min = 0x90;
-    } else if (b === 0xf4) { // nothing past U+10FFFF
-      need = 3; min = 0x80; max = 0x8f;
+      need = 3;
+      min = 0x90;
+    } else if (b === 0xf4) {
+      // nothing past U+10FFFF
+      need = 3;
+      min = 0x80;
+      max = 0x8f;
     } else if (b >= 0xf1 && b <= 0xf3) {
-      need = 3; min = 0x80;
+      need = 3;
+      min = 0x80;
     } else return i;
     for (let k = 1; k <= need; k++) {
       const c = bytes[i + k];

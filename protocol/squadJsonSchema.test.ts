@@ -14,10 +14,7 @@ describe('squadJsonSchema', () => {
       const a = onDisk.split('\n');
       const b = expected.split('\n');
       const line = a.findIndex((l, i) => l !== b[i]) + 1 || Math.min(a.length, b.length) + 1;
-      expect.fail(
-        `schemas/squad.schema.json is out of date with protocol/squadFile.ts (first difference at line ${line}): ` +
-          'run `npm run schema` and commit the result',
-      );
+      expect.fail(`schemas/squad.schema.json is out of date with protocol/squadFile.ts (first difference at line ${line}): ` + 'run `npm run schema` and commit the result');
     }
   });
 

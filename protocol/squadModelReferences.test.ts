@@ -43,9 +43,7 @@ describe('model connection checks, located in the file', () => {
   });
 
   it('asks an openai-compatible model for its base URL', () => {
-    expect(errorsOf('{ provider: openai-compatible, model: llama3.1 }')).toEqual([
-      '5:21: model "main" uses openai-compatible and needs `baseUrl` (e.g. http://127.0.0.1:11434/v1 for Ollama)',
-    ]);
+    expect(errorsOf('{ provider: openai-compatible, model: llama3.1 }')).toEqual(['5:21: model "main" uses openai-compatible and needs `baseUrl` (e.g. http://127.0.0.1:11434/v1 for Ollama)']);
   });
 
   it('refuses a credential written into a header, without repeating it', () => {

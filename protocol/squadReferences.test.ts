@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSquadFile } from './parseSquadFile';
 import { closestName, didYouMean, type SquadDiagnostic } from './squadDiagnostic';
 import { SquadFileSchema, type SquadFile } from './squadFile';
-import {
-  checkSquadReferences,
-  referenceViewFromData,
-  toolAllowed,
-  validateSquadReferences,
-  type SquadReferenceIssue,
-} from './squadReferences';
+import { checkSquadReferences, referenceViewFromData, toolAllowed, validateSquadReferences, type SquadReferenceIssue } from './squadReferences';
 
 interface AgentData {
   role: string;
@@ -45,7 +39,12 @@ function squadData(): Data {
         script: [
           { tool: { name: 'git.diff' } },
           { ask: { agent: 'expert', question: 'Safe?' } },
-          { handoff: [{ to: 'coder', content: 'fix' }, { to: 'tester', content: 'test' }] },
+          {
+            handoff: [
+              { to: 'coder', content: 'fix' },
+              { to: 'tester', content: 'test' },
+            ],
+          },
           { waitFor: ['coder', 'tester'], finish: 'ok' },
         ],
       },
@@ -71,16 +70,12 @@ describe('validateSquadReferences', () => {
   });
 
   it('checks the entry', () => {
-    expect(issuesOf((d) => (d.task.entry = 'leed'))).toEqual([
-      error(['task', 'entry'], 'unknown entry agent "leed" (did you mean "lead"?)'),
-    ]);
+    expect(issuesOf((d) => (d.task.entry = 'leed'))).toEqual([error(['task', 'entry'], 'unknown entry agent "leed" (did you mean "lead"?)')]);
     expect(issuesOf((d) => (d.task.entry = 'boss'))).toEqual([error(['task', 'entry'], 'unknown entry agent "boss"')]);
   });
 
   it('checks each agent model', () => {
-    expect(issuesOf((d) => (d.agents.coder.model = 'fats'))).toEqual([
-      error(['agents', 'coder', 'model'], 'unknown model "fats" (did you mean "fast"?)'),
-    ]);
+    expect(issuesOf((d) => (d.agents.coder.model = 'fats'))).toEqual([error(['agents', 'coder', 'model'], 'unknown model "fats" (did you mean "fast"?)')]);
   });
 
   it('checks handoffs and asks lists: declared agents, not itself, no repeats', () => {
@@ -109,7 +104,13 @@ describe('validateSquadReferences', () => {
     expect(
       issuesOf((d) => {
         d.agents.lead.handoffs = ['coder'];
-        d.agents.lead.script[2] = { handoff: [{ to: 'coder', content: 'a' }, { to: 'tester', content: 'b' }, { to: 'qa', content: 'c' }] };
+        d.agents.lead.script[2] = {
+          handoff: [
+            { to: 'coder', content: 'a' },
+            { to: 'tester', content: 'b' },
+            { to: 'qa', content: 'c' },
+          ],
+        };
         d.agents.coder.script = [{ handoff: { to: 'coder', content: 'me' } }];
       }),
     ).toEqual([
@@ -167,9 +168,7 @@ describe('referenceViewFromData: the checks on a file that failed the schema', (
     const data = squadData();
     Object.assign(data.agents.coder, { maxTurns: 'many' }); // a type error elsewhere
     data.agents.coder.handoffs = ['lead', 'leed'];
-    expect(checkSquadReferences(referenceViewFromData(data))).toEqual([
-      error(['agents', 'coder', 'handoffs', 1], 'unknown agent "leed" in handoffs (did you mean "lead"?)'),
-    ]);
+    expect(checkSquadReferences(referenceViewFromData(data))).toEqual([error(['agents', 'coder', 'handoffs', 1], 'unknown agent "leed" in handoffs (did you mean "lead"?)')]);
   });
 
   it('skips the checks whose inputs did not parse', () => {

@@ -1,12 +1,4 @@
-import {
-  AgentSchema,
-  ModelSchema,
-  NameSchema,
-  ScriptStepSchema,
-  type AgentConfig,
-  type ScriptStep,
-  type SquadFile,
-} from './squadFile';
+import { AgentSchema, ModelSchema, NameSchema, ScriptStepSchema, type AgentConfig, type ScriptStep, type SquadFile } from './squadFile';
 import { didYouMean } from './squadDiagnostic';
 import { BUILTIN_PROFILE_NAMES } from './squad/profile';
 
@@ -162,8 +154,7 @@ export function referenceViewFromData(data: unknown): SquadReferenceView {
   }
   // An empty `models` or `agents` is an error of its own; checking names against it would only
   // repeat that error at every reference.
-  const declared = (section: unknown) =>
-    isRecord(section) && Object.keys(section).length > 0 ? Object.keys(section) : undefined;
+  const declared = (section: unknown) => (isRecord(section) && Object.keys(section).length > 0 ? Object.keys(section) : undefined);
   const models = declared(data['models']);
   if (models) view.models = new Set(models);
   const modelData = data['models'];
@@ -356,8 +347,7 @@ export function checkSquadReferences(view: SquadReferenceView): SquadReferenceIs
         const from = agents?.get(sender);
         const lists = [from?.handoffs, from?.asks, agent.asks, agent.handoffs];
         if (lists.some((l) => l === undefined)) return;
-        const canSend =
-          from?.handoffs?.includes(name) || from?.asks?.includes(name) || agent.asks?.includes(sender) || agent.handoffs?.includes(sender);
+        const canSend = from?.handoffs?.includes(name) || from?.asks?.includes(name) || agent.asks?.includes(sender) || agent.handoffs?.includes(sender);
         if (!canSend) {
           error(path, `"${sender}" never sends to "${name}": add "${name}" to the handoffs of "${sender}"`);
         }

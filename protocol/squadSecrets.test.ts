@@ -25,14 +25,13 @@ toolServers:
   web: { url: "https://mcp.example/mcp", headers: { Authorization: "Bearer \${env:TOKEN}" } }
   local: { command: node, env: { API_TOKEN: "\${env:OTHER}" } }
 `).replace('m: { provider: simulated, model: gpt-4.1 }', 'm: { provider: openai, model: gpt-4.1, apiKeyEnv: KEY }');
-    expect(problems(text)).toEqual(['11:45: error: reads the environment variable OTHER, which the file does not declare: add OTHER to the top-level `env:` list (every variable a squad file reads is named there)']);
+    expect(problems(text)).toEqual([
+      '11:45: error: reads the environment variable OTHER, which the file does not declare: add OTHER to the top-level `env:` list (every variable a squad file reads is named there)',
+    ]);
   });
 
   it('a declaration twice is an error, one nothing reads a warning', () => {
-    expect(problems(squad('env: [A, A]\n'))).toEqual([
-      '8:10: error: A is declared twice in env: (first at item 1)',
-      '8:7: warning: A is declared in env: but nothing in the file reads it',
-    ]);
+    expect(problems(squad('env: [A, A]\n'))).toEqual(['8:10: error: A is declared twice in env: (first at item 1)', '8:7: warning: A is declared in env: but nothing in the file reads it']);
   });
 
   it('literal credentials in tool server headers and env are errors at the value, never echoed', () => {
@@ -55,7 +54,13 @@ toolServers:
   });
 
   it('names what a file can start, read and reach', () => {
-    const r = parseSquadFile(squad('env: [K]\ntoolServers:\n  b: { command: node, args: [x.js], replicas: 2 }\n').replace('m: { provider: simulated, model: gpt-4.1 }', 'm: { provider: anthropic, model: claude, apiKeyEnv: K }'), 's.squad.yaml');
+    const r = parseSquadFile(
+      squad('env: [K]\ntoolServers:\n  b: { command: node, args: [x.js], replicas: 2 }\n').replace(
+        'm: { provider: simulated, model: gpt-4.1 }',
+        'm: { provider: anthropic, model: claude, apiKeyEnv: K }',
+      ),
+      's.squad.yaml',
+    );
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(squadCapabilities(r.squad)).toEqual({
       commands: [{ server: 'b', command: 'node', args: ['x.js'], cwd: null, replicas: 2, field: 'toolServers.b.command' }],

@@ -93,7 +93,10 @@ export function checkSquadSecrets(data: unknown): SquadReferenceIssue[] {
   if (listValid) {
     for (const read of reads) {
       if (!declared.has(read.name)) {
-        error(read.path, `reads the environment variable ${read.name}, which the file does not declare: add ${read.name} to the top-level \`env:\` list (every variable a squad file reads is named there)`);
+        error(
+          read.path,
+          `reads the environment variable ${read.name}, which the file does not declare: add ${read.name} to the top-level \`env:\` list (every variable a squad file reads is named there)`,
+        );
       }
     }
     const used = new Set(reads.map((r) => r.name));
@@ -111,7 +114,10 @@ export function checkSquadSecrets(data: unknown): SquadReferenceIssue[] {
     for (const [key, value] of entries(server['env'])) {
       if (typeof value !== 'string' || value === '' || HAS_REFERENCE.test(value)) continue;
       if ((SECRET_NAME.test(key) && !NOT_A_SECRET_NAME.test(key)) || looksLikeKey(value)) {
-        error(['toolServers', name, 'env', key], `${key} holds a credential written into the file: write "\${env:NAME}", declare NAME in env: and set it in the environment, so the secret stays out of the file and its journals`);
+        error(
+          ['toolServers', name, 'env', key],
+          `${key} holds a credential written into the file: write "\${env:NAME}", declare NAME in env: and set it in the environment, so the secret stays out of the file and its journals`,
+        );
       }
     }
     for (const key of ['command', 'cwd', 'url'] as const) notExpanded(server[key], ['toolServers', name, key], warning);
@@ -129,7 +135,10 @@ function checkHeaders(headers: unknown, base: SquadPath, error: (path: SquadPath
     const literal = value.replace(REFERENCE, '');
     const credentialHeader = CREDENTIAL_HEADERS.has(header.toLowerCase()) && !HAS_REFERENCE.test(value) && value.trim() !== '';
     if (credentialHeader || looksLikeKey(literal)) {
-      error([...base, header], `header "${header}" carries a credential: write "\${env:NAME}", declare NAME in env: and set it in the environment, so the secret stays out of the file and its journals`);
+      error(
+        [...base, header],
+        `header "${header}" carries a credential: write "\${env:NAME}", declare NAME in env: and set it in the environment, so the secret stays out of the file and its journals`,
+      );
     }
   }
 }

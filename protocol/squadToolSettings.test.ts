@@ -70,19 +70,15 @@ describe('squad files: tool servers and their conditions', () => {
     expect(result.squad.profiles['production']?.toolServers?.['bureau']?.latency).toEqual({ p50Ms: 80, p99Ms: 900, distribution: 'pareto' });
   });
 
-  it('names a profile\'s unknown server and a simulate switch with nothing to simulate', () => {
-    expect(diagnostics(edit('      docs: { simulate: true }', '      doc: { simulate: true }'))).toEqual([
-      '34:12: unknown tool server "doc" in profile "local" (did you mean "docs"?)',
-    ]);
+  it("names a profile's unknown server and a simulate switch with nothing to simulate", () => {
+    expect(diagnostics(edit('      docs: { simulate: true }', '      doc: { simulate: true }'))).toEqual(['34:12: unknown tool server "doc" in profile "local" (did you mean "docs"?)']);
     expect(diagnostics(edit('    command: node\n    args: [docs.js]\n    simulated:\n      tools:\n        search: { result: nothing found }\n', '    command: node\n'))).toEqual([
       '30:25: "docs" declares no `simulated` tools to answer with',
     ]);
   });
 
   it('checks script calls against simulated tools: an error when that is all the server is, else a warning', () => {
-    expect(diagnostics(edit('name: bureau.score, args', 'name: bureau.scor, args'))).toEqual([
-      '29:23: "bureau" has no simulated tool "scor" (did you mean "score"?)',
-    ]);
+    expect(diagnostics(edit('name: bureau.score, args', 'name: bureau.scor, args'))).toEqual(['29:23: "bureau" has no simulated tool "scor" (did you mean "score"?)']);
     expect(diagnostics(edit('      - finish: done', '      - tool: { name: docs.serch }\n      - finish: done'))).toEqual([
       'warning 30:23: "docs" has no simulated tool "serch" (did you mean "search"?): a profile that simulates it will fail this call',
     ]);
@@ -90,17 +86,10 @@ describe('squad files: tool servers and their conditions', () => {
 
   it('locates bad latency, rates and simulated answers', () => {
     expect(diagnostics(edit('p50Ms: 80, p99Ms: 900', 'p50Ms: 800, p99Ms: 90'))).toEqual(['38:39: p99Ms must be at least p50Ms']);
-    expect(diagnostics(edit('        errorRate: 0.01', '        errorRate: 1.2'))).toEqual([
-      '37:7: errorRate + dropRate + hangRate must not exceed 1',
-      '39:20: must be at most 1, got 1.2',
-    ]);
+    expect(diagnostics(edit('        errorRate: 0.01', '        errorRate: 1.2'))).toEqual(['37:7: errorRate + dropRate + hangRate must not exceed 1', '39:20: must be at most 1, got 1.2']);
     expect(diagnostics(edit('        dropRate: 0.01', '        dropRate: 0.995'))).toEqual(['37:7: errorRate + dropRate + hangRate must not exceed 1']);
-    expect(diagnostics(edit('        search: { result: nothing found }', '        search: { description: x }'))).toEqual([
-      '22:17: a simulated tool needs a result, an error or responses',
-    ]);
-    expect(diagnostics(edit('              result: { score: 72 }', '              result: { score: 72 }\n              error: boom'))).toEqual([
-      '13:15: a response has exactly one of result, error',
-    ]);
+    expect(diagnostics(edit('        search: { result: nothing found }', '        search: { description: x }'))).toEqual(['22:17: a simulated tool needs a result, an error or responses']);
+    expect(diagnostics(edit('              result: { score: 72 }', '              result: { score: 72 }\n              error: boom'))).toEqual(['13:15: a response has exactly one of result, error']);
   });
 
   it('takes more URLs of an HTTP server as replicas and checks each', () => {
@@ -110,11 +99,7 @@ describe('squad files: tool servers and their conditions', () => {
 
   it('takes a cache mode per server or per tool, and locates a wrong one', () => {
     expect(diagnostics(edit('    args: [docs.js]\n', '    args: [docs.js]\n    cache: { search: never }\n'))).toEqual([]);
-    expect(diagnostics(edit('    args: [docs.js]\n', '    args: [docs.js]\n    cache: sometimes\n'))).toEqual([
-      '20:12: expected "never" or "readOnly" or "always" or a mapping, got "sometimes"',
-    ]);
-    expect(diagnostics(edit('    args: [docs.js]\n', '    args: [docs.js]\n    cache: { search: maybe }\n'))).toEqual([
-      '20:22: expected one of "never", "readOnly" or "always", got "maybe"',
-    ]);
+    expect(diagnostics(edit('    args: [docs.js]\n', '    args: [docs.js]\n    cache: sometimes\n'))).toEqual(['20:12: expected "never" or "readOnly" or "always" or a mapping, got "sometimes"']);
+    expect(diagnostics(edit('    args: [docs.js]\n', '    args: [docs.js]\n    cache: { search: maybe }\n'))).toEqual(['20:22: expected one of "never", "readOnly" or "always", got "maybe"']);
   });
 });

@@ -11,7 +11,14 @@ describe('textPatch', () => {
   });
 
   it('turns any text into any other (repeated characters, prefix overlapping suffix, UTF-16 pairs)', () => {
-    const cases: [string, string][] = [['aaaa', 'aa'], ['aa', 'aaaa'], ['abcabc', 'abc'], ['x🙂y', 'x🙃y'], ['', 'new'], ['line\r\n', 'line\n']];
+    const cases: [string, string][] = [
+      ['aaaa', 'aa'],
+      ['aa', 'aaaa'],
+      ['abcabc', 'abc'],
+      ['x🙂y', 'x🙃y'],
+      ['', 'new'],
+      ['line\r\n', 'line\n'],
+    ];
     for (const [before, after] of cases) expect(apply(before, textPatch(before, after)), `${before} → ${after}`).toBe(after);
   });
 });

@@ -78,7 +78,8 @@ export class SquadDebugSession extends DebugSession {
     const parsed = SquadLaunchArgumentsSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      this.fail(response, `Invalid squad launch configuration: ${issue?.path.join('.') || 'arguments'}: ${issue?.message ?? 'invalid'}`); return;
+      this.fail(response, `Invalid squad launch configuration: ${issue?.path.join('.') || 'arguments'}: ${issue?.message ?? 'invalid'}`);
+      return;
     }
     const args = parsed.data;
     for (const kind of args.breakOnGuardrails) {
@@ -90,7 +91,8 @@ export class SquadDebugSession extends DebugSession {
       const cwd = args.cwd ?? process.cwd();
       driver = args.journal !== undefined ? await ReplayRunDriver.open(args.journal, cwd) : await LiveRunDriver.open({ ...args, program: args.program ?? '' });
     } catch (error) {
-      this.fail(response, error instanceof Error ? error.message : String(error)); return;
+      this.fail(response, error instanceof Error ? error.message : String(error));
+      return;
     }
     await this.configurationDone;
     const abort = new AbortController();
@@ -188,10 +190,12 @@ export class SquadDebugSession extends DebugSession {
   }
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
-    this.exceptionKinds = new Set(args.filters.flatMap((f) => {
-      const kind = GuardrailKind.safeParse(f);
-      return kind.success ? [kind.data] : [];
-    }));
+    this.exceptionKinds = new Set(
+      args.filters.flatMap((f) => {
+        const kind = GuardrailKind.safeParse(f);
+        return kind.success ? [kind.data] : [];
+      }),
+    );
     this.sendResponse(response);
   }
 
@@ -203,7 +207,10 @@ export class SquadDebugSession extends DebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const run = this.launched;
     const agent = run?.agents[args.threadId - 1];
-    if (!run || !agent) { this.fail(response, `no agent for thread ${args.threadId}`); return; }
+    if (!run || !agent) {
+      this.fail(response, `no agent for thread ${args.threadId}`);
+      return;
+    }
     const frames = this.framesOf(run, agent, args.threadId);
     const start = args.startFrame ?? 0;
     const end = args.levels ? start + args.levels : frames.length;
@@ -245,14 +252,15 @@ export class SquadDebugSession extends DebugSession {
 
   private source(run: Launched): Source {
     const { driver } = run;
-    return driver.source.onDisk
-      ? new Source(basename(driver.source.path), driver.source.path)
-      : new Source(basename(driver.source.path), undefined, SAVED_SOURCE_REF, undefined, 'squad-journal');
+    return driver.source.onDisk ? new Source(basename(driver.source.path), driver.source.path) : new Source(basename(driver.source.path), undefined, SAVED_SOURCE_REF, undefined, 'squad-journal');
   }
 
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
     const run = this.launched;
-    if (!run || args.sourceReference !== SAVED_SOURCE_REF) { this.fail(response, 'no such source'); return; }
+    if (!run || args.sourceReference !== SAVED_SOURCE_REF) {
+      this.fail(response, 'no such source');
+      return;
+    }
     response.body = { content: run.driver.source.text, mimeType: 'text/x-yaml' };
     this.sendResponse(response);
   }
@@ -260,7 +268,10 @@ export class SquadDebugSession extends DebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const run = this.launched;
     const agent = run?.agents[Math.floor(args.frameId / FRAMES_PER_THREAD) - 1];
-    if (!run || !agent) { this.fail(response, 'no such frame'); return; }
+    if (!run || !agent) {
+      this.fail(response, 'no such frame');
+      return;
+    }
     const depth = args.frameId % FRAMES_PER_THREAD;
     const scope = runScope(run.state, agent);
     const scopes: Scope[] = [];
@@ -294,7 +305,10 @@ export class SquadDebugSession extends DebugSession {
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const run = this.launched;
-    if (!run) { this.fail(response, 'no run yet'); return; }
+    if (!run) {
+      this.fail(response, 'no run yet');
+      return;
+    }
     const agent = args.frameId === undefined ? (run.controller.stopped?.agent ?? null) : (run.agents[Math.floor(args.frameId / FRAMES_PER_THREAD) - 1] ?? null);
     try {
       const value = evaluateRunExpression(args.expression, runScope(run.state, agent));
@@ -307,7 +321,10 @@ export class SquadDebugSession extends DebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
     const trip = this.launched?.controller.stopped?.trip;
-    if (!trip) { this.fail(response, 'not stopped on a guardrail'); return; }
+    if (!trip) {
+      this.fail(response, 'not stopped on a guardrail');
+      return;
+    }
     response.body = {
       exceptionId: trip.kind,
       description: `${trip.message} (action: ${trip.action})`,

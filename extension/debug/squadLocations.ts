@@ -19,9 +19,7 @@ export interface HandoffLocation {
 }
 
 /** A breakpoint's meaning: stop before an agent's turn, or before one of its hand-offs is sent. */
-export type BreakTarget =
-  | { kind: 'turn'; agent: string; line: number }
-  | { kind: 'handoff'; agent: string; step: number; to: string | null; line: number };
+export type BreakTarget = { kind: 'turn'; agent: string; line: number } | { kind: 'handoff'; agent: string; step: number; to: string | null; line: number };
 
 /**
  * The lines of a squad file a debugger cares about: each agent's definition and each hand-off in a

@@ -35,7 +35,11 @@ async function freePort(): Promise<number> {
 export async function startCodeServer(files: Record<string, string>, options: { workspaceTrust?: boolean; prepare?: (workspace: string) => void } = {}): Promise<CodeServer> {
   // Workspace trust on: the folder opens untrusted, in Restricted Mode, without the start-up dialog.
   const trust = options.workspaceTrust ?? false;
-  const cs = execFileSync(join(REPO, 'scripts', 'vscode-host.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1) ?? '';
+  const cs =
+    execFileSync(join(REPO, 'scripts', 'vscode-host.sh'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+      .trim()
+      .split('\n')
+      .at(-1) ?? '';
   const root = mkdtempSync(join(tmpdir(), 'squad-e2e-'));
   const vsix = join(root, 'squad-studio.vsix');
   execFileSync('npm', ['run', '--silent', 'vsix', '--', '--out', vsix], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -44,25 +48,25 @@ export async function startCodeServer(files: Record<string, string>, options: { 
   mkdirSync(join(user, 'User'), { recursive: true });
   const userSettings = join(user, 'User', 'settings.json');
   const settings = {
-      'security.workspace.trust.enabled': trust,
-      'security.workspace.trust.startupPrompt': 'never',
-      'security.workspace.trust.emptyWindow': false,
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'extensions.ignoreRecommendations': true,
-      'telemetry.telemetryLevel': 'off',
-      'update.mode': 'none',
-      'window.restoreWindows': 'none',
-      'editor.codeLens': true,
-      'workbench.colorTheme': 'Default Dark Modern',
-      'debug.openDebug': 'openOnDebugBreak',
-      // Edits stay unsaved until a test saves them (the web build saves after a delay by default).
-      'files.autoSave': 'off',
-      // No extension gallery: the tests install the VSIX and need nothing from the network.
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'extensions.showRecommendationsOnlyOnDemand': true,
-    };
+    'security.workspace.trust.enabled': trust,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.emptyWindow': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'window.restoreWindows': 'none',
+    'editor.codeLens': true,
+    'workbench.colorTheme': 'Default Dark Modern',
+    'debug.openDebug': 'openOnDebugBreak',
+    // Edits stay unsaved until a test saves them (the web build saves after a delay by default).
+    'files.autoSave': 'off',
+    // No extension gallery: the tests install the VSIX and need nothing from the network.
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.showRecommendationsOnlyOnDemand': true,
+  };
   writeFileSync(userSettings, JSON.stringify(settings));
   // No extension gallery at all: code-server's default is open-vsx.org, which its workbench and the
   // install command would reach for; an empty gallery (EXTENSIONS_GALLERY, read by code-server)
@@ -76,11 +80,28 @@ export async function startCodeServer(files: Record<string, string>, options: { 
   }
   options.prepare?.(workspace);
   const port = await freePort();
-  const server: ChildProcess = spawn(cs, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', ...(trust ? [] : ['--disable-workspace-trust']), '--user-data-dir', user, '--extensions-dir', ext, workspace], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    env,
-  });
+  const server: ChildProcess = spawn(
+    cs,
+    [
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(trust ? [] : ['--disable-workspace-trust']),
+      '--user-data-dir',
+      user,
+      '--extensions-dir',
+      ext,
+      workspace,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env,
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
       if (String(d).includes('HTTP server listening')) resolve();
@@ -122,7 +143,10 @@ export async function startCodeServer(files: Record<string, string>, options: { 
  * (`artifacts/extension/<prefix>failed-<test>.png`, to read with the error), stopped after. Its
  * `page` and `workspace` are the running server's; `shot(name)` saves `artifacts/extension/<name>.png`.
  */
-export function useCodeServer(files: Record<string, string>, options: Parameters<typeof startCodeServer>[1] & { failedShotPrefix?: string } = {}): Omit<CodeServer, 'dispose'> & { shot: (name: string) => Promise<void> } {
+export function useCodeServer(
+  files: Record<string, string>,
+  options: Parameters<typeof startCodeServer>[1] & { failedShotPrefix?: string } = {},
+): Omit<CodeServer, 'dispose'> & { shot: (name: string) => Promise<void> } {
   let server: CodeServer | undefined;
   const running = (): CodeServer => {
     if (!server) throw new Error('code-server has not started (its beforeAll failed)');
@@ -173,7 +197,13 @@ export async function webviewFrameWith(page: Page, selector: string, timeout = 6
   const deadline = Date.now() + timeout;
   for (;;) {
     for (const frame of page.frames()) {
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
     await page.waitForTimeout(250);

@@ -126,16 +126,31 @@ describe('Squad Studio in VS Code', () => {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'As recorded' }).first().waitFor();
     await pick('As recorded');
     // The fork is a new saved run, and it opens in the dashboard.
-    await page.locator('.tab', { hasText: /fork at \d+/ }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.tab', { hasText: /fork at \d+/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
     // Its dashboard is a new webview frame: wait in every new frame for the run state to render,
     // and for another frame to attach while none has (no polling sleep).
     let forked: Frame | undefined;
-    for (const deadline = Date.now() + 60_000; !forked && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 60_000; !forked && Date.now() < deadline;) {
       const left = Math.max(1, deadline - Date.now());
       const fresh = page.frames().filter((f) => !before.has(f));
       // A frame that detaches or never shows a dashboard drops out of the race (it never settles).
       const never = new Promise<never>(() => {});
-      const rendered = Promise.race(fresh.map((f) => f.locator('[data-testid="run-state"]').waitFor({ timeout: left }).then(() => f, () => never)).concat(never));
+      const rendered = Promise.race(
+        fresh
+          .map((f) =>
+            f
+              .locator('[data-testid="run-state"]')
+              .waitFor({ timeout: left })
+              .then(
+                () => f,
+                () => never,
+              ),
+          )
+          .concat(never),
+      );
       const attached = page.waitForEvent('frameattached', { timeout: left }).then(() => undefined);
       forked = await Promise.race([rendered, attached]).catch(() => undefined);
     }

@@ -13,7 +13,10 @@ import { ARTIFACTS, openGraph, REPO, runCommand, startCodeServer, webviewFrameWi
 describe('Squad Studio in Restricted Mode', () => {
   let vscode: CodeServer;
   const shot = (name: string) => vscode.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-  const journals = () => readdirSync(join(vscode.workspace, '.squad', 'runs')).filter((f) => f.endsWith('.jsonl')).sort();
+  const journals = () =>
+    readdirSync(join(vscode.workspace, '.squad', 'runs'))
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
 
   beforeAll(async () => {
     vscode = await startCodeServer(

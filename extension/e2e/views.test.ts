@@ -15,10 +15,13 @@ const CHATTER = 'failure-modes/chatter-claims-triage.squad.yaml';
  * are printed (and reported in the README), not asserted.
  */
 describe('Squad Studio views in VS Code', () => {
-  const vscode = useCodeServer({
-    [DEADLOCK]: `samples/${DEADLOCK}`,
-    [CHATTER]: `samples/${CHATTER}`,
-  }, { failedShotPrefix: 'views-' });
+  const vscode = useCodeServer(
+    {
+      [DEADLOCK]: `samples/${DEADLOCK}`,
+      [CHATTER]: `samples/${CHATTER}`,
+    },
+    { failedShotPrefix: 'views-' },
+  );
   const shot = vscode.shot;
   const timings: Record<string, number> = {};
 
@@ -32,7 +35,11 @@ describe('Squad Studio views in VS Code', () => {
     const pane = page.locator('.pane', { hasText: 'Breakpoints' });
     await pane.first().waitFor();
     const rows = page.locator('.debug-breakpoints .monaco-list-row');
-    for (const kind of ['chatter', 'deadlock', 'loop']) await rows.filter({ hasText: `guardrail: ${kind}` }).first().waitFor({ timeout: 30_000 });
+    for (const kind of ['chatter', 'deadlock', 'loop'])
+      await rows
+        .filter({ hasText: `guardrail: ${kind}` })
+        .first()
+        .waitFor({ timeout: 30_000 });
     await shot('views-01-guardrail-breakpoints');
   }, 120_000);
 
@@ -91,7 +98,11 @@ describe('Squad Studio views in VS Code', () => {
     const runsPane = page.locator('.pane', { hasText: 'Runs' });
     await runsPane.first().waitFor();
     // Waiting from before the click: the notification ends when the dashboard has loaded.
-    const notified = page.locator('.notification-toast', { hasText: 'Squad Studio: running' }).first().waitFor({ state: 'attached', timeout: 60_000 }).then(() => Date.now());
+    const notified = page
+      .locator('.notification-toast', { hasText: 'Squad Studio: running' })
+      .first()
+      .waitFor({ state: 'attached', timeout: 60_000 })
+      .then(() => Date.now());
     const start = Date.now();
     await runCommand(page, 'Squad Studio: Run Squad');
     timings.runNotification = (await notified) - start;
@@ -145,7 +156,10 @@ describe('Squad Studio views in VS Code', () => {
     await runCommand(page, 'Squad Studio: Debug Replay (step through a saved run)');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'loan-pricing-deadlock' }).first().click();
     await page.locator('.debug-toolbar').waitFor({ timeout: 60_000 });
-    await page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused|entry|before/i }).first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('.debug-call-stack .monaco-list-row', { hasText: /paused|entry|before/i })
+      .first()
+      .waitFor({ timeout: 60_000 });
     timings.debugReplayStopped = Date.now() - start;
     await shot('views-06-debug-replay-entry');
     await page.keyboard.press('Shift+F5');

@@ -53,7 +53,12 @@ export class ExtensionBridgeHost implements BridgeHost {
     switch (method) {
       case 'squad.list': {
         const files = await vscode.workspace.findFiles(new vscode.RelativePattern(this.folder, SQUAD_GLOB), '**/node_modules/**');
-        return { files: files.map((f) => this.relative(f)).filter((p): p is string => p !== null).sort() };
+        return {
+          files: files
+            .map((f) => this.relative(f))
+            .filter((p): p is string => p !== null)
+            .sort(),
+        };
       }
       case 'squad.open': {
         const p = params as BridgeParsedParams<'squad.open'>;
@@ -81,7 +86,13 @@ export class ExtensionBridgeHost implements BridgeHost {
       case 'run.fork':
       case 'forecast.run':
         // Restricted Mode: what starts processes or calls models is off, with the reason and the way out.
-        if (!vscode.workspace.isTrusted) throw new BridgeError('forbidden', restrictedModeMessage(method === 'run.start' ? 'starting a run from the graph editor' : method === 'run.fork' ? 'forking a run from the dashboard' : 'forecasting a squad from the dashboard'));
+        if (!vscode.workspace.isTrusted)
+          throw new BridgeError(
+            'forbidden',
+            restrictedModeMessage(
+              method === 'run.start' ? 'starting a run from the graph editor' : method === 'run.fork' ? 'forking a run from the dashboard' : 'forecasting a squad from the dashboard',
+            ),
+          );
         return (await this.serverHost()).handle(method, params as never, signal);
       default:
         // Every run method (start, control, journal, subscribe, fork, diff …) and the tenants: the
@@ -161,7 +172,10 @@ export class ExtensionBridgeHost implements BridgeHost {
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.unsubscribeServer?.();
-    void this.server?.then((h) => h.dispose(), () => undefined);
+    void this.server?.then(
+      (h) => h.dispose(),
+      () => undefined,
+    );
     this.events.clear();
   }
 }

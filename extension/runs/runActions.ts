@@ -43,7 +43,13 @@ export class RunActions {
       // webview loads meanwhile and shows the file's graph; the run is shown in it once it exists.
       return await withOpening(`running ${path} (${profile})`, async (step) => {
         step('starting the run…');
-        const panel = this.o.panels.openPending(path, path.split('/').pop()?.replace(/\.squad\.ya?ml$/, '') ?? path);
+        const panel = this.o.panels.openPending(
+          path,
+          path
+            .split('/')
+            .pop()
+            ?.replace(/\.squad\.ya?ml$/, '') ?? path,
+        );
         let run: RunInfo;
         try {
           run = await this.o.api.request('run.start', { path, profile });
@@ -154,7 +160,9 @@ export class RunActions {
       this.o.tree.refresh();
       void this.o.panels.show(forked.journal, 'run', `${run.squad} (fork at ${seq})`); // settles when loaded; never rejects
       if (forked.prefixDivergence) {
-        void vscode.window.showWarningMessage(`Squad Studio: the fork did not reproduce its parent before event ${seq}: it parted at event ${forked.prefixDivergence.seq} (${forked.prefixDivergence.fields.join(', ') || 'a different event'}).`);
+        void vscode.window.showWarningMessage(
+          `Squad Studio: the fork did not reproduce its parent before event ${seq}: it parted at event ${forked.prefixDivergence.seq} (${forked.prefixDivergence.fields.join(', ') || 'a different event'}).`,
+        );
       }
     } catch (error) {
       void vscode.window.showErrorMessage(`Squad Studio: cannot fork ${run.squad} (${run.id}) at event ${seq}: ${messageOf(error)}`);
@@ -181,12 +189,21 @@ export class RunActions {
    */
   private async pickSource(run: RunInfo, title: string): Promise<EditedSquad | null | undefined> {
     const uri = this.squadUri(run);
-    const current = uri && (await vscode.workspace.openTextDocument(uri).then((d) => d, () => null));
+    const current =
+      uri &&
+      (await vscode.workspace.openTextDocument(uri).then(
+        (d) => d,
+        () => null,
+      ));
     if (!current) return null;
     const picked = await vscode.window.showQuickPick(
       [
         { label: 'As recorded', description: 'the squad file the journal holds', edited: null },
-        { label: 'As it is now', description: `${vscode.workspace.asRelativePath(current.uri)}${current.isDirty ? ' (unsaved edits)' : ''}`, edited: { source: current.getText(), path: vscode.workspace.asRelativePath(current.uri, false) } },
+        {
+          label: 'As it is now',
+          description: `${vscode.workspace.asRelativePath(current.uri)}${current.isDirty ? ' (unsaved edits)' : ''}`,
+          edited: { source: current.getText(), path: vscode.workspace.asRelativePath(current.uri, false) },
+        },
       ],
       { title },
     );
@@ -202,7 +219,11 @@ export class RunActions {
   async delete(item?: RunItem): Promise<void> {
     const run = item?.run ?? (await this.pickRun('Delete which run?'));
     if (!run) return;
-    const sure = await vscode.window.showWarningMessage(`Delete the journal of ${run.squad} (${run.id})?`, { modal: true, detail: 'The run and its record under .squad/runs/ are removed for good.' }, 'Delete');
+    const sure = await vscode.window.showWarningMessage(
+      `Delete the journal of ${run.squad} (${run.id})?`,
+      { modal: true, detail: 'The run and its record under .squad/runs/ are removed for good.' },
+      'Delete',
+    );
     if (sure !== 'Delete') return;
     try {
       await this.o.client.remove(run.id);
@@ -245,5 +266,7 @@ export class RunActions {
 
 /** Runs `work` under a progress notification titled "Squad Studio: <title>", whose message `step` sets. */
 function withOpening<T>(title: string, work: (step: (message: string) => void) => Promise<T>): Promise<T> {
-  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Squad Studio: ${title}` }, (progress) => work((message) => progress.report({ message }))));
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Squad Studio: ${title}` }, (progress) => work((message) => progress.report({ message }))),
+  );
 }

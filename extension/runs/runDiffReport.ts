@@ -28,18 +28,29 @@ export function diffReport(diff: DiffResponse, a: RunLabel, b: RunLabel): string
   const agents = [...new Set([...Object.keys(diff.a.agents), ...Object.keys(diff.b.agents)])].sort();
   if (agents.length) {
     out.push('## Cost per agent (USD)', '');
-    out.push(...table(['agent', 'A', 'B', 'B − A'], agents.map((name) => {
-      const x = diff.a.agents[name];
-      const y = diff.b.agents[name];
-      return [name, x === undefined ? '—' : usd(x), y === undefined ? '—' : usd(y), delta((y ?? 0) - (x ?? 0), 4)];
-    })), '');
+    out.push(
+      ...table(
+        ['agent', 'A', 'B', 'B − A'],
+        agents.map((name) => {
+          const x = diff.a.agents[name];
+          const y = diff.b.agents[name];
+          return [name, x === undefined ? '—' : usd(x), y === undefined ? '—' : usd(y), delta((y ?? 0) - (x ?? 0), 4)];
+        }),
+      ),
+      '',
+    );
   }
   return out.join('\n');
 }
 
 /** `POST /api/runs/:id/replay` as a Markdown document: reproduced, or where the re-run parted from the journal. */
 export function replayReport(result: ReplayResponse, run: RunLabel, edited: string | null): string {
-  const out = [`# Replay of ${run.squad} \`${run.id}\``, '', edited ? `Re-run from its journal with the squad file as it is now (\`${edited}\`).` : 'Re-run from its journal with the squad file it recorded.', ''];
+  const out = [
+    `# Replay of ${run.squad} \`${run.id}\``,
+    '',
+    edited ? `Re-run from its journal with the squad file as it is now (\`${edited}\`).` : 'Re-run from its journal with the squad file it recorded.',
+    '',
+  ];
   if (!result.divergence) out.push(`Every one of the ${result.events} events reproduced: the run makes the same decisions.`, '');
   else out.push(`Reproduced ${result.replayed} of ${result.events} events.`, '', ...parting(result.divergence, result.divergence.seq - 1, 'journal', 're-run'));
   return out.join('\n');

@@ -10,13 +10,18 @@ export function runTimes(run: Pick<RunInfo, 'startedAt' | 'createdAt' | 'wallMs'
   const at = started ? new Date(started) : null;
   const valid = at && !Number.isNaN(at.getTime()) ? at : null;
   const sameDay = valid && valid.toDateString() === now.toDateString();
-  const clock = valid ? valid.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit'}) : null;
+  const clock = valid ? valid.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }) : null;
   const day = valid && !sameDay ? valid.toLocaleDateString('en-CA') : null;
   const took = run.wallMs !== null ? duration(run.wallMs) : null;
   const simulated = duration(run.virtualMs);
   const going = run.state === 'running' || run.state === 'paused' || run.state === 'queued';
   const short = [day ?? clock, going ? null : (took ?? `${simulated} sim`)].filter(Boolean).join(' · ');
-  const long = [valid ? `started ${valid.toLocaleDateString('en-CA')} ${valid.toLocaleTimeString('en-GB')}` : null, going ? 'still going' : took ? `took ${took} wall, ${simulated} simulated` : `took ${simulated} simulated`].filter(Boolean).join(', ');
+  const long = [
+    valid ? `started ${valid.toLocaleDateString('en-CA')} ${valid.toLocaleTimeString('en-GB')}` : null,
+    going ? 'still going' : took ? `took ${took} wall, ${simulated} simulated` : `took ${simulated} simulated`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return { short, long };
 }
 

@@ -12,7 +12,14 @@ export class RunItem extends vscode.TreeItem {
     const when = runTimes(run);
     this.description = `${when.short ? `${when.short} · ` : ''}${cost}${trips ? ` · ${trips} trip${trips === 1 ? '' : 's'}` : ''} · ${run.profile} · seed ${run.seed}`;
     this.tooltip = new vscode.MarkdownString(
-      [`**${run.squad}** (${run.file})`, `state: ${run.state}${run.reason ? ` (${run.reason})` : ''}`, ...(when.long ? [when.long] : []), `cost: ${cost}, tokens in/out: ${run.usage.inputTokens}/${run.usage.outputTokens}`, ...run.guardrails.map((g) => `- ${g.kind} (${g.action}) at ${g.agent ?? 'run'}: ${g.message}`), `id: ${run.id}`].join('\n\n'),
+      [
+        `**${run.squad}** (${run.file})`,
+        `state: ${run.state}${run.reason ? ` (${run.reason})` : ''}`,
+        ...(when.long ? [when.long] : []),
+        `cost: ${cost}, tokens in/out: ${run.usage.inputTokens}/${run.usage.outputTokens}`,
+        ...run.guardrails.map((g) => `- ${g.kind} (${g.action}) at ${g.agent ?? 'run'}: ${g.message}`),
+        `id: ${run.id}`,
+      ].join('\n\n'),
     );
     this.iconPath = new vscode.ThemeIcon(iconOf(run), colorOf(run));
     this.contextValue = run.live && (run.state === 'running' || run.state === 'paused' || run.state === 'queued') ? 'squadRun.live' : 'squadRun.saved';

@@ -25,7 +25,10 @@ export class ApiKeys {
     if (!ENV_NAME.test(name)) throw new Error(`"${name}" is not an environment variable name (A-Z, 0-9, _)`);
     if (value === '') {
       await this.secrets.delete(secretKey(name));
-      await this.state.update(NAMES_KEY, this.names().filter((n) => n !== name));
+      await this.state.update(
+        NAMES_KEY,
+        this.names().filter((n) => n !== name),
+      );
       return;
     }
     await this.secrets.store(secretKey(name), value);

@@ -35,7 +35,10 @@ export async function run(): Promise<void> {
   const commands = await vscode.commands.getCommands(true);
   for (const id of ['squadStudio.runSquad', 'squadStudio.debugSquad', 'squadStudio.replayRun', 'squadStudio.setApiKey']) assert.ok(commands.includes(id), id);
 
-  const line = doc.getText().split('\n').findIndex((l) => /^ {2}checker:/.test(l));
+  const line = doc
+    .getText()
+    .split('\n')
+    .findIndex((l) => /^ {2}checker:/.test(l));
   vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(line, 0)))]);
   const stopped = next(vscode.debug.onDidChangeActiveStackItem, (item) => item instanceof vscode.DebugStackFrame);
   assert.ok(await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], { type: 'squad', request: 'launch', name: 'desktop test', program: file.fsPath }));

@@ -96,7 +96,12 @@ export class SquadTestController implements vscode.Disposable {
       for (const [file, items] of this.selected(request)) {
         if (token.isCancellationRequested) break;
         for (const item of items) run.started(item);
-        const report = await this.squadTest(file.uri!, items.map((i) => i.label), run, token).catch((error: unknown) => {
+        const report = await this.squadTest(
+          file.uri!,
+          items.map((i) => i.label),
+          run,
+          token,
+        ).catch((error: unknown) => {
           for (const item of items) run.errored(item, new vscode.TestMessage(`squad test could not run: ${error instanceof Error ? error.message : String(error)}`));
           return null;
         });
@@ -110,9 +115,15 @@ export class SquadTestController implements vscode.Disposable {
 
   private report(run: vscode.TestRun, item: vscode.TestItem, report: CliTestReport): void {
     const result = report.cases.find((c) => c.name === item.label);
-    if (!result) { run.skipped(item); return; }
+    if (!result) {
+      run.skipped(item);
+      return;
+    }
     const duration = result.runs.reduce((s, r) => s + r.wallMs, 0);
-    if (result.passed) { run.passed(item, duration); return; }
+    if (result.passed) {
+      run.passed(item, duration);
+      return;
+    }
     const messages: vscode.TestMessage[] = [];
     for (const r of result.runs) {
       const where = `${result.profile}, seed ${r.seed}`;
@@ -178,7 +189,14 @@ export class SquadTestController implements vscode.Disposable {
               }
             });
           });
-          const started = await vscode.debug.startDebugging(folder, { type: DEBUG_TYPE, request: 'launch', name: `Debug test: ${c.name}`, program: file.uri!.fsPath, profile: c.profile, seed: c.seeds[0] });
+          const started = await vscode.debug.startDebugging(folder, {
+            type: DEBUG_TYPE,
+            request: 'launch',
+            name: `Debug test: ${c.name}`,
+            program: file.uri!.fsPath,
+            profile: c.profile,
+            seed: c.seeds[0],
+          });
           if (!started) run.errored(item, new vscode.TestMessage('the squad debugger did not start'));
           else {
             await ended;

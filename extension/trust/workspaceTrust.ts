@@ -1,7 +1,16 @@
 import * as vscode from 'vscode';
 
 /** What Restricted Mode turns off, as the user reads it in the refusal. */
-export type TrustedAction = 'Run Squad' | 'Run Tests' | 'Run Squad in Terminal' | 'Debug Squad' | 'Fork Run' | 'Re-run from Journal' | 'starting a run from the graph editor' | 'forking a run from the dashboard' | 'forecasting a squad from the dashboard';
+export type TrustedAction =
+  | 'Run Squad'
+  | 'Run Tests'
+  | 'Run Squad in Terminal'
+  | 'Debug Squad'
+  | 'Fork Run'
+  | 'Re-run from Journal'
+  | 'starting a run from the graph editor'
+  | 'forking a run from the dashboard'
+  | 'forecasting a squad from the dashboard';
 
 /** The refusal's text: why, and how to trust the folder. Exported for the tests and the bridge's error. */
 export function restrictedModeMessage(action: TrustedAction): string {

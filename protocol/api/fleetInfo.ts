@@ -25,8 +25,6 @@ export const FleetInfoSchema = z.object({
   workers: z.array(z.object({ id: z.string(), runs: z.array(FleetRunSchema) })),
   queue: z.object({ depth: z.number().int().nonnegative(), oldestAgeSeconds: z.number().nonnegative(), runs: z.array(FleetRunSchema) }),
   tenants: z.array(z.object({ id: z.string(), spentTodayUsd: z.number().nonnegative(), dailyBudgetUsd: z.number().nonnegative(), runsInFlight: z.number().int().nonnegative() })),
-  trips: z.array(
-    z.object({ at: z.string(), run: z.string(), tenant: z.string(), kind: GuardrailKind, action: GuardrailAction, agent: z.string().nullable(), message: z.string() }),
-  ),
+  trips: z.array(z.object({ at: z.string(), run: z.string(), tenant: z.string(), kind: GuardrailKind, action: GuardrailAction, agent: z.string().nullable(), message: z.string() })),
 });
 export type FleetInfo = z.infer<typeof FleetInfoSchema>;

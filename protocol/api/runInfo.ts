@@ -45,9 +45,7 @@ export const RunInfoSchema = z.object({
   usage: RunUsageSchema,
   /** The run's cost limit: the profile's, lowered to what the tenant had left of its day when it started. */
   budgetUsd: z.number().nonnegative().nullable(),
-  guardrails: z.array(
-    z.object({ seq: z.number().int(), kind: GuardrailKind, agent: z.string().nullable(), action: GuardrailAction, message: z.string() }),
-  ),
+  guardrails: z.array(z.object({ seq: z.number().int(), kind: GuardrailKind, agent: z.string().nullable(), action: GuardrailAction, message: z.string() })),
   /** The journal's size limits the run reached (`journal.limit`: 10,000 events, 10 MiB): warnings, the run went on. */
   journalLimits: z.array(
     z.object({

@@ -15,7 +15,12 @@ export const StartRunRequestSchema = z
     /** How the run names an inline file in messages and in `run.started` (default `inline.squad.yaml`). */
     path: z.string().min(1).max(256).optional(),
     profile: z.string().min(1).max(64).default('local'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     tenant: TenantIdSchema.optional(),
     /** Start held at the first checkpoint, for a debugger that steps from the beginning. */
     paused: z.boolean().default(false),

@@ -22,9 +22,7 @@ export const SquadFileQuerySchema = z.object({ path: SquadPathSchema }).strict()
 export const SquadFileContentSchema = z.object({ path: z.string(), text: z.string(), version: z.number().int().nonnegative() });
 
 /** `PUT /api/files/content`: 409 when the file changed since `baseVersion`. */
-export const SquadFileWriteSchema = z
-  .object({ path: SquadPathSchema, text: z.string().max(MAX_SQUAD_SOURCE_BYTES), baseVersion: z.number().int().nonnegative() })
-  .strict();
+export const SquadFileWriteSchema = z.object({ path: SquadPathSchema, text: z.string().max(MAX_SQUAD_SOURCE_BYTES), baseVersion: z.number().int().nonnegative() }).strict();
 export const SquadFileWriteResponseSchema = z.object({ version: z.number().int().nonnegative() });
 
 /** `GET /api/layouts?path=` and `PUT /api/layouts` (body `{path, layout}`). */

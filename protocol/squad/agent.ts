@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { NameSchema } from './name';
 import { ScriptStepSchema } from './script';
 
-export const RoleSchema = z
-  .string()
-  .min(1)
-  .describe('planner, worker, checker, or a role of your own');
+export const RoleSchema = z.string().min(1).describe('planner, worker, checker, or a role of your own');
 
 /**
  * What `stuckAfterMs` and `restartAfterMs` are when a replicated agent leaves them out. They are
@@ -19,7 +16,7 @@ export const AgentSchema = z
     role: RoleSchema,
     model: NameSchema.describe('A key of `models`.'),
     description: z.string().optional(),
-    instructions: z.string().default('').describe('The agent\'s system prompt.'),
+    instructions: z.string().default('').describe("The agent's system prompt."),
     tools: z
       .array(z.string().regex(/^[A-Za-z][\w-]*\.(\*|[\w.-]+)$/, 'a tool pattern is "server.tool" or "server.*"'))
       .default([])
@@ -42,22 +39,14 @@ export const AgentSchema = z
       .positive()
       .optional()
       .describe('With replicas: a model call of an instance that has not answered after this long counts the instance stuck, and its work moves (default 120000).'),
-    restartAfterMs: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe('With replicas: how long a crashed or stuck instance stays out of the balancer before it takes work again (default 30000).'),
+    restartAfterMs: z.number().int().nonnegative().optional().describe('With replicas: how long a crashed or stuck instance stays out of the balancer before it takes work again (default 30000).'),
     context: z
       .enum(['conversation', 'turn'])
       .default('conversation')
       .describe(
         'conversation: the agent sees everything it was sent and said since the run began; turn: only its instructions and what the current turn brought (a stateless worker, whose context does not grow).',
       ),
-    fallback: z
-      .string()
-      .optional()
-      .describe('What this agent returns, marked tainted, when its work fails under the cascade `fallback` policy.'),
+    fallback: z.string().optional().describe('What this agent returns, marked tainted, when its work fails under the cascade `fallback` policy.'),
     script: z.array(ScriptStepSchema).default([]).describe('What a simulated model answers, turn by turn.'),
   })
   .strict();

@@ -8,7 +8,5 @@ import { EnvNameSchema } from './model';
  * validate` see every variable a run will read without reading the whole file. Duplicates are
  * reported by `checkSquadSecrets`, at the second occurrence.
  */
-export const EnvListSchema = z
-  .array(EnvNameSchema)
-  .describe('The environment variables this file may read (apiKeyEnv and "${env:NAME}"), by name. Nothing else is read.');
+export const EnvListSchema = z.array(EnvNameSchema).describe('The environment variables this file may read (apiKeyEnv and "${env:NAME}"), by name. Nothing else is read.');
 export type EnvList = z.infer<typeof EnvListSchema>;

@@ -17,13 +17,11 @@ const count = () => z.number().int().positive();
 
 export const ChatterSettingsSchema = z
   .object({
-    action: GuardrailAction.optional().describe('Default block-edge: the edge\'s circuit opens.'),
+    action: GuardrailAction.optional().describe("Default block-edge: the edge's circuit opens."),
     windowMs: positive().optional().describe('Sliding window (run time) over which an edge is measured.'),
     maxMessagesPerEdge: count().optional().describe('Messages one edge A→B may carry within the window.'),
     maxTokensPerEdge: count().optional().describe('Tokens one edge A→B may carry within the window.'),
-    maxCoordinationRatio: positive()
-      .optional()
-      .describe('Coordination tokens (hand-offs, questions, answers) per work token (tool calls, results).'),
+    maxCoordinationRatio: positive().optional().describe('Coordination tokens (hand-offs, questions, answers) per work token (tool calls, results).'),
     minCoordinationTokens: count().optional().describe('The ratio is only judged past this many coordination tokens.'),
   })
   .strict();
@@ -31,19 +29,14 @@ export const ChatterSettingsSchema = z
 export const LoopSettingsSchema = z
   .object({
     action: GuardrailAction.optional(),
-    repeatedState: count()
-      .optional()
-      .describe('Trip when an agent gets the same (normalized) input this many times.'),
+    repeatedState: count().optional().describe('Trip when an agent gets the same (normalized) input this many times.'),
     pingPong: count().optional().describe('Trip after this many A→B→A rounds with no new work in between.'),
   })
   .strict();
 
 export const TruncationSettingsSchema = z
   .object({
-    policy: z
-      .enum(['fail', 'flag', 'summarize'])
-      .optional()
-      .describe('fail: halt; flag: drop the oldest messages and mark the output degraded; summarize: replace them with a summary.'),
+    policy: z.enum(['fail', 'flag', 'summarize']).optional().describe('fail: halt; flag: drop the oldest messages and mark the output degraded; summarize: replace them with a summary.'),
     reserveOutputTokens: count().optional().describe('Room kept free in the context window for the reply.'),
   })
   .strict();
@@ -62,11 +55,9 @@ export const TokenExplosionSettingsSchema = z
     action: GuardrailAction.optional(),
     cache: z.boolean().optional().describe('Serve a tool result or document loaded before from the context cache.'),
     crossRun: z.boolean().optional().describe('Keep the context cache between runs (in .squad/cache/).'),
-    cacheTtlMs: count()
-      .optional()
-      .describe('How long (run time) a cached tool result may be served again; set per profile under profiles.NAME.guardrails (default 300000).'),
+    cacheTtlMs: count().optional().describe('How long (run time) a cached tool result may be served again; set per profile under profiles.NAME.guardrails (default 300000).'),
     minCachedTokens: count().optional().describe('Documents smaller than this are not worth a cache entry.'),
-    maxPromptGrowth: positive().optional().describe('Trip when an agent\'s prompt grows by more than this factor turn over turn…'),
+    maxPromptGrowth: positive().optional().describe("Trip when an agent's prompt grows by more than this factor turn over turn…"),
     growthTurns: count().optional().describe('…for this many turns in a row.'),
     minPromptTokens: count().optional().describe('Prompts smaller than this are never judged for growth.'),
     maxSummaryCostShare: z.number().min(0).max(1).optional().describe('Trip when summaries cost more than this share of the run.'),
@@ -75,10 +66,7 @@ export const TokenExplosionSettingsSchema = z
 
 export const DeadlockSettingsSchema = z
   .object({
-    action: z
-      .enum(['halt', 'break', 'warn'])
-      .optional()
-      .describe('halt: end the run; break: fail the youngest wait with a message to the asker.'),
+    action: z.enum(['halt', 'break', 'warn']).optional().describe('halt: end the run; break: fail the youngest wait with a message to the asker.'),
   })
   .strict();
 
@@ -102,9 +90,7 @@ export const GuardrailSettingsSchema = z
     maxTurnsPerAgent: count().optional().describe('Loop guard: turns one agent may take.'),
     maxRunTurns: count().optional().describe('Loop guard: turns all agents may take together.'),
     budgetUsd: z.number().nonnegative().optional().describe('Hard cost limit of one run, in USD.'),
-    runTimeoutMs: positive()
-      .optional()
-      .describe('The run\'s deadline in run time (virtual under the simulated provider): the SLA the squad must meet.'),
+    runTimeoutMs: positive().optional().describe("The run's deadline in run time (virtual under the simulated provider): the SLA the squad must meet."),
     chatter: ChatterSettingsSchema.optional(),
     loop: LoopSettingsSchema.optional(),
     truncation: TruncationSettingsSchema.optional(),

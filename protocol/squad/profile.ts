@@ -7,18 +7,10 @@ export const ProfileSchema = z
   .object({
     description: z.string().optional(),
     modelLatencyScale: z.number().nonnegative().optional().describe('Multiplies every simulated model latency.'),
-    modelLatencyJitter: z
-      .number()
-      .min(0)
-      .max(5)
-      .optional()
-      .describe('Lognormal sigma applied to simulated model latency (0 = none).'),
+    modelLatencyJitter: z.number().min(0).max(5).optional().describe('Lognormal sigma applied to simulated model latency (0 = none).'),
     handoffLatencyMs: z.number().nonnegative().optional().describe('Transit time of each agent-to-agent message.'),
     guardrails: GuardrailSettingsSchema.optional().describe('Overrides the squad-level guardrails under this profile.'),
-    toolServers: z
-      .record(NameSchema, ToolConditionsSchema)
-      .optional()
-      .describe('Latency and faults of each tool server under this profile, by server name (over the built-in profile\'s).'),
+    toolServers: z.record(NameSchema, ToolConditionsSchema).optional().describe("Latency and faults of each tool server under this profile, by server name (over the built-in profile's)."),
   })
   .strict();
 export type ProfileConfig = z.infer<typeof ProfileSchema>;

@@ -3,13 +3,13 @@ import { NameSchema } from './name';
 
 export const HandoffActionSchema = z
   .object({
-    to: NameSchema.describe('The agent that receives the work; it must be listed in this agent\'s `handoffs`.'),
+    to: NameSchema.describe("The agent that receives the work; it must be listed in this agent's `handoffs`."),
     content: z.string().describe('The message handed over.'),
   })
   .strict();
 export const AskActionSchema = z
   .object({
-    agent: NameSchema.describe('The agent asked; it must be listed in this agent\'s `asks`. The turn waits for its answer.'),
+    agent: NameSchema.describe("The agent asked; it must be listed in this agent's `asks`. The turn waits for its answer."),
     question: z.string(),
   })
   .strict();
@@ -19,7 +19,7 @@ export const ToolActionSchema = z
       .string()
       .regex(/^[A-Za-z][\w-]*\.[\w.-]+$/, 'a tool is named "server.tool"')
       .describe('"server.tool": a key of `toolServers` and a tool it serves, allowed by the agent\'s `tools`.'),
-    args: z.record(z.string(), z.unknown()).default({}).describe('The tool call\'s arguments.'),
+    args: z.record(z.string(), z.unknown()).default({}).describe("The tool call's arguments."),
   })
   .strict();
 
@@ -41,22 +41,10 @@ export const ScriptStepSchema = z
       .describe('Hands work to one agent or several (a fan-out).'),
     ask: AskActionSchema.optional().describe('Asks another agent a question and waits for its answer.'),
     answer: z.string().optional().describe('Answers the question this agent was asked.'),
-    finish: z.string().optional().describe('Ends this agent\'s work with a result; the entry agent\'s `finish` completes the run.'),
-    fail: z
-      .string()
-      .optional()
-      .describe('The model call fails with this error instead (a transient provider error: it is retried with backoff).'),
-    delayMs: z
-      .number()
-      .int()
-      .nonnegative()
-      .optional()
-      .describe('Extra time before this step\'s reply arrives, on top of the model\'s latency: a slow or stuck call.'),
-    waitFor: z
-      .array(NameSchema)
-      .min(1)
-      .optional()
-      .describe('Start this turn only once a message from each of these agents has arrived (a join).'),
+    finish: z.string().optional().describe("Ends this agent's work with a result; the entry agent's `finish` completes the run."),
+    fail: z.string().optional().describe('The model call fails with this error instead (a transient provider error: it is retried with backoff).'),
+    delayMs: z.number().int().nonnegative().optional().describe("Extra time before this step's reply arrives, on top of the model's latency: a slow or stuck call."),
+    waitFor: z.array(NameSchema).min(1).optional().describe('Start this turn only once a message from each of these agents has arrived (a join).'),
     repeat: z
       .union([z.number().int().min(1), z.literal('forever')])
       .default(1)

@@ -5,7 +5,11 @@ import { NameSchema } from './name';
 const TripKindsSchema = z.array(GuardrailKind).min(1);
 
 /** A run's seed: what `squad run --seed` takes. */
-export const TestSeedSchema = z.number().int().min(0).max(2 ** 31 - 1);
+export const TestSeedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 
 /** How many derived seeds `seeds: N` may ask for: a case is a gate, not a forecast. */
 export const MAX_DERIVED_SEEDS = 1000;
@@ -14,13 +18,16 @@ export const MAX_DERIVED_SEEDS = 1000;
  * A `resultMatches` pattern: a JavaScript regular expression, written plain (`APPROVE|DECLINE`) or
  * with flags as `/approve/i`. Invalid patterns are errors in the file, at the key.
  */
-export const ResultPatternSchema = z.string().min(1, 'the pattern is empty').superRefine((text, ctx) => {
-  try {
-    compileResultPattern(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}` });
-  }
-});
+export const ResultPatternSchema = z
+  .string()
+  .min(1, 'the pattern is empty')
+  .superRefine((text, ctx) => {
+    try {
+      compileResultPattern(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  });
 
 /** Compiles a `resultMatches` pattern; throws a SyntaxError on a bad one. */
 export function compileResultPattern(text: string): RegExp {
@@ -46,7 +53,7 @@ export const TestExpectationsSchema = z
     resultContains: z
       .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
       .optional()
-      .describe('Text the run\'s result must contain (each of a list).'),
+      .describe("Text the run's result must contain (each of a list)."),
     resultMatches: ResultPatternSchema.optional().describe('A regular expression the result must match (`/…/flags` for flags).'),
   })
   .strict()

@@ -22,17 +22,14 @@ const rate = (what: string) => z.number().min(0).max(1).optional().describe(what
  */
 export const ToolConditionsSchema = z
   .object({
-    simulate: z
-      .boolean()
-      .optional()
-      .describe('Answer from the server\'s `simulated` tools instead of starting it (a laptop or CI without the server).'),
+    simulate: z.boolean().optional().describe("Answer from the server's `simulated` tools instead of starting it (a laptop or CI without the server)."),
     latency: ToolLatencySchema.optional().describe('Latency added to every call.'),
     errorRate: rate('Share of calls that fail with a JSON-RPC error (returned to the agent, not retried).'),
     dropRate: rate('Share of calls whose connection drops: the replica goes down and the call fails over.'),
     hangRate: rate('Share of calls that never answer: the attempt times out and fails over.'),
     coldStartMs: z.number().nonnegative().optional().describe('Added to the first call a replica serves after it starts.'),
     concurrency: z.number().int().positive().optional().describe('Calls one replica serves at once; more wait in its queue.'),
-    timeoutMs: z.number().int().positive().optional().describe('Overrides the server\'s timeoutMs (one attempt).'),
+    timeoutMs: z.number().int().positive().optional().describe("Overrides the server's timeoutMs (one attempt)."),
   })
   .strict()
   .refine((c) => (c.errorRate ?? 0) + (c.dropRate ?? 0) + (c.hangRate ?? 0) <= 1, {

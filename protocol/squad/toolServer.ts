@@ -9,7 +9,7 @@ const ArgsSchema = z.record(z.string(), z.unknown());
 
 export const SimulatedResponseSchema = z
   .object({
-    when: ArgsSchema.default({}).describe('Arguments this response is for: every key given must equal the call\'s (deep equality).'),
+    when: ArgsSchema.default({}).describe("Arguments this response is for: every key given must equal the call's (deep equality)."),
     result: z.unknown().optional().describe('What the tool returns: a string is text, anything else is JSON (and structured content when a mapping).'),
     error: z.string().optional().describe('A tool error (`isError`) with this text, as a real server reports a failed call.'),
   })
@@ -20,10 +20,7 @@ export type SimulatedResponse = z.infer<typeof SimulatedResponseSchema>;
 export const SimulatedToolSchema = z
   .object({
     description: z.string().default(''),
-    inputSchema: z
-      .record(z.string(), z.unknown())
-      .default({ type: 'object' })
-      .describe('JSON Schema of the arguments; calls are validated against it before they are sent.'),
+    inputSchema: z.record(z.string(), z.unknown()).default({ type: 'object' }).describe('JSON Schema of the arguments; calls are validated against it before they are sent.'),
     result: z.unknown().optional().describe('The answer to every call not matched by `responses`.'),
     error: z.string().optional().describe('A tool error for every call not matched by `responses`.'),
     responses: z.array(SimulatedResponseSchema).default([]).describe('Answers by arguments, first match wins.'),
@@ -55,12 +52,7 @@ const common = {
   deadlineMs: z.number().int().positive().optional().describe('Time a call may take in all, retries and queueing included (default 30000).'),
   maxAttempts: z.number().int().min(1).max(10).optional().describe('Attempts per call across replicas (default 3).'),
   startupTimeoutMs: z.number().int().positive().optional().describe('Time a replica may take to start and list its tools (default 15000).'),
-  maxResultBytes: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe('A larger result fails the call instead of flooding the agent\'s context (default 1048576).'),
+  maxResultBytes: z.number().int().positive().optional().describe("A larger result fails the call instead of flooding the agent's context (default 1048576)."),
   cache: ToolCacheSettingSchema.optional(),
 };
 
@@ -87,14 +79,8 @@ export const StdioToolServerSchema = z
 export const HttpToolServerSchema = z
   .object({
     url: HttpUrlSchema.describe('The endpoint of an MCP server over Streamable HTTP.'),
-    replicaUrls: z
-      .array(HttpUrlSchema)
-      .optional()
-      .describe('More endpoints of the same server: each is one more replica of the pool that `url` starts.'),
-    headers: z
-      .record(z.string(), z.string())
-      .default({})
-      .describe('Sent with every request. "${env:NAME}" takes NAME from squad\'s environment: keep tokens out of the file.'),
+    replicaUrls: z.array(HttpUrlSchema).optional().describe('More endpoints of the same server: each is one more replica of the pool that `url` starts.'),
+    headers: z.record(z.string(), z.string()).default({}).describe('Sent with every request. "${env:NAME}" takes NAME from squad\'s environment: keep tokens out of the file.'),
     simulated: SimulatedServerSchema.optional().describe('Canned answers a profile can switch to with `simulate: true`.'),
     ...common,
   })

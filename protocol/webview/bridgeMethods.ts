@@ -36,7 +36,12 @@ export const BridgeMethods = {
       .object({
         path: Path,
         profile: z.string().min(1).max(64).default('local'),
-        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .optional(),
         tenant: TenantIdSchema.optional(),
         paused: z.boolean().default(false),
       })

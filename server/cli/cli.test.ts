@@ -44,9 +44,7 @@ describe('squad run', () => {
     expect(ja).toBe(jb);
 
     const summary = JSON.parse(a.stdout);
-    expect(Object.keys(summary)).toEqual(
-      expect.arrayContaining(['runId', 'status', 'journal', 'usage', 'agents', 'guardrails', 'virtualMs', 'wallMs']),
-    );
+    expect(Object.keys(summary)).toEqual(expect.arrayContaining(['runId', 'status', 'journal', 'usage', 'agents', 'guardrails', 'virtualMs', 'wallMs']));
     expect(summary).toMatchObject({ status: 'completed', journal: 'a.jsonl', seed: 7, profile: 'local', tenant: 'default' });
     expect(Object.keys(summary.agents)).toEqual(['planner', 'financials', 'collateral', 'regulatory', 'checker']);
     expect(summary.agents.checker.turns).toBe(2);

@@ -19,7 +19,14 @@ export async function diffCommand(args: DiffArgs, io: CliIo): Promise<number> {
   const b = await readJournalArg(args.b, io.cwd, args.workspace);
   const diff = diffJournals(a.events, b.events);
   if (args.json) {
-    const costs = (x: typeof diff.a) => ({ status: x.status, events: x.events, costUsd: x.totals.costUsd, inputTokens: x.totals.inputTokens, outputTokens: x.totals.outputTokens, virtualMs: x.virtualMs });
+    const costs = (x: typeof diff.a) => ({
+      status: x.status,
+      events: x.events,
+      costUsd: x.totals.costUsd,
+      inputTokens: x.totals.inputTokens,
+      outputTokens: x.totals.outputTokens,
+      virtualMs: x.virtualMs,
+    });
     io.stdout.write(`${JSON.stringify({ a: a.path, b: b.path, shared: diff.shared, parting: diff.parting, costs: { a: costs(diff.a), b: costs(diff.b) } })}\n`);
     return diff.parting ? ExitCode.failed : ExitCode.completed;
   }

@@ -23,7 +23,7 @@ describe('configuration by environment', () => {
     expect(() => argsWithEnv('serve', [], { SQUAD_RESUME: 'maybe' }, SERVE_FLAGS)).toThrow(/SQUAD_RESUME="maybe"/);
   });
 
-  it('ignores empty variables, other commands\' variables, and flags the parser does not have', () => {
+  it("ignores empty variables, other commands' variables, and flags the parser does not have", () => {
     expect(argsWithEnv('serve', [], { SQUAD_PORT: '  ' }, SERVE_FLAGS)).toEqual([]);
     expect(argsWithEnv('serve', [], { SQUAD_HEALTH_PORT: '4001' }, SERVE_FLAGS)).toEqual([]);
     expect(argsWithEnv('serve', [], { SQUAD_STORE: 'postgres://db/squad' }, SERVE_FLAGS)).toEqual([]);

@@ -35,27 +35,81 @@ export interface EnvOnly {
 }
 
 export const ENV_OPTIONS: readonly EnvOption[] = [
-  { commands: ['serve', 'worker', 'export'], flag: 'store', env: 'SQUAD_STORE', kind: 'string', description: 'where runs, the queue, budgets and tokens live: a `postgres://` URL (migrations applied at start); default: the workspace\'s files, one process' },
-  { commands: ['serve'], flag: 'workers', env: 'SQUAD_WORKERS', kind: 'string', description: 'with `--store`: worker processes `serve` starts beside the API (default 1; `0`: API only, workers run apart)' },
+  {
+    commands: ['serve', 'worker', 'export'],
+    flag: 'store',
+    env: 'SQUAD_STORE',
+    kind: 'string',
+    description: "where runs, the queue, budgets and tokens live: a `postgres://` URL (migrations applied at start); default: the workspace's files, one process",
+  },
+  {
+    commands: ['serve'],
+    flag: 'workers',
+    env: 'SQUAD_WORKERS',
+    kind: 'string',
+    description: 'with `--store`: worker processes `serve` starts beside the API (default 1; `0`: API only, workers run apart)',
+  },
   { commands: ['serve', 'worker'], flag: 'concurrency', env: 'SQUAD_CONCURRENCY', kind: 'string', description: 'runs one worker executes at once (default 4)' },
-  { commands: ['serve', 'worker'], flag: 'lease-ms', env: 'SQUAD_LEASE_MS', kind: 'string', description: 'how long a worker\'s claim on a run lasts without a heartbeat (default 5000): a dead worker\'s runs move this long after it died' },
+  {
+    commands: ['serve', 'worker'],
+    flag: 'lease-ms',
+    env: 'SQUAD_LEASE_MS',
+    kind: 'string',
+    description: "how long a worker's claim on a run lasts without a heartbeat (default 5000): a dead worker's runs move this long after it died",
+  },
   { commands: ['serve'], flag: 'port', env: 'SQUAD_PORT', kind: 'string', description: 'the port (default: a free one)' },
   { commands: ['serve'], flag: 'host', env: 'SQUAD_HOST', kind: 'string', description: 'the address to bind (default 127.0.0.1; `0.0.0.0` in a container)' },
-  { commands: ['serve', 'worker', 'export'], flag: 'workspace', env: 'SQUAD_WORKSPACE', kind: 'string', description: 'the workspace: squad files, journals without `--store`, `.squad/server.json` (default `.`); a worker takes it and has no use for it (its journals are the store\'s)' },
+  {
+    commands: ['serve', 'worker', 'export'],
+    flag: 'workspace',
+    env: 'SQUAD_WORKSPACE',
+    kind: 'string',
+    description: "the workspace: squad files, journals without `--store`, `.squad/server.json` (default `.`); a worker takes it and has no use for it (its journals are the store's)",
+  },
   { commands: ['serve'], flag: 'otlp', env: 'SQUAD_OTLP', kind: 'string', description: 'OTLP/HTTP endpoint for OpenTelemetry traces' },
   { commands: ['serve', 'worker'], flag: 'tenants', env: 'SQUAD_TENANTS', kind: 'string', description: 'the tenants file (budgets, rate limits, bulkheads)' },
   { commands: ['serve'], flag: 'allow-origin', env: 'SQUAD_ALLOW_ORIGIN', kind: 'list', description: 'browser origins allowed to call the API (comma-separated)' },
   { commands: ['serve'], flag: 'resume', env: 'SQUAD_RESUME', kind: 'boolean', description: 'continue the runs an earlier session left unfinished (implied with `--store`)' },
-  { commands: ['serve'], flag: 'token', env: 'SQUAD_TOKEN', kind: 'string', description: 'the server token (16 to 128 characters of `A-Za-z0-9_-`), shared by the API servers behind one Service; default: a random one per start. Prefer the variable: a flag shows in `ps`' },
+  {
+    commands: ['serve'],
+    flag: 'token',
+    env: 'SQUAD_TOKEN',
+    kind: 'string',
+    description: 'the server token (16 to 128 characters of `A-Za-z0-9_-`), shared by the API servers behind one Service; default: a random one per start. Prefer the variable: a flag shows in `ps`',
+  },
   { commands: ['serve'], flag: 'env-allow', env: 'SQUAD_ENV_ALLOW', kind: 'list', description: 'the environment variables runs may read (`apiKeyEnv`, `${env:NAME}`); default none' },
-  { commands: ['serve'], flag: 'allow-host', env: 'SQUAD_ALLOW_HOST', kind: 'list', description: 'hosts models\' `baseUrl` and tool servers\' `url` may reach, besides loopback and the providers\' APIs' },
+  {
+    commands: ['serve'],
+    flag: 'allow-host',
+    env: 'SQUAD_ALLOW_HOST',
+    kind: 'list',
+    description: "hosts models' `baseUrl` and tool servers' `url` may reach, besides loopback and the providers' APIs",
+  },
   { commands: ['serve'], flag: 'allow-inline', env: 'SQUAD_ALLOW_INLINE', kind: 'boolean', description: 'tenant tokens may send inline squad files' },
   { commands: ['serve'], flag: 'read-only', env: 'SQUAD_READ_ONLY', kind: 'boolean', description: 'start no run: journals are read, replayed and diffed only' },
-  { commands: ['serve'], flag: 'trusted-proxy', env: 'SQUAD_TRUSTED_PROXY', kind: 'list', description: 'addresses of the reverse proxies whose `X-Forwarded-*` headers are believed (IPs, CIDRs, `loopback`, `uniquelocal`; comma-separated)' },
-  { commands: ['serve'], flag: 'public-url', env: 'SQUAD_PUBLIC_URL', kind: 'list', description: 'the URL(s) users reach the server by through the proxy: the only names and origins forwarded requests may carry' },
-  { commands: ['serve', 'worker'], flag: 'shutdown-grace', env: 'SQUAD_SHUTDOWN_GRACE', kind: 'string', description: 'seconds a SIGTERM waits for runs to reach a checkpoint before they are released (default 5); keep it under the pod\'s `terminationGracePeriodSeconds`' },
-  { commands: ['worker'], flag: 'health-port', env: 'SQUAD_HEALTH_PORT', kind: 'string', description: 'a worker\'s port for `/healthz`, `/readyz` and `/metrics` (default: none)' },
-  { commands: ['worker'], flag: 'health-host', env: 'SQUAD_HEALTH_HOST', kind: 'string', description: 'the address a worker\'s health port binds (default 127.0.0.1; `0.0.0.0` in a container)' },
+  {
+    commands: ['serve'],
+    flag: 'trusted-proxy',
+    env: 'SQUAD_TRUSTED_PROXY',
+    kind: 'list',
+    description: 'addresses of the reverse proxies whose `X-Forwarded-*` headers are believed (IPs, CIDRs, `loopback`, `uniquelocal`; comma-separated)',
+  },
+  {
+    commands: ['serve'],
+    flag: 'public-url',
+    env: 'SQUAD_PUBLIC_URL',
+    kind: 'list',
+    description: 'the URL(s) users reach the server by through the proxy: the only names and origins forwarded requests may carry',
+  },
+  {
+    commands: ['serve', 'worker'],
+    flag: 'shutdown-grace',
+    env: 'SQUAD_SHUTDOWN_GRACE',
+    kind: 'string',
+    description: "seconds a SIGTERM waits for runs to reach a checkpoint before they are released (default 5); keep it under the pod's `terminationGracePeriodSeconds`",
+  },
+  { commands: ['worker'], flag: 'health-port', env: 'SQUAD_HEALTH_PORT', kind: 'string', description: "a worker's port for `/healthz`, `/readyz` and `/metrics` (default: none)" },
+  { commands: ['worker'], flag: 'health-host', env: 'SQUAD_HEALTH_HOST', kind: 'string', description: "the address a worker's health port binds (default 127.0.0.1; `0.0.0.0` in a container)" },
 ];
 
 export const ENV_ONLY: readonly EnvOnly[] = [
@@ -87,7 +141,11 @@ export function argsWithEnv(command: EnvCommand, args: readonly string[], env: N
       if (TRUE.has(v)) added.push(`--${option.flag}`);
       else if (!FALSE.has(v)) throw new UsageError(`${option.env}="${value}": use 1/true/yes/on or 0/false/no/off`);
     } else if (option.kind === 'list') {
-      for (const item of value.split(',').map((s) => s.trim()).filter((s) => s !== '')) added.push(`--${option.flag}=${item}`);
+      for (const item of value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''))
+        added.push(`--${option.flag}=${item}`);
     } else {
       added.push(`--${option.flag}=${value}`);
     }

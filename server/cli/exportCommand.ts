@@ -16,7 +16,7 @@ export interface ExportArgs {
  * debugger and the web app like a local one. Without `--out`, to stdout.
  */
 export async function exportCommand(args: ExportArgs, io: CliIo): Promise<number> {
-  if (args.store === undefined || !isPostgresUrl(args.store)) throw new UsageError('export needs --store postgres://… (or SQUAD_STORE): a workspace\'s journals are JSONL files already');
+  if (args.store === undefined || !isPostgresUrl(args.store)) throw new UsageError("export needs --store postgres://… (or SQUAD_STORE): a workspace's journals are JSONL files already");
   const stores = await openPgStores(args.store);
   try {
     const known = (await stores.db.query('SELECT 1 FROM squad_journals WHERE id = $1', [args.run])).rowCount === 1;

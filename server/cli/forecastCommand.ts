@@ -61,7 +61,10 @@ export async function forecastCommand(args: ForecastArgs, io: CliIo): Promise<nu
     await runOnWorkers(batch1, { signal: io.signal, concurrency: workers, onResult: (r) => (collect(r), progress?.tick()) });
     if (args.seeds === undefined) {
       // Each worker's first run warms it up (module load, JIT): the warm half says what a run costs.
-      const warm = samples.map((x) => x.wallMs).sort((a, b) => a - b).slice(0, Math.max(1, samples.length - workers));
+      const warm = samples
+        .map((x) => x.wallMs)
+        .sort((a, b) => a - b)
+        .slice(0, Math.max(1, samples.length - workers));
       const perRun = warm.reduce((s, x) => s + x, 0) / warm.length;
       total = Math.max(MIN_DEFAULT_SEEDS, Math.min(MAX_DEFAULT_SEEDS, Math.floor((DEFAULT_BUDGET_MS * workers) / Math.max(1, perRun))));
       progress?.setTotal(total);
@@ -84,7 +87,11 @@ export async function forecastCommand(args: ForecastArgs, io: CliIo): Promise<nu
     return ExitCode.failed;
   }
   samples.sort((a, b) => a.seed - b.seed);
-  const forecast = forecastOf(samples, { squad: loaded.squad, file: path, profile: args.profile, runsPerDay: args.runsPerDay, days: args.days, peakFactor: args.peakFactor, tenants }, performance.now() - started);
+  const forecast = forecastOf(
+    samples,
+    { squad: loaded.squad, file: path, profile: args.profile, runsPerDay: args.runsPerDay, days: args.days, peakFactor: args.peakFactor, tenants },
+    performance.now() - started,
+  );
   io.stdout.write(args.json ? `${JSON.stringify(forecast)}\n` : humanForecast(forecast, paintFor(io.stdout, io.env)));
   return ExitCode.completed;
 }
@@ -109,23 +116,47 @@ function humanForecast(f: Forecast, paint: Paint): string {
   for (const [name, a] of Object.entries(f.agents).sort((x, y) => y[1].meanCostUsd - x[1].meanCostUsd)) agents.push([name, usd(a.meanCostUsd), pct(a.share), usd(a.costPerDayUsd)]);
   lines.push(agents.toString());
 
-  const outcome = Object.entries(f.statuses).map(([s, n]) => `${s} ${pct(n / f.runs)}`).join(', ');
+  const outcome = Object.entries(f.statuses)
+    .map(([s, n]) => `${s} ${pct(n / f.runs)}`)
+    .join(', ');
   const trips = Object.entries(f.trips).map(([k, share]) => `${k} ${pct(share)}`);
   lines.push(`runs: ${outcome} · guardrails tripped: ${trips.length > 0 ? trips.join(', ') : paint.green('none in any run')}`);
 
   const rl = compactTable(['model at peak', 'requests/min', 'limit', 'headroom', 'tokens/min', 'limit', 'headroom'], ['left', 'right', 'right', 'right', 'right', 'right', 'right'], paint);
   for (const [model, r] of Object.entries(f.rateLimits)) {
     const room = (x: number | null) => (x === null ? paint.dim('no limit declared') : x < 0 ? paint.red(pct(x)) : x < 0.2 ? paint.yellow(pct(x)) : pct(x));
-    rl.push([model, int(r.requestsPerMinute), r.limit.requestsPerMinute === null ? '-' : int(r.limit.requestsPerMinute), room(r.headroom.requests), int(r.tokensPerMinute), r.limit.tokensPerMinute === null ? '-' : int(r.limit.tokensPerMinute), room(r.headroom.tokens)]);
+    rl.push([
+      model,
+      int(r.requestsPerMinute),
+      r.limit.requestsPerMinute === null ? '-' : int(r.limit.requestsPerMinute),
+      room(r.headroom.requests),
+      int(r.tokensPerMinute),
+      r.limit.tokensPerMinute === null ? '-' : int(r.limit.tokensPerMinute),
+      room(r.headroom.tokens),
+    ]);
   }
   lines.push(rl.toString());
   lines.push(paint.dim(`peak: the busiest minute of an hour carrying ${f.peak.factor}× an average hour (${int(f.peak.hourRuns)} runs), ${int(f.peak.concurrentRuns)} runs in flight at once`));
 
-  const tenants = compactTable(['tenant', 'runs/day', 'cost/day', 'daily budget', 'used', 'req/min at peak', 'limit', 'runs at once', 'limit'], ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'], paint);
+  const tenants = compactTable(
+    ['tenant', 'runs/day', 'cost/day', 'daily budget', 'used', 'req/min at peak', 'limit', 'runs at once', 'limit'],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    paint,
+  );
   for (const [id, x] of Object.entries(f.tenants)) {
     const used = x.budgetUsed === null ? paint.dim('-') : x.budgetUsed > 1 ? paint.red(pct(x.budgetUsed)) : pct(x.budgetUsed);
     const over = (v: number, limit: number) => (v > limit ? paint.red(int(v)) : int(v));
-    tenants.push([id, int(x.runsPerDay), usd(x.costPerDayUsd), usd(x.dailyBudgetUsd), used, over(x.requestsPerMinute, x.limit.requestsPerMinute), int(x.limit.requestsPerMinute), over(x.concurrentRuns, x.limit.maxConcurrentRuns), int(x.limit.maxConcurrentRuns)]);
+    tenants.push([
+      id,
+      int(x.runsPerDay),
+      usd(x.costPerDayUsd),
+      usd(x.dailyBudgetUsd),
+      used,
+      over(x.requestsPerMinute, x.limit.requestsPerMinute),
+      int(x.limit.requestsPerMinute),
+      over(x.concurrentRuns, x.limit.maxConcurrentRuns),
+      int(x.limit.maxConcurrentRuns),
+    ]);
   }
   lines.push(tenants.toString());
   lines.push(paint.dim(`${f.runs} runs in ${ms(f.wallMs)} · rerun one: squad run ${f.file} --profile ${f.profile} --seed N`));

@@ -101,7 +101,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         args: rest,
         allowPositionals: true,
         strict: true,
-        options: { at: { type: 'string' }, edit: { type: 'string' }, workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false }, yes: { type: 'boolean', short: 'y', default: false } },
+        options: {
+          at: { type: 'string' },
+          edit: { type: 'string' },
+          workspace: { type: 'string', default: '.' },
+          json: { type: 'boolean', default: false },
+          yes: { type: 'boolean', short: 'y', default: false },
+        },
       });
       if (positionals.length !== 1) throw new UsageError(`fork takes one journal (a path or a run id), got ${positionals.length}`);
       if (values.at === undefined || !/^\d+$/.test(values.at)) throw new UsageError('fork needs --at SEQ, the last event to keep from the parent');
@@ -109,7 +115,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     }
     case 'diff': {
       const { diffCommand } = await import('./diffCommand');
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } } });
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: { workspace: { type: 'string', default: '.' }, json: { type: 'boolean', default: false } },
+      });
       if (positionals.length !== 2) throw new UsageError(`diff takes two journals, got ${positionals.length}`);
       return diffCommand({ a: positionals[0]!, b: positionals[1]!, workspace: values.workspace, json: values.json }, io);
     }
@@ -245,10 +256,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       });
       const concurrency = values.concurrency === undefined ? undefined : positiveInt('--concurrency', values.concurrency, 256);
       const { testCommand } = await import('./testCommand');
-      return testCommand(
-        { paths: positionals, journals: values.journals, junit: values.junit, json: values.json, workspace: values.workspace, only: values.case, concurrency, yes: values.yes },
-        io,
-      );
+      return testCommand({ paths: positionals, journals: values.journals, junit: values.junit, json: values.json, workspace: values.workspace, only: values.case, concurrency, yes: values.yes }, io);
     }
     case 'forecast': {
       const { values, positionals } = parseArgs({

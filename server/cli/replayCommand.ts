@@ -62,7 +62,10 @@ class LineStepper implements RunControl {
   private readonly rl;
   private running = false;
 
-  constructor(stdin: NodeJS.ReadableStream, private readonly io: CliIo) {
+  constructor(
+    stdin: NodeJS.ReadableStream,
+    private readonly io: CliIo,
+  ) {
     this.rl = createInterface({ input: stdin, terminal: false });
     this.lines = this.rl[Symbol.asyncIterator]();
   }

@@ -17,9 +17,7 @@ afterAll(async () => {
 });
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((r) =>
-    execFile(process.execPath, [CLI, ...args], { cwd: dir, timeout: 90_000 }, (e, stdout, stderr) => r({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr })),
-  );
+  return new Promise((r) => execFile(process.execPath, [CLI, ...args], { cwd: dir, timeout: 90_000 }, (e, stdout, stderr) => r({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr })));
 }
 
 describe('agent replicas from the CLI', () => {

@@ -36,7 +36,10 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number
     else io.stdout.write(`run ${started.runId} already ended (${last.status}); nothing to resume (${account.events} events in ${display})\n`);
     return ExitCode[last.status];
   }
-  const refused = await confirmTrust({ squad: squadOrUsage(started.squad.source, started.squad.path), text: started.squad.source, path: started.squad.path, workspace: resolve(io.cwd, args.workspace), yes: args.yes }, io);
+  const refused = await confirmTrust(
+    { squad: squadOrUsage(started.squad.source, started.squad.path), text: started.squad.source, path: started.squad.path, workspace: resolve(io.cwd, args.workspace), yes: args.yes },
+    io,
+  );
   if (refused !== null) return refused;
   const size = (await stat(journal.path)).size;
   const validBytes = size - (journal.torn?.bytes ?? 0);

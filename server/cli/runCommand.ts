@@ -54,7 +54,12 @@ export async function runCommand(args: RunArgs, io: CliIo): Promise<number> {
     if (error instanceof UnknownProfileError) throw new UsageError(error.message);
     if (error instanceof ToolServerStartError) {
       // The squad's tools are not there: nothing ran, and no stack trace would say more than this.
-      io.stderr.write(`${error.message.split('\n').map((line) => `squad: ${line}`).join('\n')}\n`);
+      io.stderr.write(
+        `${error.message
+          .split('\n')
+          .map((line) => `squad: ${line}`)
+          .join('\n')}\n`,
+      );
       return ExitCode.failed;
     }
     throw error;
@@ -88,9 +93,7 @@ async function hintInterrupted(workspace: string, io: CliIo, paint: ReturnType<t
   const program = io.program ?? 'squad';
   const shown = interrupted.slice(0, 3).map((id) => `${program} resume ${id}`);
   const more = interrupted.length > 3 ? ` (and ${interrupted.length - 3} more)` : '';
-  io.stderr.write(
-    `${paint.yellow(`${interrupted.length} interrupted run${interrupted.length === 1 ? '' : 's'} in this workspace`)}: ${shown.join(', ')}${more}, or ${program} serve --resume\n`,
-  );
+  io.stderr.write(`${paint.yellow(`${interrupted.length} interrupted run${interrupted.length === 1 ? '' : 's'} in this workspace`)}: ${shown.join(', ')}${more}, or ${program} serve --resume\n`);
 }
 
 /** The human report of a finished run: tables, guardrail trips, marks, verdict, journal. */

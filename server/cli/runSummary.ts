@@ -39,10 +39,7 @@ export interface RunSummary {
   wallMs: number;
 }
 
-export function runSummary(
-  outcome: RunOutcome,
-  context: { journal: string; profile: string; seed: number; tenant: string; wallMs: number },
-): RunSummary {
+export function runSummary(outcome: RunOutcome, context: { journal: string; profile: string; seed: number; tenant: string; wallMs: number }): RunSummary {
   const a: RunAccount = outcome.account;
   return {
     runId: outcome.runId,

@@ -59,13 +59,18 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
   });
   // The token is never printed: given (SQUAD_TOKEN, shared by the API servers), or written to the
   // workspace's server.json (mode 0600) as the embedded server does.
-  const serverFile = resolved.serverToken ? null : await writeServerFile(resolved.workspace, { url: server.url, token: server.token, pid: process.pid, workspace: resolved.workspace, version, startedAt: new Date().toISOString() });
+  const serverFile = resolved.serverToken
+    ? null
+    : await writeServerFile(resolved.workspace, { url: server.url, token: server.token, pid: process.pid, workspace: resolved.workspace, version, startedAt: new Date().toISOString() });
   io.stdout.write(`squad server listening on ${server.url} (runs in ${stores.location}, ${workers} worker process(es))\n`);
   if (serverFile) io.stdout.write(`  token in ${serverFile} (mode 0600)\n`);
   const children: ChildProcess[] = [];
   for (let i = 0; i < workers; i++) children.push(startWorker(args, resolved, io));
   await new Promise<void>((done) => {
-    if (io.signal.aborted) { done(); return; }
+    if (io.signal.aborted) {
+      done();
+      return;
+    }
     io.signal.addEventListener('abort', () => done(), { once: true });
   });
   server.drain();
@@ -74,7 +79,10 @@ export async function serveCluster(args: ServeArgs & { store: string }, resolved
     children.map(
       (child) =>
         new Promise<void>((done) => {
-          if (child.exitCode !== null) { done(); return; }
+          if (child.exitCode !== null) {
+            done();
+            return;
+          }
           child.once('exit', () => done());
           child.kill('SIGTERM');
         }),

@@ -51,10 +51,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> {
   const port = args.port === undefined ? 0 : parsePort(args.port);
   if (!LOOPBACK.has(args.host)) {
-    io.stderr.write(
-      `squad: warning: binding ${args.host}, not 127.0.0.1: other machines can reach this server. ` +
-        'Anyone with the token can run squads and read every journal.\n',
-    );
+    io.stderr.write(`squad: warning: binding ${args.host}, not 127.0.0.1: other machines can reach this server. ` + 'Anyone with the token can run squads and read every journal.\n');
   }
   const otlpUrl = args.otlp === undefined ? undefined : parseUrl(args.otlp);
   const tenants = args.tenants === undefined ? undefined : await readTenants(resolve(io.cwd, args.tenants));
@@ -107,7 +104,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const shown = relative(io.cwd, server.serverFile ?? '');
   io.stdout.write(`  token in ${shown.startsWith('..') || shown === '' ? server.serverFile : shown} (mode 0600)${otlpUrl ? `; traces to ${otlpUrl}` : ''}\n`);
   await new Promise<void>((done) => {
-    if (io.signal.aborted) { done(); return; }
+    if (io.signal.aborted) {
+      done();
+      return;
+    }
     io.signal.addEventListener('abort', () => done(), { once: true });
   });
   io.stderr.write('squad serve: shutting down: pausing runs, flushing journals…\n');
@@ -152,7 +152,10 @@ export function parseSeconds(flag: string, text: string): number {
 
 /** Repeatable options that also take comma-separated lists. */
 function splitList(values: readonly string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 function parsePort(text: string): number {

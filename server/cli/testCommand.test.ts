@@ -202,9 +202,7 @@ describe('squad test --journals', () => {
     await cp(LOOP, join(ws, 'squads/loop.squad.yaml'));
     const run = (file: string) =>
       new Promise<void>((done, fail) =>
-        execFile(process.execPath, [CLI, 'run', file, '--seed', '3', '--json', '--yes'], { cwd: ws }, (error, _out, stderr) =>
-          error && error.code !== 3 ? fail(new Error(stderr)) : done(),
-        ),
+        execFile(process.execPath, [CLI, 'run', file, '--seed', '3', '--json', '--yes'], { cwd: ws }, (error, _out, stderr) => (error && error.code !== 3 ? fail(new Error(stderr)) : done())),
       );
     await run('squads/memo.squad.yaml');
     await run('squads/loop.squad.yaml');
@@ -280,7 +278,9 @@ agents:
 `,
     );
     const recorded = await new Promise<number>((done) =>
-      execFile(process.execPath, [CLI, 'run', 'real.squad.yaml', '--seed', '1', '--json', '--yes'], { cwd: ws, env: { ...process.env, TEST_OPENAI_KEY: 'sk-test' } }, (error) => done(error ? Number(error.code) : 0)),
+      execFile(process.execPath, [CLI, 'run', 'real.squad.yaml', '--seed', '1', '--json', '--yes'], { cwd: ws, env: { ...process.env, TEST_OPENAI_KEY: 'sk-test' } }, (error) =>
+        done(error ? Number(error.code) : 0),
+      ),
     );
     expect(recorded).toBe(0);
     expect(server.requests).toHaveLength(1);

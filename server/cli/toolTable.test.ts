@@ -5,7 +5,7 @@ import { toolTable } from './toolTable';
 const plain = paintFor({ isTTY: false }, {});
 
 describe('toolTable', () => {
-  it('shows each tool\'s calls, errors by kind, retries, failovers and latency percentiles, and replica trouble', () => {
+  it("shows each tool's calls, errors by kind, retries, failovers and latency percentiles, and replica trouble", () => {
     const text = toolTable(
       {
         tools: {

@@ -70,7 +70,11 @@ async function onTerminal(args: string[], answer: string): Promise<{ code: numbe
   return { code: await runCli(args, io), stderr };
 }
 
-const started = () => readFile(marker, 'utf8').then(() => true, () => false);
+const started = () =>
+  readFile(marker, 'utf8').then(
+    () => true,
+    () => false,
+  );
 
 describe('the CLI trust prompt', () => {
   it('without a terminal and without --yes: refuses with exit 2, naming what the file would start, read and reach, and starts nothing', async () => {
@@ -120,7 +124,10 @@ describe('the CLI trust prompt', () => {
   });
 
   it('a file that starts, reads and reaches nothing is never asked about', async () => {
-    await writeFile(join(dir, 'plain.squad.yaml'), 'version: 1\nname: plain\ntask: { entry: lead, input: Go. }\nmodels:\n  m: { provider: simulated, model: gpt-4.1 }\nagents:\n  lead: { role: planner, model: m, script: [{ finish: done }] }\n');
+    await writeFile(
+      join(dir, 'plain.squad.yaml'),
+      'version: 1\nname: plain\ntask: { entry: lead, input: Go. }\nmodels:\n  m: { provider: simulated, model: gpt-4.1 }\nagents:\n  lead: { role: planner, model: m, script: [{ finish: done }] }\n',
+    );
     const r = await cli(['run', 'plain.squad.yaml', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('has not been run');

@@ -62,7 +62,10 @@ export async function workerCommand(args: WorkerArgs, io: CliIo): Promise<number
   worker.start();
   io.stdout.write(`squad worker ${worker.id} on ${stores.location}: up to ${concurrency} run(s) at once${ops ? `; health on ${ops.url}` : ''}\n`);
   await new Promise<void>((done) => {
-    if (io.signal.aborted) { done(); return; }
+    if (io.signal.aborted) {
+      done();
+      return;
+    }
     io.signal.addEventListener('abort', () => done(), { once: true });
   });
   readiness.drain();

@@ -81,7 +81,8 @@ export class ClusterRuns implements RunService {
     }
     const policy = this.tenants.get(tenantId).policy;
     const day = await this.o.stores.ledger.today(tenantId, utcDay(this.now()));
-    if (policy.dailyBudgetUsd - day.spentUsd - day.reservedUsd <= 0) throw new RunError('refused', `tenant "${tenantId}" has no budget left today ($${policy.dailyBudgetUsd.toFixed(2)} a day)`, 'tenant', 60);
+    if (policy.dailyBudgetUsd - day.spentUsd - day.reservedUsd <= 0)
+      throw new RunError('refused', `tenant "${tenantId}" has no budget left today ($${policy.dailyBudgetUsd.toFixed(2)} a day)`, 'tenant', 60);
     const seed = body.seed ?? randomInt(0, 2 ** 31);
     const runId = runIdFor({ squadName: parsed.squad.name, sha256: sha256(source.text), profile, seed, tenant: tenantId });
     const { id, writer } = await this.o.stores.journals.create(runId);
@@ -159,7 +160,10 @@ export class ClusterRuns implements RunService {
 
   /** Each tenant's policy and today's spend from the shared ledger; per-run accounting lives in the journals. */
   async tenantInfos(scope: Scope): Promise<TenantInfo[]> {
-    const ids = scope.tenant !== null ? [scope.tenant] : [...new Set([DEFAULT_TENANT, ...Object.keys(this.o.tenants?.tenants ?? {}), ...(await this.o.stores.queue.list({ limit: 1000 })).map((e) => e.tenant)])].sort();
+    const ids =
+      scope.tenant !== null
+        ? [scope.tenant]
+        : [...new Set([DEFAULT_TENANT, ...Object.keys(this.o.tenants?.tenants ?? {}), ...(await this.o.stores.queue.list({ limit: 1000 })).map((e) => e.tenant)])].sort();
     const day = utcDay(this.now());
     return Promise.all(
       ids.map(async (id) => {

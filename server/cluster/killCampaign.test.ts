@@ -32,7 +32,17 @@ afterAll(async () => {
 
 describe('kill campaigns with stdio tool servers', () => {
   it('SIGKILLs of squad serve, each followed by --resume: every journal identical to the uninterrupted run', async () => {
-    const result = await killCampaign({ workspace, file: FILE, profile: 'flaky', seeds: [3, 4], kills: 6, maxEventsBetweenKills: 60, random: seededRandom(19), target: { kind: 'serve' }, timeoutMs: 400_000 });
+    const result = await killCampaign({
+      workspace,
+      file: FILE,
+      profile: 'flaky',
+      seeds: [3, 4],
+      kills: 6,
+      maxEventsBetweenKills: 60,
+      random: seededRandom(19),
+      target: { kind: 'serve' },
+      timeoutMs: 400_000,
+    });
     expect(result.kills).toBeGreaterThanOrEqual(4);
     for (const run of result.runs) expect({ seed: run.seed, firstDifference: run.firstDifference }).toEqual({ seed: run.seed, firstDifference: null });
     expect(result.runs.filter((r) => r.identical)).toHaveLength(2);
@@ -40,7 +50,17 @@ describe('kill campaigns with stdio tool servers', () => {
 
   it('SIGKILLs of squad worker processes on PostgreSQL: every journal identical to the uninterrupted run', async () => {
     const store = await freshDatabase(cluster.url, 'kill_campaign');
-    const result = await killCampaign({ workspace, file: FILE, profile: 'flaky', seeds: [5, 6], kills: 4, maxEventsBetweenKills: 80, random: seededRandom(20), target: { kind: 'worker', store }, timeoutMs: 400_000 });
+    const result = await killCampaign({
+      workspace,
+      file: FILE,
+      profile: 'flaky',
+      seeds: [5, 6],
+      kills: 4,
+      maxEventsBetweenKills: 80,
+      random: seededRandom(20),
+      target: { kind: 'worker', store },
+      timeoutMs: 400_000,
+    });
     expect(result.kills).toBeGreaterThanOrEqual(3);
     for (const run of result.runs) expect({ seed: run.seed, firstDifference: run.firstDifference }).toEqual({ seed: run.seed, firstDifference: null });
     expect(result.runs.filter((r) => r.identical)).toHaveLength(2);

@@ -10,7 +10,16 @@ import type { SharedStores } from './sharedStores';
 import { SlowModelServer, slowPairSquad } from './testing/slowModelServer';
 
 function memoryStores(): SharedStores {
-  return { journals: new MemoryJournalStore(), queue: new InProcessRunQueue(), ledger: new InProcessSpendLedger(), tokens: new InProcessTokenStore(), control: new InProcessControlChannel(), location: 'memory', ready: async () => 'in-process stores', close: async () => {} };
+  return {
+    journals: new MemoryJournalStore(),
+    queue: new InProcessRunQueue(),
+    ledger: new InProcessSpendLedger(),
+    tokens: new InProcessTokenStore(),
+    control: new InProcessControlChannel(),
+    location: 'memory',
+    ready: async () => 'in-process stores',
+    close: async () => {},
+  };
 }
 
 const cleanup: (() => Promise<void>)[] = [];

@@ -270,7 +270,14 @@ export class RunWorker {
             control,
             budgetUsd: reservation.grantedUsd,
             onEvent,
-            wrapModel: (inner, clock) => new RateLimitedProvider(inner, tenant.limiter, registry.timeline(startedAt, () => clock.now()), {}, realSleep(clock)),
+            wrapModel: (inner, clock) =>
+              new RateLimitedProvider(
+                inner,
+                tenant.limiter,
+                registry.timeline(startedAt, () => clock.now()),
+                {},
+                realSleep(clock),
+              ),
           });
           ({ status, reason } = outcome);
         } else {

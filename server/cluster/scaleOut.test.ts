@@ -22,7 +22,7 @@ const fx = useClusterFixture(400, 'squad-scale-');
 const { processes, stores } = fx;
 
 describe('squad serve --store postgres:// with two squad worker processes', () => {
-  it('loses nothing when a worker is SIGKILLed mid-run: every run completes once, gap-free, the dead worker\'s runs finished by the other', async () => {
+  it("loses nothing when a worker is SIGKILLed mid-run: every run completes once, gap-free, the dead worker's runs finished by the other", async () => {
     const url = await freshDatabase(fx.cluster.url, 'scale_kill');
     const token = 'scale-out-test-token-0123456789';
     const api = startCli(['serve', '--workers', '0', '--workspace', fx.workspace], { SQUAD_STORE: url, SQUAD_TOKEN: token });

@@ -181,13 +181,15 @@ export class AgentActor {
       case 'answer': {
         const question = agent.openQuestions.shift()!;
         run.mail.send(agent.name, question.from!, 'answer', action.content, question.id, turn.span);
-        this.endTurn(agent, 'idle'); return;
+        this.endTurn(agent, 'idle');
+        return;
       }
       case 'finish': {
         const caller = agent.caller!;
         run.mail.send(agent.name, caller.from!, 'result', action.result, caller.id, turn.span);
         agent.caller = null;
-        this.endTurn(agent, 'finished'); return;
+        this.endTurn(agent, 'finished');
+        return;
       }
     }
   }
@@ -201,7 +203,7 @@ export class AgentActor {
     const { run } = this;
     const turn = turnOf(agent);
     const taint = (): void => mergeMarks(agent.marks, [{ kind: 'tainted', agent: agent.name, seq: failure.seq, reason: `${failure.what} failed: ${failure.reason}` }]);
-    const canFallBack = agent.config.fallback !== undefined && (agent.definition === run.options.squad.task.entry || agent.caller?.from !== undefined && agent.caller.from !== null);
+    const canFallBack = agent.config.fallback !== undefined && (agent.definition === run.options.squad.task.entry || (agent.caller?.from !== undefined && agent.caller.from !== null));
     const decision = run.gate.first((g) =>
       g.onFailure?.({ agent: agent.name, what: failure.what, seq: failure.seq, reason: failure.reason, dependents: this.dependentsOf(agent.name), canFallBack }, run),
     );

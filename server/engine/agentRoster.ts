@@ -26,30 +26,28 @@ export class AgentRoster {
       const toolTokens = countText(JSON.stringify(specs));
       const system = systemPrompt(squad.name, definition, config);
       const names = config.replicas > 1 ? Array.from({ length: config.replicas }, (_, i) => `${definition}#${i + 1}`) : [definition];
-      const instances = names.map(
-        (name): AgentRuntime => ({
-          name,
-          definition,
-          inTransit: 0,
-          downUntil: 0,
-          config,
-          model,
-          tools: specs,
-          toolTokens,
-          status: 'idle',
-          mailbox: [],
-          context: [{ role: 'system', content: system }],
-          turns: 0,
-          turn: null,
-          wait: null,
-          openQuestions: [],
-          caller: null,
-          marks: [],
-          awaitingResults: new Set(),
-          documents: new Set(),
-          join: null,
-        }),
-      );
+      const instances = names.map((name): AgentRuntime => ({
+        name,
+        definition,
+        inTransit: 0,
+        downUntil: 0,
+        config,
+        model,
+        tools: specs,
+        toolTokens,
+        status: 'idle',
+        mailbox: [],
+        context: [{ role: 'system', content: system }],
+        turns: 0,
+        turn: null,
+        wait: null,
+        openQuestions: [],
+        caller: null,
+        marks: [],
+        awaitingResults: new Set(),
+        documents: new Set(),
+        join: null,
+      }));
       for (const a of instances) this.all.set(a.name, a);
       if (instances.length > 1) this.replicaSets.set(definition, instances);
     }

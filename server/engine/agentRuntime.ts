@@ -16,10 +16,7 @@ export interface Message {
 }
 
 /** A control action held back until the turn's tool calls have all returned. */
-export type DeferredAction =
-  | { name: 'ask'; agent: string; question: string }
-  | { name: 'answer'; content: string }
-  | { name: 'finish'; result: string };
+export type DeferredAction = { name: 'ask'; agent: string; question: string } | { name: 'answer'; content: string } | { name: 'finish'; result: string };
 
 /** The state of one turn in flight. */
 export interface TurnState {

@@ -43,12 +43,7 @@ const DESCRIPTIONS: Record<ControlName, string> = {
 
 /** The control tools an agent is offered: only the ones its declaration makes meaningful. */
 export function controlToolSpecs(options: { canHandoff: boolean; canAsk: boolean }): ToolSpec[] {
-  const names: ControlName[] = [
-    ...(options.canHandoff ? (['handoff'] as const) : []),
-    ...(options.canAsk ? (['ask'] as const) : []),
-    'answer',
-    'finish',
-  ];
+  const names: ControlName[] = [...(options.canHandoff ? (['handoff'] as const) : []), ...(options.canAsk ? (['ask'] as const) : []), 'answer', 'finish'];
   return names.map((name) => ({
     name,
     description: DESCRIPTIONS[name],

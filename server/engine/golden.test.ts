@@ -72,7 +72,16 @@ async function goldenJournal(file: string, profileName: string, seed: number): P
 }
 
 const cases = squadFiles(join(ROOT, 'samples')).flatMap((file) =>
-  PROFILES.flatMap((profile) => SEEDS.map((seed) => ({ file, profile, seed, name: `${relative(join(ROOT, 'samples'), file).replace(/\.squad\.yaml$/, '').replaceAll('/', '__')}.${profile}.seed${seed}.jsonl` }))),
+  PROFILES.flatMap((profile) =>
+    SEEDS.map((seed) => ({
+      file,
+      profile,
+      seed,
+      name: `${relative(join(ROOT, 'samples'), file)
+        .replace(/\.squad\.yaml$/, '')
+        .replaceAll('/', '__')}.${profile}.seed${seed}.jsonl`,
+    })),
+  ),
 );
 
 describe('golden journals', () => {

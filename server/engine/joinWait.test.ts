@@ -8,7 +8,11 @@ function foldWaits(events: readonly RunEvent[]): Map<string, string[]> {
   const waits = new Map<string, string[]>();
   for (const e of events) {
     if (e.type === 'agent.waiting' && e.agent) waits.set(e.agent, [...e.on]);
-    if (e.type === 'agent.wait.met' && e.agent) waits.set(e.agent, (waits.get(e.agent) ?? []).filter((n) => !e.met.includes(n)));
+    if (e.type === 'agent.wait.met' && e.agent)
+      waits.set(
+        e.agent,
+        (waits.get(e.agent) ?? []).filter((n) => !e.met.includes(n)),
+      );
     if (e.type === 'agent.turn.started' && e.agent) waits.delete(e.agent);
   }
   return waits;

@@ -187,7 +187,19 @@ export class ModelCallPipeline {
       (outcome) => {
         // Cut off by the run's end: what it had used is billed all the same.
         if (!outcome.ok && outcome.error instanceof ModelCallError && outcome.error.usage) {
-          run.emitter.afterEnd({ type: 'model.failed', t: run.now, agent: agent.name, spanId: span, parentSpanId: turn.span, error: reasonOf(outcome.error), latencyMs: 0, attempt: turn.attempt, retryInMs: null, fatal: false, ...this.billed(agent, outcome.error) });
+          run.emitter.afterEnd({
+            type: 'model.failed',
+            t: run.now,
+            agent: agent.name,
+            spanId: span,
+            parentSpanId: turn.span,
+            error: reasonOf(outcome.error),
+            latencyMs: 0,
+            attempt: turn.attempt,
+            retryInMs: null,
+            fatal: false,
+            ...this.billed(agent, outcome.error),
+          });
         }
       },
     );
@@ -259,9 +271,7 @@ export class ModelCallPipeline {
     const { retry } = run.profile.guardrails;
     const retryable = error instanceof ModelCallError && error.retryable && turn.attempt < retry.maxAttempts;
     // Counted from now, when the refusal arrived: a `retry-after` is honoured as the provider meant it.
-    const retryInMs = retryable
-      ? Math.max(backoffDelay(turn.attempt, retry.baseDelayMs, retry.maxDelayMs, run.options.ports.random), error.retryAfterMs ?? 0)
-      : null;
+    const retryInMs = retryable ? Math.max(backoffDelay(turn.attempt, retry.baseDelayMs, retry.maxDelayMs, run.options.ports.random), error.retryAfterMs ?? 0) : null;
     const failed = run.emit({
       type: 'model.failed',
       t: run.now,
@@ -353,7 +363,10 @@ export class ModelCallPipeline {
       }
       return;
     }
-    if (turn.deferred) { await run.actor.settle(agent, turn.deferred); return; }
+    if (turn.deferred) {
+      await run.actor.settle(agent, turn.deferred);
+      return;
+    }
     // A model that only got errors back gets to correct itself in another call of the same turn.
     if (rejected > 0) return this.callModel(agent);
     run.actor.endTurn(agent, 'idle');

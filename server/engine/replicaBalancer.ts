@@ -14,11 +14,7 @@ export function outstandingWork(a: Pick<AgentRuntime, 'inTransit' | 'mailbox' | 
  * of the run's state and journals stay reproducible. `except` is left out (the instance that failed).
  * Null when no instance is healthy.
  */
-export function leastOutstanding<T extends Pick<AgentRuntime, 'inTransit' | 'mailbox' | 'turn' | 'wait' | 'downUntil'>>(
-  instances: readonly T[],
-  now: number,
-  except: T | null = null,
-): T | null {
+export function leastOutstanding<T extends Pick<AgentRuntime, 'inTransit' | 'mailbox' | 'turn' | 'wait' | 'downUntil'>>(instances: readonly T[], now: number, except: T | null = null): T | null {
   let best: T | null = null;
   let bestLoad = Number.POSITIVE_INFINITY;
   for (const a of instances) {

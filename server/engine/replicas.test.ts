@@ -35,8 +35,10 @@ const oneLoan = (analyst: string): string => pricing(1, analyst);
 
 describe('agent replicas', () => {
   it('spreads work over the instances by least outstanding work and joins a result from each', async () => {
-    const run = await runTestSquad(fanOut(`    replicas: 3
-    script: [ { finish: Priced., repeat: forever } ]`));
+    const run = await runTestSquad(
+      fanOut(`    replicas: 3
+    script: [ { finish: Priced., repeat: forever } ]`),
+    );
     expect(run.outcome.status).toBe('completed');
     const handoffs = run.of('message.sent').filter((e) => e.kind === 'handoff');
     expect(handoffs.map((e) => e.to)).toEqual(['analyst#1', 'analyst#2', 'analyst#3', 'analyst#1', 'analyst#2', 'analyst#3']);
@@ -97,13 +99,15 @@ agents:
   });
 
   it("moves a crashed instance's work to a healthy one, which finishes it; the run completes", async () => {
-    const run = await runTestSquad(oneLoan(`    replicas: 2
+    const run = await runTestSquad(
+      oneLoan(`    replicas: 2
     restartAfterMs: 10000
     script:
       - fail: 503 upstream overloaded
         repeat: 3
       - finish: Loan 1 at 6.1%.
-        repeat: forever`));
+        repeat: forever`),
+    );
     expect(run.outcome.status).toBe('completed');
     expect(run.of('model.failed').map((e) => e.agent)).toEqual(['analyst#1', 'analyst#1', 'analyst#1']);
     const [failover] = run.of('agent.failover');
@@ -121,13 +125,15 @@ agents:
   });
 
   it('abandons the call of a stuck instance after stuckAfterMs and moves its work; the late answer is never used', async () => {
-    const run = await runTestSquad(fanOut(`    replicas: 2
+    const run = await runTestSquad(
+      fanOut(`    replicas: 2
     stuckAfterMs: 5000
     script:
       - finish: Too late.
         delayMs: 600000
       - finish: Priced.
-        repeat: forever`));
+        repeat: forever`),
+    );
     expect(run.outcome.status).toBe('completed');
     const stuck = run.of('model.failed').filter((e) => e.stuck);
     expect(stuck).toHaveLength(1);
@@ -147,16 +153,24 @@ agents:
   });
 
   it('falls back to the cascade policy when no instance is healthy', async () => {
-    const run = await runTestSquad(oneLoan(`    replicas: 2
-    script: [ { fail: 503 upstream overloaded, repeat: forever } ]`));
+    const run = await runTestSquad(
+      oneLoan(`    replicas: 2
+    script: [ { fail: 503 upstream overloaded, repeat: forever } ]`),
+    );
     expect(run.outcome.status).toBe('halted');
     expect(run.of('agent.failover').map((e) => [e.from, e.to])).toEqual([['analyst#1', 'analyst#2']]);
-    expect(run.of('guardrail.tripped').filter((e) => e.kind === 'cascade').map((e) => [e.action, e.agent])).toEqual([['halt', 'analyst#2']]);
+    expect(
+      run
+        .of('guardrail.tripped')
+        .filter((e) => e.kind === 'cascade')
+        .map((e) => [e.action, e.agent]),
+    ).toEqual([['halt', 'analyst#2']]);
   });
 
   it('replays a run with a crash and a stuck instance with zero divergences', async () => {
     // One loan: analyst#1 crashes (three failed attempts), analyst#2 gets stuck, analyst#3 prices it.
-    const run = await runTestSquad(oneLoan(`    replicas: 3
+    const run = await runTestSquad(
+      oneLoan(`    replicas: 3
     stuckAfterMs: 5000
     script:
       - fail: 503 upstream overloaded
@@ -164,7 +178,9 @@ agents:
       - finish: Too late.
         delayMs: 600000
       - finish: Loan 1 at 6.1%.
-        repeat: forever`), { profile: 'production', seed: 11 });
+        repeat: forever`),
+      { profile: 'production', seed: 11 },
+    );
     expect(run.outcome.status).toBe('completed');
     expect(run.of('agent.failover').map((e) => [e.cause, e.from, e.to])).toEqual([
       ['crashed', 'analyst#1', 'analyst#2'],

@@ -45,7 +45,10 @@ agents:
     for (const agent of ['a', 'b']) {
       const mine = responses.filter((r) => r.agent === agent);
       expect(acc.agents[agent]!.inputTokens).toBe(mine.reduce((s, r) => s + r.usage.inputTokens, 0));
-      expect(acc.agents[agent]!.costUsd).toBeCloseTo(mine.reduce((s, r) => s + r.costUsd, 0), 12);
+      expect(acc.agents[agent]!.costUsd).toBeCloseTo(
+        mine.reduce((s, r) => s + r.costUsd, 0),
+        12,
+      );
     }
     const a = responses.find((r) => r.agent === 'a')!;
     expect(a.costUsd).toBeCloseTo((a.usage.inputTokens * 2 + a.usage.outputTokens * 8) / 1e6, 12);

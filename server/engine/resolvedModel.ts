@@ -55,8 +55,5 @@ function pick(p: ModelPrice): ModelPrice {
 export function costOf(usage: Usage, price: ModelPrice | null): number {
   if (!price) return 0;
   const uncached = usage.inputTokens - usage.cachedInputTokens;
-  return (
-    (uncached * price.inputPerMTok + usage.cachedInputTokens * price.cachedInputPerMTok + usage.outputTokens * price.outputPerMTok) /
-    1_000_000
-  );
+  return (uncached * price.inputPerMTok + usage.cachedInputTokens * price.cachedInputPerMTok + usage.outputTokens * price.outputPerMTok) / 1_000_000;
 }

@@ -56,7 +56,12 @@ describe('runSquad scheduling', () => {
     expect(plannerTurns).toHaveLength(2);
     expect(plannerTurns[1]!.consumed).toEqual(expect.arrayContaining(results.map((r) => r.messageId)));
     // The join made the planner wait for the slowest worker (b writes the longest answer).
-    const lastResult = Math.max(...run.of('message.delivered').filter((d) => results.some((r) => r.messageId === d.messageId)).map((d) => d.t));
+    const lastResult = Math.max(
+      ...run
+        .of('message.delivered')
+        .filter((d) => results.some((r) => r.messageId === d.messageId))
+        .map((d) => d.t),
+    );
     expect(plannerTurns[1]!.t).toBe(lastResult);
     expect(run.of('agent.waiting').some((w) => w.agent === 'planner' && w.reason === 'join')).toBe(true);
   });
@@ -186,7 +191,11 @@ agents:
   it('keeps the whole conversation by default and only the current turn for a stateless agent', async () => {
     const full = await runTestSquad(chat('conversation'));
     const stateless = await runTestSquad(chat('turn'));
-    const sizes = (r: typeof full): number[] => r.of('model.request').filter((e) => e.agent === 'b').map((e) => e.messages);
+    const sizes = (r: typeof full): number[] =>
+      r
+        .of('model.request')
+        .filter((e) => e.agent === 'b')
+        .map((e) => e.messages);
     // system + handoff, then + own reply + next handoff
     expect(sizes(full)).toEqual([2, 4]);
     expect(sizes(stateless)).toEqual([2, 2]);

@@ -252,8 +252,10 @@ export class SquadRun implements RunView, GateHost {
 
   private async step(work: Work): Promise<void> {
     switch (work.kind) {
-      case 'deliver':
-        { this.mail.deliver(work.message); return; }
+      case 'deliver': {
+        this.mail.deliver(work.message);
+        return;
+      }
       case 'turn':
         return this.actor.startTurn(this.roster.get(work.agent));
       case 'model': {

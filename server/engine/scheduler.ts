@@ -78,11 +78,7 @@ export class Scheduler<W> {
    * returns the work item that carries it, or null to drop it. An outcome that arrives after the run
    * ended goes to `abandoned` instead (a halted stream's usage is still billed).
    */
-  start<T>(
-    call: Promise<T>,
-    complete: (outcome: Settled<T>, measuredMs: number | null) => Completion<W> | null,
-    abandoned?: (outcome: Settled<T>) => void,
-  ): void {
+  start<T>(call: Promise<T>, complete: (outcome: Settled<T>, measuredMs: number | null) => Completion<W> | null, abandoned?: (outcome: Settled<T>) => void): void {
     const startedAt = this.now;
     const order = this.queue.reserve();
     const settle = (outcome: Settled<T>): void => {

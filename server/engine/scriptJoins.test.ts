@@ -25,7 +25,7 @@ agents:
 `);
 
 describe('ScriptJoins', () => {
-  it("follows the script as the simulated provider takes its steps, repeat included; real models never join", () => {
+  it('follows the script as the simulated provider takes its steps, repeat included; real models never join', () => {
     const joins = new ScriptJoins(squad);
     expect(joins.next('a')).toEqual([]);
     joins.advance('a');

@@ -36,7 +36,10 @@ export class ToolCallPipeline {
     if (run.ended) return;
     run.emit({ type: 'tool.call', t: run.now, agent: agent.name, spanId: span, parentSpanId: turnSpan, callId: call.id, tool: call.name, args: call.args });
     if (run.ended) return;
-    if (blocked) { done({ ok: false, content: `refused: the circuit of tool server ${server} is open`, latencyMs: 0 }, null); return; }
+    if (blocked) {
+      done({ ok: false, content: `refused: the circuit of tool server ${server} is open`, latencyMs: 0 }, null);
+      return;
+    }
     // A call that may write is always sent, and what was cached of its server is stale from now on.
     if (policy.writes) this.invalidate(agent, server, call.id, call.name, span, 'call');
     if (run.ended) return;
@@ -45,8 +48,21 @@ export class ToolCallPipeline {
     const cached = cacheKey === null ? undefined : this.cache.get(cacheKey, run.now);
     if (cacheKey !== null && cached !== undefined) {
       const tokens = countText(cached.content);
-      run.emit({ type: 'cache.lookup', t: run.now, agent: agent.name, spanId: `${span}/cache`, parentSpanId: span, source: 'tool', key: cacheKey, hit: true, tokens, tokensSaved: tokens, ageMs: cached.ageMs });
-      done({ ok: true, content: cached.content, latencyMs: 0 }, null); return;
+      run.emit({
+        type: 'cache.lookup',
+        t: run.now,
+        agent: agent.name,
+        spanId: `${span}/cache`,
+        parentSpanId: span,
+        source: 'tool',
+        key: cacheKey,
+        hit: true,
+        tokens,
+        tokensSaved: tokens,
+        ageMs: cached.ageMs,
+      });
+      done({ ok: true, content: cached.content, latencyMs: 0 }, null);
+      return;
     }
     const ticket = cacheKey === null ? null : this.cache.begin(cacheKey, server);
 
@@ -137,7 +153,10 @@ export class ToolCallPipeline {
     turn.pendingTools -= 1;
     if (turn.pendingTools > 0) return;
     if (turn.fallback) return run.actor.settleFallback(agent);
-    if (turn.deferred) { await run.actor.settle(agent, turn.deferred); return; }
+    if (turn.deferred) {
+      await run.actor.settle(agent, turn.deferred);
+      return;
+    }
     await run.models.callModel(agent);
   }
 }
@@ -145,6 +164,10 @@ export class ToolCallPipeline {
 /** JSON with sorted keys: the same arguments in another order are the same call. */
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isRecord(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`;
+  if (isRecord(value))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
+      .join(',')}}`;
   return JSON.stringify(value) ?? 'null';
 }

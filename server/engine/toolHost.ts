@@ -68,6 +68,5 @@ export interface ToolHost {
 /** A host with no tools, for squads that declare none. */
 export const NO_TOOLS: ToolHost = {
   tools: () => [],
-  call: (request) =>
-    Promise.resolve({ ok: false, content: `no tool server provides "${request.tool}"`, latencyMs: 0 }),
+  call: (request) => Promise.resolve({ ok: false, content: `no tool server provides "${request.tool}"`, latencyMs: 0 }),
 };

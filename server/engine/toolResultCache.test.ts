@@ -24,7 +24,7 @@ describe('ToolResultCache', () => {
     expect(cache.get('k', 600)).toBeUndefined(); // expired entries are gone
   });
 
-  it('drops a server\'s entries on a write, and only that server\'s', () => {
+  it("drops a server's entries on a write, and only that server's", () => {
     const cache = new ToolResultCache(60_000);
     cache.complete(cache.begin('a1', 'a'), 'x', 0);
     cache.complete(cache.begin('a2', 'a'), 'y', 0);

@@ -7,7 +7,17 @@ const base = { runId: 'r', t: 0, agent: 'a', spanId: 's', parentSpanId: null };
 /** Events as a journal holds them, checked by the journal's own schema. */
 const event = (draft: Record<string, unknown>): RunEvent => RunEventSchema.parse({ ...base, seq: ++seq, ...draft });
 const result = (tool: string, latencyMs: number, more: { ok?: boolean; attempts?: number; error?: 'timeout' | 'tool' } = {}): RunEvent =>
-  event({ type: 'tool.result', callId: `c${seq}`, tool, ok: more.ok ?? true, content: 'x', bytes: 10, latencyMs, ...(more.attempts ? { attempts: more.attempts } : {}), ...(more.error ? { error: more.error } : {}) });
+  event({
+    type: 'tool.result',
+    callId: `c${seq}`,
+    tool,
+    ok: more.ok ?? true,
+    content: 'x',
+    bytes: 10,
+    latencyMs,
+    ...(more.attempts ? { attempts: more.attempts } : {}),
+    ...(more.error ? { error: more.error } : {}),
+  });
 
 describe('tool statistics, folded from the journal', () => {
   it('counts calls, errors by kind, retries, failovers and replica changes', () => {

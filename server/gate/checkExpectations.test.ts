@@ -18,7 +18,10 @@ const run: RunFacts = {
 describe('checkExpectations', () => {
   it('passes a run that meets every expectation', () => {
     expect(
-      checkExpectations({ status: 'halted', maxCostUsd: 0.07, maxTurns: 41, maxVirtualMs: 61_000, trips: ['loop'], noTrips: ['deadlock'], resultContains: 'DECLINE', resultMatches: '/decline$/i' }, run),
+      checkExpectations(
+        { status: 'halted', maxCostUsd: 0.07, maxTurns: 41, maxVirtualMs: 61_000, trips: ['loop'], noTrips: ['deadlock'], resultContains: 'DECLINE', resultMatches: '/decline$/i' },
+        run,
+      ),
     ).toEqual([]);
   });
 

@@ -16,8 +16,7 @@ export interface ExpectationFailure {
  */
 export function checkExpectations(expect: TestExpectations, run: RunFacts): ExpectationFailure[] {
   const failures: ExpectationFailure[] = [];
-  const fail = (expectation: keyof TestExpectations, actual: string, expected: string, message: string) =>
-    failures.push({ expectation, actual, expected, message });
+  const fail = (expectation: keyof TestExpectations, actual: string, expected: string, message: string) => failures.push({ expectation, actual, expected, message });
   const tripped = run.trips.map((t) => t.kind);
 
   if (expect.status !== undefined && run.status !== expect.status) {
@@ -50,7 +49,12 @@ export function checkExpectations(expect: TestExpectations, run: RunFacts): Expe
     const wanted = Array.isArray(expect.resultContains) ? expect.resultContains : [expect.resultContains];
     const missing = wanted.filter((w) => !(run.result ?? '').includes(w));
     if (missing.length > 0) {
-      fail('resultContains', excerpt(run.result), missing.map((m) => JSON.stringify(m)).join(', '), `resultContains: the result ${run.result === null ? 'is empty (no result)' : `does not contain ${missing.map((m) => JSON.stringify(m)).join(', ')}`}; result: ${excerpt(run.result)}`);
+      fail(
+        'resultContains',
+        excerpt(run.result),
+        missing.map((m) => JSON.stringify(m)).join(', '),
+        `resultContains: the result ${run.result === null ? 'is empty (no result)' : `does not contain ${missing.map((m) => JSON.stringify(m)).join(', ')}`}; result: ${excerpt(run.result)}`,
+      );
     }
   }
   if (expect.resultMatches !== undefined && !compileResultPattern(expect.resultMatches).test(run.result ?? '')) {

@@ -18,11 +18,32 @@ agents:
 `,
   'f.squad.yaml',
 );
-const squad: SquadFile = parsed.ok ? parsed.squad : (() => { throw new Error('fixture'); })();
+const squad: SquadFile = parsed.ok
+  ? parsed.squad
+  : (() => {
+      throw new Error('fixture');
+    })();
 
 /** A run of 10 s: two calls of model m at 0 and 5 s (1,000 tokens each), one of n. */
 function sample(seed: number, costUsd: number, trips: ForecastSample['trips'] = []): ForecastSample {
-  return { kind: 'forecast', id: seed, seed, status: trips.length ? 'halted' : 'completed', costUsd, agents: { a: costUsd * 0.75, b: costUsd * 0.25 }, trips, virtualMs: 10_000, calls: { m: [[0, 1000], [5000, 1000]], n: [[2000, 300]] }, wallMs: 5 };
+  return {
+    kind: 'forecast',
+    id: seed,
+    seed,
+    status: trips.length ? 'halted' : 'completed',
+    costUsd,
+    agents: { a: costUsd * 0.75, b: costUsd * 0.25 },
+    trips,
+    virtualMs: 10_000,
+    calls: {
+      m: [
+        [0, 1000],
+        [5000, 1000],
+      ],
+      n: [[2000, 300]],
+    },
+    wallMs: 5,
+  };
 }
 
 describe('quantiles', () => {
@@ -77,7 +98,19 @@ describe('peakTraffic', () => {
 describe('forecastOf', () => {
   it('folds the samples into cost at volume, per agent, trips, headroom and tenants', () => {
     const samples = [sample(1, 0.01), sample(2, 0.02), sample(3, 0.03, ['loop']), sample(4, 0.02)];
-    const f = forecastOf(samples, { squad, file: 'f.squad.yaml', profile: 'local', runsPerDay: 28_800, days: 7, peakFactor: 1, tenants: { defaults: { dailyBudgetUsd: 100 }, tenants: { acme: {}, globex: { dailyBudgetUsd: 1000 } } } }, 1);
+    const f = forecastOf(
+      samples,
+      {
+        squad,
+        file: 'f.squad.yaml',
+        profile: 'local',
+        runsPerDay: 28_800,
+        days: 7,
+        peakFactor: 1,
+        tenants: { defaults: { dailyBudgetUsd: 100 }, tenants: { acme: {}, globex: { dailyBudgetUsd: 1000 } } },
+      },
+      1,
+    );
     expect(f.costPerRunUsd.mean).toBeCloseTo(0.02, 10);
     expect(f.costPerDayUsd).toBeCloseTo(576, 6);
     expect(f.costPerMonthUsd).toBeCloseTo(576 * 30, 6);

@@ -98,7 +98,10 @@ export function forecastOf(samples: readonly ForecastSample[], input: ForecastIn
     costPerDayUsd: perDay,
     costPerMonthUsd: perDay * 30,
     costForPeriodUsd: perDay * input.days,
-    costHistogram: histogram(samples.map((s) => s.costUsd), 20),
+    costHistogram: histogram(
+      samples.map((s) => s.costUsd),
+      20,
+    ),
     agents,
     statuses,
     trips: Object.fromEntries(Object.entries(tripCounts).map(([k, c]) => [k, c / n])),

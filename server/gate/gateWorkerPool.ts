@@ -50,7 +50,10 @@ export async function runOnWorkers(jobs: readonly GateJob[], options: GateWorker
         fail(error);
       };
       const abort = () => stop(options.signal.reason instanceof Error ? options.signal.reason : new Error('cancelled'));
-      if (options.signal.aborted) { abort(); return; }
+      if (options.signal.aborted) {
+        abort();
+        return;
+      }
       options.signal.addEventListener('abort', abort, { once: true });
       const feed = (worker: Worker) => {
         if (failed || next >= jobs.length) return;
@@ -61,16 +64,23 @@ export async function runOnWorkers(jobs: readonly GateJob[], options: GateWorker
         workers.push(worker);
         worker.on('message', (message: unknown) => {
           const parsed = GateResultSchema.safeParse(message);
-          if (!parsed.success) { stop(new Error(`a worker sent a malformed result: ${parsed.error.message}`)); return; }
+          if (!parsed.success) {
+            stop(new Error(`a worker sent a malformed result: ${parsed.error.message}`));
+            return;
+          }
           const result = parsed.data;
           const index = indexOf.get(result.id);
-          if (index === undefined) { stop(new Error(result.kind === 'error' ? result.message : `a worker answered job ${result.id}, which it was not given`)); return; }
+          if (index === undefined) {
+            stop(new Error(result.kind === 'error' ? result.message : `a worker answered job ${result.id}, which it was not given`));
+            return;
+          }
           results[index] = result;
           options.onResult?.(result, jobs[index]!);
           finished += 1;
           if (finished === jobs.length) {
             options.signal.removeEventListener('abort', abort);
-            done(); return;
+            done();
+            return;
           }
           feed(worker);
         });

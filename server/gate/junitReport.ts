@@ -33,7 +33,9 @@ export function junitReport(report: TestReport, timestamp: Date): string {
         return `${head}/>\n`;
       })
       .join('');
-    suites.push(`  <testsuite name="journals" tests="${report.journals.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(report.journals.reduce((s, j) => s + j.wallMs, 0))}">\n${body}  </testsuite>\n`);
+    suites.push(
+      `  <testsuite name="journals" tests="${report.journals.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds(report.journals.reduce((s, j) => s + j.wallMs, 0))}">\n${body}  </testsuite>\n`,
+    );
   }
   const t = report.totals;
   const failures = report.cases.flatMap((c) => c.runs).filter((r) => r.error === null && r.failures.length > 0).length + report.journals.filter((j) => j.error === null && !j.passed).length;

@@ -32,10 +32,7 @@ export interface TestPlan {
  * Reads and checks every squad file and lays out one job per (case, seed). Any file that does not
  * parse makes the plan invalid: a gate that silently skips a broken file passes what it never ran.
  */
-export async function planTests(
-  files: readonly string[],
-  options: { cwd: string; workspace: string; only?: readonly string[]; firstId?: number },
-): Promise<TestPlan> {
+export async function planTests(files: readonly string[], options: { cwd: string; workspace: string; only?: readonly string[]; firstId?: number }): Promise<TestPlan> {
   const plan: TestPlan = { cases: [], untested: [], errors: [], warnings: [] };
   let id = options.firstId ?? 0;
   for (const file of files) {
@@ -52,9 +49,7 @@ export async function planTests(
       plan.errors.push(...parsed.errors);
       continue;
     }
-    const chosen = parsed.squad.tests
-      .map((c, index) => ({ c, index }))
-      .filter(({ c }) => !options.only || options.only.length === 0 || options.only.includes(c.name));
+    const chosen = parsed.squad.tests.map((c, index) => ({ c, index })).filter(({ c }) => !options.only || options.only.length === 0 || options.only.includes(c.name));
     if (chosen.length === 0) plan.untested.push(file);
     for (const { c, index } of chosen) {
       const seeds = seedsOf(c);

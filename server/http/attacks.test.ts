@@ -180,7 +180,10 @@ describe('attacks on the trust boundary (issue #16)', () => {
   it('a literal credential in a tool server header or env is an error in the file, not repeated in the answer', async () => {
     const header = squad({ toolServers: `  web:\n    url: http://127.0.0.1:9/mcp\n    headers: { Authorization: "Bearer ${SECRET}" }\n` });
     const env = squad({ toolServers: `  local:\n    command: node\n    env: { BUREAU_API_TOKEN: "${SECRET}" }\n` });
-    for (const [source, field] of [[header, 'Authorization'], [env, 'BUREAU_API_TOKEN']] as const) {
+    for (const [source, field] of [
+      [header, 'Authorization'],
+      [env, 'BUREAU_API_TOKEN'],
+    ] as const) {
       const answer = await refused(() => api('POST', '/api/runs', { source }));
       expect(answer.status).toBe(400);
       expect(answer.body.field).toBe('source');

@@ -108,7 +108,9 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
   const recovered = await manager.recover({ resume: config.resume ?? false });
   if (recovered.resumed.length > 0) log(`resuming ${recovered.resumed.length} interrupted run(s): ${recovered.resumed.join(', ')}`);
   if (recovered.interrupted.length > 0) {
-    log(`${recovered.interrupted.length} interrupted run(s) in .squad/runs (${recovered.interrupted.slice(0, 5).join(', ')}${recovered.interrupted.length > 5 ? ', …' : ''}): restart with --resume to continue them, or run squad resume RUN`);
+    log(
+      `${recovered.interrupted.length} interrupted run(s) in .squad/runs (${recovered.interrupted.slice(0, 5).join(', ')}${recovered.interrupted.length > 5 ? ', …' : ''}): restart with --resume to continue them, or run squad resume RUN`,
+    );
   }
   let closing: Promise<void> | null = null;
   return {

@@ -52,7 +52,9 @@ export function createApi(deps: ApiDeps): express.Express {
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     const verdict = gate.check(req);
     if (!verdict.ok) {
-      deps.log(`refused ${req.method} ${req.path} from ${verdict.source.clientAddress}: ${verdict.message} (${verdict.field}: ${JSON.stringify(verdict.field === 'Host' ? verdict.source.host : verdict.source.origin)})`);
+      deps.log(
+        `refused ${req.method} ${req.path} from ${verdict.source.clientAddress}: ${verdict.message} (${verdict.field}: ${JSON.stringify(verdict.field === 'Host' ? verdict.source.host : verdict.source.origin)})`,
+      );
       throw new HttpError(403, verdict.message, verdict.field);
     }
     res.locals['source'] = verdict.source;
@@ -94,7 +96,10 @@ export function createApi(deps: ApiDeps): express.Express {
   app.post('/api/runs', async (req, res) => {
     const body = parseWire(StartRunRequestSchema, req.body ?? {}, 'run request');
     const run = await manager.start(body, scope(req));
-    res.status(202).location(`/api/runs/${encodeURIComponent(run.id)}`).json({ run });
+    res
+      .status(202)
+      .location(`/api/runs/${encodeURIComponent(run.id)}`)
+      .json({ run });
   });
   app.get('/api/runs', async (req, res) => {
     const query = parseWire(ListRunsQuerySchema, { ...req.query }, 'query');

@@ -58,7 +58,11 @@ export function mountForecastRoutes(app: express.Express, manager: RunService, s
       const failed = results.find((r): r is Extract<GateResult, { kind: 'error' }> => r.kind === 'error');
       if (failed) throw new HttpError(422, `${results.filter((r) => r.kind === 'error').length} of ${jobs.length} forecast runs could not run; the first: ${failed.message}`, 'file');
       const samples = results.filter((r): r is ForecastSample => r.kind === 'forecast').sort((a, b) => a.seed - b.seed);
-      const forecast = forecastOf(samples, { squad: parsed.squad, file: source.path, profile: body.profile, runsPerDay: body.runsPerDay, days: body.days, peakFactor: body.peakFactor, tenants: null }, performance.now() - started);
+      const forecast = forecastOf(
+        samples,
+        { squad: parsed.squad, file: source.path, profile: body.profile, runsPerDay: body.runsPerDay, days: body.days, peakFactor: body.peakFactor, tenants: null },
+        performance.now() - started,
+      );
       res.json(ForecastSchema.parse(forecast));
     } finally {
       running = false;

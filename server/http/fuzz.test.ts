@@ -35,14 +35,11 @@ function randomBytes(n: number): Buffer {
 function post(path: string, body: Buffer | string, contentType = 'application/json'): Promise<{ status: number; body: string }> {
   const url = new URL(t.url);
   return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, path, method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'content-type': contentType } },
-      (res) => {
-        let data = '';
-        res.on('data', (c: Buffer) => (data += c.toString('utf8')));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-      },
-    );
+    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'content-type': contentType } }, (res) => {
+      let data = '';
+      res.on('data', (c: Buffer) => (data += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+    });
     req.on('error', reject);
     req.end(body);
   });
@@ -60,7 +57,8 @@ describe('fuzz: the HTTP API', () => {
     const paths = ['/api/runs', '/api/validate', '/api/tokens', '/api/runs/x/pause', '/api/runs/%2e%2e%2fescape/cancel'];
     for (let i = 0; i < 300; i++) {
       const kind = i % 4;
-      const body = kind === 0 ? randomBytes(1 + Math.floor(random.next() * 200)) : kind === 1 ? JSON.stringify(junk()) : kind === 2 ? `{"file": ${'['.repeat(5000)}` : JSON.stringify(junk()).slice(0, -1);
+      const body =
+        kind === 0 ? randomBytes(1 + Math.floor(random.next() * 200)) : kind === 1 ? JSON.stringify(junk()) : kind === 2 ? `{"file": ${'['.repeat(5000)}` : JSON.stringify(junk()).slice(0, -1);
       const path = pick(paths);
       const res = await post(path, body);
       expect(res.status, `${path} ${String(body).slice(0, 80)}`).toBeGreaterThanOrEqual(400);

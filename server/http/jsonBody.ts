@@ -16,11 +16,23 @@ export function jsonBody(limit: number) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const declared = req.headers['content-length'];
     const hasBody = (declared !== undefined && Number(declared) > 0) || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) { next(); return; }
+    if (!hasBody) {
+      next();
+      return;
+    }
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    if (encoding !== 'identity') { next(new HttpError(415, 'unsupported content encoding: send the body uncompressed', 'Content-Encoding')); return; }
-    const charset = /charset=([^;]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.trim().toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') { next(new HttpError(415, 'unsupported charset: send UTF-8 JSON', 'Content-Type')); return; }
+    if (encoding !== 'identity') {
+      next(new HttpError(415, 'unsupported content encoding: send the body uncompressed', 'Content-Encoding'));
+      return;
+    }
+    const charset = /charset=([^;]+)/i
+      .exec(req.headers['content-type'] ?? '')?.[1]
+      ?.trim()
+      .toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      next(new HttpError(415, 'unsupported charset: send UTF-8 JSON', 'Content-Type'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -33,14 +45,18 @@ export function jsonBody(limit: number) {
       req.off('aborted', onAborted);
       if (error) {
         req.pause();
-        next(error); return;
+        next(error);
+        return;
       }
       req.body = body;
       next();
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) { settle(new HttpError(413, `the request body is too large (the limit is ${limit} bytes)`, 'body')); return; }
+      if (size > limit) {
+        settle(new HttpError(413, `the request body is too large (the limit is ${limit} bytes)`, 'body'));
+        return;
+      }
       chunks.push(chunk);
     };
     const onEnd = () => {
@@ -48,9 +64,13 @@ export function jsonBody(limit: number) {
       try {
         value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
-        settle(new HttpError(400, 'the request body is not valid JSON', 'body')); return;
+        settle(new HttpError(400, 'the request body is not valid JSON', 'body'));
+        return;
       }
-      if (typeof value !== 'object' || value === null) { settle(new HttpError(400, 'the request body is not valid JSON: send an object', 'body')); return; }
+      if (typeof value !== 'object' || value === null) {
+        settle(new HttpError(400, 'the request body is not valid JSON: send an object', 'body'));
+        return;
+      }
       settle(null, value);
     };
     const onError = () => settle(new HttpError(400, 'the request was aborted', 'body'));

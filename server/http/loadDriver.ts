@@ -82,8 +82,7 @@ export async function driveLoad(client: SquadClient, plan: LoadPlan, onProgress:
   const samples: RunSample[] = [];
   const progress: LoadProgress = { started: 0, done: 0, inFlight: 0, refused: 0 };
   let spiking = false;
-  const spikeDue = (): boolean =>
-    plan.spike !== null && ('ms' in plan.spike.at ? performance.now() - started0 >= plan.spike.at.ms : progress.started >= plan.spike.at.fraction * plan.runs);
+  const spikeDue = (): boolean => plan.spike !== null && ('ms' in plan.spike.at ? performance.now() - started0 >= plan.spike.at.ms : progress.started >= plan.spike.at.fraction * plan.runs);
   const capacity = (): number => (spiking && plan.spike ? Math.round(plan.concurrency + ((plan.spike.factor - 1) * plan.concurrency) / plan.tenants.length) : plan.concurrency);
   /** Smooth weighted round robin (as in nginx): deterministic and evenly interleaved. */
   const nextTenant = (): number => {

@@ -51,7 +51,12 @@ export function loadReport(samples: readonly RunSample[], wallMs: number): LoadR
     runsPerSecond: wallMs > 0 ? Math.round((ran.length / wallMs) * 1000 * 10) / 10 : 0,
     virtualMsTotal: ran.reduce((a, s) => a + s.virtualMs, 0),
     overall: figures('all', samples),
-    tenants: tenants.map((t) => figures(t, samples.filter((s) => s.tenant === t))),
+    tenants: tenants.map((t) =>
+      figures(
+        t,
+        samples.filter((s) => s.tenant === t),
+      ),
+    ),
     instances: instanceFigures(ran),
   };
 }

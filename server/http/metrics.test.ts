@@ -131,7 +131,9 @@ describe('/metrics', () => {
 
     // Spend per tenant: the costed events of its journals; today's spend gauge agrees.
     for (const id of ['acme', 'globex', 'initech']) {
-      const spent = events.filter((e) => tenant(e) === id).reduce((a, e) => a + ('costUsd' in e && typeof e.costUsd === 'number' && (e.type === 'model.response' || e.type === 'model.failed' || e.type === 'context.compacted') ? e.costUsd : 0), 0);
+      const spent = events
+        .filter((e) => tenant(e) === id)
+        .reduce((a, e) => a + ('costUsd' in e && typeof e.costUsd === 'number' && (e.type === 'model.response' || e.type === 'model.failed' || e.type === 'context.compacted') ? e.costUsd : 0), 0);
       expect(spent).toBeGreaterThan(0);
       expect(sum(after, 'squad_spend_usd_total', { tenant: id })).toBeCloseTo(spent, 9);
       expect(sum(after, 'squad_tenant_spend_today_usd', { tenant: id })).toBeCloseTo(spent, 3);
@@ -142,7 +144,7 @@ describe('/metrics', () => {
     expect(sum(after, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
-  it('is refused without a token, and to a tenant\'s token', async () => {
+  it("is refused without a token, and to a tenant's token", async () => {
     expect((await fetch(`${t.url}/metrics`)).status).toBe(401);
     const res = await fetch(`${t.url}/api/tokens`, { method: 'POST', headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'acme' }) });
     const { token } = (await res.json()) as { token: string };
@@ -169,7 +171,17 @@ describe('SquadMetrics', () => {
     const metrics = new SquadMetrics(null, { processMetrics: false });
     const base = { runId: 'r1', t: 0, agent: 'a', spanId: 's', parentSpanId: null };
     const request = (seq: number): RunEvent => ({ ...base, seq, type: 'model.request', provider: 'simulated', model: 'gpt-4.1', messages: 1, inputTokensEstimate: 1, contextWindow: 1000, tools: [] });
-    const response = (seq: number): RunEvent => ({ ...base, seq, type: 'model.response', text: '', toolCalls: [], usage: { inputTokens: 1, cachedInputTokens: 0, outputTokens: 1 }, costUsd: 0.25, priced: true, latencyMs: 500 });
+    const response = (seq: number): RunEvent => ({
+      ...base,
+      seq,
+      type: 'model.response',
+      text: '',
+      toolCalls: [],
+      usage: { inputTokens: 1, cachedInputTokens: 0, outputTokens: 1 },
+      costUsd: 0.25,
+      priced: true,
+      latencyMs: 500,
+    });
     metrics.runStarted({ id: 'r1', tenant: 'acme', squad: 's', startedAt: new Date(), resumedAfterSeq: 2 });
     for (const e of [request(1), response(2), request(3), response(4)]) metrics.event('r1', e);
     metrics.runEnded('r1');

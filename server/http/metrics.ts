@@ -25,17 +25,73 @@ export class SquadMetrics implements RunObserver {
   readonly registry = new Registry();
   private readonly runs = new Map<string, { tenant: string; skipUpTo: number; calls: Map<string, { provider: string; model: string }> }>();
 
-  private readonly runsStarted = new Counter({ name: 'squad_runs_started_total', help: 'Runs this process started executing, by tenant (resumed runs included).', labelNames: ['tenant'], registers: [this.registry] });
-  private readonly runsEnded = new Counter({ name: 'squad_runs_completed_total', help: 'Runs this process ended (run.completed), by tenant and status.', labelNames: ['tenant', 'status'], registers: [this.registry] });
-  private readonly resumes = new Counter({ name: 'squad_runs_resumed_total', help: 'Runs this process picked up from their journal (after a crash, a shutdown or a lease that expired).', registers: [this.registry] });
-  private readonly leaseExpiries = new Counter({ name: 'squad_lease_expiries_total', help: 'Run leases that expired before their holder completed or released them (the holder died or lost the store).', registers: [this.registry] });
-  private readonly modelCalls = new Histogram({ name: 'squad_model_call_seconds', help: 'Model call latency as journaled (model.response and model.failed), by provider and model.', labelNames: ['provider', 'model', 'outcome'], buckets: CALL_BUCKETS, registers: [this.registry] });
-  private readonly modelErrors = new Counter({ name: 'squad_model_call_errors_total', help: 'Failed model calls (model.failed), by provider and model; retried: whether the run tries again.', labelNames: ['provider', 'model', 'retried'], registers: [this.registry] });
-  private readonly toolCalls = new Histogram({ name: 'squad_tool_call_seconds', help: 'MCP tool call latency as journaled (tool.result), by tool server and tool.', labelNames: ['server', 'tool', 'outcome'], buckets: CALL_BUCKETS, registers: [this.registry] });
-  private readonly toolErrors = new Counter({ name: 'squad_tool_call_errors_total', help: 'Failed tool calls (tool.result ok=false), by tool server, tool and error kind.', labelNames: ['server', 'tool', 'error'], registers: [this.registry] });
-  private readonly trips = new Counter({ name: 'squad_guardrail_trips_total', help: 'Guardrail trips (guardrail.tripped), by kind, action and tenant.', labelNames: ['kind', 'action', 'tenant'], registers: [this.registry] });
-  private readonly spend = new Counter({ name: 'squad_spend_usd_total', help: 'Spend journaled by this process (model responses, failed calls, summaries), by tenant, in US dollars.', labelNames: ['tenant'], registers: [this.registry] });
-  private readonly journalAppend = new Histogram({ name: 'squad_journal_append_seconds', help: 'From a journal append until it is durable (the oldest event of each group commit), by store.', labelNames: ['store'], buckets: APPEND_BUCKETS, registers: [this.registry] });
+  private readonly runsStarted = new Counter({
+    name: 'squad_runs_started_total',
+    help: 'Runs this process started executing, by tenant (resumed runs included).',
+    labelNames: ['tenant'],
+    registers: [this.registry],
+  });
+  private readonly runsEnded = new Counter({
+    name: 'squad_runs_completed_total',
+    help: 'Runs this process ended (run.completed), by tenant and status.',
+    labelNames: ['tenant', 'status'],
+    registers: [this.registry],
+  });
+  private readonly resumes = new Counter({
+    name: 'squad_runs_resumed_total',
+    help: 'Runs this process picked up from their journal (after a crash, a shutdown or a lease that expired).',
+    registers: [this.registry],
+  });
+  private readonly leaseExpiries = new Counter({
+    name: 'squad_lease_expiries_total',
+    help: 'Run leases that expired before their holder completed or released them (the holder died or lost the store).',
+    registers: [this.registry],
+  });
+  private readonly modelCalls = new Histogram({
+    name: 'squad_model_call_seconds',
+    help: 'Model call latency as journaled (model.response and model.failed), by provider and model.',
+    labelNames: ['provider', 'model', 'outcome'],
+    buckets: CALL_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly modelErrors = new Counter({
+    name: 'squad_model_call_errors_total',
+    help: 'Failed model calls (model.failed), by provider and model; retried: whether the run tries again.',
+    labelNames: ['provider', 'model', 'retried'],
+    registers: [this.registry],
+  });
+  private readonly toolCalls = new Histogram({
+    name: 'squad_tool_call_seconds',
+    help: 'MCP tool call latency as journaled (tool.result), by tool server and tool.',
+    labelNames: ['server', 'tool', 'outcome'],
+    buckets: CALL_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly toolErrors = new Counter({
+    name: 'squad_tool_call_errors_total',
+    help: 'Failed tool calls (tool.result ok=false), by tool server, tool and error kind.',
+    labelNames: ['server', 'tool', 'error'],
+    registers: [this.registry],
+  });
+  private readonly trips = new Counter({
+    name: 'squad_guardrail_trips_total',
+    help: 'Guardrail trips (guardrail.tripped), by kind, action and tenant.',
+    labelNames: ['kind', 'action', 'tenant'],
+    registers: [this.registry],
+  });
+  private readonly spend = new Counter({
+    name: 'squad_spend_usd_total',
+    help: 'Spend journaled by this process (model responses, failed calls, summaries), by tenant, in US dollars.',
+    labelNames: ['tenant'],
+    registers: [this.registry],
+  });
+  private readonly journalAppend = new Histogram({
+    name: 'squad_journal_append_seconds',
+    help: 'From a journal append until it is durable (the oldest event of each group commit), by store.',
+    labelNames: ['store'],
+    buckets: APPEND_BUCKETS,
+    registers: [this.registry],
+  });
 
   constructor(fleet: FleetSource | null, options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });

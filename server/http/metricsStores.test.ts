@@ -26,7 +26,13 @@ const ticket = (id: string, tenant: string): RunTicket => ({ journalId: id, runI
 describe('metrics and readiness over the PostgreSQL stores', () => {
   it('/readyz: ready once migrations are applied; not ready when the database is behind this version, or gone', async () => {
     const readiness = new ProbeReadiness({ store: pgReadinessProbe(stores.db) });
-    expect(await readiness.check()).toMatchObject({ ok: true, checks: [{ name: 'store', ok: true }, { name: 'process', ok: true }] });
+    expect(await readiness.check()).toMatchObject({
+      ok: true,
+      checks: [
+        { name: 'store', ok: true },
+        { name: 'process', ok: true },
+      ],
+    });
     const { rows } = await stores.db.query<{ version: number; name: string }>('SELECT version, name FROM squad_migrations ORDER BY version DESC LIMIT 1');
     const latest = rows[0]!;
     await stores.db.query('DELETE FROM squad_migrations WHERE version = $1', [latest.version]);
@@ -40,12 +46,20 @@ describe('metrics and readiness over the PostgreSQL stores', () => {
   });
 
   it('queue depth, runs by state and spend today come from the queue and the ledger', async () => {
-    for (const [id, tenant] of [['r1', 'acme'], ['r2', 'acme'], ['r3', 'globex']] as const) await stores.queue.enqueue({ id, tenant, ticket: ticket(id, tenant) });
+    for (const [id, tenant] of [
+      ['r1', 'acme'],
+      ['r2', 'acme'],
+      ['r3', 'globex'],
+    ] as const)
+      await stores.queue.enqueue({ id, tenant, ticket: ticket(id, tenant) });
     const lease = await stores.queue.claim('worker-a', 30_000);
     expect(lease?.id).toBe('r1');
     const reservation = await stores.ledger.reserve('acme', utcDay(new Date()), 1, 10, 'r1');
     await stores.ledger.settle(reservation!.id, 0.375);
-    const metrics = new SquadMetrics(storesFleet(stores.queue, stores.ledger, () => [{ id: 'acme', dailyBudgetUsd: 10 }]), { processMetrics: false });
+    const metrics = new SquadMetrics(
+      storesFleet(stores.queue, stores.ledger, () => [{ id: 'acme', dailyBudgetUsd: 10 }]),
+      { processMetrics: false },
+    );
     const text = await metrics.text();
     expect(text).toMatch(/^squad_queue_depth 2$/m);
     expect(text).toMatch(/^squad_runs\{state="running",tenant="acme"\} 1$/m);

@@ -56,7 +56,10 @@ export function storesFleet(
       const spend = await Promise.all([...ids].map(async (id) => ({ id, day: await ledger.today(id, day) })));
       return {
         runs: [...counts.values()],
-        queue: { depth: [...counts.values()].filter((c) => c.state === 'queued').reduce((a, c) => a + c.count, 0), oldestAgeSeconds: oldest === null ? 0 : Math.max(0, (now().getTime() - oldest) / 1000) },
+        queue: {
+          depth: [...counts.values()].filter((c) => c.state === 'queued').reduce((a, c) => a + c.count, 0),
+          oldestAgeSeconds: oldest === null ? 0 : Math.max(0, (now().getTime() - oldest) / 1000),
+        },
         tenants: spend.map((s) => ({ id: s.id, spentTodayUsd: s.day.spentUsd, dailyBudgetUsd: budgets.get(s.id) ?? options.budgetOf?.(s.id) ?? 0 })),
       };
     },

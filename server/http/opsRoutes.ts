@@ -44,7 +44,10 @@ export function mountOpsRoutes(app: express.Express, deps: OpsDeps, admit: (req:
   app.get('/readyz', async (req, res) => {
     if (refuseForeign(req, res)) return;
     const report = await deps.readiness.check();
-    res.set('Cache-Control', 'no-store').status(report.ok ? 200 : 503).json(report);
+    res
+      .set('Cache-Control', 'no-store')
+      .status(report.ok ? 200 : 503)
+      .json(report);
   });
   app.get('/metrics', async (req, res) => {
     if (refuseForeign(req, res)) return;
@@ -63,7 +66,10 @@ export function mountOpsRoutes(app: express.Express, deps: OpsDeps, admit: (req:
       res.status(403).json({ error: 'a tenant token cannot read the metrics of every tenant', field: 'Authorization' });
       return;
     }
-    res.set('Cache-Control', 'no-store').type(deps.metrics.contentType).send(await deps.metrics.text());
+    res
+      .set('Cache-Control', 'no-store')
+      .type(deps.metrics.contentType)
+      .send(await deps.metrics.text());
   });
 }
 

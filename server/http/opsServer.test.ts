@@ -26,11 +26,23 @@ describe('a worker health port', () => {
     expect((await fetch(`${ops.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${ops.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ok: true, checks: [{ name: 'store', ok: true }, { name: 'process', ok: true }] });
+    expect(await ready.json()).toMatchObject({
+      ok: true,
+      checks: [
+        { name: 'store', ok: true },
+        { name: 'process', ok: true },
+      ],
+    });
     storeUp = false;
     const down = await fetch(`${ops.url}/readyz`);
     expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ ok: false, checks: [{ name: 'store', ok: false, detail: 'connection refused' }, { name: 'process', ok: true }] });
+    expect(await down.json()).toMatchObject({
+      ok: false,
+      checks: [
+        { name: 'store', ok: false, detail: 'connection refused' },
+        { name: 'process', ok: true },
+      ],
+    });
     storeUp = true;
     readiness.drain();
     expect((await fetch(`${ops.url}/readyz`)).status).toBe(503);

@@ -37,7 +37,7 @@ describe('replay, fork and diff over the API', () => {
     expect(clean.json.replayed).toBe(clean.json.events);
 
     const journal = (await t.client.journal(id)).events;
-    const source = (journal[0] as { squad: { source: string } }).squad.source.replace('You are the credit risk reviewer.', 'You are the bank\'s credit risk reviewer.');
+    const source = (journal[0] as { squad: { source: string } }).squad.source.replace('You are the credit risk reviewer.', "You are the bank's credit risk reviewer.");
     const edited = await api('POST', `/api/runs/${id}/replay`, { source });
     expect(edited.json.divergence).toMatchObject({ expected: { type: 'model.request', agent: 'checker' }, fields: ['inputTokensEstimate'] });
 

@@ -39,7 +39,15 @@ export function mountReplayRoutes(app: express.Express, manager: RunService, sco
       const result = await badSquad(() =>
         continueRun({ events: parent.events, upToSeq: body.atSeq, journal: writer, fork: { runId, parentJournal: parent.display }, ...(edited ? { edited } : {}), signal, environment }),
       );
-      res.status(201).json(ForkResponseSchema.parse({ runId, journal: path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length), status: result.outcome.status, costUsd: result.outcome.account.totals.costUsd, prefixDivergence: result.divergence }));
+      res.status(201).json(
+        ForkResponseSchema.parse({
+          runId,
+          journal: path.slice(path.lastIndexOf('/') + 1, -'.jsonl'.length),
+          status: result.outcome.status,
+          costUsd: result.outcome.account.totals.costUsd,
+          prefixDivergence: result.divergence,
+        }),
+      );
     } finally {
       await writer.close();
     }
@@ -54,7 +62,16 @@ export function mountReplayRoutes(app: express.Express, manager: RunService, sco
     const query = parseWire(DiffQuerySchema, { ...req.query }, 'query');
     const [a, b] = await Promise.all([manager.recorded(query.a, scope(req)), manager.recorded(query.b, scope(req))]);
     const diff = diffJournals(a.events, b.events);
-    const costs = (x: typeof diff.a) => ({ runId: x.runId, status: x.status, events: x.events, costUsd: x.totals.costUsd, inputTokens: x.totals.inputTokens, outputTokens: x.totals.outputTokens, virtualMs: x.virtualMs, agents: Object.fromEntries(Object.entries(x.agents).map(([n, v]) => [n, v.costUsd])) });
+    const costs = (x: typeof diff.a) => ({
+      runId: x.runId,
+      status: x.status,
+      events: x.events,
+      costUsd: x.totals.costUsd,
+      inputTokens: x.totals.inputTokens,
+      outputTokens: x.totals.outputTokens,
+      virtualMs: x.virtualMs,
+      agents: Object.fromEntries(Object.entries(x.agents).map(([n, v]) => [n, v.costUsd])),
+    });
     res.json(DiffResponseSchema.parse({ shared: diff.shared, parting: diff.parting, a: costs(diff.a), b: costs(diff.b) }));
   });
 }

@@ -54,7 +54,12 @@ describe('security', () => {
     expect((await raw('/healthz', {})).status).toBe(200);
     const headerSets: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-wrong-token-wrong' }, { authorization: `Basic ${t.token}` }, { authorization: `Bearer ${t.token}x` }];
     for (const headers of headerSets) {
-      for (const [method, path] of [['GET', '/api/runs'], ['POST', '/api/runs'], ['GET', '/api/tenants'], ['POST', '/api/runs/x/cancel']] as const) {
+      for (const [method, path] of [
+        ['GET', '/api/runs'],
+        ['POST', '/api/runs'],
+        ['GET', '/api/tenants'],
+        ['POST', '/api/runs/x/cancel'],
+      ] as const) {
         const res = await raw(path, headers, method);
         expect(res.status, `${method} ${path}`).toBe(401);
         expect(res.headers['www-authenticate']).toBe('Bearer realm="squad"');
@@ -106,7 +111,7 @@ describe('security', () => {
     expect(viaProtocol).toBe(101);
   });
 
-  it('scopes a tenant token: it sees, starts and streams only its tenant\'s runs', async () => {
+  it("scopes a tenant token: it sees, starts and streams only its tenant's runs", async () => {
     const other = await t.client.startRun({ file: SAMPLE_FILE, seed: 1, tenant: 'globex' });
     await until(async () => (await t.client.run(other.id)).state === 'completed');
     const acme = new SquadClient(t.url, await t.client.mintToken('acme'));

@@ -17,7 +17,7 @@ function trip(runId: string, seq: number, t: number, kind: 'loop' | 'budget'): R
 
 /** The scale-out's Fleet view from the shared ports alone (in-process adapters; PostgreSQL's pass the same conformance suites). */
 describe('the fleet from the shared stores', () => {
-  it('shows each worker and its runs, the queue, spend against budget and the last hour\'s trips from the journals; a scoped token its tenant only', async () => {
+  it("shows each worker and its runs, the queue, spend against budget and the last hour's trips from the journals; a scoped token its tenant only", async () => {
     let now = Date.parse('2026-12-02T10:00:00Z');
     const clock = (): number => now;
     const queue = new InProcessRunQueue(clock);

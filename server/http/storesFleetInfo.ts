@@ -44,7 +44,14 @@ export class StoresFleetInfo {
       const events = e.state === 'claimed' ? await this.d.journals.read(e.id).catch(() => [] as RunEvent[]) : [];
       const a = foldEvents(events);
       const first = events[0];
-      return { id: e.id, tenant: e.tenant, squad: first?.type === 'run.started' ? first.squad.name : e.ticket.squad.path, state: e.state === 'claimed' ? 'running' : 'queued', costUsd: a.totals.costUsd, lastSeq: events.at(-1)?.seq ?? 0 };
+      return {
+        id: e.id,
+        tenant: e.tenant,
+        squad: first?.type === 'run.started' ? first.squad.name : e.ticket.squad.path,
+        state: e.state === 'claimed' ? 'running' : 'queued',
+        costUsd: a.totals.costUsd,
+        lastSeq: events.at(-1)?.seq ?? 0,
+      };
     };
     const workers = new Map<string, FleetRun[]>();
     for (const e of claimed) {

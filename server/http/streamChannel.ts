@@ -96,7 +96,10 @@ export class StreamChannel {
     return new Promise((resolve) => {
       const check = (): void => {
         const room = this.queue.length === 0 && this.host.bufferedBytes() <= this.limits.resumeBelowBytes;
-        if (room || this.closed || this.epoch !== epoch) { resolve(); return; }
+        if (room || this.closed || this.epoch !== epoch) {
+          resolve();
+          return;
+        }
         setTimeout(check, this.limits.lagPollMs);
       };
       check();

@@ -66,12 +66,24 @@ export class StreamServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
-    if (path !== STREAM_PATH) { reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`); return; }
+    if (path !== STREAM_PATH) {
+      reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
+      return;
+    }
     const verdict = this.o.gate.check(req);
-    if (!verdict.ok) { reject(socket, 403, 'Forbidden', verdict.message); return; }
+    if (!verdict.ok) {
+      reject(socket, 403, 'Forbidden', verdict.message);
+      return;
+    }
     const scope = this.scopeOf(req);
-    if (!scope) { reject(socket, 401, 'Unauthorized', 'missing or unknown bearer token'); return; }
-    if (this.sessions.size >= this.o.maxConnections) { reject(socket, 503, 'Service Unavailable', 'too many stream connections'); return; }
+    if (!scope) {
+      reject(socket, 401, 'Unauthorized', 'missing or unknown bearer token');
+      return;
+    }
+    if (this.sessions.size >= this.o.maxConnections) {
+      reject(socket, 503, 'Service Unavailable', 'too many stream connections');
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, scope));
   }
 

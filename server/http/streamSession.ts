@@ -45,19 +45,24 @@ export class StreamSession {
 
   private onMessage(data: unknown, isBinary: boolean): void {
     if (this.closed) return;
-    if (isBinary) { this.invalid(null, 'binary frames are not supported: send JSON text'); return; }
+    if (isBinary) {
+      this.invalid(null, 'binary frames are not supported: send JSON text');
+      return;
+    }
     let json: unknown;
     try {
       json = JSON.parse(String(data));
     } catch {
-      this.invalid(null, 'the frame is not valid JSON'); return;
+      this.invalid(null, 'the frame is not valid JSON');
+      return;
     }
     const parsed = ClientFrameSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.map(String).join('.') ?? '';
       const id = isRecord(json) && typeof json.id === 'string' && json.id.length <= 64 ? json.id : null;
-      this.invalid(id, `invalid frame: ${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`, field || undefined); return;
+      this.invalid(id, `invalid frame: ${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`, field || undefined);
+      return;
     }
     this.handle(parsed.data).catch((error: unknown) => this.fail(frameId(parsed.data), error));
   }
@@ -65,13 +70,21 @@ export class StreamSession {
   private async handle(frame: ClientFrame): Promise<void> {
     if (frame.type === 'unsubscribe') {
       const sub = this.subs.get(frame.id);
-      if (!sub) { this.send({ type: 'error', id: frame.id, error: `no subscription "${frame.id}"`, field: 'id' }); return; }
+      if (!sub) {
+        this.send({ type: 'error', id: frame.id, error: `no subscription "${frame.id}"`, field: 'id' });
+        return;
+      }
       this.drop(frame.id);
-      this.send({ type: 'unsubscribed', id: frame.id }); return;
+      this.send({ type: 'unsubscribed', id: frame.id });
+      return;
     }
-    if (this.subs.has(frame.id)) { this.send({ type: 'error', id: frame.id, error: `subscription "${frame.id}" exists`, field: 'id' }); return; }
+    if (this.subs.has(frame.id)) {
+      this.send({ type: 'error', id: frame.id, error: `subscription "${frame.id}" exists`, field: 'id' });
+      return;
+    }
     if (this.subs.size >= this.limits.maxSubscriptions) {
-      this.send({ type: 'error', id: frame.id, error: `at most ${this.limits.maxSubscriptions} subscriptions per connection` }); return;
+      this.send({ type: 'error', id: frame.id, error: `at most ${this.limits.maxSubscriptions} subscriptions per connection` });
+      return;
     }
     if (frame.type === 'subscribe') {
       await this.manager.detail(frame.run, this.scope); // not found / other tenant: an error frame, nothing subscribed
@@ -82,7 +95,8 @@ export class StreamSession {
       return;
     }
     if (this.scope.tenant !== null && frame.tenant !== this.scope.tenant) {
-      this.send({ type: 'error', id: frame.id, error: `this token sees only tenant "${this.scope.tenant}"`, field: 'tenant' }); return;
+      this.send({ type: 'error', id: frame.id, error: `this token sees only tenant "${this.scope.tenant}"`, field: 'tenant' });
+      return;
     }
     const sub: Subscription = { channels: new Map(), stop: () => {} };
     this.subs.set(frame.id, sub);
@@ -131,7 +145,10 @@ export class StreamSession {
     for (const [subId, sub] of this.subs) {
       for (const [run, channel] of sub.channels) {
         while (channel.queue.length > 0) {
-          if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) { this.schedule(); return; }
+          if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+            this.schedule();
+            return;
+          }
           this.ws.send(this.encoder.events(subId, run, channel.take(this.limits.maxEventsPerFrame)));
         }
         if (channel.endState !== null) {
@@ -151,7 +168,8 @@ export class StreamSession {
     this.invalidFrames += 1;
     if (this.invalidFrames > this.limits.maxInvalidFrames) {
       this.ws.close(1008, 'too many invalid frames');
-      this.dispose(); return;
+      this.dispose();
+      return;
     }
     this.send(field === undefined ? { type: 'error', id, error } : { type: 'error', id, error, field });
   }
@@ -160,7 +178,8 @@ export class StreamSession {
   private fail(id: string | null, error: unknown): void {
     if (id !== null) this.drop(id);
     if (error instanceof RunError) {
-      this.send(error.field === undefined ? { type: 'error', id, error: error.message } : { type: 'error', id, error: error.message, field: error.field }); return;
+      this.send(error.field === undefined ? { type: 'error', id, error: error.message } : { type: 'error', id, error: error.message, field: error.field });
+      return;
     }
     this.send({ type: 'error', id, error: `the subscription failed: ${error instanceof Error ? error.message : String(error)}` });
   }

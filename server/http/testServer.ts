@@ -53,7 +53,8 @@ export function collect(stream: StreamClient, id: string, options: { stopAfter?:
       if (frame.type === 'error') {
         clearTimeout(timer);
         stop();
-        reject(new Error(`subscription ${id}: ${frame.error}`)); return;
+        reject(new Error(`subscription ${id}: ${frame.error}`));
+        return;
       }
       const done = frame.type === 'end' || (options.stopAfter !== undefined && events.length >= options.stopAfter);
       if (done) {

@@ -77,6 +77,9 @@ export function sourceOf(req: IncomingMessage, proxy: TrustedProxy | null): Requ
 function lastValue(header: string | string[] | undefined): string | undefined {
   const joined = Array.isArray(header) ? header.join(',') : header;
   if (joined === undefined) return undefined;
-  const values = joined.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const values = joined
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   return values.at(-1);
 }

@@ -8,11 +8,7 @@ export class MissingEnvError extends Error {}
  * server's environment) stay out of the squad file, which every journal embeds whole. A reference
  * to a variable that is not set is an error naming it, never an empty string sent on.
  */
-export function expandEnvReferences(
-  values: Readonly<Record<string, string>>,
-  env: Readonly<Record<string, string | undefined>>,
-  where: string,
-): Record<string, string> {
+export function expandEnvReferences(values: Readonly<Record<string, string>>, env: Readonly<Record<string, string | undefined>>, where: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     out[key] = value.replace(REFERENCE, (_, name: string) => {

@@ -26,7 +26,7 @@ describe('server-everything over stdio (a real third-party server, as users run 
     expect(await survivors(pids)).toEqual([]);
   });
 
-  it('lists its tools under the server\'s name with their input schemas, one process per replica', () => {
+  it("lists its tools under the server's name with their input schemas, one process per replica", () => {
     expect(pids).toHaveLength(2);
     const echo = host.tools().find((t) => t.name === 'everything.echo');
     expect(echo?.inputSchema).toMatchObject({ type: 'object', properties: { message: { type: 'string' } }, required: ['message'] });
@@ -44,7 +44,7 @@ describe('server-everything over stdio (a real third-party server, as users run 
     expect(image.content).toMatch(/\[image image\/png, \d+ bytes\]/);
   });
 
-  it('keeps a real server\'s own duration off the virtual time line, so runs replay exactly', async () => {
+  it("keeps a real server's own duration off the virtual time line, so runs replay exactly", async () => {
     const virtual = await start(`  everything: { command: node, args: ["${EVERYTHING}", stdio] }`, '', 'virtual');
     try {
       expect(await virtual.call(request('everything.echo', { message: 'x' }, 1234))).toMatchObject({ ok: true, latencyMs: 0 });
@@ -66,9 +66,7 @@ describe('server-everything over stdio (a real third-party server, as users run 
   });
 
   it('times out a call that never answers, fails over, and gives up within the deadline with the reason', async () => {
-    const slow = await start(
-      `  everything: { command: node, args: ["${EVERYTHING}", stdio], replicas: 2, timeoutMs: 300, deadlineMs: 2000, maxAttempts: 2 }`,
-    );
+    const slow = await start(`  everything: { command: node, args: ["${EVERYTHING}", stdio], replicas: 2, timeoutMs: 300, deadlineMs: 2000, maxAttempts: 2 }`);
     const slowPids = slow.pids();
     try {
       // A 30 s operation against a 2 s deadline: the answer coming back at all (within the test's
@@ -105,7 +103,7 @@ describe('server-filesystem over stdio', () => {
     expect(await host.call(request('fs.read_text_file', { path: join(dir, 'memo.txt') }))).toMatchObject({ ok: true, content: 'DSCR 1.42x' });
   });
 
-  it('passes the server\'s own refusal (a tool error) to the agent', async () => {
+  it("passes the server's own refusal (a tool error) to the agent", async () => {
     const result = await host.call(request('fs.read_text_file', { path: '/etc/passwd' }));
     expect(result).toMatchObject({ ok: false, error: 'tool', attempts: 1 });
     expect(result.content).toMatch(/access denied|outside allowed/i);
@@ -139,9 +137,12 @@ describe('servers that cannot start', () => {
     expect(String(error)).toContain('tool server "mute" did not start: the server did not answer within 400 ms');
   });
 
-  it('names a script\'s tool that the server does not list', async () => {
+  it("names a script's tool that the server does not list", async () => {
     const squad = squadWithServers(`  everything: { command: node, args: ["${EVERYTHING}", stdio] }`);
-    squad.agents['a']!.script = [{ tool: { name: 'everything.ech', args: {} }, repeat: 1 }, { finish: 'done', repeat: 1 }];
+    squad.agents['a']!.script = [
+      { tool: { name: 'everything.ech', args: {} }, repeat: 1 },
+      { finish: 'done', repeat: 1 },
+    ];
     const failed = await startMcpToolHost(squad, { profile: 'local', random: seededRandom(1), signal: never, baseDir: ROOT, healthCheckIntervalMs: 0 }).catch((e: unknown) => e);
     expect(String(failed)).toMatch(/agents\.a\.script\[0\]\.tool: no tool "ech" \(did you mean "echo"\?\)/);
   });

@@ -83,7 +83,10 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
           const policy = resolveToolServerPolicy(squad, options.profile, pool.server);
           const tools = await listServerTools(pool.server, connection.client, { timeoutMs: policy.startupTimeoutMs, signal: options.signal });
           byServer.set(pool.server, tools);
-          listed.set(pool.server, tools.map((t) => t.tool));
+          listed.set(
+            pool.server,
+            tools.map((t) => t.tool),
+          );
           for (const entry of tools) catalog.set(entry.spec.name, { entry, pool });
         } catch (error) {
           if (options.signal.aborted) throw error;
@@ -143,13 +146,7 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
   };
 }
 
-function connectorsFor(
-  name: string,
-  config: ToolServerConfig,
-  policy: ToolServerPolicy,
-  baseDir: string,
-  env: Readonly<Record<string, string | undefined>>,
-): ReplicaConnector[] {
+function connectorsFor(name: string, config: ToolServerConfig, policy: ToolServerPolicy, baseDir: string, env: Readonly<Record<string, string | undefined>>): ReplicaConnector[] {
   const repeat = (c: ReplicaConnector) => Array.from({ length: policy.replicas }, () => c);
   if (policy.simulate) {
     if (!config.simulated) throw new Error('the profile sets `simulate: true`, but the server declares no `simulated` tools');
@@ -177,8 +174,6 @@ function connectorsFor(
 function unknownTool(tool: string, listed: ReadonlyMap<string, readonly string[]>): ToolCallOutcome {
   const server = tool.slice(0, tool.indexOf('.'));
   const tools = listed.get(server);
-  const content = tools
-    ? `tool server "${server}" has no tool "${tool.slice(server.length + 1)}" (it lists: ${tools.join(', ')})`
-    : `no tool server "${server}" in this squad`;
+  const content = tools ? `tool server "${server}" has no tool "${tool.slice(server.length + 1)}" (it lists: ${tools.join(', ')})` : `no tool server "${server}" in this squad`;
   return { ok: false, content, latencyMs: 0, error: 'unknown-tool', attempts: 0, replica: null };
 }

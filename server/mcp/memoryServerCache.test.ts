@@ -96,7 +96,7 @@ describe('the context cache against @modelcontextprotocol/server-memory', () => 
     expect(of(never.events, 'tool.call').filter((c) => c.tool === 'memory.read_graph')).toHaveLength(4);
   });
 
-  it('expires entries after the profile\'s cacheTtlMs', async () => {
+  it("expires entries after the profile's cacheTtlMs", async () => {
     const { events } = await run('ttl', 'guardrails: { tokenExplosion: { cacheTtlMs: 1 } }');
     const hits = of(events, 'cache.lookup').filter((l) => l.source === 'tool' && l.hit);
     // The second read_graph comes a model turn (hundreds of ms of virtual time) after the first.

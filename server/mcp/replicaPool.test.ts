@@ -63,7 +63,7 @@ describe('ReplicaPool with simulated replicas', () => {
     expect((await call(p, 150)).replica).toBe('bureau#2');
   });
 
-  it('queues calls beyond a replica\'s concurrency and charges the wait to their latency', async () => {
+  it("queues calls beyond a replica's concurrency and charges the wait to their latency", async () => {
     const p = await pool({ concurrency: 2, latency: { p50Ms: 100, p99Ms: 100, distribution: 'lognormal' } });
     const latencies = [];
     for (let i = 0; i < 5; i++) latencies.push((await call(p, 0)).latencyMs);
@@ -95,7 +95,7 @@ describe('ReplicaPool with simulated replicas', () => {
     expect(results.flatMap((r) => r.incidents).some((i) => i.kind === 'replica.up')).toBe(true);
   });
 
-  it('gives up within the deadline with every attempt\'s reason when no replica answers', async () => {
+  it("gives up within the deadline with every attempt's reason when no replica answers", async () => {
     const p = await pool({ replicas: 2, hangRate: 1, timeoutMs: 1000, deadlineMs: 5000, maxAttempts: 3 });
     const result = await call(p, 100);
     expect(result.ok).toBe(false);
@@ -118,7 +118,16 @@ describe('ReplicaPool with simulated replicas', () => {
   });
 
   it('is a pure function of the seed', async () => {
-    const conditions = { replicas: 3, concurrency: 2, coldStartMs: 300, dropRate: 0.1, hangRate: 0.05, errorRate: 0.05, timeoutMs: 2000, latency: { p50Ms: 90, p99Ms: 1200, distribution: 'lognormal' as const } };
+    const conditions = {
+      replicas: 3,
+      concurrency: 2,
+      coldStartMs: 300,
+      dropRate: 0.1,
+      hangRate: 0.05,
+      errorRate: 0.05,
+      timeoutMs: 2000,
+      latency: { p50Ms: 90, p99Ms: 1200, distribution: 'lognormal' as const },
+    };
     const trace = async (seed: number) => {
       const p = await pool(conditions, seededRandom(seed));
       const out: PoolCallResult[] = [];

@@ -26,8 +26,7 @@ export interface PoolCallResult {
 
 /** One attempt on one replica: an answer, or a failure worth trying elsewhere. */
 type Attempt =
-  | { kind: 'answer'; endMs: number; ok: boolean; content: string; error?: ToolErrorKind }
-  | { kind: 'retry'; endMs: number; reason: string; error: 'timeout' | 'unavailable'; replicaFailed: boolean };
+  { kind: 'answer'; endMs: number; ok: boolean; content: string; error?: ToolErrorKind } | { kind: 'retry'; endMs: number; reason: string; error: 'timeout' | 'unavailable'; replicaFailed: boolean };
 
 /**
  * The `_meta` key that carries a tool call's idempotency key (the run id and the engine's call id):
@@ -314,7 +313,13 @@ export class ReplicaPool {
     const queueMs = start - t;
     if (queueMs >= budgetMs) {
       // Overloaded, not dead: try another replica, but do not restart this one.
-      return { kind: 'retry', endMs: t + budgetMs, reason: `waited ${round(budgetMs)} ms in the queue behind ${replica.outstandingAt(t)} calls (concurrency ${policy.concurrency})`, error: 'timeout', replicaFailed: false };
+      return {
+        kind: 'retry',
+        endMs: t + budgetMs,
+        reason: `waited ${round(budgetMs)} ms in the queue behind ${replica.outstandingAt(t)} calls (concurrency ${policy.concurrency})`,
+        error: 'timeout',
+        replicaFailed: false,
+      };
     }
     const cold = replica.warm ? 0 : policy.coldStartMs;
     replica.warm = true;

@@ -6,10 +6,7 @@ import type { SquadFile } from '../../protocol/squadFile';
  * `tools`) checked against the tools its servers actually list. The file's own checks cannot do
  * this: only a started server knows its tools. Returns one problem per unknown tool and place.
  */
-export function checkToolReferences(
-  squad: SquadFile,
-  listed: ReadonlyMap<string, readonly string[]>,
-): { server: string; reason: string }[] {
+export function checkToolReferences(squad: SquadFile, listed: ReadonlyMap<string, readonly string[]>): { server: string; reason: string }[] {
   const problems = new Map<string, { server: string; reason: string }>();
   const check = (name: string, where: string) => {
     const dot = name.indexOf('.');

@@ -92,7 +92,7 @@ describe('OpenTelemetry export', () => {
     expect(chats.reduce((a, s) => a + Number(attr(s, 'gen_ai.usage.input_tokens')), 0)).toBe(detail.usage.inputTokens);
     expect(chats.reduce((a, s) => a + Number(attr(s, 'gen_ai.usage.output_tokens')), 0)).toBe(detail.usage.outputTokens);
     // Virtual time: the run span lasts as long as the run's virtual clock says.
-    const durationMs = (Number(BigInt(root.endTimeUnixNano) - BigInt(root.startTimeUnixNano)) / 1e6);
+    const durationMs = Number(BigInt(root.endTimeUnixNano) - BigInt(root.startTimeUnixNano)) / 1e6;
     expect(Math.round(durationMs)).toBe(detail.virtualMs);
     // Contents never leave the machine.
     expect(JSON.stringify(spans)).not.toContain('Harbor Freight');

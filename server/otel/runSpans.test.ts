@@ -10,7 +10,23 @@ describe('RunSpans', () => {
     const spans = new RunSpans(provider.getTracer('t'), 1_000_000, { id: 'r', tenant: 'default', squad: 's' });
     const base = { runId: 'r', agent: 'w' };
     const events: RunEvent[] = [
-      { ...base, seq: 1, t: 0, agent: null, spanId: 'run', parentSpanId: null, type: 'run.started', formatVersion: 1, squad: { name: 's', path: 's.squad.yaml', sha256: 'x', source: '' }, profile: 'local', seed: 1, tenant: 'default', entry: 'w', input: 'go', tools: [] },
+      {
+        ...base,
+        seq: 1,
+        t: 0,
+        agent: null,
+        spanId: 'run',
+        parentSpanId: null,
+        type: 'run.started',
+        formatVersion: 1,
+        squad: { name: 's', path: 's.squad.yaml', sha256: 'x', source: '' },
+        profile: 'local',
+        seed: 1,
+        tenant: 'default',
+        entry: 'w',
+        input: 'go',
+        tools: [],
+      },
       { ...base, seq: 2, t: 10, spanId: 'w/turn-1', parentSpanId: 'run', type: 'agent.turn.started', turn: 1, consumed: [] },
       { ...base, seq: 3, t: 20, spanId: 'w/turn-1/tool-c1', parentSpanId: 'w/turn-1', type: 'tool.call', callId: 'c1', tool: 'bureau.score', args: { id: 1 } },
       { ...base, seq: 4, t: 70, spanId: 'w/turn-1/tool-c1', parentSpanId: 'w/turn-1', type: 'tool.result', callId: 'c1', tool: 'bureau.score', ok: false, content: 'timeout', bytes: 7, latencyMs: 50 },

@@ -60,13 +60,22 @@ describe('AnthropicMessagesProvider against a local Messages server', () => {
       messages: [
         { role: 'system', content: 'You are the planner.' },
         { role: 'user', content: 'Prepare the memo.' },
-        { role: 'assistant', content: 'x', reply: { text: 'Looking it up.', toolCalls: [{ id: 'c1', name: 'bureau.report', args: { company: 'ACME' } }, { id: 'c2', name: 'handoff', args: { to: 'risk', content: 'go' } }] } },
+        {
+          role: 'assistant',
+          content: 'x',
+          reply: {
+            text: 'Looking it up.',
+            toolCalls: [
+              { id: 'c1', name: 'bureau.report', args: { company: 'ACME' } },
+              { id: 'c2', name: 'handoff', args: { to: 'risk', content: 'go' } },
+            ],
+          },
+        },
         { role: 'tool', toolCallId: 'c1', content: 'rating BBB' },
         { role: 'user', content: '[result from risk] low' },
       ],
       ...(signal ? { signal } : {}),
     });
-
 
   it('streams text and input_json_delta tool calls; cache reads count as cached input', async () => {
     server.reply(sse(toolUseStream()));

@@ -52,7 +52,6 @@ describe('OpenAiChatProvider against a local Chat Completions server', () => {
       secrets,
     });
 
-
   it('streams text and tool-call deltas into one reply, with the usage chunk as the billing truth', async () => {
     server.reply(sse(toolCallStream()));
     const history = modelRequest({
@@ -164,7 +163,9 @@ describe('OpenAiChatProvider against a local Chat Completions server', () => {
   });
 
   it('speaks to an OpenAI-compatible server: max_tokens, no ambient key, our estimate when it reports no usage', async () => {
-    const ollama = (d: unknown, finish: string | null = null) => ({ data: { id: 'chatcmpl-7', object: 'chat.completion.chunk', model: 'llama3.1', choices: [{ index: 0, delta: d, finish_reason: finish }] } });
+    const ollama = (d: unknown, finish: string | null = null) => ({
+      data: { id: 'chatcmpl-7', object: 'chat.completion.chunk', model: 'llama3.1', choices: [{ index: 0, delta: d, finish_reason: finish }] },
+    });
     server.reply(
       sse([
         ollama({ role: 'assistant', content: 'On it.' }),

@@ -47,7 +47,10 @@ const of = <T extends RunEvent['type']>(events: RunEvent[], type: T) => events.f
 function anthropicReply(outputTokens: number): SseEvent[] {
   const ev = (data: Record<string, unknown>): SseEvent => ({ event: String(data.type), data });
   return [
-    ev({ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 300, output_tokens: 1 } } }),
+    ev({
+      type: 'message_start',
+      message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-sonnet-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 300, output_tokens: 1 } },
+    }),
     ev({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
     ev({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'A very long answer. '.repeat(50) } }),
     ev({ type: 'content_block_stop', index: 0 }),
@@ -65,7 +68,11 @@ describe('spend checked after every response, against providers that bill past t
     expect(response).toMatchObject({ finishReason: 'tool_calls', usage: { outputTokens: 40_000 } });
     const trips = of(events, 'guardrail.tripped');
     expect(trips.map((t) => [t.kind, t.action])).toEqual([['budget', 'halt']]);
-    expect(trips[0]!.message).toMatch(new RegExp(`^analyst's call to o4-mini \\(${response!.spanId.replace(/[/]/g, '\\/')}, event ${response!.seq}\\) cost \\$0\\.17\\d\\d, reserved \\$0\\.00\\d\\d: spend \\$0\\.17\\d\\d passed the budget of \\$0\\.05$`));
+    expect(trips[0]!.message).toMatch(
+      new RegExp(
+        `^analyst's call to o4-mini \\(${response!.spanId.replace(/[/]/g, '\\/')}, event ${response!.seq}\\) cost \\$0\\.17\\d\\d, reserved \\$0\\.00\\d\\d: spend \\$0\\.17\\d\\d passed the budget of \\$0\\.05$`,
+      ),
+    );
     expect(trips[0]!.evidence).toMatchObject({ callSeq: response!.seq, outputTokens: 40_000, maxOutputTokens: 1000, budgetUsd: 0.05 });
     // The finish the over-billed reply carried is not acted on.
     expect(of(events, 'run.completed')[0]).toMatchObject({ status: 'halted' });
@@ -73,7 +80,11 @@ describe('spend checked after every response, against providers that bill past t
 
   it('a server that ignores max_tokens is caught the same way, and its finish reason is journaled', async () => {
     server.reply(sse(anthropicReply(20_000)));
-    const events = await run('ignores-max-tokens', 'ANTHROPIC_API_KEY', `{ provider: anthropic, model: claude-sonnet-5, baseUrl: "${server.url}", apiKeyEnv: ANTHROPIC_API_KEY, maxOutputTokens: 500 }`);
+    const events = await run(
+      'ignores-max-tokens',
+      'ANTHROPIC_API_KEY',
+      `{ provider: anthropic, model: claude-sonnet-5, baseUrl: "${server.url}", apiKeyEnv: ANTHROPIC_API_KEY, maxOutputTokens: 500 }`,
+    );
     const [response] = of(events, 'model.response');
     expect(response).toMatchObject({ finishReason: 'stop', usage: { outputTokens: 20_000 } });
     const trips = of(events, 'guardrail.tripped');
@@ -85,7 +96,12 @@ describe('spend checked after every response, against providers that bill past t
     server.reply(sse(openAiFinishReply(1500, 1400)));
     server.reply(sse(openAiFinishReply(1500, 1400)));
     const text = `{ provider: openai, model: o4-mini, baseUrl: "${server.url}/v1", apiKeyEnv: OPENAI_API_KEY, maxOutputTokens: 1000 }`;
-    const { outcome, events } = await runSquadText(`version: 1\nname: warn\ntask: { entry: a, input: go }\nenv: [OPENAI_API_KEY]\nmodels:\n  main: ${text}\nagents:\n  a: { role: worker, model: main }\n`, 'warn', dir, () => KEY);
+    const { outcome, events } = await runSquadText(
+      `version: 1\nname: warn\ntask: { entry: a, input: go }\nenv: [OPENAI_API_KEY]\nmodels:\n  main: ${text}\nagents:\n  a: { role: worker, model: main }\n`,
+      'warn',
+      dir,
+      () => KEY,
+    );
     expect(outcome.status).toBe('completed');
     const trips = of(events, 'guardrail.tripped');
     expect(trips.map((t) => [t.kind, t.action])).toEqual([['budget', 'warn']]);

@@ -3,10 +3,7 @@ import type { ChatMessage } from '../engine/modelProvider';
 
 /** An agent's context in the shape both chat APIs require: every tool call answered, in order. */
 export type TranscriptEntry =
-  | { kind: 'system'; text: string }
-  | { kind: 'user'; text: string }
-  | { kind: 'assistant'; text: string; toolCalls: readonly ToolCall[] }
-  | { kind: 'toolResult'; callId: string; content: string };
+  { kind: 'system'; text: string } | { kind: 'user'; text: string } | { kind: 'assistant'; text: string; toolCalls: readonly ToolCall[] } | { kind: 'toolResult'; callId: string; content: string };
 
 /** What a call the engine acted on without a result to report (a hand-off sent) answers. */
 export const ACCEPTED = 'accepted';

@@ -30,7 +30,7 @@ const HELD_MS = 600;
 const of = <T extends RunEvent['type']>(events: RunEvent[], type: T) => events.filter((e): e is RunEventOf<T> => e.type === type);
 
 describe('retry-after on a real HTTP 429', () => {
-  it('waits retry-after from the refusal\'s arrival, and journals the refusal\'s real latency', async () => {
+  it("waits retry-after from the refusal's arrival, and journals the refusal's real latency", async () => {
     const arrivals: number[] = [];
     let refusedAt = 0;
     const refuse: Reply = (res) => {

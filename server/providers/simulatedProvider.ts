@@ -100,9 +100,7 @@ export class SimulatedProvider implements ModelProvider {
     if (!cursor) this.cursors.set(agent, (cursor = { step: 0, used: 0 }));
     const step = script[cursor.step];
     if (!step) {
-      throw new ScriptExhaustedError(
-        `${agent}'s script has ${script.length} step${script.length === 1 ? '' : 's'} and all are used; add a step (or "repeat") for what it should do next`,
-      );
+      throw new ScriptExhaustedError(`${agent}'s script has ${script.length} step${script.length === 1 ? '' : 's'} and all are used; add a step (or "repeat") for what it should do next`);
     }
     cursor.used += 1;
     if (step.repeat !== 'forever' && cursor.used >= step.repeat) {

@@ -34,9 +34,12 @@ function cli(args: string[], killAfterMs: number | null): Promise<{ code: number
     const started = performance.now();
     const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: 'ignore' });
     let killed = false;
-    const timer = killAfterMs === null ? null : setTimeout(() => {
-      killed = child.kill('SIGKILL');
-    }, killAfterMs);
+    const timer =
+      killAfterMs === null
+        ? null
+        : setTimeout(() => {
+            killed = child.kill('SIGKILL');
+          }, killAfterMs);
     child.on('exit', (code) => {
       if (timer) clearTimeout(timer);
       done({ code, killed: killed && code === null, ms: performance.now() - started });

@@ -4,9 +4,7 @@ import type { ModelResponse } from '../engine/modelProvider';
 import type { ToolCallOutcome, ToolIncident } from '../engine/toolHost';
 
 /** What one recorded model call came to: the answer, or how it failed. */
-export type RecordedModelCall =
-  | { kind: 'response'; response: ModelResponse }
-  | { kind: 'failed'; error: Error };
+export type RecordedModelCall = { kind: 'response'; response: ModelResponse } | { kind: 'failed'; error: Error };
 
 /**
  * The answers a journal recorded from the world: each model call's response or failure, in order per

@@ -21,9 +21,7 @@ describe('loadSquadFile', () => {
     const loaded = await loadSquadFile(file);
     expect(loaded.ok).toBe(false);
     if (loaded.ok) return;
-    expect(loaded.errors.map(formatDiagnostic)).toEqual([
-      `${file}:3:40: byte 0xE9 is not valid UTF-8: save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)`,
-    ]);
+    expect(loaded.errors.map(formatDiagnostic)).toEqual([`${file}:3:40: byte 0xE9 is not valid UTF-8: save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)`]);
   });
 
   it('refuses a NUL byte at its line and column', async () => {

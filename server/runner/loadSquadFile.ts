@@ -5,9 +5,7 @@ import type { SquadDiagnostic } from '../../protocol/squadDiagnostic';
 import type { SquadFile } from '../../protocol/squadFile';
 import { errnoCode } from '../store/journalError';
 
-export type LoadedSquad =
-  | { ok: true; path: string; text: string; squad: SquadFile; warnings: SquadDiagnostic[] }
-  | { ok: false; path: string; errors: SquadDiagnostic[]; warnings: SquadDiagnostic[] };
+export type LoadedSquad = { ok: true; path: string; text: string; squad: SquadFile; warnings: SquadDiagnostic[] } | { ok: false; path: string; errors: SquadDiagnostic[]; warnings: SquadDiagnostic[] };
 
 /** Reads and parses a squad file; a file that cannot be read is reported like any other error. */
 export async function loadSquadFile(path: string): Promise<LoadedSquad> {
@@ -25,7 +23,5 @@ export async function loadSquadFile(path: string): Promise<LoadedSquad> {
   if (!decoded.ok) return { ok: false, path, errors: [decoded.error], warnings: [] };
   const text = decoded.text;
   const parsed = parseSquadFile(text, path);
-  return parsed.ok
-    ? { ok: true, path, text, squad: parsed.squad, warnings: parsed.warnings }
-    : { ok: false, path, errors: parsed.errors, warnings: parsed.warnings };
+  return parsed.ok ? { ok: true, path, text, squad: parsed.squad, warnings: parsed.warnings } : { ok: false, path, errors: parsed.errors, warnings: parsed.warnings };
 }

@@ -96,9 +96,7 @@ export class LocalRun {
     const real = usesRealModels(setup.squad);
     const clock = real ? new SystemClock() : new VirtualClock();
     const profile =
-      hooks.budgetUsd !== undefined && hooks.budgetUsd < this.profile.guardrails.budgetUsd
-        ? { ...this.profile, guardrails: { ...this.profile.guardrails, budgetUsd: hooks.budgetUsd } }
-        : this.profile;
+      hooks.budgetUsd !== undefined && hooks.budgetUsd < this.profile.guardrails.budgetUsd ? { ...this.profile, guardrails: { ...this.profile.guardrails, budgetUsd: hooks.budgetUsd } } : this.profile;
     const model = createModelProvider(setup.squad, profile, randoms.model, setup.secrets ? { secrets: setup.secrets } : {});
     const { tools, failures } = await startToolHost(setup.squad, {
       profile: profile.name,
@@ -134,7 +132,10 @@ export class LocalRun {
    */
   async close(): Promise<void> {
     await this.writer.close();
-    const size = await stat(this.journalPath).then((s) => s.size, () => -1);
+    const size = await stat(this.journalPath).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size === 0) await rm(this.journalPath, { force: true });
   }
 }

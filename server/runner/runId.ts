@@ -11,4 +11,3 @@ export function runIdFor(input: { squadName: string; sha256: string; profile: st
   const digest = sha256Hex([JOURNAL_FORMAT_VERSION, input.sha256, input.profile, input.seed, input.tenant].join('\n'));
   return `${input.squadName}-${digest.slice(0, 12)}`;
 }
-

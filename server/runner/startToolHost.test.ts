@@ -71,7 +71,7 @@ describe('a tool server that dies at start', () => {
     expect(onDisk.length).toBe(events.length);
   });
 
-  it('fallback: the run goes on; the pricer\'s call fails as unavailable and it returns its fallback, tainted', async () => {
+  it("fallback: the run goes on; the pricer's call fails as unavailable and it returns its fallback, tainted", async () => {
     const { outcome, events } = await runSquadText(squad('fallback'), 'fallback', dir);
     expect(outcome.status).toBe('completed');
     const result = of(events, 'tool.result').find((r) => r.tool === 'rates.sofr');
@@ -79,7 +79,10 @@ describe('a tool server that dies at start', () => {
     expect(result!.content).toMatch(/^tool server "rates" did not start: .*no route to 10\.0\.0\.7/);
     expect(of(events, 'message.sent').find((m) => m.from === 'pricer')).toMatchObject({ kind: 'result', content: 'last approved sheet' });
     expect(outcome.marks.map((m) => m.kind)).toEqual(['tainted']);
-    expect(of(events, 'guardrail.tripped').map((t) => [t.kind, t.action, t.agent])).toEqual([['cascade', 'warn', null], ['cascade', 'warn', 'pricer']]);
+    expect(of(events, 'guardrail.tripped').map((t) => [t.kind, t.action, t.agent])).toEqual([
+      ['cascade', 'warn', null],
+      ['cascade', 'warn', 'pricer'],
+    ]);
   });
 
   it('taint: the pricer goes on and what it sends is marked; the journal replays with no divergence', async () => {
@@ -92,14 +95,19 @@ describe('a tool server that dies at start', () => {
   });
 
   it('journals every server that did not start before the first halts the run', async () => {
-    const text = squad('halt').replace(
-      '  docs:\n',
-      `  quotes:\n    command: node\n    args: ["-e", "console.error('quotes: licence expired'); process.exit(2)"]\n  docs:\n`,
-    ).replace('tools: [docs.*]', 'tools: [docs.*, quotes.last]').replace('name: dies-halt', 'name: dies-two');
+    const text = squad('halt')
+      .replace('  docs:\n', `  quotes:\n    command: node\n    args: ["-e", "console.error('quotes: licence expired'); process.exit(2)"]\n  docs:\n`)
+      .replace('tools: [docs.*]', 'tools: [docs.*, quotes.last]')
+      .replace('name: dies-halt', 'name: dies-two');
     const { outcome, events } = await runSquadText(text, 'two', dir);
     expect(outcome.status).toBe('halted');
     const failed = of(events, 'tool.server.failed');
-    expect(new Map(failed.map((f) => [f.server, f.agents]))).toEqual(new Map([['rates', ['pricer']], ['quotes', ['lead']]]));
+    expect(new Map(failed.map((f) => [f.server, f.agents]))).toEqual(
+      new Map([
+        ['rates', ['pricer']],
+        ['quotes', ['lead']],
+      ]),
+    );
     expect(failed.find((f) => f.server === 'quotes')!.reason).toMatch(/exited with code 2; its stderr ends: quotes: licence expired/);
     // One halt: the first server's; the run ended there.
     expect(of(events, 'guardrail.tripped').map((t) => [t.kind, t.action])).toEqual([['cascade', 'halt']]);
@@ -111,7 +119,17 @@ describe('a tool server that dies at start', () => {
     if (!parsed.ok) throw new Error('bad test squad');
     const journalPath = join(dir, 'never.jsonl');
     // Cancelled while its tool servers start: the run never begins, and nothing may be left behind.
-    const run = runLocal({ squad: parsed.squad, text, path: 'never.squad.yaml', profile: 'local', seed: 1, tenant: 'default', workspace: dir, journalPath, signal: AbortSignal.abort(new Error('cancelled')) });
+    const run = runLocal({
+      squad: parsed.squad,
+      text,
+      path: 'never.squad.yaml',
+      profile: 'local',
+      seed: 1,
+      tenant: 'default',
+      workspace: dir,
+      journalPath,
+      signal: AbortSignal.abort(new Error('cancelled')),
+    });
     await expect(run).rejects.toThrow();
     await expect(access(journalPath)).rejects.toThrow(/ENOENT/);
   });

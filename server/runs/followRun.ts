@@ -76,22 +76,28 @@ export function followRun(source: FollowSource, fromSeq: number, sink: FollowSin
   };
   const deliver = (e: RunEvent): void => {
     if (stopped || ended || e.seq < next) return;
-    if (e.seq > next) { fail(new Error(`journal gap: expected seq ${next}, got ${e.seq}`)); return; }
+    if (e.seq > next) {
+      fail(new Error(`journal gap: expected seq ${next}, got ${e.seq}`));
+      return;
+    }
     next += 1;
     sink.event(e, live);
     if (e.type === 'run.completed') finish();
   };
   const unlisten = source.isLive()
-    ? source.listen((e) => {
-        if (stopped || ended) return;
-        if (live) deliver(e);
-        else if (pending.length < MAX_PENDING) pending.push(e);
-        else overflow = true;
-      }, () => {
-        // A run that stopped without run.completed (an engine failure, a shutdown): once the
-        // catch-up is out, nothing more will come.
-        if (live) finish();
-      })
+    ? source.listen(
+        (e) => {
+          if (stopped || ended) return;
+          if (live) deliver(e);
+          else if (pending.length < MAX_PENDING) pending.push(e);
+          else overflow = true;
+        },
+        () => {
+          // A run that stopped without run.completed (an engine failure, a shutdown): once the
+          // catch-up is out, nothing more will come.
+          if (live) finish();
+        },
+      )
     : () => {};
 
   void (async () => {

@@ -51,7 +51,7 @@ describe('PauseControl', () => {
   });
 });
 
-describe('PauseControl as the engine\'s guardrail pause', () => {
+describe("PauseControl as the engine's guardrail pause", () => {
   it('holds where the guardrail tripped until resumed', async () => {
     const c = new PauseControl(new AbortController().signal);
     let passed = false;

@@ -102,7 +102,6 @@ export class PauseControl implements RunControl {
 }
 
 function heldAt(p: Checkpoint): HeldAt {
-  const detail =
-    p.kind === 'model' ? `call ${p.call}` : p.kind === 'tool' ? `${p.tool} (${p.callId})` : p.kind === 'message' ? `${p.messageKind} to ${p.to}` : null;
+  const detail = p.kind === 'model' ? `call ${p.call}` : p.kind === 'tool' ? `${p.tool} (${p.callId})` : p.kind === 'message' ? `${p.messageKind} to ${p.to}` : null;
   return { kind: p.kind, agent: p.agent, turn: p.turn, detail };
 }

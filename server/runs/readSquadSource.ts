@@ -51,4 +51,3 @@ export async function contained(workspace: string, path: string, field: string, 
     throw new RunError(kind[error.failure], message, field);
   }
 }
-

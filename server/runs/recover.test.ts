@@ -54,7 +54,10 @@ describe('RunManager.recover', () => {
   it('resumes an interrupted run under its id and tenant, and logs a journal it cannot resume', async () => {
     const cut = await saved('finished after all', 'acme');
     const lines = (await readFile(cut.path, 'utf8')).split('\n');
-    await truncate(cut.path, lines.slice(0, 6).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0));
+    await truncate(
+      cut.path,
+      lines.slice(0, 6).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0),
+    );
     await writeFile(join(workspace, '.squad', 'runs', 'garbage.jsonl'), 'not a journal\n');
     const log: string[] = [];
     const m = new RunManager({ workspace, tenants: new TenantRegistry(), log: (l) => log.push(l) });

@@ -171,13 +171,15 @@ export class RunManager implements RunService {
       try {
         release = await ticket;
       } catch (reason) {
-        await this.endUnstarted(run, 'cancelled', messageOf(reason)); return;
+        await this.endUnstarted(run, 'cancelled', messageOf(reason));
+        return;
       }
       try {
         reservation = run.tenant.budget.reserve(run.local.profile.guardrails.budgetUsd);
       } catch (error) {
         run.tenant.refusedRuns += 1;
-        await this.endUnstarted(run, 'refused', messageOf(error)); return;
+        await this.endUnstarted(run, 'refused', messageOf(error));
+        return;
       }
       const granted = reservation;
       run.budgetUsd = granted.grantedUsd;
@@ -195,13 +197,19 @@ export class RunManager implements RunService {
         onEvent: (e) => this.onEvent(run, granted, e),
         ...(this.o.wrapJournal ? { wrapJournal: this.o.wrapJournal } : {}),
         wrapModel: (inner, clock) =>
-          new RateLimitedProvider(inner, run.tenant.limiter, this.o.tenants.timeline(startedAt, () => clock.now()), {
-            onWait: (ms) => {
-              run.rateLimit.waits += 1;
-              run.rateLimit.waitMs += ms;
+          new RateLimitedProvider(
+            inner,
+            run.tenant.limiter,
+            this.o.tenants.timeline(startedAt, () => clock.now()),
+            {
+              onWait: (ms) => {
+                run.rateLimit.waits += 1;
+                run.rateLimit.waitMs += ms;
+              },
+              onRefused: () => (run.rateLimit.refusals += 1),
             },
-            onRefused: () => (run.rateLimit.refusals += 1),
-          }, realSleep(clock)),
+            realSleep(clock),
+          ),
       });
       await run.local.close();
       reservation.close();
@@ -536,7 +544,6 @@ export class RunManager implements RunService {
     return relative(this.o.workspace, path) || path;
   }
 }
-
 
 /** Journals summed at once when counting today's earlier spend. */
 const SPEND_SCAN_PARALLEL = 8;

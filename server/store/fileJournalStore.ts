@@ -41,10 +41,7 @@ export class FileJournalStore {
   }
 
   /** Creates the journal of a new run, creating the directory if needed. */
-  async createWriter(
-    runId: string,
-    options: FileJournalWriterOptions = {},
-  ): Promise<{ path: string; writer: FileJournalWriter }> {
+  async createWriter(runId: string, options: FileJournalWriterOptions = {}): Promise<{ path: string; writer: FileJournalWriter }> {
     checkRunId(runId);
     for (let n = 1; n <= MAX_SUFFIX; n++) {
       const path = n === 1 ? this.pathFor(runId) : join(this.dir, `${runId}-${n}${EXTENSION}`);
@@ -62,9 +59,7 @@ export class FileJournalStore {
   async list(): Promise<JournalFileInfo[]> {
     let names: string[];
     try {
-      names = (await readdir(this.dir, { withFileTypes: true }))
-        .filter((entry) => entry.isFile() && entry.name.endsWith(EXTENSION))
-        .map((entry) => entry.name);
+      names = (await readdir(this.dir, { withFileTypes: true })).filter((entry) => entry.isFile() && entry.name.endsWith(EXTENSION)).map((entry) => entry.name);
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return [];
       throw new JournalError(`${this.dir}: cannot list journals: ${describeError(error)}`, { path: this.dir, cause: error });
@@ -81,9 +76,7 @@ export class FileJournalStore {
         }
       }),
     );
-    return infos
-      .filter((info): info is JournalFileInfo => info !== null)
-      .sort((a, b) => b.mtime.getTime() - a.mtime.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return infos.filter((info): info is JournalFileInfo => info !== null).sort((a, b) => b.mtime.getTime() - a.mtime.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   }
 
   /**

@@ -124,8 +124,7 @@ describe('FileJournalWriter', () => {
       const state = { closed: false };
       const eio = (call: string) => Object.assign(new Error(`EIO: i/o error, ${call}`), { code: 'EIO' });
       const wrapped: JournalFileHandle = {
-        write: ((...args: Parameters<typeof handle.write>) =>
-          fail.write ? Promise.reject(eio('write')) : handle.write(...args)) as JournalFileHandle['write'],
+        write: ((...args: Parameters<typeof handle.write>) => (fail.write ? Promise.reject(eio('write')) : handle.write(...args))) as JournalFileHandle['write'],
         datasync: () => (fail.datasync ? Promise.reject(eio('fdatasync')) : handle.datasync()),
         sync: () => handle.sync(),
         close: async () => {

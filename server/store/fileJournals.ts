@@ -49,28 +49,34 @@ export class FileJournals implements JournalStore {
 
   follow(id: string, fromSeq: number, signal: AbortSignal): AsyncIterable<RunEvent> {
     const path = this.files.pathFor(id);
-    return followByPolling((from) => this.read(id, from), fromSeq, signal, (wake) => {
-      let watcher: FSWatcher | null = null;
-      try {
-        watcher = watch(path, { persistent: false }, wake);
-        watcher.on('error', () => undefined); // the poll goes on without it
-      } catch {
-        // No watcher (the file is not there yet): the poll alone.
-      }
-      return () => watcher?.close();
-    });
+    return followByPolling(
+      (from) => this.read(id, from),
+      fromSeq,
+      signal,
+      (wake) => {
+        let watcher: FSWatcher | null = null;
+        try {
+          watcher = watch(path, { persistent: false }, wake);
+          watcher.on('error', () => undefined); // the poll goes on without it
+        } catch {
+          // No watcher (the file is not there yet): the poll alone.
+        }
+        return () => watcher?.close();
+      },
+    );
   }
 
   async list(): Promise<JournalEntry[]> {
     const files = await this.files.list();
-    return Promise.all(
-      files.map(async (f) => ({ id: f.id, events: null, updatedAt: f.mtime, completed: !(await endsUnfinished(f.path)) && f.size > 0 })),
-    );
+    return Promise.all(files.map(async (f) => ({ id: f.id, events: null, updatedAt: f.mtime, completed: !(await endsUnfinished(f.path)) && f.size > 0 })));
   }
 
   async delete(id: string): Promise<boolean> {
     const path = this.files.pathFor(id);
-    const existed = await stat(path).then(() => true, () => false);
+    const existed = await stat(path).then(
+      () => true,
+      () => false,
+    );
     await rm(path, { force: true });
     return existed;
   }

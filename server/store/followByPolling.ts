@@ -9,12 +9,7 @@ const MAX_IDLE_MS = 250;
  * reads again; ends after `run.completed` or when `signal` aborts. The subscription is taken before
  * the first read, so an append between a read and the sleep is never missed.
  */
-export async function* followByPolling(
-  read: (fromSeq: number) => Promise<RunEvent[]>,
-  fromSeq: number,
-  signal: AbortSignal,
-  subscribe: (wake: () => void) => () => void,
-): AsyncGenerator<RunEvent> {
+export async function* followByPolling(read: (fromSeq: number) => Promise<RunEvent[]>, fromSeq: number, signal: AbortSignal, subscribe: (wake: () => void) => () => void): AsyncGenerator<RunEvent> {
   let next = fromSeq;
   // Cleared before each read; a wake while that read is out sets it, so the next read is not delayed.
   let woken: boolean;

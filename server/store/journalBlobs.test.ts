@@ -71,7 +71,10 @@ describe('payloads by reference', () => {
     const events = [runStarted('n'), toolCall('n', 2, args), messageSent('n', 3, big)];
     const path = await write('n.jsonl', events);
     const lines = (await readFile(path, 'utf8')).split('\n');
-    expect(JSON.parse(lines[1]!).$blobs).toEqual([['args', 'query'], ['args', 'options', 'raw', 1]]);
+    expect(JSON.parse(lines[1]!).$blobs).toEqual([
+      ['args', 'query'],
+      ['args', 'options', 'raw', 1],
+    ]);
     expect(await blobNames()).toEqual([sha(big)]);
     const read = await readJournalFile(path);
     expect(read.events.map((e) => JSON.stringify(e))).toEqual(events.map((e) => JSON.stringify(e)));

@@ -46,12 +46,7 @@ export function blobDirOf(journalPath: string): string {
  * The line to store for `event`, whose full JSONL line is `lineBytes` long: the same line when no
  * payload is over the limit, else the line with references and the blobs to write first.
  */
-export function externalizePayloads(
-  event: object,
-  line: string,
-  lineBytes: number,
-  limit: number = JOURNAL_LIMITS.payloadBytes,
-): { line: string; blobs: PendingBlob[] } {
+export function externalizePayloads(event: object, line: string, lineBytes: number, limit: number = JOURNAL_LIMITS.payloadBytes): { line: string; blobs: PendingBlob[] } {
   // No string can be larger than the line that holds it: most lines are not even looked at.
   if (lineBytes <= limit) return { line, blobs: [] };
   const blobs = new Map<string, PendingBlob>();

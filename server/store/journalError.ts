@@ -28,7 +28,7 @@ export class JournalError extends Error {
 /** The `code` of a Node file-system error (`ENOENT` …), or undefined. */
 export function errnoCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error).code;
+  const code = error.code;
   return typeof code === 'string' ? code : undefined;
 }
 

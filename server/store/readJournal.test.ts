@@ -141,9 +141,7 @@ describe('parseJournal', () => {
   });
 
   it('throws when seq does not start at 1 or repeats', async () => {
-    expect((await caught(() => parseJournal(toJsonl([messageSent('run-1', 2)]), path))).message).toBe(
-      `${path}:1: seq 2, expected 1 (a journal starts at seq 1)`,
-    );
+    expect((await caught(() => parseJournal(toJsonl([messageSent('run-1', 2)]), path))).message).toBe(`${path}:1: seq 2, expected 1 (a journal starts at seq 1)`);
     const repeated = [runStarted('run-1'), messageSent('run-1', 2), messageSent('run-1', 2)];
     expect((await caught(() => parseJournal(toJsonl(repeated), path))).message).toMatch(/:3: seq 2, expected 3/);
   });
@@ -156,15 +154,10 @@ describe('parseJournal', () => {
 
   it('refuses a journal from a newer Squad Studio, before trying to validate its events', async () => {
     const newer = JOURNAL_FORMAT_VERSION + 1;
-    const text =
-      JSON.stringify(runStarted('run-1', { formatVersion: newer })) +
-      '\n' +
-      JSON.stringify({ runId: 'run-1', seq: 2, type: 'some.future.event' }) +
-      '\n';
+    const text = JSON.stringify(runStarted('run-1', { formatVersion: newer })) + '\n' + JSON.stringify({ runId: 'run-1', seq: 2, type: 'some.future.event' }) + '\n';
     const error = await caught(() => parseJournal(text, path));
     expect(error.message).toBe(
-      `${path}:1: this journal was written by a newer Squad Studio (journal format ${newer}; ` +
-        `this version reads formats up to ${JOURNAL_FORMAT_VERSION}). Update Squad Studio to open it.`,
+      `${path}:1: this journal was written by a newer Squad Studio (journal format ${newer}; ` + `this version reads formats up to ${JOURNAL_FORMAT_VERSION}). Update Squad Studio to open it.`,
     );
   });
 
@@ -192,12 +185,8 @@ describe('parseJournal', () => {
       reason: null,
       marks: [],
     };
-    expect(parseJournal(toJsonl([runStarted('run-1'), completed, messageSent('run-1', 3)]), path).warnings).toEqual([
-      `${path}:3: events after run.completed (line 2)`,
-    ]);
-    expect(parseJournal(toJsonl([{ ...messageSent('run-1', 1) }]), path).warnings).toEqual([
-      `${path}:1: the journal starts with message.sent, not run.started`,
-    ]);
+    expect(parseJournal(toJsonl([runStarted('run-1'), completed, messageSent('run-1', 3)]), path).warnings).toEqual([`${path}:3: events after run.completed (line 2)`]);
+    expect(parseJournal(toJsonl([{ ...messageSent('run-1', 1) }]), path).warnings).toEqual([`${path}:1: the journal starts with message.sent, not run.started`]);
   });
 });
 

@@ -205,8 +205,7 @@ class JournalChecker {
       throw JournalError.at(
         this.path,
         1,
-        `this journal was written by a newer Squad Studio (journal format ${value.formatVersion}; ` +
-          `this version reads formats up to ${JOURNAL_FORMAT_VERSION}). Update Squad Studio to open it.`,
+        `this journal was written by a newer Squad Studio (journal format ${value.formatVersion}; ` + `this version reads formats up to ${JOURNAL_FORMAT_VERSION}). Update Squad Studio to open it.`,
       );
     }
   }

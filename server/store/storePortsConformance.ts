@@ -36,7 +36,12 @@ export function storePortsConformance(name: string, f: SharedStateFactories): vo
       const q = await f.queue();
       for (const id of ['q1', 'q2', 'q3']) await q.enqueue({ id, tenant: 'acme', ticket: ticket(id) });
       const claims = await Promise.all([q.claim('w1', 60_000), q.claim('w2', 60_000), q.claim('w3', 60_000), q.claim('w4', 60_000)]);
-      expect(claims.filter((c) => c !== null).map((c) => c.id).sort()).toEqual(['q1', 'q2', 'q3']);
+      expect(
+        claims
+          .filter((c) => c !== null)
+          .map((c) => c.id)
+          .sort(),
+      ).toEqual(['q1', 'q2', 'q3']);
       expect(claims.filter((c) => c === null)).toHaveLength(1);
       const first = claims.find((c) => c?.id === 'q1')!;
       expect(first.ticket).toEqual(ticket('q1'));

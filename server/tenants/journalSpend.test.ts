@@ -113,7 +113,10 @@ describe("a tenant's daily budget across server sessions", () => {
   it('a resumed run counts its earlier part once: the day ends at the cost of the whole run', async () => {
     const whole = await earlierRun('acme', 5, 60);
     const lines = (await readFile(whole.path, 'utf8')).split('\n');
-    await truncate(whole.path, lines.slice(0, 200).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0));
+    await truncate(
+      whole.path,
+      lines.slice(0, 200).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0),
+    );
 
     const m = manager();
     await m.countEarlierSpend();

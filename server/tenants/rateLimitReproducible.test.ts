@@ -30,7 +30,10 @@ describe("a tenant's rate limits and reproducibility", () => {
     const busy = await startTestServer({ tenants: TENANTS });
     servers.push(busy);
     const started = await Promise.all([1, 2, 3, 4, 5, 6].map((seed) => busy.client.startRun({ file: SAMPLE_FILE, seed, tenant: 'tight', profile: 'production' })));
-    const infos = await finished(busy, started.map((r) => r.id));
+    const infos = await finished(
+      busy,
+      started.map((r) => r.id),
+    );
     expect(infos.reduce((n, r) => n + r.rateLimit.waits, 0)).toBeGreaterThan(0); // the limiter did make calls wait
     expect(infos.every((r) => r.rateLimit.refusals === 0)).toBe(true);
     const twin = infos.find((r) => r.seed === 1)!;
@@ -45,7 +48,10 @@ describe("a tenant's rate limits and reproducibility", () => {
       const server = await startTestServer({ tenants: TENANTS });
       servers.push(server);
       const started = await Promise.all(seeds.map((seed) => server.client.startRun({ file: SAMPLE_FILE, seed, tenant: 'tight', profile: 'production' })));
-      const infos = await finished(server, started.map((r) => r.id));
+      const infos = await finished(
+        server,
+        started.map((r) => r.id),
+      );
       expect(infos.reduce((n, r) => n + r.rateLimit.waits, 0)).toBeGreaterThan(0);
       const out = new Map<number, string>();
       for (const info of infos) out.set(info.seed, await readFile(join(server.workspace, '.squad', 'runs', `${info.id}.jsonl`), 'utf8'));

@@ -38,7 +38,10 @@ describe('tenant isolation', () => {
     // Baseline: B alone.
     const alone = await server();
     const baseRuns = await Promise.all(CALM_SEEDS.map((seed) => alone.client.startRun({ file: SAMPLE_FILE, seed, tenant: 'calm', profile: 'production' })));
-    const base = await finished(alone, baseRuns.map((r) => r.id));
+    const base = await finished(
+      alone,
+      baseRuns.map((r) => r.id),
+    );
 
     // The same runs of B while A sends ten times as many at once. A's runs start held, so they fill
     // A's bulkhead (2 in flight, 10 queued) for certain; then they are let go while B runs.
@@ -58,13 +61,26 @@ describe('tenant isolation', () => {
       }
     })();
     const calmRuns = await Promise.all(calmStarts);
-    const calm = await finished(shared, calmRuns.map((r) => r.id));
+    const calm = await finished(
+      shared,
+      calmRuns.map((r) => r.id),
+    );
     await release;
 
     const bySeed = (runs: RunInfo[]) => Object.fromEntries(runs.map((r) => [r.seed, { state: r.state, virtualMs: r.virtualMs, costUsd: r.usage.costUsd, events: r.lastSeq }]));
     expect(bySeed(calm)).toEqual(bySeed(base));
     expect(calm.every((r) => r.state === 'completed')).toBe(true);
-    expect(percentile(calm.map((r) => r.virtualMs), 0.99)).toBe(percentile(base.map((r) => r.virtualMs), 0.99));
+    expect(
+      percentile(
+        calm.map((r) => r.virtualMs),
+        0.99,
+      ),
+    ).toBe(
+      percentile(
+        base.map((r) => r.virtualMs),
+        0.99,
+      ),
+    );
     expect(calm.map((r) => r.rateLimit)).toEqual(calm.map(() => ({ waits: 0, waitMs: 0, refusals: 0 })));
 
     // A met its own limits: its queue refused most of the flood, and its rate limit made the rest wait.
@@ -80,10 +96,13 @@ describe('tenant isolation', () => {
     expect(tenants.calm!.refusedRuns).toBe(0);
     expect(tenants.calm!.rateLimit).toEqual({ waits: 0, waitMs: 0, refusals: 0 });
     expect(tenants.flood!.refusedRuns).toBe(refused.length);
-    expect(tenants.calm!.totals.costUsd).toBeCloseTo(base.reduce((a, r) => a + r.usage.costUsd, 0), 10);
+    expect(tenants.calm!.totals.costUsd).toBeCloseTo(
+      base.reduce((a, r) => a + r.usage.costUsd, 0),
+      10,
+    );
   });
 
-  it('lowers a run\'s budget to what its tenant has left today, and refuses runs once the day is spent', async () => {
+  it("lowers a run's budget to what its tenant has left today, and refuses runs once the day is spent", async () => {
     const s = await server();
     const first = await s.client.startRun({ file: SAMPLE_FILE, seed: 1, tenant: 'thrifty' });
     const [run] = await finished(s, [first.id]);

@@ -15,10 +15,7 @@ export class RateLimitRefusedError extends Error {
     readonly waitMs: number,
     readonly maxWaitMs: number,
   ) {
-    super(
-      `rate-limit: tenant "${tenant}" is over its ${limit} per minute; the call would wait ${(waitMs / 1000).toFixed(1)} s ` +
-        `(the tenant allows ${(maxWaitMs / 1000).toFixed(1)} s)`,
-    );
+    super(`rate-limit: tenant "${tenant}" is over its ${limit} per minute; the call would wait ${(waitMs / 1000).toFixed(1)} s ` + `(the tenant allows ${(maxWaitMs / 1000).toFixed(1)} s)`);
     this.name = 'RateLimitRefusedError';
   }
 }

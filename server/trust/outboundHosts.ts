@@ -19,7 +19,10 @@ export class OutboundHosts {
   /** Throws for an entry that is not a host name, a `*.` wildcard or an IP literal. */
   constructor(entries: readonly string[] = DEFAULT_OUTBOUND_HOSTS) {
     for (const raw of entries) {
-      const entry = raw.trim().toLowerCase().replace(/^\[|\]$/g, '');
+      const entry = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '');
       if (!HOST_PATTERN.test(entry)) throw new Error(`"${raw}" is not a host name, a *.domain wildcard or an IP address`);
       if (entry.startsWith('*.')) this.suffixes.push(entry.slice(1));
       else this.exact.add(entry);

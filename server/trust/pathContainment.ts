@@ -99,7 +99,10 @@ async function realOfNew(path: string): Promise<string> {
       const code = errnoCode(error);
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
       // A dangling link would be followed by a write to wherever it points: never "new".
-      const link = await lstat(at).then((s) => s.isSymbolicLink(), () => false);
+      const link = await lstat(at).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      );
       if (link) throw new ContainmentError('outside', `"${at}" is a symbolic link to a file that does not exist`);
       const parent = dirname(at);
       if (parent === at) throw error;

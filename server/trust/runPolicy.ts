@@ -54,7 +54,7 @@ export class RunPolicy {
   check(squad: SquadFile, origin: RunOrigin, scope: Scope): void {
     const field = origin === 'inline' ? 'source' : 'file';
     if (this.readOnly) {
-      throw new RunError('forbidden', 'this server starts no runs: it was started read-only (VS Code\'s Restricted Mode); trust the workspace to run squads', field);
+      throw new RunError('forbidden', "this server starts no runs: it was started read-only (VS Code's Restricted Mode); trust the workspace to run squads", field);
     }
     const capabilities = squadCapabilities(squad);
     const tenantInline = origin === 'inline' && scope.tenant !== null;

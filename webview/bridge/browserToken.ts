@@ -21,7 +21,6 @@ export function rememberBrowserToken(storage: Pick<Storage, 'setItem'>, token: s
   storage.setItem(KEY, token);
 }
 
-
 /** Drops the kept token: the server refused it (the page offers the token prompt again). */
 export function forgetBrowserToken(storage: Pick<Storage, 'removeItem'>): void {
   storage.removeItem(KEY);

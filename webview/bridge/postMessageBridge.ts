@@ -51,7 +51,8 @@ export class PostMessageBridge implements Bridge {
         resolve: (value) => {
           signal?.removeEventListener('abort', abort);
           const parsed = BridgeMethods[method].result.safeParse(value);
-          if (parsed.success) resolve(parsed.data as BridgeResult<M>); // the schema of M produced it
+          if (parsed.success)
+            resolve(parsed.data as BridgeResult<M>); // the schema of M produced it
           else reject(new BridgeError('internal', `the host answered ${method} with an invalid result: ${parsed.error.issues[0]?.message ?? ''}`));
         },
         reject: (error) => {
@@ -92,11 +93,17 @@ export class PostMessageBridge implements Bridge {
       return;
     }
     const message = parsed.data;
-    if (message.kind === 'event') { this.events.emit(message.event); return; }
+    if (message.kind === 'event') {
+      this.events.emit(message.event);
+      return;
+    }
     const pending = this.pending.get(message.id);
     if (!pending) return;
     this.pending.delete(message.id);
-    if (message.ok) { pending.resolve(message.result); return; }
+    if (message.ok) {
+      pending.resolve(message.result);
+      return;
+    }
     if (message.error.code === 'unsupported') this.unsupported.add(pending.method);
     pending.reject(new BridgeError(message.error.code, message.error.message));
   }

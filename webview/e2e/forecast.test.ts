@@ -56,7 +56,13 @@ describe('the forecast in the run view', () => {
       const result = page.locator('[data-testid="forecast-result"]');
       await page.locator('[data-testid="forecast-pending"], [data-testid="forecast-result"], [data-testid="forecast-error"]').first().waitFor({ state: 'attached' });
       await page.locator('[data-testid="forecast-result"], [data-testid="forecast-error"]').first().waitFor({ timeout: 120_000 });
-      expect(await page.locator('[data-testid="forecast-error"]').count(), (await page.locator('[data-testid="forecast-error"]').textContent().catch(() => '')) ?? '').toBe(0);
+      expect(
+        await page.locator('[data-testid="forecast-error"]').count(),
+        (await page
+          .locator('[data-testid="forecast-error"]')
+          .textContent()
+          .catch(() => '')) ?? '',
+      ).toBe(0);
       expect(await result.getAttribute('data-runs')).toBe(String(SEEDS));
 
       // Every run is in one bin of the histogram.
@@ -82,7 +88,9 @@ describe('the forecast in the run view', () => {
       const byCost = Object.entries(expected.agents).sort((a, b) => b[1].meanCostUsd - a[1].meanCostUsd);
       expect(names).toEqual(byCost.map(([n]) => n));
       expect(names.length).toBeGreaterThanOrEqual(4);
-      const widths = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.sq-bar') as HTMLElement).getBoundingClientRect().width / (e.querySelector('.sq-bar-track') as HTMLElement).getBoundingClientRect().width));
+      const widths = await rows.evaluateAll((els) =>
+        els.map((e) => (e.querySelector('.sq-bar') as HTMLElement).getBoundingClientRect().width / (e.querySelector('.sq-bar-track') as HTMLElement).getBoundingClientRect().width),
+      );
       byCost.forEach(([, a], i) => expect(widths[i]!).toBeCloseTo(a.meanCostUsd / byCost[0]![1].meanCostUsd, 1));
 
       await page.screenshot({ path: join(ARTIFACTS, `forecast-${width}.png`) });

@@ -45,7 +45,9 @@ describe('web app layout at 480, 800 and 1,400 px', () => {
   async function check(page: Page, name: string): Promise<LayoutReport> {
     // The graph is framed a frame after its nodes are measured and laid out again.
     await page.waitForSelector('.react-flow__node');
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length > 0 && [...document.querySelectorAll('.react-flow__node')].every((n) => (n as HTMLElement).style.visibility !== 'hidden'));
+    await page.waitForFunction(
+      () => document.querySelectorAll('.react-flow__node').length > 0 && [...document.querySelectorAll('.react-flow__node')].every((n) => (n as HTMLElement).style.visibility !== 'hidden'),
+    );
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const report = await layoutReport(page);
     await page.screenshot({ path: join(ARTIFACTS, 'layout', `${name}.png`), fullPage: false });
@@ -121,6 +123,10 @@ describe('web app layout at 480, 800 and 1,400 px', () => {
 /** `#f14c4c` or `rgb(241, 76, 76)` as `r,g,b`. */
 function rgb(color: string): string {
   const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color.trim());
-  if (hex) return hex.slice(1).map((h) => parseInt(h, 16)).join(',');
+  if (hex)
+    return hex
+      .slice(1)
+      .map((h) => parseInt(h, 16))
+      .join(',');
   return (color.match(/\d+/g) ?? []).slice(0, 3).join(',');
 }

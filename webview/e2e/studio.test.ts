@@ -16,7 +16,11 @@ const LOANS = 'loan-pricing.squad.yaml';
 describe('Squad Studio web app', () => {
   let studio: Studio;
   beforeAll(async () => {
-    studio = await startStudio({ [MEMO]: 'samples/credit-memo/credit-memo.squad.yaml', [DEADLOCK]: 'samples/failure-modes/deadlock-loan-pricing.squad.yaml', [LOANS]: 'samples/loan-pricing/loan-pricing.squad.yaml' });
+    studio = await startStudio({
+      [MEMO]: 'samples/credit-memo/credit-memo.squad.yaml',
+      [DEADLOCK]: 'samples/failure-modes/deadlock-loan-pricing.squad.yaml',
+      [LOANS]: 'samples/loan-pricing/loan-pricing.squad.yaml',
+    });
   }, 30_000);
   afterAll(async () => {
     await studio?.dispose();
@@ -36,9 +40,7 @@ describe('Squad Studio web app', () => {
   }
   async function finishedRun(seed: number): Promise<string> {
     const { run } = await api<{ run: { id: string } }>('POST', '/api/runs', { file: MEMO, seed });
-    await expect
-      .poll(async () => (await api<{ run: { state: string } }>('GET', `/api/runs/${run.id}`)).run.state, { timeout: 20_000 })
-      .toMatch(/^(completed|failed|halted|cancelled)$/);
+    await expect.poll(async () => (await api<{ run: { state: string } }>('GET', `/api/runs/${run.id}`)).run.state, { timeout: 20_000 }).toMatch(/^(completed|failed|halted|cancelled)$/);
     return run.id;
   }
   const eventTypes = async (id: string): Promise<string[]> => (await api<{ events: { type: string }[] }>('GET', `/api/runs/${id}/journal?limit=10000`)).events.map((e) => e.type);
@@ -122,7 +124,7 @@ describe('Squad Studio web app', () => {
     await page.context().close();
   }, 30_000);
 
-  it('runs the loan-pricing sample: the replicated pricer shows ×3, each instance\'s figures, and the failover', async () => {
+  it("runs the loan-pricing sample: the replicated pricer shows ×3, each instance's figures, and the failover", async () => {
     const page = await studio.open({ view: 'run', path: LOANS, theme: 'dark' });
     await page.click('[data-testid="start-run"]');
     await page.waitForSelector('[data-testid="run-state"][data-state="completed"]', { timeout: 30_000 });
@@ -138,7 +140,10 @@ describe('Squad Studio web app', () => {
     const nodeUsd = Number((await page.locator('[data-testid="cost-pricer"]').innerText()).replace('$', ''));
     // The instance whose call stalled was billed nothing for it: the others carry the cost.
     expect(instanceUsd.filter((v) => v > 0).length).toBeGreaterThanOrEqual(2);
-    expect(nodeUsd).toBeCloseTo(instanceUsd.reduce((a, b) => a + b, 0), 3);
+    expect(nodeUsd).toBeCloseTo(
+      instanceUsd.reduce((a, b) => a + b, 0),
+      3,
+    );
     const turns = await page.locator('[data-testid="instances-pricer"] [data-instance] .t').evaluateAll((ts) => ts.map((t) => Number(t.textContent)));
     expect(turns.every((n) => n >= 1)).toBe(true);
     const nodeTurns = Number(/(\d+) turns/.exec(await page.locator('.sq-node[data-agent="pricer"] .sq-node-foot').innerText())?.[1]);

@@ -104,8 +104,7 @@ export function applyRunEvent(view: RunView, e: RunEvent): RunView {
   view.lastSeq = e.seq;
   view.events.push(e);
   applyEvent(view.account, e);
-  const row = (r: Omit<TimelineRow, 'seq' | 't' | 'agent' | 'detailSeq'> & { t?: number }): number =>
-    view.timeline.push({ seq: e.seq, t: e.t, agent: e.agent, detailSeq: e.seq, ...r }) - 1;
+  const row = (r: Omit<TimelineRow, 'seq' | 't' | 'agent' | 'detailSeq'> & { t?: number }): number => view.timeline.push({ seq: e.seq, t: e.t, agent: e.agent, detailSeq: e.seq, ...r }) - 1;
   switch (e.type) {
     case 'run.started':
       view.source = e.squad.source;

@@ -33,7 +33,16 @@ export function syntheticRun(count: number, runId = 'synthetic', source = ''): R
     const to = AGENTS[(turn + 1) % AGENTS.length]!;
     const span = `${agent}#${turn}`;
     events.push({ ...base(agent, span, 'run'), type: 'agent.turn.started', turn, consumed: [] });
-    events.push({ ...base(agent, `${span}/model`, span), type: 'model.request', provider: 'simulated', model: 'gpt-4.1-mini', messages: 3, inputTokensEstimate: 900, contextWindow: 1_047_576, tools: TOOLS });
+    events.push({
+      ...base(agent, `${span}/model`, span),
+      type: 'model.request',
+      provider: 'simulated',
+      model: 'gpt-4.1-mini',
+      messages: 3,
+      inputTokensEstimate: 900,
+      contextWindow: 1_047_576,
+      tools: TOOLS,
+    });
     const latencyMs = 300 + ((turn * 7919) % 1700);
     t += latencyMs;
     events.push({
@@ -50,8 +59,30 @@ export function syntheticRun(count: number, runId = 'synthetic', source = ''): R
     events.push({ ...base(agent, `${span}/tool`, span), type: 'tool.call', callId: `c${turn}`, tool, args: { company: 'Harbor Freight Logistics LLC' } });
     const toolMs = 40 + ((turn * 104729) % 900);
     t += toolMs;
-    events.push({ ...base(agent, `${span}/tool`, span), type: 'tool.result', callId: `c${turn}`, tool, ok: turn % 37 !== 0, content: '{}', bytes: 512, latencyMs: toolMs, replica: 'bureau#1', attempts: 1 });
-    events.push({ ...base(agent, `${span}/m${turn}`, span), type: 'message.sent', messageId: `m${turn}`, from: agent, to, kind: 'handoff', content: `Section ${turn} for ${to}.`, tokens: 40 + (turn % 30), inReplyTo: null, marks: [] });
+    events.push({
+      ...base(agent, `${span}/tool`, span),
+      type: 'tool.result',
+      callId: `c${turn}`,
+      tool,
+      ok: turn % 37 !== 0,
+      content: '{}',
+      bytes: 512,
+      latencyMs: toolMs,
+      replica: 'bureau#1',
+      attempts: 1,
+    });
+    events.push({
+      ...base(agent, `${span}/m${turn}`, span),
+      type: 'message.sent',
+      messageId: `m${turn}`,
+      from: agent,
+      to,
+      kind: 'handoff',
+      content: `Section ${turn} for ${to}.`,
+      tokens: 40 + (turn % 30),
+      inReplyTo: null,
+      marks: [],
+    });
     events.push({ ...base(agent, span, 'run'), type: 'agent.turn.completed', turn, acked: [], outcome: 'idle' });
   }
   events.push({ ...base(null, 'run', null), type: 'run.completed', status: 'completed', result: 'CREDIT MEMO', reason: null, marks: [] });

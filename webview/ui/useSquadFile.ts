@@ -95,7 +95,10 @@ export function useSquadFile(bridge: Bridge, path: string | null): SquadFileStat
       const before = current.current?.text;
       if (before === undefined || before === text) return;
       replace(text);
-      if (!pageKept) { write(text); return; }
+      if (!pageKept) {
+        write(text);
+        return;
+      }
       history.current.push(before);
       setHistoryVersion((v) => v + 1);
     },
@@ -127,8 +130,6 @@ export function useSquadFile(bridge: Bridge, path: string | null): SquadFileStat
     return () => window.removeEventListener('beforeunload', onLeave);
   }, [pageKept, dirty]);
 
-  const page = pageKept
-    ? { undo: () => step('undo'), redo: () => step('redo'), save, canUndo: history.current.canUndo, canRedo: history.current.canRedo }
-    : null;
+  const page = pageKept ? { undo: () => step('undo'), redo: () => step('redo'), save, canUndo: history.current.canUndo, canRedo: history.current.canRedo } : null;
   return { file, error, dirty, setText, page };
 }

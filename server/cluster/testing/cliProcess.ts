@@ -45,13 +45,15 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProces
           reject(new Error(`no ${pattern} in the output of squad ${args[0]}: ${out}`));
         }, timeoutMs);
         listeners.add(check);
-        void exited.then(() => setTimeout(() => {
-          if (listeners.has(check)) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            reject(new Error(`squad ${args[0]} exited before ${pattern}: ${out}`));
-          }
-        }, 50));
+        void exited.then(() =>
+          setTimeout(() => {
+            if (listeners.has(check)) {
+              listeners.delete(check);
+              clearTimeout(timer);
+              reject(new Error(`squad ${args[0]} exited before ${pattern}: ${out}`));
+            }
+          }, 50),
+        );
         check();
       }),
     stop: async (signal = 'SIGTERM') => {

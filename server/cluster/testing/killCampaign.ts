@@ -137,9 +137,14 @@ function uninterruptedJournal(o: KillCampaignOptions, seed: number): Promise<str
   const path = join(o.workspace, `uninterrupted-${seed}.jsonl`);
   return new Promise((done, fail) =>
     // The exit code says how the run ended (a tainted or halted run is not an error here): the journal is what counts.
-    execFile(process.execPath, [CLI, 'run', o.file, '--profile', o.profile, '--seed', String(seed), '--tenant', `t${seed}`, '--journal', path, '--json', '--yes'], { cwd: o.workspace, timeout: 300_000 }, (error) => {
-      void readFile(path, 'utf8').then(done, () => fail(error ?? new Error(`squad run wrote no journal at ${path}`)));
-    }),
+    execFile(
+      process.execPath,
+      [CLI, 'run', o.file, '--profile', o.profile, '--seed', String(seed), '--tenant', `t${seed}`, '--journal', path, '--json', '--yes'],
+      { cwd: o.workspace, timeout: 300_000 },
+      (error) => {
+        void readFile(path, 'utf8').then(done, () => fail(error ?? new Error(`squad run wrote no journal at ${path}`)));
+      },
+    ),
   );
 }
 

@@ -65,10 +65,7 @@ export function chatter(): Guardrail {
       const coordinationTokens = coordination.tokens + m.tokens;
       const workTokens = work.tokens;
       const ratio = coordinationTokens / Math.max(1, workTokens);
-      const over =
-        messages > settings.maxMessagesPerEdge ||
-        tokens > settings.maxTokensPerEdge ||
-        (coordinationTokens >= settings.minCoordinationTokens && ratio > settings.maxCoordinationRatio);
+      const over = messages > settings.maxMessagesPerEdge || tokens > settings.maxTokensPerEdge || (coordinationTokens >= settings.minCoordinationTokens && ratio > settings.maxCoordinationRatio);
       if (!over) return null;
       const key = `${m.from}→${m.to}`;
       const figures = {

@@ -17,7 +17,13 @@ describe('EdgeMap', () => {
 
   it('forgets every edge into and out of an agent, and only those', () => {
     const m = new EdgeMap<string>();
-    for (const [f, t] of [['a', 'b'], ['b', 'a'], ['c', 'a'], ['b', 'c']] as const) m.getOrCreate(f, t, () => `${f}${t}`);
+    for (const [f, t] of [
+      ['a', 'b'],
+      ['b', 'a'],
+      ['c', 'a'],
+      ['b', 'c'],
+    ] as const)
+      m.getOrCreate(f, t, () => `${f}${t}`);
     m.deleteAgent('a');
     expect([m.get('a', 'b'), m.get('b', 'a'), m.get('c', 'a')]).toEqual([undefined, undefined, undefined]);
     expect(m.get('b', 'c')).toBe('bc');

@@ -76,7 +76,10 @@ ${topics.map((t, i) => `      - { handoff: { to: lead, content: "Noted ${t}: fin
       .replace('toolServers', 'x')
       .replace('agents:\n', 'toolServers: { registry: { command: node } }\nagents:\n')
       .replace('    handoffs: [compliance]\n', '    handoffs: [compliance]\n    tools: [registry.*]\n')
-      .replaceAll(/- handoff: \{ to: compliance, content: "(Source of funds memo v\d)" \}/g, '- tool: { name: registry.lookup, args: { q: "$1" } }\n      - handoff: { to: compliance, content: "$1" }');
+      .replaceAll(
+        /- handoff: \{ to: compliance, content: "(Source of funds memo v\d)" \}/g,
+        '- tool: { name: registry.lookup, args: { q: "$1" } }\n      - handoff: { to: compliance, content: "$1" }',
+      );
     const run = await runTestSquad(withWork, { tools });
     expect(run.of('guardrail.tripped').filter((t) => t.kind === 'loop' && t.evidence.rounds !== undefined)).toEqual([]);
   });
@@ -84,9 +87,7 @@ ${topics.map((t, i) => `      - { handoff: { to: lead, content: "Noted ${t}: fin
 
 describe('loop: repeated state', () => {
   it('trips when an agent gets the same normalized input for the `repeatedState`-th time, with its hash', async () => {
-    const run = await runTestSquad(
-      pingPong(100, true).replace('repeatedState: 100', 'repeatedState: 3'),
-    );
+    const run = await runTestSquad(pingPong(100, true).replace('repeatedState: 100', 'repeatedState: 3'));
     const trip = run.of('guardrail.tripped')[0]!;
     expect(trip).toMatchObject({ kind: 'loop', agent: 'compliance', evidence: { seen: 3, limit: 3 } });
     expect(trip.message).toBe('compliance got the same input for the 3rd time: it is going round in circles');

@@ -42,7 +42,11 @@ function stateHash(agent: string, input: TurnGate['input'], texts: TextHashes): 
   const h = new StateHash64().feed(agent).feed('\u0000');
   input.forEach((m, i) => {
     if (i > 0) h.feed('\u0001');
-    h.feed(m.from ?? '').feed('\u0000').feed(m.kind).feed('\u0000').feed(texts.of(m.content).hash);
+    h.feed(m.from ?? '')
+      .feed('\u0000')
+      .feed(m.kind)
+      .feed('\u0000')
+      .feed(texts.of(m.content).hash);
   });
   return h;
 }
@@ -118,7 +122,10 @@ export function loop(): Guardrail {
       const limit = view.profile.guardrails.loop.repeatedState;
       if (count < limit) return null;
       const hash = state.hex();
-      const excerpt = turn.input.map((m) => `[${m.kind} from ${m.from ?? 'task'}] ${m.content}`).join(' ').slice(0, 240);
+      const excerpt = turn.input
+        .map((m) => `[${m.kind} from ${m.from ?? 'task'}] ${m.content}`)
+        .join(' ')
+        .slice(0, 240);
       return {
         kind: 'loop',
         action: view.profile.guardrails.loop.action,

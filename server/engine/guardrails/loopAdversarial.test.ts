@@ -74,7 +74,7 @@ const loopTrips = async (yaml: string, withTools = false) => {
 };
 
 describe('loop: paraphrased ping-pong that must trip', () => {
-  it('1. near-identical drafts, a rejection in new words every round (the tester\'s case)', async () => {
+  it("1. near-identical drafts, a rejection in new words every round (the tester's case)", async () => {
     const { run, trips } = await loopTrips(exchange(tweaks, paraphrasedRejections));
     expect(trips).toHaveLength(1);
     expect(trips[0]!.evidence).toMatchObject({ rounds: 4, limit: 4 });

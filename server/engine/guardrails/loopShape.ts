@@ -33,7 +33,9 @@ const B = new Uint32Array(PERMUTATIONS);
 }
 
 const STOP = new Set(
-  'the and for that this with from have been were will would should could your their there here what which when where they them then than also into onto over under about after before again please these those does done make made just only some such very more most much many other each same like need needs still revise revised'.split(' '),
+  'the and for that this with from have been were will would should could your their there here what which when where they them then than also into onto over under about after before again please these those does done make made just only some such very more most much many other each same like need needs still revise revised'.split(
+    ' ',
+  ),
 );
 
 export function shapeOf(normalized: string): MessageShape {

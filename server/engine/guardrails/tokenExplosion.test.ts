@@ -56,7 +56,7 @@ describe('token-explosion: the context cache', () => {
     expect(run.of('tool.result').map((r) => r.latencyMs)).toEqual([900, 0, 0]);
   });
 
-  it('keeps tool answers per run (their age is on the run\'s clock), and calls again when caching is off', async () => {
+  it("keeps tool answers per run (their age is on the run's clock), and calls again when caching is off", async () => {
     const cache = new MemoryContextCache();
     const calls: string[] = [];
     await runTestSquad(squad, { tools: filings(calls), cache });
@@ -80,7 +80,10 @@ agents:
     const docs = run.of('cache.lookup').filter((l) => l.source === 'document');
     expect(docs.map((d) => d.hit)).toEqual([false, true]);
     expect(docs[1]!.tokensSaved).toBeGreaterThan(docs[1]!.tokens * 0.9);
-    const prompts = run.of('model.request').filter((r) => r.agent === 'analyst').map((r) => r.inputTokensEstimate);
+    const prompts = run
+      .of('model.request')
+      .filter((r) => r.agent === 'analyst')
+      .map((r) => r.inputTokensEstimate);
     expect(prompts[1]! - prompts[0]!).toBeLessThan(docs[1]!.tokens / 2);
   });
 });

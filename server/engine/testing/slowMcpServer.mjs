@@ -6,13 +6,9 @@ import { z } from 'zod';
 
 const slowMs = Number(process.env.SLOW_MS ?? 400);
 const server = new McpServer({ name: 'slow', version: '1.0.0' });
-server.registerTool(
-  'lookup',
-  { description: 'Looks a key up, slowly.', inputSchema: { key: z.string() }, annotations: { readOnlyHint: false } },
-  async ({ key }) => {
-    const arrivedAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, slowMs));
-    return { content: [{ type: 'text', text: JSON.stringify({ key, arrivedAt, answeredAt: Date.now() }) }] };
-  },
-);
+server.registerTool('lookup', { description: 'Looks a key up, slowly.', inputSchema: { key: z.string() }, annotations: { readOnlyHint: false } }, async ({ key }) => {
+  const arrivedAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, slowMs));
+  return { content: [{ type: 'text', text: JSON.stringify({ key, arrivedAt, answeredAt: Date.now() }) }] };
+});
 await server.connect(new StdioServerTransport());

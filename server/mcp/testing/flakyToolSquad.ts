@@ -43,7 +43,13 @@ agents:
     context: turn
     tools: [bureau.credit_score, bureau.payment_history]
     script:
-${Array.from({ length: o.rounds }, (_, i) => `      - tool: [ { name: bureau.credit_score, args: { company: Harbor Freight Logistics LLC } }, { name: bureau.payment_history, args: { company: Harbor Freight Logistics LLC, months: ${(i % 12) + 1} } } ]
-      - handoff: { to: planner, content: File ${i + 1} pulled }`).join('\n')}
+${Array.from(
+  { length: o.rounds },
+  (
+    _,
+    i,
+  ) => `      - tool: [ { name: bureau.credit_score, args: { company: Harbor Freight Logistics LLC } }, { name: bureau.payment_history, args: { company: Harbor Freight Logistics LLC, months: ${(i % 12) + 1} } } ]
+      - handoff: { to: planner, content: File ${i + 1} pulled }`,
+).join('\n')}
 `;
 }

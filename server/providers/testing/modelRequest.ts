@@ -24,7 +24,11 @@ export function modelRequest(over: { model?: Partial<ResolvedModel>; messages?: 
       { role: 'user', content: 'Prepare the credit memo.' },
     ],
     tools: over.tools ?? [
-      { name: 'handoff', description: 'Send work.', inputSchema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { to: { type: 'string' }, content: { type: 'string' } }, required: ['to', 'content'] } },
+      {
+        name: 'handoff',
+        description: 'Send work.',
+        inputSchema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { to: { type: 'string' }, content: { type: 'string' } }, required: ['to', 'content'] },
+      },
       { name: 'bureau.report', description: 'A credit report.', inputSchema: { type: 'object', properties: { company: { type: 'string' } } } },
     ],
     maxOutputTokens: model.maxOutputTokens,

@@ -19,7 +19,20 @@ export class InProcessRunQueue implements RunQueue {
   async enqueue(entry: { id: string; tenant: string; ticket: RunTicket }): Promise<void> {
     if (this.rows.has(entry.id)) throw new Error(`run ${entry.id} is queued already`);
     const created = new Date(this.now());
-    this.rows.set(entry.id, { ...entry, ticket: structuredClone(entry.ticket), state: 'queued', owner: null, attempts: 0, outcome: null, reason: null, createdAt: created, claimedAt: null, endedAt: null, leaseExpires: 0, order: this.order++ });
+    this.rows.set(entry.id, {
+      ...entry,
+      ticket: structuredClone(entry.ticket),
+      state: 'queued',
+      owner: null,
+      attempts: 0,
+      outcome: null,
+      reason: null,
+      createdAt: created,
+      claimedAt: null,
+      endedAt: null,
+      leaseExpires: 0,
+      order: this.order++,
+    });
     this.work.emit('work');
   }
 
@@ -84,7 +97,10 @@ export class InProcessRunQueue implements RunQueue {
 
   waitForWork(maxWaitMs: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (signal.aborted) { resolve(); return; }
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
       const done = (): void => {
         clearTimeout(timer);
         this.work.off('work', done);

@@ -44,10 +44,15 @@ export class MemoryJournalStore implements JournalStore {
   }
 
   follow(id: string, fromSeq: number, signal: AbortSignal): AsyncIterable<RunEvent> {
-    return followByPolling((from) => this.read(id, from), fromSeq, signal, (wake) => {
-      this.appended.on(id, wake);
-      return () => this.appended.off(id, wake);
-    });
+    return followByPolling(
+      (from) => this.read(id, from),
+      fromSeq,
+      signal,
+      (wake) => {
+        this.appended.on(id, wake);
+        return () => this.appended.off(id, wake);
+      },
+    );
   }
 
   async list(): Promise<JournalEntry[]> {

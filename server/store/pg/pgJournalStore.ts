@@ -38,10 +38,11 @@ export class PgJournalStore implements JournalStore {
   }
 
   async read(id: string, fromSeq = 1, toSeq = 2_147_483_647): Promise<RunEvent[]> {
-    const { rows } = await this.db.query<{ seq: number; body: string }>(
-      'SELECT seq, body FROM squad_events WHERE journal_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq',
-      [id, Math.max(1, fromSeq), Math.min(toSeq, 2_147_483_647)],
-    );
+    const { rows } = await this.db.query<{ seq: number; body: string }>('SELECT seq, body FROM squad_events WHERE journal_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq', [
+      id,
+      Math.max(1, fromSeq),
+      Math.min(toSeq, 2_147_483_647),
+    ]);
     if (rows.length === 0 && (await this.db.query('SELECT 1 FROM squad_journals WHERE id = $1', [id])).rowCount === 0) {
       throw new JournalError(`${this.location}: no journal ${JSON.stringify(id)}`, { code: 'ENOENT' });
     }
@@ -59,10 +60,14 @@ export class PgJournalStore implements JournalStore {
   }
 
   follow(id: string, fromSeq: number, signal: AbortSignal): AsyncIterable<RunEvent> {
-    return followByPolling((from) => this.read(id, from), fromSeq, signal, (wake) =>
-      this.db.on('squad_journal', (payload) => {
-        if (payload === null || payload === id) wake();
-      }),
+    return followByPolling(
+      (from) => this.read(id, from),
+      fromSeq,
+      signal,
+      (wake) =>
+        this.db.on('squad_journal', (payload) => {
+          if (payload === null || payload === id) wake();
+        }),
     );
   }
 

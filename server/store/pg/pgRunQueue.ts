@@ -85,10 +85,7 @@ export class PgRunQueue implements RunQueue {
   }
 
   async cancelQueued(id: string, reason: string): Promise<boolean> {
-    const result = await this.db.query(
-      `UPDATE squad_runs SET state = 'cancelled', outcome = 'cancelled', reason = $2, ended_at = clock_timestamp() WHERE id = $1 AND state = 'queued'`,
-      [id, reason],
-    );
+    const result = await this.db.query(`UPDATE squad_runs SET state = 'cancelled', outcome = 'cancelled', reason = $2, ended_at = clock_timestamp() WHERE id = $1 AND state = 'queued'`, [id, reason]);
     return result.rowCount === 1;
   }
 
@@ -111,7 +108,10 @@ export class PgRunQueue implements RunQueue {
 
   waitForWork(maxWaitMs: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (signal.aborted) { resolve(); return; }
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
       const done = (): void => {
         clearTimeout(timer);
         off();

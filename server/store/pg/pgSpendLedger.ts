@@ -24,7 +24,12 @@ export class PgSpendLedger implements SpendLedger {
       );
       const granted = Math.min(wantedUsd, limitUsd - (used.rows[0]?.used ?? 0));
       if (!(granted > 0)) return null;
-      const { rows } = await client.query<{ id: string }>('INSERT INTO squad_reservations (tenant, day, run_key, granted) VALUES ($1, $2, $3, $4) RETURNING id::text', [tenant, day, runKey ?? null, granted]);
+      const { rows } = await client.query<{ id: string }>('INSERT INTO squad_reservations (tenant, day, run_key, granted) VALUES ($1, $2, $3, $4) RETURNING id::text', [
+        tenant,
+        day,
+        runKey ?? null,
+        granted,
+      ]);
       return { id: rows[0]!.id, grantedUsd: granted };
     });
   }

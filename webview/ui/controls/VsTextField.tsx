@@ -34,17 +34,6 @@ export function VsTextField({ id, label, value, onInput, onBlur, onKeyDown, plac
     if (ref.current && ref.current.value !== value) ref.current.value = value;
   }, [value]);
   return (
-    <vscode-textfield
-      ref={ref}
-      id={id}
-      label={label}
-      aria-label={label}
-      placeholder={placeholder}
-      inputMode={inputMode}
-      style={style}
-      data-testid={testId}
-      onBlur={onBlur}
-      onKeyDown={onKeyDown}
-    />
+    <vscode-textfield ref={ref} id={id} label={label} aria-label={label} placeholder={placeholder} inputMode={inputMode} style={style} data-testid={testId} onBlur={onBlur} onKeyDown={onKeyDown} />
   );
 }

@@ -44,7 +44,10 @@ export function EditorView({
   useEffect(() => {
     setLayout(null);
     const controller = new AbortController();
-    bridge.request('layout.load', { path }, controller.signal).then((r) => setLayout(r.layout), () => {});
+    bridge.request('layout.load', { path }, controller.signal).then(
+      (r) => setLayout(r.layout),
+      () => {},
+    );
     return () => controller.abort();
   }, [bridge, path]);
 

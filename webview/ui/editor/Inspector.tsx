@@ -47,7 +47,19 @@ export function Inspector({ graph, agent, onRename, onField, onTools, onLink, on
         />
       </div>
       <Field label="Description" value={agent.description} onCommit={(v) => onField(agent.name, 'description', v)} />
-      <Field label="Tools (server.tool, comma separated)" value={agent.tools.join(', ')} onCommit={(v) => onTools(agent.name, v.split(',').map((t) => t.trim()).filter(Boolean))} />
+      <Field
+        label="Tools (server.tool, comma separated)"
+        value={agent.tools.join(', ')}
+        onCommit={(v) =>
+          onTools(
+            agent.name,
+            v
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+          )
+        }
+      />
       {(['handoffs', 'asks'] as const).map((kind) => (
         <fieldset key={kind} className="sq-field" style={{ border: 'none', padding: 0, margin: '0 0 8px' }}>
           <legend style={{ fontSize: 12, color: 'var(--sq-muted)', marginBottom: 3 }}>{kind === 'handoffs' ? 'Hands off to' : 'Asks'}</legend>

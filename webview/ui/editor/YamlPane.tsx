@@ -47,7 +47,9 @@ export function YamlPane({ text, onText, load }: { text: string; onText: (text: 
   return (
     <div className="sq-yaml" style={{ position: 'relative' }}>
       <div ref={host} style={{ position: 'absolute', inset: 0 }} data-testid="yaml-editor" />
-      {!ready && <textarea className="sq-yaml-fallback" style={{ position: 'absolute', inset: 0 }} value={text} readOnly onFocus={() => setWanted(true)} aria-label="Squad file YAML (loading the editor)" />}
+      {!ready && (
+        <textarea className="sq-yaml-fallback" style={{ position: 'absolute', inset: 0 }} value={text} readOnly onFocus={() => setWanted(true)} aria-label="Squad file YAML (loading the editor)" />
+      )}
     </div>
   );
 }

@@ -138,7 +138,10 @@ export function FleetView({ bridge, notify }: { bridge: Bridge; notify: (m: stri
         {fleet.trips.slice(0, 20).map((t, i) => (
           <div key={`${t.run}-${t.at}-${i}`} className={`sq-trip${t.action === 'warn' ? ' warn' : ''}`}>
             <div className="k">
-              {t.kind} · {t.action} <span className="sq-muted">{t.tenant} · {t.run} · {new Date(t.at).toLocaleTimeString()}</span>
+              {t.kind} · {t.action}{' '}
+              <span className="sq-muted">
+                {t.tenant} · {t.run} · {new Date(t.at).toLocaleTimeString()}
+              </span>
             </div>
             <div>
               {t.agent ? <b>{t.agent}: </b> : null}

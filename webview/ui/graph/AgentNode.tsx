@@ -27,7 +27,12 @@ export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
   const classes = ['sq-node', problems.length > 0 ? 'has-problems' : '', run?.active ? 'active' : '', run?.waiting ? 'waiting' : '', run?.deadlocked ? 'deadlocked' : ''];
   const status = run?.deadlocked ? 'deadlocked' : run?.active ? 'working' : run?.waiting ? 'waiting' : '';
   return (
-    <div className={classes.filter(Boolean).join(' ')} data-agent={agent.name} data-status={status} aria-label={`agent ${agent.name}${status ? `, ${status}` : ''}${problems.length ? `, ${problems.length} problems` : ''}`}>
+    <div
+      className={classes.filter(Boolean).join(' ')}
+      data-agent={agent.name}
+      data-status={status}
+      aria-label={`agent ${agent.name}${status ? `, ${status}` : ''}${problems.length ? `, ${problems.length} problems` : ''}`}
+    >
       <Handle type="target" position={Position.Left} />
       <div className="sq-node-head">
         <span className={`sq-role ${KNOWN_ROLES.has(agent.role) ? agent.role : 'other'}`}>{agent.role || 'role?'}</span>
@@ -40,7 +45,11 @@ export function AgentNode({ data }: NodeProps<AgentFlowNode>) {
             ×{agent.replicas}
           </span>
         )}
-        {agent.entry && <span className="sq-entry" title="The entry agent: receives the task">● entry</span>}
+        {agent.entry && (
+          <span className="sq-entry" title="The entry agent: receives the task">
+            ● entry
+          </span>
+        )}
       </div>
       <div className="sq-node-model">
         {agent.model || 'no model'}

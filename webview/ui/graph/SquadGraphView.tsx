@@ -1,13 +1,4 @@
-import {
-  Background,
-  Controls,
-  MarkerType,
-  ReactFlow,
-  type Connection,
-  type Edge,
-  type NodeChange,
-  type ReactFlowInstance,
-} from '@xyflow/react';
+import { Background, Controls, MarkerType, ReactFlow, type Connection, type Edge, type NodeChange, type ReactFlowInstance } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { SquadLayout } from '../../../protocol/webview/squadLayout';
 import { agentFigures, definitionOf } from '../../model/agentInstances';
@@ -138,7 +129,11 @@ export function SquadGraphView(props: SquadGraphViewProps) {
     return graph.nodes.map((n): AgentFlowNode | ServerFlowNode => {
       const problems = graph.problems.get(n.id) ?? [];
       if (n.kind === 'server') {
-        const calls = view ? Object.entries(view.account.tools.tools).filter(([t]) => t.startsWith(`${n.name}.`)).reduce((a, [, s]) => a + s.calls, 0) : null;
+        const calls = view
+          ? Object.entries(view.account.tools.tools)
+              .filter(([t]) => t.startsWith(`${n.name}.`))
+              .reduce((a, [, s]) => a + s.calls, 0)
+          : null;
         return { id: n.id, type: 'server', position: position(n.id), data: { server: n, problems, calls }, selected: props.selected === n.id, deletable: false };
       }
       const f = figures?.get(n.name);
@@ -254,44 +249,47 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   return (
     <div className="sq-graph" data-testid="graph" ref={pane}>
       {/* Mounted once the first layout is known, so the initial fit frames the real positions. */}
-      {auto && (auto.structure === structure || graph.nodes.every((n) => auto.positions[n.id])) && <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onBeforeDelete={onBeforeDelete}
-        onNodeDragStop={onNodeDragStop}
-        onConnect={onConnect}
-        onPaneClick={() => props.onSelect(null)}
-        onInit={(instance) => {
-          flow.current = instance;
-          fit();
-        }}
-        nodesConnectable={editable}
-        nodesDraggable
-        edgesFocusable={editable}
-        deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
-        panOnScroll
-        minZoom={0.2}
-        proOptions={{ hideAttribution: true }}
-        colorMode={theme}
-      >
-        <Background gap={20} size={1} />
-        {/* Fit View frames the graph at a readable size too (React Flow's own fit would shrink it first). */}
-        <Controls
-          showInteractive={false}
-          onFitView={() => {
-            focused.current = false;
+      {auto && (auto.structure === structure || graph.nodes.every((n) => auto.positions[n.id])) && (
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onBeforeDelete={onBeforeDelete}
+          onNodeDragStop={onNodeDragStop}
+          onConnect={onConnect}
+          onPaneClick={() => props.onSelect(null)}
+          onInit={(instance) => {
+            flow.current = instance;
             fit();
           }}
-        />
-
-      </ReactFlow>}
+          nodesConnectable={editable}
+          nodesDraggable
+          edgesFocusable={editable}
+          deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
+          panOnScroll
+          minZoom={0.2}
+          proOptions={{ hideAttribution: true }}
+          colorMode={theme}
+        >
+          <Background gap={20} size={1} />
+          {/* Fit View frames the graph at a readable size too (React Flow's own fit would shrink it first). */}
+          <Controls
+            showInteractive={false}
+            onFitView={() => {
+              focused.current = false;
+              fit();
+            }}
+          />
+        </ReactFlow>
+      )}
       {/* In-view progress while the first layout is pending (ELK's worker loads 1.6 MB first). */}
       {!auto && (
         <div className={`sq-graph-pending${layoutError ? ' error' : ''}`} role="status" data-testid="graph-pending">
-          {layoutError ? `The graph could not be laid out: ${layoutError}` : (
+          {layoutError ? (
+            `The graph could not be laid out: ${layoutError}`
+          ) : (
             <>
               <span className="sq-spinner" aria-hidden />
               Laying out {graph.nodes.length} nodes…
@@ -337,7 +335,15 @@ function flowEdges(graph: SquadGraph, view: RunView | null, boxes: ReadonlyMap<s
     const red = e.kind === 'ask' && waitsFor.has(pair);
     if (red) waitsFor.delete(pair);
     if (traffic) seen.add(pair);
-    specs.push({ id: e.id, source: e.source, target: e.target, kind: e.kind, label: traffic ? `${traffic.messages} msg · ${traffic.tokens} tok` : null, red, trip: e.kind === 'tool' ? null : (trips.get(pair) ?? null) });
+    specs.push({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      kind: e.kind,
+      label: traffic ? `${traffic.messages} msg · ${traffic.tokens} tok` : null,
+      red,
+      trip: e.kind === 'tool' ? null : (trips.get(pair) ?? null),
+    });
   }
   // Traffic on no declared edge: results going back to whoever handed the work on.
   for (const [pair, t] of view?.edges ?? []) {
@@ -377,7 +383,12 @@ function edgeOf({ id, source, target, kind, label, red, trip }: EdgeSpec, route:
     type: 'squad',
     data: { label: shownLabel, red, hot: label !== null && kind !== 'result', trip: trip ? { kind: trip.kind, warn: trip.warn } : null, route },
     className: red ? 'sq-edge-deadlock' : trip ? `sq-edge-${kind} sq-edge-tripped` : `sq-edge-${kind}`,
-    style: { stroke: color, strokeWidth: red || trip ? 2.5 : kind === 'tool' ? 1 : 1.5, strokeDasharray: kind === 'ask' ? '6 4' : kind === 'tool' ? '2 3' : kind === 'result' ? '1 0' : undefined, opacity: kind === 'result' && !trip ? 0.6 : 1 },
+    style: {
+      stroke: color,
+      strokeWidth: red || trip ? 2.5 : kind === 'tool' ? 1 : 1.5,
+      strokeDasharray: kind === 'ask' ? '6 4' : kind === 'tool' ? '2 3' : kind === 'result' ? '1 0' : undefined,
+      opacity: kind === 'result' && !trip ? 0.6 : 1,
+    },
     markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
   };
 }

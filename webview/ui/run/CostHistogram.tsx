@@ -31,7 +31,12 @@ export function CostHistogram({ forecast }: { forecast: Forecast }) {
   ];
   return (
     <figure className="sq-forecast-chart" aria-label="Cost per run: distribution" data-testid="cost-histogram">
-      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label={`cost per run from ${formatUsd(from)} to ${formatUsd(to)}: p50 ${formatUsd(q.p50)}, p95 ${formatUsd(q.p95)}, p99 ${formatUsd(q.p99)}`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        width="100%"
+        role="img"
+        aria-label={`cost per run from ${formatUsd(from)} to ${formatUsd(to)}: p50 ${formatUsd(q.p50)}, p95 ${formatUsd(q.p95)}, p99 ${formatUsd(q.p99)}`}
+      >
         <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} stroke="var(--sq-border)" />
         <text x={PAD.left - 4} y={PAD.top + 8} textAnchor="end" className="sq-axis">
           {most}
@@ -40,7 +45,15 @@ export function CostHistogram({ forecast }: { forecast: Forecast }) {
           0
         </text>
         {bins.map((b, i) => (
-          <rect key={i} className="sq-hist-bar" data-runs={b.runs} x={pad ? x(b.fromUsd) - 8 : x(b.fromUsd) + 0.5} width={pad ? 16 : Math.max(1, x(b.toUsd) - x(b.fromUsd) - 1)} y={y(b.runs)} height={H - PAD.bottom - y(b.runs)}>
+          <rect
+            key={i}
+            className="sq-hist-bar"
+            data-runs={b.runs}
+            x={pad ? x(b.fromUsd) - 8 : x(b.fromUsd) + 0.5}
+            width={pad ? 16 : Math.max(1, x(b.toUsd) - x(b.fromUsd) - 1)}
+            y={y(b.runs)}
+            height={H - PAD.bottom - y(b.runs)}
+          >
             <title>{`${formatUsd(b.fromUsd)}–${formatUsd(b.toUsd)}: ${b.runs} runs`}</title>
           </rect>
         ))}

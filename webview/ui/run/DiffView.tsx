@@ -77,10 +77,17 @@ export function DiffView({ bridge, a, b, onClose }: { bridge: Bridge; a: string;
             <h3>Cost</h3>
             <p className="sq-diff-legend">
               <span>
-                <i className="sq-swatch a" /> A <span className="sq-mono" data-testid="diff-run-a" title={idA === a ? idA : `${idA} (saved as ${a}.jsonl)`}>{idA}</span> (this replay)
+                <i className="sq-swatch a" /> A{' '}
+                <span className="sq-mono" data-testid="diff-run-a" title={idA === a ? idA : `${idA} (saved as ${a}.jsonl)`}>
+                  {idA}
+                </span>{' '}
+                (this replay)
               </span>
               <span>
-                <i className="sq-swatch b" /> B <span className="sq-mono" data-testid="diff-run-b" title={idB === b ? idB : `${idB} (saved as ${b}.jsonl)`}>{idB}</span>
+                <i className="sq-swatch b" /> B{' '}
+                <span className="sq-mono" data-testid="diff-run-b" title={idB === b ? idB : `${idB} (saved as ${b}.jsonl)`}>
+                  {idB}
+                </span>
               </span>
             </p>
             <Totals a={idA} b={idB} x={diff.a} y={diff.b} />

@@ -26,8 +26,14 @@ export function ForecastPanel({ bridge, path, profile, notify }: { bridge: Bridg
   const run = async (): Promise<void> => {
     const perDay = Number(runsPerDay);
     const k = Number(seeds);
-    if (!(perDay > 0)) { setError('Runs per day: a number above 0'); return; }
-    if (!Number.isInteger(k) || k < 1 || k > 1000) { setError('Seeded runs: a whole number from 1 to 1,000'); return; }
+    if (!(perDay > 0)) {
+      setError('Runs per day: a number above 0');
+      return;
+    }
+    if (!Number.isInteger(k) || k < 1 || k > 1000) {
+      setError('Seeded runs: a whole number from 1 to 1,000');
+      return;
+    }
     const controller = new AbortController();
     setPending(controller);
     setError(null);
@@ -51,7 +57,9 @@ export function ForecastPanel({ bridge, path, profile, notify }: { bridge: Bridg
     <section className="sq-forecast" aria-label="Forecast" data-testid="forecast-panel">
       <div className="sq-forecast-form" role="group" aria-label="Forecast inputs">
         <strong>Forecast</strong>
-        <span className="sq-muted">{path} · {profile}</span>
+        <span className="sq-muted">
+          {path} · {profile}
+        </span>
         <label className="sq-muted" htmlFor="sq-forecast-volume">
           Runs per day
         </label>

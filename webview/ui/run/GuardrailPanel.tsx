@@ -30,7 +30,10 @@ export function GuardrailPanel({ view }: { view: RunView; version: number }) {
         .map((g) => (
           <div key={g.seq} className={`sq-trip${g.action === 'warn' ? ' warn' : ''}`}>
             <div className="k">
-              {g.kind} · {g.action} <span className="sq-muted">#{g.seq} at {formatMs(g.t)}</span>
+              {g.kind} · {g.action}{' '}
+              <span className="sq-muted">
+                #{g.seq} at {formatMs(g.t)}
+              </span>
             </div>
             <div>
               {g.agent ? <b>{g.agent}: </b> : null}

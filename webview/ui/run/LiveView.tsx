@@ -51,7 +51,10 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
   }, [bridge, initialRun]);
   useEffect(() => {
     const controller = new AbortController();
-    bridge.request('layout.load', { path }, controller.signal).then((r) => setLayout(r.layout), () => {});
+    bridge.request('layout.load', { path }, controller.signal).then(
+      (r) => setLayout(r.layout),
+      () => {},
+    );
     return () => controller.abort();
   }, [bridge, path]);
 
@@ -135,7 +138,12 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
             {differs.length ? `differs from the run shown: ${differs.join(', ')}` : 're-runs the run shown'}
           </span>
         )}
-        <VsButton secondary onClick={() => setForecasting((f) => !f)} testId="forecast-toggle" title={`squad forecast: the cost of ${path} at production volume, from seeded runs under profile ${profile}`}>
+        <VsButton
+          secondary
+          onClick={() => setForecasting((f) => !f)}
+          testId="forecast-toggle"
+          title={`squad forecast: the cost of ${path} at production volume, from seeded runs under profile ${profile}`}
+        >
           {forecasting ? 'Hide forecast' : 'Forecast…'}
         </VsButton>
         <span className="sq-spacer" />
@@ -169,4 +177,3 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
     </div>
   );
 }
-

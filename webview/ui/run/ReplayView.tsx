@@ -30,7 +30,10 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
 
   useEffect(() => {
     const controller = new AbortController();
-    bridge.request('runs.list', { limit: 200 }, controller.signal).then((r) => setRuns(r.runs), (e: unknown) => !controller.signal.aborted && notify(String(e), true));
+    bridge.request('runs.list', { limit: 200 }, controller.signal).then(
+      (r) => setRuns(r.runs),
+      (e: unknown) => !controller.signal.aborted && notify(String(e), true),
+    );
     return () => controller.abort();
   }, [bridge, notify, listVersion]);
 
@@ -152,7 +155,10 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
             <VsSelect
               label="Compare with another run"
               value={compareWith ?? ''}
-              options={[{ value: '', label: 'Compare with…' }, ...others.map((r) => ({ value: r.id, label: `${r.id} · ${r.squad === shownSquad ? '' : `${r.squad} · `}${r.state} · ${formatUsd(r.usage.costUsd)}` }))]}
+              options={[
+                { value: '', label: 'Compare with…' },
+                ...others.map((r) => ({ value: r.id, label: `${r.id} · ${r.squad === shownSquad ? '' : `${r.squad} · `}${r.state} · ${formatUsd(r.usage.costUsd)}` })),
+              ]}
               onChange={(v) => setCompareWith(v || null)}
               disabled={!runId || !finished || others.length === 0}
               style={{ width: 280 }}

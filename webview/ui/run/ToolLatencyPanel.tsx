@@ -43,7 +43,14 @@ function Histogram({ h }: { h: LatencyHistogram }) {
   const hi = Math.log(h.bounds.at(-1) ?? 2);
   const x = (ms: number): number => ((Math.log(Math.max(1, ms)) - lo) / Math.max(1e-9, hi - lo)) * W;
   return (
-    <svg className="sq-chart sq-hist" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" style={{ height: 40 }} role="img" aria-label={`p50 ${Math.round(h.p50Ms)} ms, p99 ${Math.round(h.p99Ms)} ms`}>
+    <svg
+      className="sq-chart sq-hist"
+      viewBox={`0 0 ${W} ${H}`}
+      preserveAspectRatio="none"
+      style={{ height: 40 }}
+      role="img"
+      aria-label={`p50 ${Math.round(h.p50Ms)} ms, p99 ${Math.round(h.p99Ms)} ms`}
+    >
       {h.counts.map((c, i) => (
         <rect key={i} x={i * bw + 0.5} width={bw - 1} y={H - (c / max) * H} height={(c / max) * H} />
       ))}
