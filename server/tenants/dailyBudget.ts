@@ -1,10 +1,11 @@
+import { formatUsdLimit } from '../engine/formatUsdLimit';
 /** The tenant spent its day's budget: new runs are refused until the next UTC day. */
 export class BudgetExhaustedError extends Error {
   constructor(
     readonly tenant: string,
     readonly limitUsd: number,
   ) {
-    super(`tenant "${tenant}" has used its daily budget of $${limitUsd.toFixed(2)} (committed and reserved by runs in flight)`);
+    super(`tenant "${tenant}" has used its daily budget of ${formatUsdLimit(limitUsd)} (committed and reserved by runs in flight)`);
     this.name = 'BudgetExhaustedError';
   }
 }

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../../../protocol/runEvent';
 import type { Guardrail, ModelCallGate, RunStartGate, RunView, Trip } from './guardrail';
+import { formatUsdLimit } from '../formatUsdLimit';
 
 /**
  * The hard cost limit of a run, enforced twice:
@@ -38,7 +39,7 @@ export function budget(): Guardrail {
         action: 'warn',
         agent: null,
         message:
-          `the budget of $${limit.toFixed(2)} cannot count the spend of model${one ? '' : 's'} ${named.join('; ')}: ` +
+          `the budget of ${formatUsdLimit(limit)} cannot count the spend of model${one ? '' : 's'} ${named.join('; ')}: ` +
           `${one ? 'it has' : 'they have'} no price in the pricing table or the squad file, so ${one ? 'its' : 'their'} calls count as $0; ` +
           `give ${one ? 'it' : 'each'} a \`price:\` in the squad file`,
         evidence: {
@@ -61,7 +62,7 @@ export function budget(): Guardrail {
         agent: call.agent,
         message:
           `${call.agent}'s next call to ${call.model.model} could cost up to $${call.reserveUsd.toFixed(4)}; ` +
-          `with $${committed.toFixed(4)} spent or reserved that would pass the budget of $${limit.toFixed(2)}`,
+          `with $${committed.toFixed(4)} spent or reserved that would pass the budget of ${formatUsdLimit(limit)}`,
         evidence: {
           spentUsd: spent,
           reservedUsd: view.reservedUsd,
@@ -104,7 +105,7 @@ export function budget(): Guardrail {
           message:
             `${e.agent}'s call to ${model} (${e.spanId}, event ${e.seq}) cost $${costUsd.toFixed(4)}` +
             (call ? `, reserved $${call.reserveUsd.toFixed(4)}` : '') +
-            `: spend $${spent.toFixed(4)} passed the budget of $${limit.toFixed(2)}`,
+            `: spend $${spent.toFixed(4)} passed the budget of ${formatUsdLimit(limit)}`,
           evidence,
         };
       }
