@@ -1,7 +1,8 @@
 /**
  * A planner → K workers → planner join squad, `rounds` rounds: every planner turn after the first
  * waits for all K (the bench's fan-in rows and the join tests). Guardrails are set out of reach, so
- * the figures are the joins'.
+ * the figures are the joins'. The model's maxOutputTokens is raised too: at K = 300 the planner's reply
+ * holding every hand-off is longer than the default, and a cut reply drops the hand-offs past the cut.
  */
 export function fanInSquadYaml(k: number, rounds: number): string {
   const workers = Array.from({ length: k }, (_, i) => `w${i + 1}`);
@@ -10,7 +11,7 @@ export function fanInSquadYaml(k: number, rounds: number): string {
   return `version: 1
 name: fan-in
 task: { entry: planner, input: Price every part. }
-models: { mini: { provider: simulated, model: gpt-4.1-mini } }
+models: { mini: { provider: simulated, model: gpt-4.1-mini, maxOutputTokens: 10000000 } }
 guardrails:
   maxTurnsPerAgent: ${high}
   maxRunTurns: ${high}
