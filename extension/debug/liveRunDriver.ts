@@ -7,6 +7,7 @@ import { loadSquadFile } from '../../server/runner/loadSquadFile';
 import { LocalRun } from '../../server/runner/localRun';
 import type { RunDriver, RunDriverHooks } from './runDriver';
 import type { SquadLaunchArguments } from './squadLaunchArguments';
+import { MAX_RUN_SEED } from '../../protocol/runSeed';
 
 /**
  * A live run of a squad file under the debugger: the same `LocalRun` wiring as `squad run` and the
@@ -34,7 +35,7 @@ export class LiveRunDriver implements RunDriver {
       text: loaded.text,
       path,
       profile: args.profile,
-      seed: args.seed ?? randomInt(0, 2 ** 31 - 1),
+      seed: args.seed ?? randomInt(0, MAX_RUN_SEED),
       tenant: args.tenant,
       workspace,
     });

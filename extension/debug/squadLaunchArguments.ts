@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunSeedSchema } from '../../protocol/runSeed';
 
 /**
  * A `type: "squad"` launch configuration, checked where it enters the debug adapter (it comes from a
@@ -10,12 +11,7 @@ export const SquadLaunchArgumentsSchema = z
     program: z.string().min(1).optional().describe('The *.squad.yaml file to run under the debugger.'),
     journal: z.string().min(1).optional().describe('A saved run (.squad/runs/*.jsonl) to replay under the debugger.'),
     profile: z.string().min(1).max(64).default('local'),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .optional(),
+    seed: RunSeedSchema.optional(),
     tenant: z.string().min(1).max(64).default('default'),
     stopOnEntry: z.boolean().default(false),
     /** The workspace whose `.squad/runs/` keeps the journal of a live run (default: the file's folder). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TenantIdSchema } from './tenantId';
+import { RunSeedSchema } from '../runSeed';
 
 /** The largest inline squad file the server accepts (the request body limit is a little above). */
 export const MAX_SQUAD_SOURCE_BYTES = 512 * 1024;
@@ -15,12 +16,7 @@ export const StartRunRequestSchema = z
     /** How the run names an inline file in messages and in `run.started` (default `inline.squad.yaml`). */
     path: z.string().min(1).max(256).optional(),
     profile: z.string().min(1).max(64).default('local'),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .optional(),
+    seed: RunSeedSchema.optional(),
     tenant: TenantIdSchema.optional(),
     /** Start held at the first checkpoint, for a debugger that steps from the beginning. */
     paused: z.boolean().default(false),

@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { GuardrailKind } from '../runEvent';
 import { NameSchema } from './name';
+import { RunSeedSchema } from '../runSeed';
 
 const TripKindsSchema = z.array(GuardrailKind).min(1);
-
-/** A run's seed: what `squad run --seed` takes. */
-export const TestSeedSchema = z
-  .number()
-  .int()
-  .min(0)
-  .max(2 ** 31 - 1);
 
 /** How many derived seeds `seeds: N` may ask for: a case is a gate, not a forecast. */
 export const MAX_DERIVED_SEEDS = 1000;
@@ -71,9 +65,9 @@ export const TestCaseSchema = z
   .object({
     name: z.string().trim().min(1, 'a test case needs a name').max(200).describe('Shown in the report, JUnit and the Testing view.'),
     profile: NameSchema.default('local').describe('The run profile: local, staging, production, or one the file declares.'),
-    seed: TestSeedSchema.optional().describe('The one seed to run with (default 1).'),
+    seed: RunSeedSchema.optional().describe('The one seed to run with (default 1).'),
     seeds: z
-      .union([z.array(TestSeedSchema).min(1).max(MAX_DERIVED_SEEDS), z.number().int().min(1).max(MAX_DERIVED_SEEDS)])
+      .union([z.array(RunSeedSchema).min(1).max(MAX_DERIVED_SEEDS), z.number().int().min(1).max(MAX_DERIVED_SEEDS)])
       .optional()
       .describe('Several runs: a list of seeds, or a count of seeds derived from the case name.'),
     tenant: NameSchema.default('default').describe('The tenant the runs are accounted to.'),

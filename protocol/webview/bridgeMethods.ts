@@ -8,6 +8,7 @@ import { ForecastRequestSchema } from '../api/forecastRequest';
 import { ForecastSchema } from '../api/forecastResponse';
 import { SquadFileTextSchema } from './squadFileText';
 import { SquadLayoutSchema } from './squadLayout';
+import { RunSeedSchema } from '../runSeed';
 
 const Path = z.string().min(1).max(1024);
 const RunId = z.string().min(1).max(256);
@@ -36,12 +37,7 @@ export const BridgeMethods = {
       .object({
         path: Path,
         profile: z.string().min(1).max(64).default('local'),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1)
-          .optional(),
+        seed: RunSeedSchema.optional(),
         tenant: TenantIdSchema.optional(),
         paused: z.boolean().default(false),
       })

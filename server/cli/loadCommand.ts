@@ -15,6 +15,7 @@ import { SquadClient } from '../http/squadClient';
 import { loadSquadFile } from '../runner/loadSquadFile';
 import { ms, usd } from './agentTable';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { MAX_RUN_SEED } from '../../protocol/runSeed';
 
 export interface LoadArgs {
   file: string;
@@ -41,7 +42,7 @@ export async function loadCommand(args: LoadArgs, io: CliIo): Promise<number> {
   const runs = int('--runs', args.runs, 1, 1_000_000);
   const concurrency = int('--concurrency', args.concurrency, 1, 10_000);
   const tenantCount = int('--tenants', args.tenants, 1, 1000);
-  const seed = int('--seed', args.seed, 0, 2 ** 31 - 1);
+  const seed = int('--seed', args.seed, 0, MAX_RUN_SEED);
   const maxMs = int('--max-seconds', args.maxSeconds, 1, 86_400) * 1000;
   const spike = args.spike === undefined ? null : parseSpike(args.spike);
   const loaded = await loadSquadFile(resolve(io.cwd, args.file));

@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { JournalError } from '../store/journalError';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { commandUsage, USAGE } from './usage';
+import { MAX_RUN_SEED } from '../../protocol/runSeed';
 
 const INPUT_ERRNO = new Set(['EEXIST', 'ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR']);
 
@@ -313,7 +314,7 @@ function positiveInt(flag: string, text: string, max: number): number {
 }
 
 function parseSeed(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 2 ** 31 - 1) throw new UsageError(`--seed "${text}": use a whole number from 0 to 2147483647`);
+  if (!/^\d+$/.test(text) || Number(text) > MAX_RUN_SEED) throw new UsageError(`--seed "${text}": use a whole number from 0 to ${MAX_RUN_SEED}`);
   return Number(text);
 }
 
