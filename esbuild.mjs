@@ -9,32 +9,87 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 /**
- * gpt-tokenizer's o200k ranks are a 2.4 MB array literal that V8 takes about 140 ms to parse and
- * evaluate at every start of a process that counts tokens. The Node bundles read them instead from
- * dist/o200k_base.json, written here from the package's own array (the same 200,000 entries, in
- * order): JSON.parse of that takes about a third of the time. Tests run from source use the package.
+ * gpt-tokenizer builds its o200k encoder from a 2.4 MB array literal (about 140 ms to parse, then
+ * 80 ms for its Map of 200,000 strings) at every start of a process that counts tokens. The Node
+ * bundles read instead dist/o200k_base.ranks, the same ranks packed once here by
+ * server/tokenizer/o200kRankBytes.ts itself (packRanks: the texts in one block and a ready hash
+ * table), which server/tokenizer/o200k.ts opens in a few milliseconds. Tests run from source pack
+ * the package's array at run time.
  */
+// One pack per build script, shared by every target: the targets build in parallel, and when each
+// packed on its own they wrote, imported and removed the same throwaway file at once (a target could
+// import another's half-written packer and find no o200kRankBytes in it).
+let ranksWritten = null;
 const tokenizerRanks = {
   name: 'tokenizer-ranks',
   setup(build) {
-    let written = null;
-    build.onLoad({ filter: /gpt-tokenizer[\\/]esm[\\/]bpeRanks[\\/]o200k_base\.js$/ }, async (args) => {
-      written ??= import(pathToFileURL(args.path).href).then((m) => {
+    build.onLoad({ filter: /server[\\/]tokenizer[\\/]o200kRankBytes\.ts$/ }, async (args) => {
+      ranksWritten ??= (async () => {
+        // Run the module as tests do (a throwaway bundle of it, its packages from node_modules).
+        const packer = join('dist', `.o200k-packer-${process.pid}.mjs`);
         mkdirSync('dist', { recursive: true });
-        writeFileSync('dist/o200k_base.json', JSON.stringify(m.default));
-      });
-      await written;
+        await esbuild.build({ entryPoints: [args.path], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: packer, logLevel: 'warning' });
+        try {
+          const { o200kRankBytes } = await import(pathToFileURL(packer).href);
+          writeFileSync('dist/o200k_base.ranks', o200kRankBytes());
+        } finally {
+          rmSync(packer, { force: true });
+        }
+      })();
+      await ranksWritten;
       return {
-        contents: "import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nexport default JSON.parse(readFileSync(join(__dirname, 'o200k_base.json'), 'utf8'));\n",
+        contents: "import { readFileSync } from 'node:fs';\nimport { join } from 'node:path';\nexport function o200kRankBytes() {\n  return readFileSync(join(__dirname, 'o200k_base.ranks'));\n}\n",
         loader: 'js',
       };
     });
   },
 };
 
+/**
+ * zod's `z` namespace re-exports every one of its ~50 error-message locales (about 250 KB of the
+ * web app's 1.2 MB, parsed before its first paint; 400 KB of the 2.2 MB that `squad run` loads),
+ * and the code uses only English, zod's default. In every bundle its locales index exports English
+ * alone; `z.locales.en` still works.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]locales[\\/]index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), args.path), namespace: 'zod-locales' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};\n`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
+ * The MCP SDK's Client and Server import Ajv (300 KB, evaluated at load) for their default JSON
+ * Schema validator. Every Client and Server the studio makes is given its own
+ * (server/mcp/toolSchemaValidator.ts, on @cfworker/json-schema), so in the Node bundles the default
+ * is the SDK's own cfworker provider and Ajv is not bundled at all.
+ */
+const sdkWithoutAjv = {
+  name: 'sdk-without-ajv',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]validation[\\/]ajv-provider\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), args.path.replace('ajv-provider.js', 'cfworker-provider.js')), namespace: 'sdk-without-ajv' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'sdk-without-ajv' }, (args) => ({
+      contents: `export { CfWorkerJsonSchemaValidator as AjvJsonSchemaValidator } from ${JSON.stringify(args.path)};\n`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const node = {
-  plugins: [tokenizerRanks],
+  plugins: [tokenizerRanks, zodEnglishOnly, sdkWithoutAjv],
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -59,11 +114,16 @@ const targets = [
     outExtension: { '.js': '.mjs' },
     chunkNames: 'cli.chunk-[hash]',
     define: { __dirname: 'import.meta.dirname', __filename: 'import.meta.filename' },
-    // Bundled CommonJS packages call require() for Node built-ins: give ES modules one.
-    banner: { js: "import { createRequire as __squadRequire } from 'node:module'; const require = __squadRequire(import.meta.url);" },
+    // Bundled CommonJS packages call require() for Node built-ins: give ES modules one, made at its
+    // first call (most of the chunks a command loads never call it; making one for each costs).
+    banner: {
+      js: "import { createRequire as __squadCreateRequire } from 'node:module'; let __squadRequire; const require = (id) => (__squadRequire ??= __squadCreateRequire(import.meta.url))(id);",
+    },
   },
   // The worker threads of `squad test` and `squad forecast` (runs on every core).
   { ...node, entryPoints: ['server/gate/gateWorkerMain.ts'], outfile: 'dist/gateWorker.js' },
+  // The run threads of the embedded server (`squad serve`): each run's engine off the HTTP event loop.
+  { ...node, entryPoints: ['server/runs/runThreadMain.ts'], outfile: 'dist/runThread.js' },
   { ...node, entryPoints: ['server/http/main.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The squad debugger: its own process (VS Code starts it with its own Node), so a long run never
@@ -79,26 +139,6 @@ const targets = [
   { ...node, entryPoints: ['extension/test-electron/runDesktopTests.ts'], outfile: 'dist/test-electron.js' },
   { ...node, entryPoints: ['extension/test-electron/desktopSuite.ts'], outfile: 'dist/test-electron-suite.js', external: ['vscode'] },
 ].filter((t) => Object.values(t.entryPoints).every((e) => existsSync(e)));
-
-/**
- * zod's `z` namespace re-exports every one of its ~50 error-message locales (about 250 KB of the
- * web app's 1.2 MB, parsed before its first paint), and the app uses only English, zod's default.
- * In the browser bundles its locales index exports English alone; `z.locales.en` still works.
- */
-const zodEnglishOnly = {
-  name: 'zod-english-only',
-  setup(build) {
-    build.onResolve({ filter: /[\\/]locales[\\/]index\.js$/ }, (args) => {
-      if (!/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)) return undefined;
-      return { path: join(dirname(args.importer), args.path), namespace: 'zod-locales' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};\n`,
-      loader: 'js',
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
 
 // The web app (webview/README.md): ES modules; the graph and dashboard load first and Monaco (the
 // largest part) only when an editor opens. Served by the local server at `/`
@@ -138,7 +178,8 @@ mkdirSync('dist', { recursive: true });
 writeFileSync('dist/cli.js', "#!/usr/bin/env node\n'use strict';\n// The squad command: see dist/cli.mjs (built from server/cli/cli.ts).\nimport('./cli.mjs');\n");
 chmodSync('dist/cli.js', 0o755);
 // Chunks of an earlier build have other hashes: remove them so dist/ (and the VSIX) holds one set.
-for (const f of readdirSync('dist')) if (/^cli\.chunk-.*\.mjs(\.map)?$/.test(f)) rmSync(`dist/${f}`);
+// dist/o200k_base.json held the ranks before dist/o200k_base.ranks did.
+for (const f of readdirSync('dist')) if (/^cli\.chunk-.*\.mjs(\.map)?$/.test(f) || f === 'o200k_base.json') rmSync(`dist/${f}`);
 
 const nameOf = (t) => t.outfile ?? `${t.outdir}/${Object.keys(t.entryPoints)[0]}${t.outExtension?.['.js'] ?? '.js'}`;
 if (watch) {

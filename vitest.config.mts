@@ -13,6 +13,9 @@ const NEEDS_BUILD = [
   'server/providers/redaction.test.ts',
   'server/replay/crash.test.ts',
   'server/cluster/scaleOut.test.ts',
+  'server/cluster/scaleOutNetwork.test.ts',
+  // The embedded server's run threads run dist/runThread.js.
+  'server/runs/runThreads.test.ts',
   'samples/failure-modes/gallery.test.ts',
   'extension/vsixContents.test.ts',
   // Serves the built web app behind the test's reverse proxy (its Content-Security-Policy).
@@ -23,6 +26,9 @@ export default defineConfig({
   test: {
     // The CLI tests spawn the bundled dist/cli.js; `npm test` builds it first.
     testTimeout: 30_000,
+    // Set-up and tear-down start and stop real servers (PostgreSQL, code-server, Chromium): bounded, but
+    // not by the default 10 s, which a loaded machine passes without anything being wrong.
+    hookTimeout: 60_000,
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: ALL, exclude: [...configDefaults.exclude, ...NEEDS_BUILD] } },

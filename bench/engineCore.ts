@@ -14,7 +14,7 @@ import { SimulatedProvider } from '../server/providers/simulatedProvider';
 import { createModelProvider } from '../server/runner/createModelProvider';
 import { runRandoms } from '../server/runner/runRandoms';
 import { prepareLangGraph } from './langgraph';
-import { median, time } from './measure';
+import { median, time, type Subject } from './measure';
 import { prepareOurs } from './ours';
 
 /** A journal that keeps nothing (it counts bytes), so the figures are the engine's. */
@@ -37,44 +37,62 @@ class CountingWriter implements JournalWriter {
   }
 }
 
+/** The engines timed per step: ours, LangGraph.js with MemorySaver, LangGraph.js with no checkpointer. */
+export type CpuSubject = 'ours' | 'langgraph' | 'langgraph-bare';
+const CPU_SUBJECTS: readonly CpuSubject[] = ['ours', 'langgraph', 'langgraph-bare'];
+
+function prepareSubject(engine: CpuSubject, n: number, dir: string, tag: string): () => Promise<Subject> {
+  if (engine === 'ours') return prepareOurs(n, dir, tag);
+  return prepareLangGraph(n, tag, engine === 'langgraph' ? 'memory' : 'none');
+}
+
 /**
  * Per-step CPU time of our engine against LangGraph.js on the same loop (bench/ours.ts and
- * bench/langgraph.ts), alternating, median of `reps` runs each after `warmup` runs of each: CPU
- * time, not wall time, so another process on a shared machine does not count. Both engines share one
- * heap and one JIT here, so each run also pays for collecting the other's garbage.
+ * bench/langgraph.ts), with MemorySaver and without a checkpointer, alternating, median of `reps`
+ * runs each after `warmup` runs of each: CPU time, not wall time, so another process on a shared
+ * machine does not count. The engines share one heap and one JIT here, so each run also pays for
+ * collecting the others' garbage.
  */
 export async function benchCpuPerStep(dir: string, n = 500, reps = 5, warmup = 5): Promise<CpuPerStep> {
-  const ours: number[] = [];
-  const theirs: number[] = [];
+  const runs: Record<CpuSubject, number[]> = { ours: [], langgraph: [], 'langgraph-bare': [] };
   for (let i = 0; i < reps + warmup; i++) {
-    const a = await time(prepareOurs(n, dir, `cpu-${i}`));
-    const b = await time(prepareLangGraph(n, `cpu-${i}`));
-    if (i < warmup) continue; // the JIT's optimizing tiers settle over the first few runs of each
-    ours.push(a.cpuUsPerStep);
-    theirs.push(b.cpuUsPerStep);
+    for (const engine of CPU_SUBJECTS) {
+      const t = await time(prepareSubject(engine, n, dir, `cpu-${i}`));
+      // The JIT's optimizing tiers settle over the first few runs of each.
+      if (i >= warmup) runs[engine].push(t.cpuUsPerStep);
+    }
   }
-  const oursCpuUs = median(ours);
-  const langGraphCpuUs = median(theirs);
-  return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs };
+  return cpuPerStep(n, runs);
 }
 
 export interface CpuPerStep {
   n: number;
   oursCpuUs: number;
+  /** LangGraph.js with MemorySaver: a checkpoint of every superstep, its counterpart of our journal (in memory). */
   langGraphCpuUs: number;
   ratio: number;
+  /** LangGraph.js without a checkpointer: the comparison issue #13's target (≤ 0.045) names. */
+  langGraphBareCpuUs: number;
+  bareRatio: number;
+}
+
+function cpuPerStep(n: number, runs: Record<CpuSubject, readonly number[]>): CpuPerStep {
+  const oursCpuUs = median(runs.ours);
+  const langGraphCpuUs = median(runs.langgraph);
+  const langGraphBareCpuUs = median(runs['langgraph-bare']);
+  return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs, langGraphBareCpuUs, bareRatio: oursCpuUs / langGraphBareCpuUs };
 }
 
 /**
  * The same, each engine in a process of its own, as each runs for its users: child processes
- * started one after another (ours, LangGraph, ours, …, `pairs` of each) so load hits both alike; each
- * child warms its engine up, times `reps` runs and reports their median. The figure is the median of
- * the children's medians. Needs dist/bench.js built (`npm run bench` builds it).
+ * started one after another (ours, LangGraph, bare LangGraph, ours, …, `rounds` of each) so load hits
+ * them alike; each child warms its engine up, times `reps` runs and reports their median. The
+ * figure is the median of the children's medians. Needs dist/bench.js built (`npm run bench` builds it).
  */
-export function benchCpuPerStepIsolated(n = 500, pairs = 3): CpuPerStep {
-  const medians: Record<'ours' | 'langgraph', number[]> = { ours: [], langgraph: [] };
-  for (let i = 0; i < pairs; i++) {
-    for (const engine of ['ours', 'langgraph'] as const) {
+export function benchCpuPerStepIsolated(n = 500, rounds = 3): CpuPerStep {
+  const medians: Record<CpuSubject, number[]> = { ours: [], langgraph: [], 'langgraph-bare': [] };
+  for (let i = 0; i < rounds; i++) {
+    for (const engine of CPU_SUBJECTS) {
       const child = spawnSync(process.execPath, ['--expose-gc', process.argv[1]!, '--cpu-child', engine, String(n)], { encoding: 'utf8' });
       if (child.status !== 0) throw new Error(`CPU child ${engine} exited with ${child.status}: ${child.stderr}`);
       const line = child.stdout.trim().split('\n').at(-1) ?? '';
@@ -83,16 +101,18 @@ export function benchCpuPerStepIsolated(n = 500, pairs = 3): CpuPerStep {
       medians[engine].push(us);
     }
   }
-  const oursCpuUs = median(medians.ours);
-  const langGraphCpuUs = median(medians.langgraph);
-  return { n, oursCpuUs, langGraphCpuUs, ratio: oursCpuUs / langGraphCpuUs };
+  return cpuPerStep(n, medians);
+}
+
+export function isCpuSubject(engine: string | undefined): engine is CpuSubject {
+  return CPU_SUBJECTS.includes(engine as CpuSubject);
 }
 
 /** A CPU child's work: warm one engine up, then print the median CPU µs per step of `reps` runs. */
-export async function cpuChild(engine: 'ours' | 'langgraph', n: number, dir: string, reps = 5, warmup = 5): Promise<number> {
+export async function cpuChild(engine: CpuSubject, n: number, dir: string, reps = 5, warmup = 5): Promise<number> {
   const runs: number[] = [];
   for (let i = 0; i < reps + warmup; i++) {
-    const t = await time(engine === 'ours' ? prepareOurs(n, dir, `child-${i}`) : prepareLangGraph(n, `child-${i}`));
+    const t = await time(prepareSubject(engine, n, dir, `child-${i}`));
     if (i >= warmup) runs.push(t.cpuUsPerStep);
   }
   return median(runs);

@@ -13,7 +13,13 @@ const LoopState = Annotation.Root({
   count: Annotation<number>,
 });
 
-export function prepareLangGraph(n: number, tag: string): () => Promise<Subject> {
+/**
+ * `memory`: MemorySaver keeps a checkpoint of every superstep (its counterpart of our journal, in
+ * memory). `none`: no checkpointer, LangGraph's bare loop (what issue #13's target names).
+ */
+export type LangGraphCheckpointer = 'memory' | 'none';
+
+export function prepareLangGraph(n: number, tag: string, checkpointing: LangGraphCheckpointer = 'memory'): () => Promise<Subject> {
   return async () => {
     let steps = 0;
     let onStep: () => void = () => undefined;
@@ -23,7 +29,7 @@ export function prepareLangGraph(n: number, tag: string): () => Promise<Subject>
       steps++;
       onStep();
     };
-    let checkpointer: MemorySaver | null = new MemorySaver();
+    let checkpointer: MemorySaver | null = checkpointing === 'memory' ? new MemorySaver() : null;
     let graph: ReturnType<typeof build> | null = build(n, step, checkpointer);
     const config = { configurable: { thread_id: `bench-${tag}` }, recursionLimit: 3 * n + 10 };
     let final: { last: string; count: number } | null = null;
@@ -34,8 +40,8 @@ export function prepareLangGraph(n: number, tag: string): () => Promise<Subject>
         final = await graph!.invoke({ last: 'Run the planner-worker-checker loop.', count: 0 }, config);
       },
       async verify() {
-        const saved = await graph!.getState(config);
-        const count = (saved.values as { count?: number }).count;
+        // With a checkpointer, what it saved is the record; without one, the final state is all there is.
+        const count = checkpointer ? ((await graph!.getState(config)).values as { count?: number }).count : final?.count;
         if (final?.count !== n || count !== n || steps !== 3 * n) {
           throw new Error(`LangGraph run is wrong: count ${final?.count} (saved ${count}), ${steps} node runs, expected ${n} and ${3 * n}`);
         }
@@ -49,7 +55,7 @@ export function prepareLangGraph(n: number, tag: string): () => Promise<Subject>
   };
 }
 
-function build(n: number, step: () => void, checkpointer: MemorySaver) {
+function build(n: number, step: () => void, checkpointer: MemorySaver | null) {
   return new StateGraph(LoopState)
     .addNode('planner', (s) => {
       step();
@@ -67,5 +73,5 @@ function build(n: number, step: () => void, checkpointer: MemorySaver) {
     .addEdge('planner', 'worker')
     .addEdge('worker', 'checker')
     .addConditionalEdges('checker', (s) => (s.count >= n ? END : 'planner'), ['planner', END])
-    .compile({ checkpointer });
+    .compile(checkpointer ? { checkpointer } : {});
 }

@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { ClusterRuns } from '../server/cluster/clusterRuns';
 import { sharedStoresOf } from '../server/cluster/openSharedStores';
 import { startCli, type CliProcess } from '../server/cluster/testing/cliProcess';
+import { describeDifference } from '../server/cluster/testing/journalDifference';
 import { killCampaign, type KillCampaignResult } from '../server/cluster/testing/killCampaign';
 import { seededRandom } from '../server/engine/randomSource';
 import { flakyToolSquad } from '../server/mcp/testing/flakyToolSquad';
@@ -22,18 +23,31 @@ const SAMPLE = resolve(__dirname, '../samples/credit-memo/credit-memo.squad.yaml
 const RUNS = 24;
 const HEALTH_RUNS = 200;
 const APPENDS = 400;
-/** The kill campaigns: SIGKILLs of `squad serve`, and of `squad worker`s, during runs on real stdio tool servers. */
-const KILLS = 50;
-const KILL_RUNS = 10;
+/**
+ * The kill campaigns: SIGKILLs of `squad serve`, and of `squad worker`s, during runs on real stdio
+ * tool servers; 50 in all (the issue's campaign), half of each.
+ */
+const KILL_CAMPAIGN: KillCampaignSize = { kills: 25, runs: 10 };
 /** The sample credit bureau as `npm run build` bundles it (the bench runs from dist/). */
 const BUREAU = resolve(__dirname, '../dist/credit-bureau.js');
+
+/** A kill campaign's figures, and for each journal that differs, where it first parts from the uninterrupted run. */
+export interface KillCampaignFigures {
+  kills: number;
+  identical: number;
+  runs: number;
+  /** Runs the server no longer knew after a kill (their journals empty). */
+  lost: number;
+  seconds: number;
+  differences: { seed: number; difference: string }[];
+}
 
 export interface ScaleOutBench {
   runsPerSecond: { embedded: number; workers: Record<string, number> };
   appendMs: { file: { p50: number; p99: number }; postgres: { p50: number; p99: number } };
   healthzP99Ms: { embedded: number; postgres: number };
   /** Kill campaigns: kills dealt, runs whose finished journal is byte for byte the uninterrupted run's, of how many. */
-  kills: Record<'serve' | 'worker', { kills: number; identical: number; runs: number; seconds: number }>;
+  kills: Record<'serve' | 'worker', KillCampaignFigures>;
   runs: number;
   healthRuns: number;
 }
@@ -168,7 +182,7 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
     await done;
     await api.stop();
 
-    const kills = { serve: await campaign(dir, 'serve', cluster.url, progress), worker: await campaign(dir, 'worker', cluster.url, progress) };
+    const kills = { serve: await campaign(dir, 'serve', cluster.url, progress, KILL_CAMPAIGN), worker: await campaign(dir, 'worker', cluster.url, progress, KILL_CAMPAIGN) };
     return {
       runsPerSecond: { embedded: embeddedRps, workers: rps },
       appendMs: { file, postgres },
@@ -185,25 +199,86 @@ export async function benchScaleOut(progress: (line: string) => void): Promise<S
   }
 }
 
-/** One kill campaign of KILLS SIGKILLs during KILL_RUNS runs on the flaky bureau squad, with a progress line per kill. */
-async function campaign(dir: string, kind: 'serve' | 'worker', clusterUrl: string, progress: (line: string) => void): Promise<ScaleOutBench['kills']['serve']> {
+/** How many SIGKILLs a kill campaign deals at most, during how many runs. */
+export interface KillCampaignSize {
+  kills: number;
+  runs: number;
+  /** Where to keep both journals of each run that differs (see `KillCampaignOptions.keepDifferent`). */
+  keepDifferent?: string;
+}
+
+/**
+ * `npm run bench -- --kill-campaign [--target serve|worker] [--kills N] [--kill-runs N]`: the kill
+ * campaigns alone (both targets unless one is named), on their own PostgreSQL.
+ */
+export async function benchKillCampaigns(progress: (line: string) => void, o: KillCampaignSize & { targets: readonly ('serve' | 'worker')[] }): Promise<Partial<ScaleOutBench['kills']>> {
+  const cluster = await startThrowawayPostgres();
+  const dir = await mkdtemp(join(tmpdir(), 'squad-bench-kills-'));
+  try {
+    const out: Partial<ScaleOutBench['kills']> = {};
+    for (const kind of o.targets) out[kind] = await campaign(dir, kind, cluster.url, progress, o);
+    return out;
+  } finally {
+    await cluster.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The kill campaigns' rows of the scale-out table, then one line per journal that differs. */
+export function killCampaignTable(kills: Partial<ScaleOutBench['kills']>): string {
+  const t = new Table({ head: ['kill campaign', 'figure', 'against'] });
+  t.push(...killRows(kills));
+  return [t.toString(), ...differenceLines(kills)].join('\n');
+}
+
+function killRows(kills: Partial<ScaleOutBench['kills']>): string[][] {
+  return (['serve', 'worker'] as const).flatMap((k) => {
+    const c = kills[k];
+    return c
+      ? [
+          [
+            `SIGKILLs of squad ${k}, stdio tool servers`,
+            `${c.identical} of ${c.runs} journals identical after ${c.kills} kills${c.lost > 0 ? ` (${c.lost} runs lost)` : ''}`,
+            `uninterrupted runs (${c.seconds.toFixed(0)} s)`,
+          ],
+        ]
+      : [];
+  });
+}
+
+function differenceLines(kills: Partial<ScaleOutBench['kills']>): string[] {
+  return (['serve', 'worker'] as const).flatMap((k) => (kills[k]?.differences ?? []).map((d) => `kill campaign (${k}), seed ${d.seed}: ${d.difference}`));
+}
+
+/** One kill campaign of `size.kills` SIGKILLs (of `kind`) during `size.runs` runs on the flaky bureau squad, with a progress line per kill. */
+async function campaign(dir: string, kind: 'serve' | 'worker', clusterUrl: string, progress: (line: string) => void, size: KillCampaignSize): Promise<KillCampaignFigures> {
   const workspace = await mkdtemp(join(dir, `kills-${kind}-`));
   await writeFile(join(workspace, 'flaky.squad.yaml'), flakyToolSquad({ name: 'flaky-bureau', rounds: 60, bureau: BUREAU }));
   const target = kind === 'serve' ? { kind } : { kind, store: await freshDatabase(clusterUrl, 'bench_kills') };
-  const seeds = Array.from({ length: KILL_RUNS }, (_, i) => 100 + i);
+  const seeds = Array.from({ length: size.runs }, (_, i) => 100 + i);
   const result: KillCampaignResult = await killCampaign({
     workspace,
     file: 'flaky.squad.yaml',
     profile: 'flaky',
     seeds,
-    kills: KILLS,
+    kills: size.kills,
     maxEventsBetweenKills: kind === 'serve' ? 120 : 60,
     random: seededRandom(kind === 'serve' ? 50 : 51),
     target,
     timeoutMs: 1_500_000,
-    onKill: (n) => progress(`scale-out: kill campaign (${kind}): SIGKILL ${n} of ${KILLS}…`),
+    onKill: (n) => progress(`scale-out: kill campaign (${kind}): SIGKILL ${n} of ${size.kills}…`),
+    ...(size.keepDifferent ? { keepDifferent: join(size.keepDifferent, kind) } : {}),
   });
-  return { kills: result.kills, identical: result.runs.filter((r) => r.identical).length, runs: result.runs.length, seconds: result.ms / 1000 };
+  const differences = result.runs.flatMap((r) => (r.difference ? [{ seed: r.seed, difference: describeDifference(r.difference) }] : []));
+  for (const d of differences) progress(`scale-out: kill campaign (${kind}): seed ${d.seed} differs at ${d.difference}`);
+  return {
+    kills: result.kills,
+    identical: result.runs.filter((r) => r.identical).length,
+    runs: result.runs.length,
+    lost: result.runs.filter((r) => r.lost).length,
+    seconds: result.ms / 1000,
+    differences,
+  };
 }
 
 export function scaleOutTable(b: ScaleOutBench): string {
@@ -217,10 +292,7 @@ export function scaleOutTable(b: ScaleOutBench): string {
       `file ${b.appendMs.file.p50.toFixed(2)} / ${b.appendMs.file.p99.toFixed(2)} ms`,
     ],
     [`/healthz p99 while ${b.healthRuns} runs execute`, `API + 2 workers ${b.healthzP99Ms.postgres.toFixed(1)} ms`, `embedded ${b.healthzP99Ms.embedded.toFixed(1)} ms`],
-    ...(['serve', 'worker'] as const).map((k) => {
-      const c = b.kills[k];
-      return [`SIGKILLs of squad ${k}, stdio tool servers`, `${c.identical} of ${c.runs} journals identical after ${c.kills} kills`, `uninterrupted runs (${c.seconds.toFixed(0)} s)`];
-    }),
+    ...killRows(b.kills),
   );
-  return t.toString();
+  return [t.toString(), ...differenceLines(b.kills)].join('\n');
 }

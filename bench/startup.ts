@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { median } from './measure';
 
@@ -13,6 +13,8 @@ export interface StartupRow {
   ratio: number;
   /** The target ratio from issue #17, or null for the baseline itself. */
   target: number | null;
+  /** The machine's 1-minute load average before and after the rounds: on a busy machine every figure (and the ratios) grows. */
+  load: [number, number];
 }
 
 /**
@@ -37,6 +39,7 @@ export function benchStartup(options: { rounds?: number } = {}): StartupRow[] {
     { command: 'squad run credit-memo --seed 1', args: (i: number) => [cli, 'run', sample, '--seed', '1', '--json', '--yes', '--journal', join(dir, `run-${i}.jsonl`)], target: 4 },
   ] as const;
   const times = subjects.map(() => [] as number[]);
+  const loadBefore = loadavg()[0]!;
   try {
     for (let i = 0; i < rounds; i++) {
       subjects.forEach((s, k) => {
@@ -52,8 +55,9 @@ export function benchStartup(options: { rounds?: number } = {}): StartupRow[] {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const load: [number, number] = [loadBefore, loadavg()[0]!];
   const base = median(times[0]!);
-  return subjects.map((s, k) => ({ command: s.command, medianMs: median(times[k]!), ratio: median(times[k]!) / base, target: s.target }));
+  return subjects.map((s, k) => ({ command: s.command, medianMs: median(times[k]!), ratio: median(times[k]!) / base, target: s.target, load }));
 }
 
 function findRepo(from: string): string {

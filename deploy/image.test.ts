@@ -48,11 +48,13 @@ beforeAll(async () => {
   });
 }, 600_000);
 
+// Bounded, but not by the default 10 s: removing the image directory (its npm cache is a tree of
+// hard links) and stopping PostgreSQL take longer than that on a loaded machine.
 afterAll(async () => {
   await postgres?.stop();
   if (process.env['SQUAD_SHOW_IMAGE_STEPS']) console.log(steps.join('\n'));
   if (out) await rm(out, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** The container's process: ENTRYPOINT + CMD (or `args`), the image's ENV plus `env`, as its USER. */
 function start(args: string[] | null, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
@@ -98,7 +100,9 @@ describe('the image, built as a directory by the Dockerfile', () => {
     const built = await listFiles(join(out, '0-build', 'src', 'dist')); // the build stage's production build
     const chunks = built.filter((f) => /^cli\.chunk-[A-Z0-9]+\.mjs$/.test(f)).map((f) => `app/dist/${f}`);
     expect(chunks.length).toBeGreaterThan(5);
-    expect(dist).toEqual(['app/dist/cli.js', 'app/dist/cli.mjs', ...chunks, 'app/dist/credit-bureau.js', 'app/dist/gateWorker.js', 'app/dist/o200k_base.json', 'app/dist/server.js'].sort());
+    expect(dist).toEqual(
+      ['app/dist/cli.js', 'app/dist/cli.mjs', ...chunks, 'app/dist/credit-bureau.js', 'app/dist/gateWorker.js', 'app/dist/o200k_base.ranks', 'app/dist/runThread.js', 'app/dist/server.js'].sort(),
+    );
     expect(files).toContain('app/dist/webview/index.html');
     expect(files.some((f) => f.startsWith('app/dist/') && f.endsWith('.map'))).toBe(false); // a production build
     // What `npm ci --omit=dev` must install: every package of the lockfile not marked dev-only.
@@ -237,7 +241,9 @@ describe('the image on PostgreSQL 15: an API server and two workers started from
       const workerMetrics = await Promise.all(health.map((h) => scrape(h.url)));
       expect((await fetch(`${health[0]!.url}/metrics`)).status).toBe(401); // a worker's metrics need the metrics token
       expect(sample(apiMetrics, 'squad_queue_depth')).toBe(0);
-      expect(sample(apiMetrics, 'squad_runs{state="running",tenant="default"}')).toBe(1);
+      // The held run is paused, not running: the queue row carries its pause for every API server.
+      expect(sample(apiMetrics, 'squad_runs{state="paused",tenant="default"}')).toBe(1);
+      expect(sample(apiMetrics, 'squad_runs{state="running",tenant="default"}') ?? 0).toBe(0);
       const spent = journals.reduce((a, j) => a + foldEvents(j).totals.costUsd, 0);
       expect(spent).toBeGreaterThan(0);
       expect(sample(apiMetrics, 'squad_tenant_spend_today_usd{tenant="default"}')).toBeCloseTo(spent, 6);
@@ -264,7 +270,11 @@ describe('the image on PostgreSQL 15: an API server and two workers started from
       workers[holder]!.child.kill('SIGTERM');
       expect(await workers[holder]!.exited).toBe(0);
       expect(workers[holder]!.output()).toMatch(/stopping: no more claims; holding 1 run\(s\) at their next checkpoint/);
-      // Released at once (not left to its lease), resumed by the other worker from its journal, finished once.
+      // Released at once (not left to its lease) and taken over by the other worker from its journal,
+      // still paused (a person paused it); resumed through the API, it finishes once.
+      const heldAt = async (): Promise<unknown> => ((await (await fetch(`${url}/api/runs/${held}`, { headers: auth })).json()) as { run: { held: unknown } }).run.held;
+      await until('the released run held again by the other worker', async () => (await runState(held)) === 'paused' && (await heldAt()) !== null);
+      expect((await fetch(`${url}/api/runs/${held}/resume`, { method: 'POST', headers: auth })).status).toBe(200);
       await until('the released run completed by the other worker', async () => (await runState(held)) === 'completed');
       const events = await journal(held);
       expect(events.length).toBeGreaterThan(eventsBefore);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { messageOf } from '../protocol/messageOf';
 import { Commands, DEBUG_TYPE, RUNS_VIEW_ID, SQUAD_EDITOR_VIEW_TYPE } from './commandIds';
 import { DebugStops } from './debug/debugStops';
 import { seedGuardrailBreakpoints } from './debug/seedGuardrailBreakpoints';
@@ -58,6 +59,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const pickProfile = () => vscode.window.showQuickPick(['local', 'staging', 'production'], { title: 'Run the squad under which profile?' });
 
   seedGuardrailBreakpoints(context.workspaceState);
+  // The server starts now, in the background (activation means the workspace has squad files): a
+  // cold start takes seconds on a slow machine, and the first Run Squad, Replay or graph would
+  // otherwise wait for it. A failure here is logged; the first command that needs it tries again.
+  void connect().catch((e: unknown) => line(`server did not start at activation: ${messageOf(e)}`));
   context.subscriptions.push(
     log,
     server,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parseSquadFile } from '../protocol/parseSquadFile';
 import type { SquadDiagnostic } from '../protocol/squadDiagnostic';
+import { unpricedModelWarnings } from '../server/runner/unpricedModelWarnings';
 
 export function isSquadDocument(doc: vscode.TextDocument): boolean {
   return doc.uri.path.endsWith('.squad.yaml') || doc.uri.path.endsWith('.squad.yml');
@@ -39,8 +40,11 @@ export class SquadDiagnostics implements vscode.Disposable {
 
   private refresh(doc: vscode.TextDocument): void {
     if (!isSquadDocument(doc) || doc.isClosed) return;
-    const result = parseSquadFile(doc.getText(), vscode.workspace.asRelativePath(doc.uri));
-    const all = result.ok ? result.warnings : [...result.errors, ...result.warnings];
+    const text = doc.getText();
+    const path = vscode.workspace.asRelativePath(doc.uri);
+    const result = parseSquadFile(text, path);
+    // The warnings `squad validate` adds to the parser's (a model the budget cannot price), so the two agree.
+    const all = result.ok ? [...result.warnings, ...unpricedModelWarnings(path, text, result.squad)] : [...result.errors, ...result.warnings];
     this.collection.set(doc.uri, all.map(toDiagnostic));
   }
 

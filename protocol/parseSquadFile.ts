@@ -6,6 +6,7 @@ import { MAX_NESTING, firstTooDeep } from './yamlNesting';
 import { compareDiagnostics, didYouMean, formatDiagnostic, type SquadDiagnostic } from './squadDiagnostic';
 import { checkSquadReferences, referenceViewFromData, referenceViewOf, type SquadPath } from './squadReferences';
 import { checkSquadSecrets } from './squadSecrets';
+import { checkDeprecatedKeys } from './squadDeprecations';
 
 /** A squad file that passed every check (perhaps with warnings), or every error found in it. */
 export type ParseSquadFileResult = { ok: true; squad: SquadFile; document: Document.Parsed; warnings: SquadDiagnostic[] } | { ok: false; errors: SquadDiagnostic[]; warnings: SquadDiagnostic[] };
@@ -268,7 +269,7 @@ function parse(text: string, file: string): ParseSquadFileResult {
 
   // 5. Cross-references, on whatever parts of the file are valid.
   const view = result.success ? referenceViewOf(result.data) : referenceViewFromData(data);
-  for (const issue of [...checkSquadReferences(view), ...checkSquadSecrets(data)]) {
+  for (const issue of [...checkSquadReferences(view), ...checkSquadSecrets(data), ...checkDeprecatedKeys(data)]) {
     const loc = locate(issue.path);
     const d = diagnostic(spanOf(loc), issue.message, issue.severity, loc.path);
     (issue.severity === 'error' ? errors : warnings).push(d);

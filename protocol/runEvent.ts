@@ -1,15 +1,20 @@
 import { z } from 'zod';
 // From its own file, not ./squadFile: the squad file's tests: import GuardrailKind from here.
 import { GuardrailAction } from './squad/guardrailSettings';
+import { GuardrailKind } from './guardrailKind';
+import { JOURNAL_FORMAT_VERSION } from './journalFormatVersion';
 
 /**
  * The run journal: the one source of truth of a run. Every view (accounting, traces, live streams,
  * replay, recovery) is a fold over these events. Events are append-only, `seq` starts at 1 and has no
  * gaps, and `t` is the run's (virtual) clock in milliseconds since the run started.
  *
- * Bump JOURNAL_FORMAT_VERSION on any change that an older reader would misread.
+ * Bump JOURNAL_FORMAT_VERSION (./journalFormatVersion.ts) on any change that an older reader would misread.
  */
-export const JOURNAL_FORMAT_VERSION = 1;
+// The constants and the guardrail kinds live in files of their own, so that what needs only them
+// (the journal writer, the squad file's tests) does not build every event's schema (start-up).
+export { GuardrailKind, JOURNAL_FORMAT_VERSION };
+export { JOURNAL_LIMITS } from './journalLimits';
 
 const Base = {
   runId: z.string().min(1),
@@ -48,9 +53,6 @@ export const ToolCallSchema = z.object({
   args: z.record(z.string(), z.unknown()),
 });
 export type ToolCall = z.infer<typeof ToolCallSchema>;
-
-export const GuardrailKind = z.enum(['chatter', 'loop', 'truncation', 'cascade', 'token-explosion', 'deadlock', 'budget', 'rate-limit', 'timeout', 'circuit-open']);
-export type GuardrailKind = z.infer<typeof GuardrailKind>;
 
 /**
  * A mark travels with data built on something that went wrong: `degraded` when a context was
@@ -395,15 +397,6 @@ export const RunForkedEvent = z.object({
   /** True when the fork runs another squad file than its parent (its sha256 differs). */
   edited: z.boolean(),
 });
-
-/**
- * A journal's size limits, after Temporal's (a warning at 10,240 events and 10 MB of history, a
- * payload limit of 2 MB with a warning at 256 KB): a run whose journal passes `events` or `bytes`
- * gets a `journal.limit` warning (it goes on), and a payload (a string anywhere in an event) larger
- * than `payloadBytes` in UTF-8 is stored beside the journal by reference, so the JSONL stays quick to
- * scan, stream and diff. `bytes` counts the journal as JSONL with every payload in full.
- */
-export const JOURNAL_LIMITS = { events: 10_000, bytes: 10 * 1024 * 1024, payloadBytes: 256 * 1024 } as const;
 
 /**
  * The journal reached one of its limits with the event just before this one (see JOURNAL_LIMITS):

@@ -20,6 +20,9 @@ declare global {
  * typed by the user. `?view=editor|run|replay|fleet&path=…&run=…` picks what to show first.
  */
 function start(): void {
+  // Marks of the first paint (the e2e tests read them to say where the time went): app code
+  // running, a run shown in the page, the graph drawn (SquadGraphView), a run's first events.
+  performance.mark('squad:app-start');
   const element = document.getElementById('root');
   if (!element) return;
   const root = createRoot(element);

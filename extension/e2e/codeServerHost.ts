@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchChromium } from '../../scripts/e2e/launchChromium';
 
@@ -16,6 +16,10 @@ export interface CodeServer {
   page: Page;
   /** Requests the workbench made to anywhere but this code-server (a gallery, telemetry): none expected. */
   outsideRequests: string[];
+  /** Lines code-server (and the extension host under it) printed. */
+  serverLog(): string[];
+  /** What the workbench and its webviews wrote to the browser's console. */
+  consoleLines(): string[];
   dispose(): Promise<void>;
 }
 
@@ -102,6 +106,10 @@ export async function startCodeServer(files: Record<string, string>, options: { 
       env,
     },
   );
+  const log: string[] = [];
+  const keep = (d: Buffer) => log.push(...String(d).split('\n').filter(Boolean));
+  server.stdout?.on('data', keep);
+  server.stderr?.on('data', keep);
   await new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
       if (String(d).includes('HTTP server listening')) resolve();
@@ -121,12 +129,17 @@ export async function startCodeServer(files: Record<string, string>, options: { 
     if (/^(https?|wss?):$/.test(url.protocol) && !local) outsideRequests.push(r.url());
   });
   const page = await context.newPage();
+  const consoleLines: string[] = [];
+  // Every frame's console, the webviews' (iframes of this page) included.
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   return {
     workspace,
     page,
     outsideRequests,
+    serverLog: () => [...log],
+    consoleLines: () => [...consoleLines],
     async dispose() {
       await browser.close();
       // code-server and its extension host (and our server under it): the whole process group.
@@ -162,6 +175,12 @@ export function useCodeServer(
     get outsideRequests() {
       return running().outsideRequests;
     },
+    serverLog() {
+      return running().serverLog();
+    },
+    consoleLines() {
+      return running().consoleLines();
+    },
     async shot(name: string) {
       await running().page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
     },
@@ -179,17 +198,65 @@ export function useCodeServer(
   return suite;
 }
 
-/** Runs a palette command by its title, as a user does. */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  // The title bar's command center, not F1: a key press would go to a focused webview instead.
-  await page.locator('.command-center-center').click();
-  // Away from the command center: its hover (shown in a narrow window) would cover the list's rows.
-  await page.mouse.move(1, 400);
+/**
+ * Opens a quick input with `open` (a click or a key) and resolves once its box is visible, trying
+ * again a bounded number of times: under load the workbench can drop a click or key that lands while
+ * it is still moving focus (a webview taking it, a closing pick), and the box then never shows.
+ */
+export async function showQuickInput(page: Page, open: () => Promise<void>, attempts = 4): Promise<Locator> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  // Click the row with this title: Enter would take the best fuzzy match, which may be another command.
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+  for (let attempt = 1; ; attempt++) {
+    await open();
+    try {
+      await input.waitFor({ state: 'visible', timeout: 8_000 });
+      return input;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/**
+ * Runs a palette command by its title, as a user does. Resolves once the palette has taken the
+ * command (it closes, or the command's own pick replaces its text); a click the list dropped while it
+ * re-rendered is made again, so a command runs at most once per call.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const typed = `>${title}`;
+  for (let attempt = 1; ; attempt++) {
+    // The title bar's command center, not F1: a key press would go to a focused webview instead.
+    const input = await showQuickInput(page, async () => {
+      await page.locator('.command-center-center').click();
+      // Away from the command center: its hover (shown in a narrow window) would cover the list's rows.
+      await page.mouse.move(1, 400);
+    });
+    await input.fill(typed);
+    // Click the row with this title: Enter would take the best fuzzy match, which may be another command.
+    const row = page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.click({ timeout: 30_000 });
+    if (await waitUntil(async () => !(await input.isVisible()) || (await input.inputValue().catch(() => '')) !== typed, 5_000)) return;
+    if (attempt >= 3) throw new Error(`the palette did not run "${title}" after ${attempt} clicks on its row`);
+    await page.keyboard.press('Escape');
+  }
+}
+
+/** Quick Open (Ctrl+P) on `name`, opening the first file row that shows it. */
+export async function quickOpen(page: Page, name: string): Promise<void> {
+  const input = await showQuickInput(page, () => page.keyboard.press('Control+P'));
+  await input.fill(name);
+  await page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Polls `check` every 100 ms until it holds (true) or `timeout` ms pass (false). */
+async function waitUntil(check: () => Promise<boolean>, timeout: number): Promise<boolean> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The frame of a webview whose document has `selector` (webviews are iframes inside iframes). */
@@ -212,11 +279,27 @@ export async function webviewFrameWith(page: Page, selector: string, timeout = 6
 
 /** Opens a workspace file with Quick Open (squad files open in the graph editor) and waits for its graph to show `agent`. */
 export async function openGraph(page: Page, file: string, agent: string): Promise<import('playwright-core').Frame> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await quickOpen(page, file);
   const graph = await webviewFrameWith(page, '[data-testid="graph"]');
   await graph.locator('.react-flow__node', { hasText: agent }).first().waitFor();
   return graph;
+}
+
+/**
+ * Runs a palette command and clicks the row showing `text` in the pick it opens (typing `filter`
+ * first, if given). The pick can close before its row is clicked (a webview taking focus under load
+ * closes it, leaving the row in the DOM but hidden): then the command runs again, a bounded number of times.
+ */
+export async function runAndPick(page: Page, command: string, text: string, filter?: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, command);
+    if (filter !== undefined) await page.locator('.quick-input-widget:visible input').fill(filter);
+    try {
+      await page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row', { hasText: text }).first().click({ timeout: 15_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }

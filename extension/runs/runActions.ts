@@ -78,12 +78,12 @@ export class RunActions {
 
   async openDashboard(): Promise<void> {
     const run = this.current ?? (await this.pickRun('Open which run?'));
-    if (run) void this.o.panels.show(run.id, 'run', run.squad); // settles when loaded; never rejects
+    if (run) void this.o.panels.show(run.id, 'run', run.squad, run.file); // settles when loaded; never rejects
   }
 
   async open(item?: RunItem): Promise<void> {
     const run = item?.run ?? (await this.pickRun('Open which run?'));
-    if (run) void this.o.panels.show(run.id, run.live ? 'run' : 'replay', run.squad); // settles when loaded; never rejects
+    if (run) void this.o.panels.show(run.id, run.live ? 'run' : 'replay', run.squad, run.file); // settles when loaded; never rejects
   }
 
   async replay(item?: RunItem): Promise<void> {

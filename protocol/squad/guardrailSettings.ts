@@ -54,7 +54,7 @@ export const TokenExplosionSettingsSchema = z
   .object({
     action: GuardrailAction.optional(),
     cache: z.boolean().optional().describe('Serve a tool result or document loaded before from the context cache.'),
-    crossRun: z.boolean().optional().describe('Keep the context cache between runs (in .squad/cache/).'),
+    crossRun: z.boolean().optional().describe('Deprecated: does nothing (the context cache lives within one run); accepted with a warning so older files still run.'),
     cacheTtlMs: count().optional().describe('How long (run time) a cached tool result may be served again; set per profile under profiles.NAME.guardrails (default 300000).'),
     minCachedTokens: count().optional().describe('Documents smaller than this are not worth a cache entry.'),
     maxPromptGrowth: positive().optional().describe("Trip when an agent's prompt grows by more than this factor turn over turn…"),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GuardrailKind } from '../runEvent';
+import { GuardrailKind } from '../guardrailKind';
 import { NameSchema } from './name';
 import { RunSeedSchema } from '../runSeed';
 

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { RunSummary } from './runSummary';
+import { ms, usd } from './formatUnits';
 import type { Paint } from './paint';
 
 /** The per-agent table `squad run` prints: one row per agent, a total row, numbers right-aligned. */
@@ -35,15 +36,4 @@ const INTEGER = new Intl.NumberFormat('en-US');
 
 export function int(n: number): string {
   return INTEGER.format(n);
-}
-
-export function usd(n: number): string {
-  return n === 0 ? '$0' : n < 0.01 ? `$${n.toFixed(5)}` : `$${n.toFixed(4)}`;
-}
-
-export function ms(n: number): string {
-  if (n < 1000) return `${Math.round(n)} ms`;
-  if (n < 60_000) return `${(n / 1000).toFixed(1)} s`;
-  const m = Math.floor(n / 60_000);
-  return `${m} min ${Math.round((n % 60_000) / 1000)} s`;
 }

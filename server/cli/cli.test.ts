@@ -159,4 +159,23 @@ agents:
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('squad run FILE');
   });
+
+  it('loads no command code before a command runs: the entry imports neither zod nor the tokenizer', async () => {
+    // What dist/cli.mjs imports statically is what `squad --version` parses and evaluates; commands
+    // come in by import(), which this leaves out. (A zod schema in the entry's imports once cost it 40 ms.)
+    const dist = resolve(__dirname, '../../dist');
+    const loaded = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      const code = await readFile(join(dist, file), 'utf8');
+      for (const m of code.matchAll(/(?:^|[;\n])\s*import\s*(?:[^"';]*?from\s*)?"\.\/(cli\.chunk-[\w-]+\.mjs)"/g)) await visit(m[1]!);
+    };
+    await visit('cli.mjs');
+    expect(loaded.size).toBeGreaterThan(1);
+    for (const file of loaded) {
+      const code = await readFile(join(dist, file), 'utf8');
+      expect({ file, zod: code.includes('__zod_globalConfig'), tokenizer: code.includes('o200k_base.ranks') }).toEqual({ file, zod: false, tokenizer: false });
+    }
+  });
 });

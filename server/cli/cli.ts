@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { invokedAs } from './invokedAs';
 import { runCli } from './main';
+import { tuneStartup } from './startupTuning';
 
 // Entry of dist/cli.js: the only place that touches the real process.
 const controller = new AbortController();
@@ -20,6 +21,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 process.on('SIGTERM', stop);
 
+await tuneStartup(process.argv[2]);
 runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
-import { diffJournals } from '../replay/journalDiff';
-import { usd, ms, int } from './agentTable';
+import { diffJournals, diffSide } from '../replay/journalDiff';
+import { int } from './agentTable';
+import { usd, ms } from './formatUnits';
 import { ExitCode, type CliIo } from './cliIo';
 import { readJournalArg } from './journalArg';
 import { paintFor } from './paint';
@@ -19,15 +20,7 @@ export async function diffCommand(args: DiffArgs, io: CliIo): Promise<number> {
   const b = await readJournalArg(args.b, io.cwd, args.workspace);
   const diff = diffJournals(a.events, b.events);
   if (args.json) {
-    const costs = (x: typeof diff.a) => ({
-      status: x.status,
-      events: x.events,
-      costUsd: x.totals.costUsd,
-      inputTokens: x.totals.inputTokens,
-      outputTokens: x.totals.outputTokens,
-      virtualMs: x.virtualMs,
-    });
-    io.stdout.write(`${JSON.stringify({ a: a.path, b: b.path, shared: diff.shared, parting: diff.parting, costs: { a: costs(diff.a), b: costs(diff.b) } })}\n`);
+    io.stdout.write(`${JSON.stringify({ a: a.path, b: b.path, shared: diff.shared, parting: diff.parting, costs: { a: diffSide(diff.a), b: diffSide(diff.b) } })}\n`);
     return diff.parting ? ExitCode.failed : ExitCode.completed;
   }
   const paint = paintFor(io.stdout, io.env);

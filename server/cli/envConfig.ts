@@ -57,6 +57,13 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     kind: 'string',
     description: "how long a worker's claim on a run lasts without a heartbeat (default 5000): a dead worker's runs move this long after it died",
   },
+  {
+    commands: ['serve'],
+    flag: 'run-threads',
+    env: 'SQUAD_RUN_THREADS',
+    kind: 'string',
+    description: 'without `--store`: worker threads that execute the runs, off the HTTP event loop (default: one per core; `0`: on the HTTP thread)',
+  },
   { commands: ['serve'], flag: 'port', env: 'SQUAD_PORT', kind: 'string', description: 'the port (default: a free one)' },
   { commands: ['serve'], flag: 'host', env: 'SQUAD_HOST', kind: 'string', description: 'the address to bind (default 127.0.0.1; `0.0.0.0` in a container)' },
   {
@@ -66,7 +73,13 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     kind: 'string',
     description: "the workspace: squad files, journals without `--store`, `.squad/server.json` (default `.`); a worker takes it and has no use for it (its journals are the store's)",
   },
-  { commands: ['serve'], flag: 'otlp', env: 'SQUAD_OTLP', kind: 'string', description: 'OTLP/HTTP endpoint for OpenTelemetry traces' },
+  {
+    commands: ['serve', 'worker'],
+    flag: 'otlp',
+    env: 'SQUAD_OTLP',
+    kind: 'string',
+    description: "OTLP/HTTP endpoint for OpenTelemetry traces (with `--store`: the workers export their runs' spans; `serve` passes it to the workers it starts)",
+  },
   { commands: ['serve', 'worker'], flag: 'tenants', env: 'SQUAD_TENANTS', kind: 'string', description: 'the tenants file (budgets, rate limits, bulkheads)' },
   { commands: ['serve'], flag: 'allow-origin', env: 'SQUAD_ALLOW_ORIGIN', kind: 'list', description: 'browser origins allowed to call the API (comma-separated)' },
   { commands: ['serve'], flag: 'resume', env: 'SQUAD_RESUME', kind: 'boolean', description: 'continue the runs an earlier session left unfinished (implied with `--store`)' },

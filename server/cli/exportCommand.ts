@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { openPgStores } from '../store/pg/pgStores';
 import { isPostgresUrl } from '../store/pg/pgStores';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { storeOpenError } from './storeOpenError';
 
 export interface ExportArgs {
   run: string;
@@ -17,7 +18,10 @@ export interface ExportArgs {
  */
 export async function exportCommand(args: ExportArgs, io: CliIo): Promise<number> {
   if (args.store === undefined || !isPostgresUrl(args.store)) throw new UsageError("export needs --store postgres://… (or SQUAD_STORE): a workspace's journals are JSONL files already");
-  const stores = await openPgStores(args.store);
+  const store = args.store;
+  const stores = await openPgStores(store).catch((error: unknown) => {
+    throw storeOpenError(store, error);
+  });
   try {
     const known = (await stores.db.query('SELECT 1 FROM squad_journals WHERE id = $1', [args.run])).rowCount === 1;
     if (!known) throw new UsageError(`no run "${args.run}" in ${stores.db.location}`);

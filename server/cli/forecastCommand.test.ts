@@ -1,32 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { Forecast } from '../gate/forecastStats';
+import { ROOT, useCliWorkspace } from '../testing/cliWorkspace';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const MEMO = join(ROOT, 'samples/credit-memo/credit-memo.squad.yaml');
 const LOOP = join(ROOT, 'samples/failure-modes/loop-kyc-review.squad.yaml');
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'squad-forecast-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function squad(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
-  });
-}
+const ws = useCliWorkspace('squad-forecast-');
+const squad = ws.squad;
 
 describe('squad forecast', () => {
   it('forecasts cost at volume, per agent and per tenant, the same for the same seeds, writing no journal', async () => {
-    const tenants = join(dir, 'tenants.json');
+    const tenants = join(ws.dir, 'tenants.json');
     await writeFile(tenants, JSON.stringify({ defaults: { dailyBudgetUsd: 20 }, tenants: { acme: {}, globex: { dailyBudgetUsd: 500 } } }));
     const args = ['forecast', MEMO, '--profile', 'staging', '--runs-per-day', '2000', '--days', '7', '--seeds', '6', '--tenants', tenants, '--json', '--yes'];
     const first = await squad(args);
@@ -46,7 +31,7 @@ describe('squad forecast', () => {
     const again = JSON.parse((await squad(args)).stdout) as Forecast;
     expect({ ...again, wallMs: 0 }).toEqual({ ...f, wallMs: 0 });
     // No journal: only the trust the --yes recorded is in .squad/.
-    expect(await import('node:fs/promises').then((fs) => fs.readdir(join(dir, '.squad')))).toEqual(['trust.json']);
+    expect(await import('node:fs/promises').then((fs) => fs.readdir(join(ws.dir, '.squad')))).toEqual(['trust.json']);
   }, 120_000);
 
   it('prints the tables and the share of runs each guardrail trips', async () => {
@@ -64,10 +49,10 @@ describe('squad forecast', () => {
     expect(await squad(['forecast', MEMO, '--runs-per-day', 'lots'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--runs-per-day "lots"') });
     expect(await squad(['forecast', MEMO, '--runs-per-day', '10', '--profile', 'prod', '--yes'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/prod/) });
     expect(await squad(['forecast', MEMO, '--runs-per-day', '10', '--peak-factor', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--peak-factor') });
-    const bad = join(dir, 'bad.squad.yaml');
+    const bad = join(ws.dir, 'bad.squad.yaml');
     await writeFile(bad, 'version: 1\nname: x\ntask: { entry: nobody, input: Go. }\nmodels: { m: { provider: simulated, model: gpt-4.1 } }\nagents: { a: { role: planner, model: m } }\n');
     expect(await squad(['forecast', bad, '--runs-per-day', '10'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/bad\.squad\.yaml:3:\d+: unknown entry agent "nobody"/) });
-    const tenants = join(dir, 'bad-tenants.json');
+    const tenants = join(ws.dir, 'bad-tenants.json');
     await writeFile(tenants, JSON.stringify({ tenants: { acme: { dailyBudgetUsd: -1 } } }));
     expect(await squad(['forecast', MEMO, '--runs-per-day', '10', '--tenants', tenants, '--yes'])).toMatchObject({ code: 2, stderr: expect.stringContaining('tenants.acme.dailyBudgetUsd') });
   }, 60_000);

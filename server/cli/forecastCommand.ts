@@ -3,7 +3,7 @@ import type { TenantsFile } from '../../protocol/api/tenantPolicy';
 import { forecastOf, type Forecast } from '../gate/forecastStats';
 import type { ForecastJob, ForecastSample, GateResult } from '../gate/gateJobs';
 import { defaultConcurrency, runOnWorkers } from '../gate/gateWorkerPool';
-import { ms, usd } from './agentTable';
+import { ms, usd } from './formatUnits';
 import { compactTable } from './compactTable';
 import { ExitCode, type CliIo } from './cliIo';
 import { paintFor, type Paint } from './paint';

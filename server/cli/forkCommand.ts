@@ -7,7 +7,7 @@ import { describe as describeDivergence } from '../replay/divergence';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { readJournalArg, readSquadArg } from './journalArg';
 import { paintFor } from './paint';
-import { report } from './runCommand';
+import { report } from './runReport';
 import { runSummary } from './runSummary';
 
 export interface ForkArgs {

@@ -61,9 +61,29 @@ describe('squad COMMAND --help', () => {
     }
   });
 
-  it('lists each command option the parser accepts in that command’s help', () => {
+  it('lists each command option the parser accepts in that command’s help', async () => {
     expect(commandUsage('fork')).toContain('--at SEQ');
     expect(commandUsage('serve')).toMatch(/--host[\s\S]*--otlp[\s\S]*--tenants[\s\S]*--allow-origin/);
     expect(commandUsage('nope')).toBeNull();
+    // Every option of every command, as main.ts hands it to parseArgs (inline, or the shared tables of
+    // serve, worker and export), is in that command's own --help: none works without being told of.
+    const { readFile } = await import('node:fs/promises');
+    const { SERVE_OPTIONS, WORKER_OPTIONS, EXPORT_OPTIONS } = await import('./serverCommandOptions');
+    const main = await readFile(join(__dirname, 'main.ts'), 'utf8');
+    const accepted = new Map<string, string[]>([
+      ['serve', Object.keys(SERVE_OPTIONS)],
+      ['worker', Object.keys(WORKER_OPTIONS)],
+      ['export', Object.keys(EXPORT_OPTIONS)],
+    ]);
+    for (const block of main.split(/\n {4}case '/).slice(1)) {
+      const name = block.slice(0, block.indexOf("'"));
+      const inline = [...block.matchAll(/(?:'([a-z][a-z-]*)'|\b([a-z][a-zA-Z]*)): \{ type: '(?:string|boolean)'/g)].map((m) => m[1] ?? m[2]!);
+      if (inline.length > 0) accepted.set(name, inline);
+    }
+    expect([...accepted.keys()].sort()).toEqual(expect.arrayContaining(['diff', 'fork', 'forecast', 'load', 'replay', 'resume', 'run', 'test']));
+    for (const [name, options] of accepted) {
+      const help = commandUsage(name) ?? '';
+      for (const option of options) expect(help, `squad ${name} --help`).toMatch(new RegExp(`^ {2}--${option}\\b`, 'm'));
+    }
   });
 });

@@ -13,7 +13,7 @@ import { loadReport, type LoadReport } from '../http/loadReport';
 import { readServerFile } from '../http/serverFile';
 import { SquadClient } from '../http/squadClient';
 import { loadSquadFile } from '../runner/loadSquadFile';
-import { ms, usd } from './agentTable';
+import { ms, usd } from './formatUnits';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { MAX_RUN_SEED } from '../../protocol/runSeed';
 

@@ -3,7 +3,7 @@ import { version } from '../../package.json';
 import { JournalError } from '../store/journalError';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { commandUsage, USAGE } from './usage';
-import { MAX_RUN_SEED } from '../../protocol/runSeed';
+import { MAX_RUN_SEED } from '../../protocol/maxRunSeed';
 
 const INPUT_ERRNO = new Set(['EEXIST', 'ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR']);
 
@@ -111,7 +111,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         },
       });
       if (positionals.length !== 1) throw new UsageError(`fork takes one journal (a path or a run id), got ${positionals.length}`);
-      if (values.at === undefined || !/^\d+$/.test(values.at)) throw new UsageError('fork needs --at SEQ, the last event to keep from the parent');
+      if (values.at === undefined) throw new UsageError('fork needs --at SEQ, the last event to keep from the parent');
+      if (!/^\d+$/.test(values.at)) throw new UsageError(`--at "${values.at}": use a whole number, the seq of the last event to keep from the parent`);
       return forkCommand({ journal: positionals[0]!, at: Number(values.at), edit: values.edit, workspace: values.workspace, json: values.json, yes: values.yes }, io);
     }
     case 'diff': {
@@ -168,6 +169,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           trustedProxy: v['trusted-proxy'] ?? [],
           publicUrl: v['public-url'] ?? [],
           shutdownGrace: v['shutdown-grace'],
+          runThreads: v['run-threads'],
         },
         io,
       );
@@ -187,6 +189,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
           shutdownGrace: v['shutdown-grace'],
           healthPort: v['health-port'],
           healthHost: v['health-host'] ?? '127.0.0.1',
+          otlp: v.otlp,
         },
         io,
       );

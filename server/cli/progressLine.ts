@@ -1,5 +1,5 @@
 import type { RunEvent } from '../../protocol/runEvent';
-import { ms, usd } from './agentTable';
+import { ms, usd } from './formatUnits';
 
 /**
  * The live line `squad run` keeps rewriting on a terminal while the run goes: virtual time, turns,

@@ -1,24 +1,11 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, useCliWorkspace } from '../testing/cliWorkspace';
 
 /** The replicated loan-pricing sample through the bundled CLI, as a user runs it. */
-const CLI = resolve(__dirname, '../../dist/cli.js');
-const SAMPLE = resolve(__dirname, '../../samples/loan-pricing/loan-pricing.squad.yaml');
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'squad-replicas-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((r) => execFile(process.execPath, [CLI, ...args], { cwd: dir, timeout: 90_000 }, (e, stdout, stderr) => r({ code: e ? Number(e.code ?? 1) : 0, stdout, stderr })));
-}
+const SAMPLE = join(ROOT, 'samples/loan-pricing/loan-pricing.squad.yaml');
+const ws = useCliWorkspace('squad-replicas-', { timeoutMs: 90_000 });
+const cli = ws.squad;
 
 describe('agent replicas from the CLI', () => {
   it('squad run shows each instance in the accounting and the failover of the stuck one', async () => {
@@ -33,7 +20,7 @@ describe('agent replicas from the CLI', () => {
   });
 
   it('squad load reports utilization per instance', async () => {
-    const r = await cli(['load', SAMPLE, '--yes', '--runs', '12', '--concurrency', '4', '--json', '--workspace', dir]);
+    const r = await cli(['load', SAMPLE, '--yes', '--runs', '12', '--concurrency', '4', '--json', '--workspace', ws.dir]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.overall.completed).toBe(12);

@@ -9,7 +9,7 @@ import { foldEvents } from '../engine/accounting';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { readJournalArg } from './journalArg';
 import { paintFor } from './paint';
-import { report } from './runCommand';
+import { report } from './runReport';
 import { runSummary } from './runSummary';
 
 export interface ResumeArgs {

@@ -1,4 +1,4 @@
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadReport } from '../http/loadReport';
 import { readServerFile } from '../http/serverFile';
 import { SquadClient } from '../http/squadClient';
+import { CLI, startCli } from '../cluster/testing/cliProcess';
 
 /** End to end through the bundled CLI, as a user runs `squad serve` and `squad load`. */
-const CLI = resolve(__dirname, '../../dist/cli.js');
 const SAMPLE = resolve(__dirname, '../../samples/credit-memo/credit-memo.squad.yaml');
 
 let dir: string;
@@ -22,31 +22,20 @@ afterAll(async () => {
 
 describe('squad serve', () => {
   it('prints its URL, writes server.json (0600), serves runs, and on SIGTERM stops cleanly and removes server.json', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--workspace', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const started = Date.now();
-    while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out)) {
-      if (Date.now() - started > 20_000) throw new Error(`no listening line: ${out} ${err}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+    const serve = startCli(['serve', '--workspace', dir]);
+    const url = (await serve.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
     const file = await readServerFile(dir);
     expect(file?.url).toBe(url);
     expect((await stat(join(dir, '.squad', 'server.json'))).mode & 0o777).toBe(0o600);
     // The token is printed once, in the signed-in link for the browser (in its fragment), and nowhere else.
-    expect(out).toContain(`  open the web app: ${url}/#token=${encodeURIComponent(file!.token)}\n`);
-    expect((out + err).split(file!.token).length - 1).toBe(1);
+    expect(serve.output()).toContain(`  open the web app: ${url}/#token=${encodeURIComponent(file!.token)}\n`);
+    expect(serve.output().split(file!.token).length - 1).toBe(1);
     const client = new SquadClient(url, file!.token);
     const run = await client.startRun({ file: 'credit-memo.squad.yaml', seed: 9 });
     for (let i = 0; i < 400 && (await client.run(run.id)).state !== 'completed'; i++) await new Promise((r) => setTimeout(r, 10));
     expect((await client.run(run.id)).state).toBe('completed');
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(err).toContain('shutting down');
+    expect(await serve.stop()).toBe(0);
+    expect(serve.output()).toContain('shutting down');
     expect(await readServerFile(dir)).toBeNull();
   });
 

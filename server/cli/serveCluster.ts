@@ -5,7 +5,8 @@ import { version } from '../../package.json';
 import { composeClusterServer } from '../cluster/composeClusterServer';
 import { removeServerFile, writeServerFile } from '../http/serverFile';
 import { openSharedStores } from '../cluster/openSharedStores';
-import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { ExitCode, type CliIo } from './cliIo';
+import { storeOpenError } from './storeOpenError';
 import type { RunPolicy } from '../trust/runPolicy';
 import type { ServeArgs } from './serveCommand';
 import { positiveInt } from './workerCommand';
@@ -33,14 +34,16 @@ export interface ClusterSettings {
  */
 export async function serveCluster(args: ServeArgs & { store: string }, resolved: ClusterSettings, io: CliIo): Promise<number> {
   const workers = positiveInt(args.workers ?? '1', '--workers', 0);
-  if (resolved.otlpUrl) io.stderr.write('squad serve: --otlp is not applied with --store yet (traces come from the embedded server)\n');
+  // Spans come from the process that holds a run's events as they happen: the workers. This server
+  // passes --otlp to the workers it starts; workers run apart take their own --otlp.
+  if (resolved.otlpUrl && workers === 0) io.stderr.write('squad serve: --otlp with --workers 0: traces come from the workers; give each squad worker --otlp (or SQUAD_OTLP)\n');
   if (args.resume) io.stderr.write('squad serve: --resume is implied with --store: workers resume every run whose lease expired\n');
   const log = (line: string): void => void io.stderr.write(`squad serve: ${line}\n`);
   let stores;
   try {
     stores = await openSharedStores(args.store, { log });
   } catch (error) {
-    throw new UsageError(`--store: cannot open ${args.store.replace(/:[^:@/]*@/, ':***@')}: ${error instanceof Error ? error.message : String(error)}`);
+    throw storeOpenError(args.store, error);
   }
   const server = await composeClusterServer({
     stores,
@@ -100,6 +103,7 @@ function startWorker(args: ServeArgs & { store: string }, resolved: ClusterSetti
   const cli = process.argv[1]?.endsWith('cli.js') ? process.argv[1] : join(__dirname, 'cli.js');
   const flags = ['worker', '--store', args.store, '--concurrency', args.concurrency ?? '4', '--lease-ms', args.leaseMs ?? '5000'];
   if (args.tenants) flags.push('--tenants', args.tenants);
+  if (resolved.otlpUrl) flags.push('--otlp', resolved.otlpUrl);
   if (resolved.shutdownGraceMs !== undefined) flags.push('--shutdown-grace', String(resolved.shutdownGraceMs / 1000));
   const child = spawn(process.execPath, [cli, ...flags], { cwd: io.cwd, env: childEnv(io.env), stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d: Buffer) => io.stdout.write(d.toString()));

@@ -8,6 +8,8 @@ import { TrustedProxy } from '../http/trustedProxy';
 import { OutboundHosts } from '../trust/outboundHosts';
 import { RunPolicy } from '../trust/runPolicy';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { fileProblem } from './fileProblem';
+import { messageOf } from '../../protocol/messageOf';
 import { serveCluster } from './serveCluster';
 
 export interface ServeArgs {
@@ -32,6 +34,8 @@ export interface ServeArgs {
   publicUrl: string[];
   /** Seconds a shutdown waits for runs to reach a checkpoint. */
   shutdownGrace: string | undefined;
+  /** Worker threads that execute the runs (without `--store`); 0: on the HTTP thread. */
+  runThreads?: string | undefined;
   /** Tenant tokens may send inline squad files (without command servers or env reads). */
   allowInline: boolean;
   /** Variables of this process's environment runs may read (`NAME` or `A,B`). */
@@ -60,13 +64,14 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const serverToken = args.token === undefined || args.token === '' ? undefined : bearerToken('--token (SQUAD_TOKEN)', args.token);
   const metricsToken = metricsTokenFrom(io.env);
   const shutdownGraceMs = args.shutdownGrace === undefined ? undefined : parseSeconds('--shutdown-grace', args.shutdownGrace) * 1000;
+  const runThreads = args.runThreads === undefined ? undefined : parseRunThreads(args.runThreads);
   const envAllow = splitList(args.envAllow);
   for (const name of envAllow) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--env-allow "${name}": not an environment variable name`);
   const allowHosts = splitList(args.allowHost);
   try {
     OutboundHosts.withDefaults(allowHosts);
   } catch (error) {
-    throw new UsageError(`--allow-host: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--allow-host: ${messageOf(error)}`);
   }
   if (args.store !== undefined) {
     const policy = new RunPolicy({ allowInline: args.allowInline, envAllow, readOnly: args.readOnly, hosts: OutboundHosts.withDefaults(allowHosts) });
@@ -87,6 +92,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
       ...(serverToken === undefined ? {} : { serverToken }),
       ...(metricsToken === undefined ? {} : { metricsToken }),
       ...(shutdownGraceMs === undefined ? {} : { shutdownGraceMs }),
+      ...(runThreads === undefined ? {} : { runThreads }),
       policy: { allowInline: args.allowInline, envAllow, allowHosts, readOnly: args.readOnly },
       log: (line) => io.stderr.write(`squad serve: ${line}\n`),
     });
@@ -128,7 +134,7 @@ function proxySettings(args: ServeArgs): { trustedProxies: string[]; publicUrls:
     if (args.trustedProxy.length > 0) new TrustedProxy(args.trustedProxy);
     for (const url of args.publicUrl) parsePublicUrl(url);
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(messageOf(error));
   }
   return { trustedProxies: args.trustedProxy, publicUrls: args.publicUrl };
 }
@@ -158,12 +164,18 @@ function splitList(values: readonly string[]): string[] {
     .filter((v) => v !== '');
 }
 
+function parseRunThreads(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 256) throw new UsageError(`--run-threads "${text}" (SQUAD_RUN_THREADS): use a number of threads from 0 to 256`);
+  return Number(text);
+}
+
 function parsePort(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`--port "${text}": use a port from 0 to 65535`);
   return Number(text);
 }
 
-function parseUrl(text: string): string {
+/** `--otlp`'s URL, checked. */
+export function parseUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -175,11 +187,17 @@ function parseUrl(text: string): string {
 }
 
 export async function readTenants(path: string): Promise<TenantsFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--tenants ${path}: ${fileProblem(error)}`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--tenants ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--tenants ${path}: not JSON (${messageOf(error)})`);
   }
   const parsed = TenantsFileSchema.safeParse(json);
   if (!parsed.success) {

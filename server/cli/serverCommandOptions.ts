@@ -26,6 +26,7 @@ export const SERVE_OPTIONS = {
   'trusted-proxy': { type: 'string', multiple: true },
   'public-url': { type: 'string', multiple: true },
   'shutdown-grace': { type: 'string' },
+  'run-threads': { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const WORKER_OPTIONS = {
@@ -37,6 +38,7 @@ export const WORKER_OPTIONS = {
   'shutdown-grace': { type: 'string' },
   'health-port': { type: 'string' },
   'health-host': { type: 'string' },
+  otlp: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const EXPORT_OPTIONS = {

@@ -1,41 +1,27 @@
-import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseTestResults } from 'test-results-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ScriptedHttpServer, sse, type SseEvent } from '../providers/testing/scriptedHttpServer';
 import type { TestReport } from '../gate/testReport';
+import { ROOT, useCliWorkspace, type CliResult } from '../testing/cliWorkspace';
 
 /** `squad test` as a CI system runs it: the bundled CLI, in a workspace of its own. */
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'dist/cli.js');
 const MEMO = join(ROOT, 'samples/credit-memo/credit-memo.squad.yaml');
 const LOOP = join(ROOT, 'samples/failure-modes/loop-kyc-review.squad.yaml');
-
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'squad-test-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const workspace = useCliWorkspace('squad-test-');
 
 /** `squad …` in the test's directory; `--yes` for test commands (the memo starts its MCP server under production). */
-function squad(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function squad(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const all = args[0] === 'test' && !args.includes('--no-yes') ? [...args, '--yes'] : args.filter((a) => a !== '--no-yes');
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...all], { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return workspace.squad(all, { env });
 }
 
 /** A sample with its own tests: block replaced by `tests` (every sample keeps `tests:` last). */
 async function withTests(sample: string, name: string, tests: string): Promise<string> {
   const text = await readFile(sample, 'utf8');
   const cut = text.indexOf('\ntests:');
-  const path = join(dir, name);
+  const path = join(workspace.dir, name);
   await writeFile(path, `${cut < 0 ? text : text.slice(0, cut)}\ntests:\n${tests}`);
   return path;
 }
@@ -78,7 +64,7 @@ describe('squad test', () => {
     expect: { noTrips: [loop, deadlock] }
 `,
     );
-    const junit = join(dir, 'reports/junit.xml');
+    const junit = join(workspace.dir, 'reports/junit.xml');
     const { code, stdout, stderr } = await squad(['test', 'memo.squad.yaml', 'loop.squad.yaml', '--json', '--junit', junit]);
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/error|refusing/i);
@@ -141,7 +127,7 @@ describe('squad test', () => {
   });
 
   it('exits 2 on invalid input with every error located, and runs nothing', async () => {
-    const bad = join(dir, 'bad');
+    const bad = join(workspace.dir, 'bad');
     await mkdir(bad, { recursive: true });
     await withTests(
       MEMO,
@@ -176,10 +162,10 @@ describe('squad test', () => {
     const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     expect(at(/prodution/)).toContain(`:${lineOf('profile: prodution')}:`);
     expect(at(/maxCost/)).toContain(`:${lineOf('maxCost: 0.1')}:`);
-    await expect(readdir(join(dir, 'bad/.squad'))).rejects.toThrow();
+    await expect(readdir(join(workspace.dir, 'bad/.squad'))).rejects.toThrow();
 
     // A file that starts processes is not run without a person's or CI's trust: exit 2, nothing started.
-    const untrusted = join(dir, 'untrusted');
+    const untrusted = join(workspace.dir, 'untrusted');
     await mkdir(untrusted, { recursive: true });
     await cp(MEMO, join(untrusted, 'memo.squad.yaml'));
     const refused = await squad(['test', 'untrusted/memo.squad.yaml', '--workspace', 'untrusted', '--no-yes']);
@@ -196,21 +182,18 @@ describe('squad test', () => {
 
 describe('squad test --journals', () => {
   it('replays saved runs clean, and fails on the first decision that differs, as squad replay reports it', async () => {
-    const ws = join(dir, 'journals');
+    const ws = join(workspace.dir, 'journals');
     await mkdir(join(ws, 'squads'), { recursive: true });
     await cp(MEMO, join(ws, 'squads/memo.squad.yaml'));
     await cp(LOOP, join(ws, 'squads/loop.squad.yaml'));
-    const run = (file: string) =>
-      new Promise<void>((done, fail) =>
-        execFile(process.execPath, [CLI, 'run', file, '--seed', '3', '--json', '--yes'], { cwd: ws }, (error, _out, stderr) => (error && error.code !== 3 ? fail(new Error(stderr)) : done())),
-      );
+    const run = async (file: string): Promise<void> => {
+      const r = await workspace.squad(['run', file, '--seed', '3', '--json', '--yes'], { cwd: ws });
+      if (r.code !== 0 && r.code !== 3) throw new Error(r.stderr);
+    };
     await run('squads/memo.squad.yaml');
     await run('squads/loop.squad.yaml');
     const journals = join(ws, '.squad/runs');
-    const inWs = (args: string[]) =>
-      new Promise<{ code: number; stdout: string }>((done) =>
-        execFile(process.execPath, [CLI, ...args], { cwd: ws, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout) => done({ code: error ? Number(error.code ?? 1) : 0, stdout })),
-      );
+    const inWs = (args: string[]) => workspace.squad(args, { cwd: ws });
 
     const clean = await inWs(['test', '--journals', '.squad/runs', '--json']);
     expect(clean.code).toBe(0);
@@ -251,7 +234,7 @@ describe('squad test --journals', () => {
   }, 180_000);
 
   it('replays a run recorded with a real model without calling it', async () => {
-    const ws = join(dir, 'real');
+    const ws = join(workspace.dir, 'real');
     await mkdir(ws, { recursive: true });
     const server = await ScriptedHttpServer.start();
     const base = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1760000000, model: 'gpt-4.1-2025-04-14' };
@@ -277,20 +260,12 @@ agents:
   lead: { role: planner, model: gpt, instructions: Decide. }
 `,
     );
-    const recorded = await new Promise<number>((done) =>
-      execFile(process.execPath, [CLI, 'run', 'real.squad.yaml', '--seed', '1', '--json', '--yes'], { cwd: ws, env: { ...process.env, TEST_OPENAI_KEY: 'sk-test' } }, (error) =>
-        done(error ? Number(error.code) : 0),
-      ),
-    );
+    const recorded = (await workspace.squad(['run', 'real.squad.yaml', '--seed', '1', '--json', '--yes'], { cwd: ws, env: { TEST_OPENAI_KEY: 'sk-test' } })).code;
     expect(recorded).toBe(0);
     expect(server.requests).toHaveLength(1);
     await server.close();
     // No server, no key: a call would fail the replay.
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env['TEST_OPENAI_KEY'];
-    const replayed = await new Promise<{ code: number; stdout: string }>((done) =>
-      execFile(process.execPath, [CLI, 'test', '--journals', '.squad/runs', '--json'], { cwd: ws, env }, (error, stdout) => done({ code: error ? Number(error.code) : 0, stdout })),
-    );
+    const replayed = await workspace.squad(['test', '--journals', '.squad/runs', '--json'], { cwd: ws, env: { TEST_OPENAI_KEY: undefined } });
     expect(replayed.code).toBe(0);
     const report = JSON.parse(replayed.stdout) as TestReport;
     expect(report.journals).toEqual([expect.objectContaining({ passed: true, squadSource: 'current', divergence: null })]);

@@ -7,9 +7,10 @@ import { runOnWorkers } from '../gate/gateWorkerPool';
 import { junitReport, runName } from '../gate/junitReport';
 import { planTests } from '../gate/testPlan';
 import { caseReport, journalReport, testReport, type CaseReport, type TestReport } from '../gate/testReport';
-import { ms, usd } from './agentTable';
+import { ms, usd } from './formatUnits';
 import { compactTable } from './compactTable';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
+import { fileProblem } from './fileProblem';
 import { paintFor, type Paint } from './paint';
 import { ProgressBar } from './progressBar';
 import { confirmTrust } from './trustPrompt';
@@ -35,6 +36,10 @@ export interface TestArgs {
 export async function testCommand(args: TestArgs, io: CliIo): Promise<number> {
   const started = performance.now();
   const paint = paintFor(io.stdout, io.env);
+  // Refused before the suite runs, not after every case has: a report that cannot be written.
+  if (args.junit !== undefined && (await stat(resolve(io.cwd, args.junit)).catch(() => null))?.isDirectory()) {
+    throw new UsageError(`--junit ${args.junit}: is a directory; name the XML file to write`);
+  }
   const paths = args.paths.length === 0 && args.journals === undefined ? ['.'] : args.paths;
   const found = await findSquadFiles(paths, io.cwd);
   for (const p of found.problems) io.stderr.write(`${p.arg}: ${p.message}\n`);
@@ -85,8 +90,12 @@ export async function testCommand(args: TestArgs, io: CliIo): Promise<number> {
   );
   if (args.junit !== undefined) {
     const out = resolve(io.cwd, args.junit);
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, junitReport(report, new Date()));
+    try {
+      await mkdir(dirname(out), { recursive: true });
+      await writeFile(out, junitReport(report, new Date()));
+    } catch (error) {
+      throw new UsageError(`--junit ${args.junit}: ${fileProblem(error)}`);
+    }
   }
   io.stdout.write(args.json ? `${JSON.stringify(report)}\n` : humanReport(report, paint, io.cwd));
   return report.passed ? ExitCode.completed : ExitCode.failed;

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import { int, ms } from './agentTable';
+import { int } from './agentTable';
+import { ms } from './formatUnits';
 import type { Paint } from './paint';
 import type { RunSummary } from './runSummary';
 

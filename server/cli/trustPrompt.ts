@@ -1,5 +1,3 @@
-import { createInterface } from 'node:readline';
-import Table from 'cli-table3';
 import { isSelfContained, squadCapabilities, type SquadCapabilities } from '../../protocol/squadCapabilities';
 import type { SquadFile } from '../../protocol/squadFile';
 import { sha256Hex as sha256 } from '../engine/sha256';
@@ -40,7 +38,9 @@ export async function confirmTrust(q: TrustQuestion, io: CliIo): Promise<number 
   const store = new TrustStore(q.workspace);
   if (await store.has(hash)) return null;
   const paint = paintFor(io.stderr, io.env);
-  io.stderr.write(`${paint.bold(q.path)} has not been run in this workspace. Running it may:\n${capabilityTable(capabilities, paint)}\n`);
+  // cli-table3 and readline load only here: a trusted file is run without either.
+  const { default: Table } = await import('cli-table3');
+  io.stderr.write(`${paint.bold(q.path)} has not been run in this workspace. Running it may:\n${capabilityTable(Table, capabilities, paint)}\n`);
   const record = (by: 'prompt' | '--yes') =>
     store.add(hash, {
       path: q.path,
@@ -72,7 +72,7 @@ export async function confirmTrust(q: TrustQuestion, io: CliIo): Promise<number 
   return null;
 }
 
-function capabilityTable(c: SquadCapabilities, paint: ReturnType<typeof paintFor>): string {
+function capabilityTable(Table: typeof import('cli-table3'), c: SquadCapabilities, paint: ReturnType<typeof paintFor>): string {
   const table = new Table({ head: ['', 'what', 'declared at'].map((h) => paint.bold(h)), style: { head: [], border: [] } });
   for (const cmd of c.commands) {
     table.push(['start', `${commandLine(cmd)}${cmd.replicas > 1 ? ` (×${cmd.replicas})` : ''}${cmd.cwd ? ` in ${cmd.cwd}` : ''}`, cmd.field]);
@@ -87,6 +87,7 @@ function commandLine(cmd: { command: string; args: string[] }): string {
 }
 
 async function ask(stdin: NodeJS.ReadableStream, io: CliIo, question: string): Promise<string> {
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: stdin, terminal: false });
   try {
     // Listening before the question is out: an answer typed ahead is not lost.

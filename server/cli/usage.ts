@@ -37,6 +37,7 @@ Options of fork:
   --edit FILE       go on live with this edited squad file
   --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
   --json            print one JSON object instead of the report
+  --yes, -y         trust the squad file without asking, as for run
 
 Options of diff:
   --workspace DIR   the workspace whose .squad/runs/ holds run ids (default: .)
@@ -46,6 +47,7 @@ Options of diff:
 Options of resume:
   --workspace DIR   the workspace whose .squad/runs/ keeps journals (default: .)
   --json            print one JSON object instead of the table
+  --yes, -y         trust the squad file without asking, as for run
 
 Options of run:
   --profile NAME    local (default), staging, production, or one the file declares
@@ -85,6 +87,8 @@ Options of serve:
                       uniquelocal; repeatable); needs --public-url
   --public-url URL    the URL users reach the server by through the proxy (repeatable)
   --shutdown-grace S  on SIGTERM, wait S seconds (default 5) for runs to reach a checkpoint
+  --run-threads N     worker threads that execute the runs, off the HTTP event loop (default: one
+                      per core; 0: on the HTTP thread, as before)
   Every flag of serve, worker and export (but --out) also reads its variable, SQUAD_ and the flag's
   name in capitals (SQUAD_STORE, SQUAD_PORT, SQUAD_TRUSTED_PROXY, …; lists comma-separated); a flag
   on the command line wins. SQUAD_METRICS_TOKEN: a token that reads /metrics only. See the README.
@@ -99,10 +103,14 @@ Options of worker:
                       checkpoint, then give them back to the queue
   --health-port N     serve /healthz, /readyz and /metrics on this port (probes, Prometheus)
   --health-host H     the address the health port binds (default 127.0.0.1)
+  --otlp URL          export the spans of the runs this worker executes to this OTLP/HTTP endpoint
+  --workspace DIR     accepted so one SQUAD_WORKSPACE serves serve, worker and export; unused (a
+                      worker's journals are the store's)
 
 Options of export:
   --store URL         the postgres:// database
   --out FILE          write the JSONL here (never overwriting a file); default: standard output
+  --workspace DIR     accepted as for worker; unused
 
 Options of load:
   --runs N            runs to start (default 100)
@@ -115,7 +123,9 @@ Options of load:
                       default: the workspace's running server, else one started for the load
   --tenants-file F    tenant limits for a server started for the load (as serve --tenants)
   --max-seconds S     stop starting runs after S seconds of wall time (default 300)
+  --workspace DIR     the workspace whose server it drives or starts, and its journals (default: .)
   --json              print one JSON object instead of the report
+  --yes, -y           trust the squad file without asking, as for run
 
 Options of test:
   --journals DIR      also replay every journal under DIR with the current engine and squad file;

@@ -2,7 +2,7 @@ import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { loadSquadFile } from '../runner/loadSquadFile';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
 import { paintFor } from './paint';
-import { unpricedModelWarnings } from './unpricedModelWarnings';
+import { unpricedModelWarnings } from '../runner/unpricedModelWarnings';
 import { squadCapabilities } from '../../protocol/squadCapabilities';
 
 /** `squad validate FILE...`: every error of every file, located; exit 2 if any file is invalid. */

@@ -6,7 +6,10 @@ import { MeteredJournalWriter } from '../http/metricsJournalWriter';
 import { OpsServer } from '../http/opsServer';
 import { ProbeReadiness } from '../http/readiness';
 import { ExitCode, UsageError, type CliIo } from './cliIo';
-import { metricsTokenFrom, parseSeconds, readTenants } from './serveCommand';
+import { storeOpenError } from './storeOpenError';
+import { messageOf } from '../../protocol/messageOf';
+import { OtlpRunExporter } from '../otel/otlpRunExporter';
+import { metricsTokenFrom, parseSeconds, parseUrl, readTenants } from './serveCommand';
 
 export interface WorkerArgs {
   store: string | undefined;
@@ -18,6 +21,8 @@ export interface WorkerArgs {
   /** `/healthz`, `/readyz` and `/metrics` on this port; absent: none. */
   healthPort?: string | undefined;
   healthHost?: string;
+  /** OTLP/HTTP traces endpoint: this worker exports the spans of the runs it executes. */
+  otlp?: string | undefined;
 }
 
 /**
@@ -35,19 +40,29 @@ export async function workerCommand(args: WorkerArgs, io: CliIo): Promise<number
   const healthPort = args.healthPort === undefined ? undefined : positiveInt(args.healthPort, '--health-port', 0, 65535);
   const metricsToken = metricsTokenFrom(io.env);
   const tenants = args.tenants === undefined ? undefined : await readTenants(args.tenants);
+  const otlpUrl = args.otlp === undefined ? undefined : parseUrl(args.otlp);
   const log = (line: string): void => void io.stderr.write(`squad worker: ${line}\n`);
-  const stores = await openSharedStores(args.store, { log, poolSize: Math.min(20, concurrency * 2 + 2) });
+  // Every query bounded by the lease: a heartbeat that cannot finish within it is worth nothing (the
+  // run stops here once the lease may be gone, see RunWorker), and a cut network must not hang the
+  // worker; the connections it drops are made again once the database answers.
+  const store = args.store;
+  const stores = await openSharedStores(store, { log, poolSize: Math.min(20, concurrency * 2 + 2), queryTimeoutMs: leaseMs }).catch((error: unknown) => {
+    throw storeOpenError(store, error);
+  });
   // This worker's own figures (its runs' calls, trips, spend, appends); the fleet's gauges (queue,
   // runs by state, spend today) are the API servers' to report, from the same stores.
   const metrics = new SquadMetrics(null);
   const readiness = new ProbeReadiness({ store: () => stores.ready() });
+  // The worker holds a run's events as they happen, so its spans are exported from here (an API
+  // server only reads journals). A run resumed elsewhere is exported by the worker that resumed it.
+  const otel = otlpUrl ? new OtlpRunExporter({ url: otlpUrl, serviceVersion: version }) : null;
   const worker = new RunWorker({
     stores,
     concurrency,
     leaseMs,
     log,
     shutdownGraceMs,
-    observers: [metrics],
+    observers: otel ? [metrics, otel] : [metrics],
     wrapJournal: (inner) => new MeteredJournalWriter(inner, (seconds) => metrics.journalAppended('postgres', seconds)),
     onLeaseLost: () => metrics.leaseExpired(),
     ...(tenants ? { tenants } : {}),
@@ -57,10 +72,10 @@ export async function workerCommand(args: WorkerArgs, io: CliIo): Promise<number
     if (healthPort !== undefined) ops = await OpsServer.listen({ host: args.healthHost ?? '127.0.0.1', port: healthPort, version, readiness, metrics, ...(metricsToken ? { metricsToken } : {}) });
   } catch (error) {
     await stores.close();
-    throw new UsageError(`--health-port ${healthPort}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--health-port ${healthPort}: ${messageOf(error)}`);
   }
   worker.start();
-  io.stdout.write(`squad worker ${worker.id} on ${stores.location}: up to ${concurrency} run(s) at once${ops ? `; health on ${ops.url}` : ''}\n`);
+  io.stdout.write(`squad worker ${worker.id} on ${stores.location}: up to ${concurrency} run(s) at once${ops ? `; health on ${ops.url}` : ''}${otlpUrl ? `; traces to ${otlpUrl}` : ''}\n`);
   await new Promise<void>((done) => {
     if (io.signal.aborted) {
       done();
@@ -71,6 +86,7 @@ export async function workerCommand(args: WorkerArgs, io: CliIo): Promise<number
   readiness.drain();
   log(`stopping: no more claims; holding ${worker.running} run(s) at their next checkpoint (up to ${shutdownGraceMs / 1000} s) and giving them back to the queue…`);
   await worker.stop();
+  await otel?.close(); // the last spans go out before the process ends
   await ops?.close();
   await stores.close();
   log(`stopped after ${worker.finished} run(s)`);

@@ -7,9 +7,7 @@ import type { StartRunRequest } from '../../protocol/api/startRunRequest';
 import type { TenantInfo } from '../../protocol/api/tenantInfo';
 import { DEFAULT_TENANT } from '../../protocol/api/tenantId';
 import type { ValidateRequest, ValidateResponse } from '../../protocol/api/validateRequest';
-import { parseSquadFile } from '../../protocol/parseSquadFile';
 import type { RunEvent } from '../../protocol/runEvent';
-import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { foldEvents } from '../engine/accounting';
 import type { JournalWriter } from '../engine/journalWriter';
 import { resolveProfile, UnknownProfileError } from '../engine/runProfile';
@@ -17,7 +15,6 @@ import { sha256Hex as sha256 } from '../engine/sha256';
 import { runIdFor } from '../runner/runId';
 import type { Follower, FollowSink } from '../runs/followRun';
 import { agentsOf } from '../runs/managedRun';
-import { readSquadSource } from '../runs/readSquadSource';
 import { RunError } from '../runs/runError';
 import { runInfoOf } from '../runs/runInfoOf';
 import type { RunService, Scope } from '../runs/runService';
@@ -28,7 +25,11 @@ import { TenantRegistry } from '../tenants/tenantRegistry';
 import type { TenantsFile } from '../../protocol/api/tenantPolicy';
 import { RunPolicy } from '../trust/runPolicy';
 import { followStore } from './followStore';
-import type { SharedStores } from './sharedStores';
+import { parseRequestedSquad, tenantOfRequest, validateSquadRequest } from '../runs/squadRequest';
+import { LiveRunFeed } from './liveRunFeed';
+import type { SharedStores } from './clusterStores';
+import { firstCallFloorUsd } from '../engine/firstCallFloor';
+import { budgetShortfall } from '../tenants/dailyBudget';
 
 export interface ClusterRunsOptions {
   stores: SharedStores;
@@ -50,6 +51,7 @@ export interface ClusterRunsOptions {
 export class ClusterRuns implements RunService {
   private readonly tenants: TenantRegistry;
   private readonly now: () => Date;
+  private readonly feed: LiveRunFeed;
   private closed = false;
 
   readonly policy: RunPolicy;
@@ -58,6 +60,12 @@ export class ClusterRuns implements RunService {
     this.policy = o.policy ?? new RunPolicy();
     this.now = o.now ?? (() => new Date());
     this.tenants = new TenantRegistry({ ...(o.tenants ? { config: o.tenants } : {}), now: this.now });
+    this.feed = new LiveRunFeed({ queue: o.stores.queue, infoOf: async (entry) => this.infoOf(entry, await this.eventsOf(entry.id)) });
+  }
+
+  /** Follows the queue's changes, so tenant subscriptions and stream end states see every process's runs (see LiveRunFeed). */
+  watch(): Promise<void> {
+    return this.feed.start();
   }
 
   get workspace(): string {
@@ -66,25 +74,21 @@ export class ClusterRuns implements RunService {
 
   async start(body: StartRunRequest, scope: Scope): Promise<RunInfo> {
     if (this.closed) throw new RunError('unavailable', 'the server is shutting down');
-    const tenantId = body.tenant ?? scope.tenant ?? DEFAULT_TENANT;
-    if (scope.tenant !== null && tenantId !== scope.tenant) throw new RunError('forbidden', `this token may only start runs of tenant "${scope.tenant}"`, 'tenant');
-    const source = await readSquadSource(this.o.workspace, body);
-    const parsed = parseSquadFile(source.text, source.path);
-    if (!parsed.ok) throw new RunError('invalid', parsed.errors.map(formatDiagnostic).join('\n'), source.field);
-    this.policy.check(parsed.squad, source.field === 'file' ? 'workspace' : 'inline', scope);
+    const tenantId = tenantOfRequest(body, scope);
+    const { source, squad } = await parseRequestedSquad(this.o.workspace, body, this.policy, scope);
     let profile: string;
     try {
-      profile = resolveProfile(parsed.squad, body.profile).name;
+      profile = resolveProfile(squad, body.profile).name;
     } catch (error) {
       if (error instanceof UnknownProfileError) throw new RunError('invalid', error.message, 'profile');
       throw error;
     }
     const policy = this.tenants.get(tenantId).policy;
     const day = await this.o.stores.ledger.today(tenantId, utcDay(this.now()));
-    if (policy.dailyBudgetUsd - day.spentUsd - day.reservedUsd <= 0)
-      throw new RunError('refused', `tenant "${tenantId}" has no budget left today ($${policy.dailyBudgetUsd.toFixed(2)} a day)`, 'tenant', 60);
+    const short = budgetShortfall(tenantId, policy.dailyBudgetUsd, policy.dailyBudgetUsd - day.spentUsd - day.reservedUsd, firstCallFloorUsd(squad));
+    if (short !== null) throw new RunError('refused', short, 'tenant', 60);
     const seed = body.seed ?? randomInt(0, 2 ** 31);
-    const runId = runIdFor({ squadName: parsed.squad.name, sha256: sha256(source.text), profile, seed, tenant: tenantId });
+    const runId = runIdFor({ squadName: squad.name, sha256: sha256(source.text), profile, seed, tenant: tenantId });
     const { id, writer } = await this.o.stores.journals.create(runId);
     await writer.close(); // the worker reopens it; nothing is written until it starts the run
     const ticket: RunTicket = { journalId: id, runId, squad: { text: source.text, path: source.path }, profile, seed, tenant: tenantId, paused: body.paused };
@@ -150,12 +154,8 @@ export class ClusterRuns implements RunService {
     return this.infoOf((await this.o.stores.queue.get(id)) ?? entry, await this.eventsOf(id));
   }
 
-  async validate(body: ValidateRequest): Promise<ValidateResponse> {
-    const source = await readSquadSource(this.o.workspace, body);
-    const parsed = parseSquadFile(source.text, source.path);
-    return parsed.ok
-      ? { ok: true, squad: { name: parsed.squad.name, agents: Object.keys(parsed.squad.agents), entry: parsed.squad.task.entry }, errors: [], warnings: parsed.warnings }
-      : { ok: false, squad: null, errors: parsed.errors, warnings: parsed.warnings };
+  validate(body: ValidateRequest): Promise<ValidateResponse> {
+    return validateSquadRequest(this.o.workspace, body);
   }
 
   /** Each tenant's policy and today's spend from the shared ledger; per-run accounting lives in the journals. */
@@ -210,28 +210,33 @@ export class ClusterRuns implements RunService {
     },
   };
 
-  /** Runs are not held here: tenant subscriptions see a run once its journal shows it (followers). */
-  liveRuns(): RunInfo[] {
-    return [];
+  /** The tenant's runs not yet ended, wherever they were started and run (after `watch`). */
+  liveRuns(tenant: string): RunInfo[] {
+    return this.feed.runsOf(tenant);
   }
 
-  stateOf(): RunState | null {
-    return null;
+  stateOf(id: string): RunState | null {
+    return this.feed.stateOf(id);
   }
 
-  onChange(): () => void {
-    return () => {};
+  /** Calls `listener` whenever a run is queued, claimed, paused or held, released or ends, in any process (after `watch`). */
+  onChange(listener: (run: RunInfo) => void): () => void {
+    return this.feed.onChange(listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.feed.stop();
   }
 
   private async command(id: string, scope: Scope, command: 'pause' | 'resume' | 'step'): Promise<RunInfo> {
     const entry = await this.entry(id, scope);
-    if (entry.state !== 'claimed') throw new RunError('conflict', `run ${id} is ${this.stateFrom(entry, [])}`, 'id');
+    if (entry.state !== 'claimed') throw new RunError('conflict', `run ${id} is ${this.stateFrom(entry)}`, 'id');
+    // The intent is recorded first, so every API server shows `paused` (or `running`) at once, as
+    // the embedded server does; the worker then reports the checkpoint it holds the run at.
+    await this.o.stores.queue.setPaused(id, command !== 'resume');
     await this.o.stores.control.send(id, command);
-    return this.infoOf(entry, await this.eventsOf(id));
+    return this.infoOf((await this.o.stores.queue.get(id)) ?? entry, await this.eventsOf(id));
   }
 
   private async entry(id: string, scope: Scope): Promise<QueueEntry> {
@@ -244,10 +249,10 @@ export class ClusterRuns implements RunService {
     return this.o.stores.journals.read(id).catch(emptyIfMissing);
   }
 
-  private stateFrom(entry: QueueEntry, events: readonly RunEvent[]): RunState {
+  private stateFrom(entry: QueueEntry): RunState {
     if (entry.state === 'queued') return 'queued';
     if (entry.state === 'cancelled') return 'cancelled';
-    if (entry.state === 'claimed') return events.at(-1)?.type === 'run.completed' ? 'running' : 'running';
+    if (entry.state === 'claimed') return entry.paused ? 'paused' : 'running';
     const parsed = RunStateSchema.safeParse(entry.outcome);
     return parsed.success ? parsed.data : 'failed';
   }
@@ -266,9 +271,9 @@ export class ClusterRuns implements RunService {
       file: ticket.squad.path,
       profile: ticket.profile,
       seed: ticket.seed,
-      state: this.stateFrom(entry, events),
+      state: this.stateFrom(entry),
       reason: entry.reason ?? a.reason,
-      held: null,
+      held: entry.state === 'claimed' ? entry.held : null,
       budgetUsd: null,
       rateLimit: { waits: 0, waitMs: 0, refusals: 0 },
       createdAt: entry.createdAt,

@@ -9,7 +9,7 @@ import { TokenRegistry } from '../http/tokenRegistry';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { ClusterRuns } from './clusterRuns';
 import type { RunPolicy } from '../trust/runPolicy';
-import type { SharedStores } from './sharedStores';
+import type { SharedStores } from './clusterStores';
 
 export interface ClusterServerConfig {
   stores: SharedStores;
@@ -49,6 +49,7 @@ export interface RunningClusterServer {
 export async function composeClusterServer(config: ClusterServerConfig): Promise<RunningClusterServer> {
   const { stores } = config;
   const runs = new ClusterRuns({ stores, workspace: config.workspace, ...(config.tenants ? { tenants: config.tenants } : {}), ...(config.policy ? { policy: config.policy } : {}) });
+  await runs.watch();
   const tokens = new TokenRegistry(config.token, stores.tokens);
   const registry = new TenantRegistry(config.tenants ? { config: config.tenants } : {});
   const budgetOf = (id: string): number => registry.get(id).policy.dailyBudgetUsd;
@@ -67,6 +68,7 @@ export async function composeClusterServer(config: ClusterServerConfig): Promise
     workspace: config.workspace,
     trustedProxies: config.trustedProxies ?? [],
     publicUrls: config.publicUrls ?? [],
+    ...(config.tenants ? { tenants: config.tenants } : {}),
     ops: { readiness, metrics, fleet: (tenant) => fleet.snapshot(tenant), ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }) },
   });
   return {

@@ -1,5 +1,5 @@
 import type { Follower, FollowSink } from '../runs/followRun';
-import type { SharedStores } from './sharedStores';
+import type { SharedStores } from './clusterStores';
 
 /**
  * `followRun` for a run held by another process: the journal store's `follow` (catch-up, then

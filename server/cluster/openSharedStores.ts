@@ -1,9 +1,9 @@
 import { pgReadinessProbe } from '../http/metricsStores';
 import { isPostgresUrl, openPgStores, type PgStores } from '../store/pg/pgStores';
-import type { SharedStores } from './sharedStores';
+import type { SharedStores } from './clusterStores';
 
 /** The shared stores `--store` names: a `postgres://` URL (the only shared store there is today). */
-export async function openSharedStores(url: string, options: { log?: (line: string) => void; poolSize?: number } = {}): Promise<SharedStores> {
+export async function openSharedStores(url: string, options: { log?: (line: string) => void; poolSize?: number; queryTimeoutMs?: number } = {}): Promise<SharedStores> {
   if (!isPostgresUrl(url)) throw new Error(`--store ${JSON.stringify(url)}: use a postgres:// URL (without --store, the server keeps runs in the workspace)`);
   return sharedStoresOf(await openPgStores(url, options));
 }

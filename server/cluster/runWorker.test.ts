@@ -1,26 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InProcessControlChannel } from '../store/memory/inProcessControlChannel';
-import { InProcessRunQueue } from '../store/memory/inProcessRunQueue';
-import { InProcessSpendLedger } from '../store/memory/inProcessSpendLedger';
-import { InProcessTokenStore } from '../store/memory/inProcessTokenStore';
-import { MemoryJournalStore } from '../store/memory/memoryJournalStore';
 import { ClusterRuns } from './clusterRuns';
 import { RunWorker } from './runWorker';
-import type { SharedStores } from './sharedStores';
+import { memoryStores } from './testing/memoryStores';
 import { SlowModelServer, slowPairSquad } from './testing/slowModelServer';
-
-function memoryStores(): SharedStores {
-  return {
-    journals: new MemoryJournalStore(),
-    queue: new InProcessRunQueue(),
-    ledger: new InProcessSpendLedger(),
-    tokens: new InProcessTokenStore(),
-    control: new InProcessControlChannel(),
-    location: 'memory',
-    ready: async () => 'in-process stores',
-    close: async () => {},
-  };
-}
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

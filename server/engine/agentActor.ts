@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256';
 import { asChatMessage, mergeMarks, type AgentRuntime, type DeferredAction, type Message, type TurnState } from './agentRuntime';
 import { isControlName, parseControl } from './controlTools';
 import type { RunContext } from './runContext';
@@ -32,8 +32,10 @@ export class AgentActor {
     const answerTo = agent.wait?.reason === 'answer' ? agent.wait.questionId : null;
     const taking = answerTo === null ? [...agent.mailbox] : agent.mailbox.filter((m) => m.inReplyTo === answerTo).slice(0, 1);
     const gate = { agent: agent.name, turn: agent.turns + 1, input: taking };
-    await run.gate.gate((g) => g.beforeTurn?.(gate, run));
-    await run.gate.checkpoint({ kind: 'turn', agent: agent.name, turn: agent.turns + 1 });
+    const gated = run.gate.gate((g) => g.beforeTurn?.(gate, run));
+    if (gated instanceof Promise) await gated;
+    const held = run.gate.checkpoint({ kind: 'turn', agent: agent.name, turn: agent.turns + 1 });
+    if (held) await held;
     if (run.ended) return;
     // The whole mailbox, or the one answer: O(mailbox), not O(mailbox × taken).
     agent.mailbox = answerTo === null ? [] : agent.mailbox.filter((m) => m !== taking[0]);
@@ -42,7 +44,7 @@ export class AgentActor {
     agent.status = 'running';
     const span = `${agent.name}/turn-${agent.turns}`;
     agent.turn = { turn: agent.turns, span, call: 0, attempt: 1, consumed: taking.map((m) => m.id), inputs: taking, pendingTools: 0, deferred: null, fallback: false, reservedUsd: 0, inFlight: null };
-    run.emit({ type: 'agent.turn.started', t: run.now, agent: agent.name, spanId: span, parentSpanId: 'run', turn: agent.turns, consumed: agent.turn.consumed });
+    run.emit({ runId: run.emitter.runId, seq: 0, type: 'agent.turn.started', t: run.now, agent: agent.name, spanId: span, parentSpanId: 'run', turn: agent.turns, consumed: agent.turn.consumed });
     // A stateless agent starts every turn from its instructions alone: its context cannot grow, and
     // neither can the marks of what it no longer sees.
     if (agent.config.context === 'turn') {
@@ -145,9 +147,11 @@ export class AgentActor {
     const { run } = this;
     const turn = turnOf(agent);
     const gate = { from: agent.name, to, kind, tokens: countText(content) };
-    const refused = await run.gate.gate((g) => g.beforeMessage?.(gate, run));
+    let refused = run.gate.gate((g) => g.beforeMessage?.(gate, run));
+    if (refused instanceof Promise) refused = await refused;
     if (refused) return refused;
-    await run.gate.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind: kind });
+    const held = run.gate.checkpoint({ kind: 'message', agent: agent.name, turn: turn.turn, to, messageKind: kind });
+    if (held) await held;
     return null;
   }
 
@@ -260,7 +264,7 @@ export class AgentActor {
     const { run } = this;
     const turn = turnOf(agent);
     run.models.release(turn);
-    run.emit({ type: 'agent.turn.completed', t: run.now, agent: agent.name, spanId: turn.span, parentSpanId: 'run', turn: turn.turn, acked: turn.consumed, outcome });
+    run.emit({ runId: run.emitter.runId, seq: 0, type: 'agent.turn.completed', t: run.now, agent: agent.name, spanId: turn.span, parentSpanId: 'run', turn: turn.turn, acked: turn.consumed, outcome });
     agent.turn = null;
     agent.status = 'idle';
     if (outcome !== 'waiting') run.mail.wake(agent);
@@ -276,6 +280,7 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A short content key (the first 16 hex digits of SHA-256): the context cache's document and tool keys. */
 export function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return sha256Hex(text).slice(0, 16);
 }

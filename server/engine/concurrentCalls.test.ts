@@ -80,10 +80,6 @@ async function realRun(text: string): Promise<{ events: RunEvent[]; status: stri
   }
 }
 
-function spread(times: number[]): number {
-  return Math.max(...times) - Math.min(...times);
-}
-
 describe('calls in flight together on the system clock', () => {
   it('sends the three workers’ model requests together, and the run is three calls deep, not five', async () => {
     wire = await ChatCompletionsServer.start(400, answer(false));
@@ -92,10 +88,11 @@ describe('calls in flight together on the system clock', () => {
 
     const workers = wire.requests.filter((r) => WORKERS.includes(r.agent));
     expect(workers.map((r) => r.agent).sort()).toEqual(WORKERS);
-    // All three were asked before any of them was answered, within 50 ms of each other.
+    // All three were asked before any of them was answered: in flight together. (How close together
+    // they arrive is a matter of the machine's load, so it is not asserted; one after another would
+    // put 400 ms of answer between them.)
     const arrivals = workers.map((r) => Math.round(r.arrivedAt - wire!.requests[0]!.arrivedAt));
     expect(Math.max(...workers.map((r) => r.arrivedAt)), `arrivals ${arrivals.join(', ')} ms`).toBeLessThan(Math.min(...workers.map((r) => r.answeredAt!)));
-    expect(spread(workers.map((r) => r.arrivedAt)), `arrivals ${arrivals.join(', ')} ms`).toBeLessThan(50);
 
     // The journal agrees: the responses' latencies sum to five calls, the run took about three.
     const responses = run.events.filter((e) => e.type === 'model.response');
@@ -130,7 +127,6 @@ describe('calls in flight together on the system clock', () => {
     expect(seen.map((s) => s.key).sort()).toEqual(WORKERS);
     // The server had all three calls in hand before it answered the first.
     expect(Math.max(...seen.map((s) => s.arrivedAt))).toBeLessThan(Math.min(...seen.map((s) => s.answeredAt)));
-    expect(spread(seen.map((s) => s.arrivedAt))).toBeLessThan(50);
     const toolMs = results.reduce((s, r) => s + r.latencyMs, 0);
     const toolStart = Math.min(...run.events.filter((e) => e.type === 'tool.call').map((e) => e.t));
     const toolEnd = Math.max(...results.map((r) => r.t));

@@ -41,12 +41,24 @@ const DESCRIPTIONS: Record<ControlName, string> = {
   finish: 'Finish your work with a result; it goes back to the agent that gave you the work.',
 };
 
+/**
+ * Each control's arguments as JSON Schema, converted once per process (immutable, never handed out
+ * itself): converting them for each agent's tool list was a start-up cost of every run.
+ */
+const INPUT_SCHEMAS: Readonly<Record<ControlName, ToolSpec['inputSchema']>> = {
+  handoff: z.toJSONSchema(ControlArgs.handoff),
+  ask: z.toJSONSchema(ControlArgs.ask),
+  answer: z.toJSONSchema(ControlArgs.answer),
+  finish: z.toJSONSchema(ControlArgs.finish),
+};
+
 /** The control tools an agent is offered: only the ones its declaration makes meaningful. */
 export function controlToolSpecs(options: { canHandoff: boolean; canAsk: boolean }): ToolSpec[] {
   const names: ControlName[] = [...(options.canHandoff ? (['handoff'] as const) : []), ...(options.canAsk ? (['ask'] as const) : []), 'answer', 'finish'];
   return names.map((name) => ({
     name,
     description: DESCRIPTIONS[name],
-    inputSchema: z.toJSONSchema(ControlArgs[name]),
+    // A copy per agent, as before: whoever holds a spec may change it without touching another's.
+    inputSchema: structuredClone(INPUT_SCHEMAS[name]),
   }));
 }

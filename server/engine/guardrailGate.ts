@@ -4,6 +4,13 @@ import type { JournalEmitter } from './journalEmitter';
 import type { Checkpoint, RunControl } from './runControl';
 import { runEnd, type RunEnd } from './runEnd';
 
+/**
+ * A value now, or a promise of it when getting it had to wait (a pause, a run control). The engine's
+ * hot path awaits only promises: `await` on a plain value still costs a microtask and a suspended
+ * frame, several times per step.
+ */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** What the gate needs of the run. */
 export interface GateHost {
   readonly view: RunView;
@@ -31,12 +38,31 @@ export class GuardrailGate {
     private readonly host: GateHost,
   ) {}
 
-  /** Runs one hook of every guardrail; returns the trip that refused the gated step, if one did. */
-  async gate(hook: (g: Guardrail) => Trip | null | undefined): Promise<Trip | null> {
+  /**
+   * Runs one hook of every guardrail; the trip that refused the gated step, if one did. Synchronous
+   * unless a trip pauses the run: most gates trip nothing, and a step then makes no promise and
+   * waits for none (callers await only a promise, see `MaybePromise`).
+   */
+  gate(hook: (g: Guardrail) => Trip | null | undefined): MaybePromise<Trip | null> {
+    const { guardrails } = this;
     let blocking: Trip | null = null;
-    for (const g of this.guardrails) {
+    for (let i = 0; i < guardrails.length; i++) {
       if (this.host.ended) return blocking;
-      const trip = hook(g);
+      const trip = hook(guardrails[i]!);
+      if (!trip) continue;
+      const outcome = this.trip(trip);
+      if (outcome instanceof Promise) return this.gateAfterPause(hook, i + 1, outcome, blocking);
+      if (outcome === 'blocked') blocking ??= trip;
+    }
+    return blocking;
+  }
+
+  /** The rest of `gate` once a trip's pause is over: the guardrails from `next` on. */
+  private async gateAfterPause(hook: (g: Guardrail) => Trip | null | undefined, next: number, paused: Promise<unknown>, blocking: Trip | null): Promise<Trip | null> {
+    await paused;
+    for (let i = next; i < this.guardrails.length; i++) {
+      if (this.host.ended) return blocking;
+      const trip = hook(this.guardrails[i]!);
       if (trip && (await this.trip(trip)) === 'blocked') blocking ??= trip;
     }
     return blocking;
@@ -51,8 +77,8 @@ export class GuardrailGate {
     return null;
   }
 
-  /** Journals a trip and carries out its action. */
-  async trip(trip: Trip): Promise<'continue' | 'blocked'> {
+  /** Journals a trip and carries out its action; only a pause makes it wait. */
+  trip(trip: Trip): MaybePromise<'continue' | 'blocked'> {
     this.record(trip);
     switch (trip.action) {
       case 'warn':
@@ -60,8 +86,7 @@ export class GuardrailGate {
       case 'block-edge':
         return 'blocked';
       case 'pause':
-        await this.pauseFor(trip);
-        return 'continue';
+        return this.pauseFor(trip).then(() => 'continue' as const);
       case 'halt':
         this.host.end(runEnd('halted', null, `${trip.kind}: ${trip.message}`));
         return 'blocked';
@@ -102,8 +127,10 @@ export class GuardrailGate {
     }
   }
 
-  async checkpoint(point: Checkpoint): Promise<void> {
-    if (this.host.control && !this.host.ended) await this.host.control.checkpoint(point, this.host.view);
+  /** Holds the run at `point` when a run control is attached; null (nothing to wait for) when none is. */
+  checkpoint(point: Checkpoint): Promise<void> | null {
+    if (!this.host.control || this.host.ended) return null;
+    return Promise.resolve(this.host.control.checkpoint(point, this.host.view));
   }
 
   private async pauseFor(trip: Trip): Promise<void> {

@@ -36,12 +36,17 @@ export class JournalEmitter {
     return this.journal.lastSeq;
   }
 
+  /** The run id, for drafts written stamped in place (`{ runId, seq: 0, … }`, see RunJournal.emit). */
+  get runId(): string {
+    return this.journal.runId;
+  }
+
   subscribe(listener: RunEventListener): void {
     this.journal.subscribe(listener);
   }
 
-  emit(draft: RunEventDraft): RunEvent {
-    if (this.closed) return { runId: this.journal.runId, seq: this.journal.lastSeq, ...draft };
+  emit(draft: RunEventDraft | RunEvent): RunEvent {
+    if (this.closed) return this.journal.stamp(draft, this.journal.lastSeq);
     const event = this.journal.emit(draft);
     const fork = this.forkOf;
     if (fork && event.seq === fork.seq) {

@@ -34,6 +34,8 @@ export class Mailboxes {
     const marks = from === null ? [] : [...(run.roster.find(from)?.marks ?? [])];
     const message: Message = { id: `m${++this.nextMessage}`, from, to, kind, content, inReplyTo, marks };
     run.emit({
+      runId: run.emitter.runId,
+      seq: 0,
       type: 'message.sent',
       t: run.now,
       agent: from,
@@ -68,6 +70,8 @@ export class Mailboxes {
     const agent = run.roster.get(message.to);
     agent.inTransit -= 1;
     run.emit({
+      runId: run.emitter.runId,
+      seq: 0,
       type: 'message.delivered',
       t: run.now,
       agent: agent.name,

@@ -1,3 +1,4 @@
+import { messageOf as reasonOf } from '../../protocol/messageOf';
 import type { Usage } from '../../protocol/runEvent';
 import { REPLICA_DEFAULTS } from '../../protocol/squad/agent';
 import { mergeMarks, type AgentRuntime, type TurnState } from './agentRuntime';
@@ -7,6 +8,8 @@ import type { ModelRequest, ModelResponse } from './modelProvider';
 import { backoffDelay } from './policies/backoff';
 import { failOver } from './replicaFailover';
 import { costOf } from './resolvedModel';
+import type { PromptFitting, Trip } from './guardrails/guardrail';
+import type { MaybePromise } from './guardrailGate';
 import type { RunContext } from './runContext';
 import { runEnd } from './runEnd';
 import type { Settled } from './scheduler';
@@ -31,18 +34,23 @@ export class ModelCallPipeline {
   async callModel(agent: AgentRuntime): Promise<void> {
     const { run } = this;
     const turn = turnOf(agent);
-    await run.gate.gate((g) => g.beforePrompt?.({ agent: agent.name, turn: turn.turn, callsInTurn: turn.call }, run));
+    const prompted = run.gate.gate((g) => g.beforePrompt?.({ agent: agent.name, turn: turn.turn, callsInTurn: turn.call }, run));
+    if (prompted instanceof Promise) await prompted;
     if (run.ended) return;
     // Counted once: the window check, the budget reservation and the rate limit all use it.
-    const promptTokens = (await this.fitWindow(agent, countChat(agent.context))) + agent.toolTokens;
+    let fitted = this.fitWindow(agent, countChat(agent.context));
+    if (fitted instanceof Promise) fitted = await fitted;
+    const promptTokens = fitted + agent.toolTokens;
     if (run.ended) return;
     const { model } = agent;
     const reserveUsd = costOf({ inputTokens: promptTokens, cachedInputTokens: 0, outputTokens: model.maxOutputTokens }, model.price);
     const gate = { agent: agent.name, model, promptTokens, maxOutputTokens: model.maxOutputTokens, reserveUsd };
-    const refused = await run.gate.gate((g) => g.beforeModelCall?.(gate, run));
+    let refused = run.gate.gate((g) => g.beforeModelCall?.(gate, run));
+    if (refused instanceof Promise) refused = await refused;
     if (run.ended) return;
     if (refused) return run.actor.failed(agent, { what: 'model call', seq: run.emitter.lastSeq, reason: `refused by the ${refused.kind} guardrail` });
-    const wait = await this.admit(agent, promptTokens);
+    let wait = this.admit(agent, promptTokens);
+    if (wait instanceof Promise) wait = await wait;
     if (wait === null || run.ended) return;
     if (wait > 0) {
       run.scheduler.push(run.now + wait, { kind: 'model', agent: agent.name, throttled: true });
@@ -51,11 +59,14 @@ export class ModelCallPipeline {
     await this.startModelCall(agent);
   }
 
-  /** Fits the context to the window as the truncation policy says; returns its token count after. */
-  private async fitWindow(agent: AgentRuntime, before: number): Promise<number> {
+  /** Fits the context to the window as the truncation policy says; returns its token count after. Synchronous when it fits. */
+  private fitWindow(agent: AgentRuntime, before: number): MaybePromise<number> {
+    const fitting = this.run.gate.first((g) => g.fitPrompt?.({ agent: agent.name, model: agent.model, context: agent.context, contextTokens: before, toolTokens: agent.toolTokens }, this.run));
+    return fitting ? this.fit(agent, before, fitting) : before;
+  }
+
+  private async fit(agent: AgentRuntime, before: number, fitting: PromptFitting): Promise<number> {
     const { run } = this;
-    const fitting = run.gate.first((g) => g.fitPrompt?.({ agent: agent.name, model: agent.model, context: agent.context, contextTokens: before, toolTokens: agent.toolTokens }, run));
-    if (!fitting) return before;
     if (fitting.kind === 'refused') {
       await run.gate.trip(fitting.trip);
       return before;
@@ -84,17 +95,12 @@ export class ModelCallPipeline {
     return fitting.promptTokensAfter;
   }
 
-  /** Rate limits: the wait before the call may start, or null when it is refused. */
-  private async admit(agent: AgentRuntime, promptTokens: number): Promise<number | null> {
+  /** Rate limits: the wait before the call may start, or null when it is refused. Synchronous unless refused. */
+  private admit(agent: AgentRuntime, promptTokens: number): MaybePromise<number | null> {
     const { run } = this;
     const admission = run.gate.first((g) => g.admitModelCall?.({ agent: agent.name, model: agent.model, promptTokens }, run));
     if (!admission) return 0;
-    if (admission.kind === 'refused') {
-      await run.gate.trip(admission.trip);
-      if (run.ended) return null;
-      await run.actor.failed(agent, { what: 'model call', seq: run.emitter.lastSeq, reason: 'rate limit' });
-      return null;
-    }
+    if (admission.kind === 'refused') return this.refuse(agent, admission.trip);
     if (admission.waitMs > 0) {
       const turn = turnOf(agent);
       run.emit({
@@ -111,6 +117,15 @@ export class ModelCallPipeline {
     return admission.waitMs;
   }
 
+  /** A call the rate limits refused: the trip, then a failure the cascade policy acts on. */
+  private async refuse(agent: AgentRuntime, trip: Trip): Promise<null> {
+    const { run } = this;
+    await run.gate.trip(trip);
+    if (run.ended) return null;
+    await run.actor.failed(agent, { what: 'model call', seq: run.emitter.lastSeq, reason: 'rate limit' });
+    return null;
+  }
+
   /** Starts the call, unless its model has no free slot (then it starts when one frees). */
   async startModelCall(agent: AgentRuntime): Promise<void> {
     const { run } = this;
@@ -121,7 +136,8 @@ export class ModelCallPipeline {
       slot.waiting.push(agent.name);
       return;
     }
-    await run.gate.checkpoint({ kind: 'model', agent: agent.name, turn: turn.turn, call: turn.call + 1 });
+    const held = run.gate.checkpoint({ kind: 'model', agent: agent.name, turn: turn.turn, call: turn.call + 1 });
+    if (held) await held;
     if (run.ended) return;
     turn.call += 1;
     const span = `${turn.span}/model-${turn.call}`;
@@ -129,6 +145,8 @@ export class ModelCallPipeline {
     turn.reservedUsd = costOf({ inputTokens: promptTokens, cachedInputTokens: 0, outputTokens: model.maxOutputTokens }, model.price);
     run.reservedUsd += turn.reservedUsd;
     run.emit({
+      runId: run.emitter.runId,
+      seq: 0,
       type: 'model.request',
       t: run.now,
       agent: agent.name,
@@ -321,6 +339,8 @@ export class ModelCallPipeline {
     const toolCalls = response.toolCalls.map((c) => ({ id: `c${++this.nextCall}`, name: c.name, args: argsRecord(c.args) }));
     const costUsd = costOf(response.usage, agent.model.price);
     const event = run.emit({
+      runId: run.emitter.runId,
+      seq: 0,
       type: 'model.response',
       t: run.now,
       agent: agent.name,
@@ -335,7 +355,8 @@ export class ModelCallPipeline {
       ...(response.usageCheck ? { usageCheck: response.usageCheck } : {}),
       ...(response.finishReason ? { finishReason: response.finishReason } : {}),
     });
-    await run.gate.gate((g) => g.afterModelResponse?.({ agent: agent.name, model: agent.model, usage: response.usage, costUsd, seq: event.seq }, run));
+    const checked = run.gate.gate((g) => g.afterModelResponse?.({ agent: agent.name, model: agent.model, usage: response.usage, costUsd, seq: event.seq }, run));
+    if (checked instanceof Promise) await checked;
     if (run.ended) return;
     agent.context.push({
       role: 'assistant',
@@ -381,8 +402,4 @@ function latencyOf(error: unknown): number {
 
 function argsRecord(args: unknown): Record<string, unknown> {
   return isRecord(args) ? args : { value: args };
-}
-
-export function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -21,7 +21,8 @@ export interface EffectiveGuardrails {
   loop: Required<LoopSettings>;
   truncation: Required<TruncationSettings>;
   cascade: Required<CascadeSettings>;
-  tokenExplosion: Required<TokenExplosionSettings>;
+  /** `crossRun` is deprecated and read by nothing (see protocol/squadDeprecations.ts). */
+  tokenExplosion: Required<Omit<TokenExplosionSettings, 'crossRun'>>;
   deadlock: Required<DeadlockSettings>;
   retry: Required<RetrySettings>;
   circuitBreaker: Required<CircuitBreakerSettings>;
@@ -62,7 +63,6 @@ export const DEFAULT_GUARDRAILS: EffectiveGuardrails = {
   tokenExplosion: {
     action: 'warn',
     cache: true,
-    crossRun: false,
     cacheTtlMs: 300_000,
     minCachedTokens: 256,
     maxPromptGrowth: 1.5,

@@ -1,4 +1,5 @@
-import { JOURNAL_FORMAT_VERSION, type Mark, type RunEvent, type RunEventDraft, type RunStatus } from '../../protocol/runEvent';
+import { JOURNAL_FORMAT_VERSION } from '../../protocol/journalFormatVersion';
+import type { Mark, RunEvent, RunEventDraft, RunStatus } from '../../protocol/runEvent';
 import type { SquadFile } from '../../protocol/squadFile';
 import { applyEvent, emptyRunAccount, type RunAccount } from './accounting';
 import { AgentActor } from './agentActor';
@@ -12,7 +13,8 @@ import { JournalEmitter, type ForkPoint } from './journalEmitter';
 import type { JournalWriter } from './journalWriter';
 import { Mailboxes } from './mailboxes';
 import { modelsInUse } from './modelsInUse';
-import { ModelCallPipeline, reasonOf } from './modelCallPipeline';
+import { ModelCallPipeline } from './modelCallPipeline';
+import { messageOf as reasonOf } from '../../protocol/messageOf';
 import type { ModelProvider } from './modelProvider';
 import type { RandomSource } from './randomSource';
 import type { RunControl } from './runControl';
@@ -174,7 +176,7 @@ export class SquadRun implements RunView, GateHost {
     this.emitter.close();
   }
 
-  emit(draft: RunEventDraft): RunEvent {
+  emit(draft: RunEventDraft | RunEvent): RunEvent {
     return this.emitter.emit(draft);
   }
 
@@ -250,7 +252,8 @@ export class SquadRun implements RunView, GateHost {
     await this.emitter.backpressure();
   }
 
-  private async step(work: Work): Promise<void> {
+  /** One work item; a promise only when the step had to wait (most deliveries, for one, never do). */
+  private step(work: Work): Promise<void> | void {
     switch (work.kind) {
       case 'deliver': {
         this.mail.deliver(work.message);

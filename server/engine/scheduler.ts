@@ -20,8 +20,8 @@ export interface Completion<W> {
 export interface StepHost<W> {
   /** The run's end, once a step decided it. */
   ended(): RunEnd | null;
-  /** Takes one work item at the scheduler's `now`. */
-  step(item: W): Promise<void>;
+  /** Takes one work item at the scheduler's `now`; a promise when it has to wait for something. */
+  step(item: W): Promise<void> | void;
   /** After each step: pauses a trip asked for, journal backpressure; null when there is nothing to do. */
   afterStep(): Promise<void> | null;
   /** The run's deadline in run time, and what happens when work is due past it. */
@@ -132,7 +132,8 @@ export class Scheduler<W> {
         else await this.clock.advanceTo(t, this.signal);
         const next = this.queue.pop()!;
         this.now = next.t;
-        await host.step(next.item);
+        const stepping = host.step(next.item);
+        if (stepping) await stepping;
         const after = host.afterStep();
         if (after) await after;
       }

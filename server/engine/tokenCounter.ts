@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from '../tokenizer/o200k';
 import type { ChatMessage } from './modelProvider';
 
 /**

@@ -1,6 +1,6 @@
 import type { AgentRuntime } from './agentRuntime';
 import { sha, isRecord, turnOf, type McpCall } from './agentActor';
-import { reasonOf } from './modelCallPipeline';
+import { messageOf as reasonOf } from '../../protocol/messageOf';
 import type { RunContext } from './runContext';
 import type { Settled } from './scheduler';
 import { countText } from './tokenCounter';

@@ -7,6 +7,10 @@ import { RecentTrips } from './metricsTrips';
 import { MeteredJournalWriter } from './metricsJournalWriter';
 import { ProbeReadiness, workspaceJournalsProbe } from './readiness';
 import { RunManager } from '../runs/runManager';
+import type { RunHost } from '../runs/runHost';
+import { InProcessRunHost } from '../runs/inProcessRunHost';
+import { defaultRunThreads, hasRunThreadScript, runThreadScript } from '../runs/runThreadPool';
+import { ThreadRunHost } from '../runs/threadRunHost';
 import { TenantRegistry } from '../tenants/tenantRegistry';
 import { removeServerFile, writeServerFile } from './serverFile';
 import { SquadServer } from './squadServer';
@@ -42,6 +46,14 @@ export interface ServerConfig {
   metricsToken?: string;
   /** Who may start what: `--allow-inline`, `--env-allow`, `--allow-host`, `--read-only` (see `RunPolicy`). */
   policy?: RunPolicyOptions & { allowHosts?: readonly string[] };
+  /**
+   * Run threads (`--run-threads`): how many worker threads execute the runs, off the HTTP event loop;
+   * 0: on it, as before. Default: one per core when `runThread.js` is beside the server (the
+   * bundles), else 0 (the server run from source, as most tests do).
+   */
+  runThreads?: number;
+  /** The run thread's bundle; default `runThread.js` beside this one. */
+  runThreadScript?: string;
 }
 
 export interface RunningServer {
@@ -66,6 +78,7 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
   const readiness = new ProbeReadiness({ store: workspaceJournalsProbe(config.workspace) });
   const trips = new RecentTrips();
   const workerId = `${hostname()}-${process.pid} (embedded)`;
+  const journalAppended = (seconds: number): void => metrics.journalAppended('file', seconds);
   const manager: RunManager = new RunManager({
     workspace: config.workspace,
     tenants,
@@ -73,9 +86,10 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
     log,
     shutdownGraceMs: config.shutdownGraceMs ?? 5000,
     policy,
-    wrapJournal: (inner) => new MeteredJournalWriter(inner, (seconds) => metrics.journalAppended('file', seconds)),
+    host: runHostFor(config, journalAppended, log),
   });
   log(`policy: ${policy.describe()}`);
+  log(manager.describeHost());
   const earlier = await manager.countEarlierSpend();
   if (earlier.journals > 0) log(`today's spend of earlier sessions: $${earlier.usd.toFixed(4)} over ${earlier.journals} run(s), counted in the tenants' daily budgets`);
   const tokens = new TokenRegistry(config.serverToken);
@@ -92,6 +106,7 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
     ...(config.webviewDir === undefined ? {} : { webviewDir: config.webviewDir }),
     trustedProxies: config.trustedProxies ?? [],
     publicUrls: config.publicUrls ?? [],
+    ...(config.tenants ? { tenants: config.tenants } : {}),
     ops: { readiness, metrics, fleet: (tenant) => embeddedFleetInfo(manager, trips, workerId, tenant), ...(config.metricsToken === undefined ? {} : { metricsToken: config.metricsToken }) },
   });
   let serverFile: string | null = null;
@@ -128,4 +143,12 @@ export async function composeServer(config: ServerConfig): Promise<RunningServer
         if (serverFile) await removeServerFile(config.workspace, tokens.serverToken);
       })()),
   };
+}
+
+/** Run threads when there are any to have (see `ServerConfig.runThreads`), else this thread. */
+function runHostFor(config: ServerConfig, journalAppended: (seconds: number) => void, log: (line: string) => void): RunHost {
+  const script = config.runThreadScript ?? runThreadScript();
+  const threads = config.runThreads ?? (config.runThreadScript !== undefined || hasRunThreadScript() ? defaultRunThreads() : 0);
+  if (threads === 0) return new InProcessRunHost({ wrapJournal: (inner) => new MeteredJournalWriter(inner, journalAppended) });
+  return new ThreadRunHost({ threads, script, journalAppended, log });
 }

@@ -1,3 +1,4 @@
+import type { TenantsFile } from '../../protocol/api/tenantPolicy';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { CreateTokenRequestSchema } from '../../protocol/api/createTokenRequest';
 import { JournalQuerySchema } from '../../protocol/api/journalQuery';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   webviewDir?: string | null;
   /** `/readyz` and `/metrics`. */
   ops: Omit<OpsDeps, 'version' | 'tokens'>;
+  /** `--tenants`: a forecast splits its volume over these tenants and judges each one's budget and limits. */
+  tenants?: TenantsFile;
 }
 
 /**
@@ -144,7 +147,7 @@ export function createApi(deps: ApiDeps): express.Express {
   if (deps.files) mountWorkspaceFileRoutes(app, deps.files, scope);
   // Replays and forks run in virtual time, to their end; a closing server aborts them.
   mountReplayRoutes(app, manager, scope, deps.signal ?? new AbortController().signal);
-  mountForecastRoutes(app, manager, scope, deps.signal ?? new AbortController().signal);
+  mountForecastRoutes(app, manager, scope, deps.signal ?? new AbortController().signal, deps.tenants ?? null);
 
   app.use((req) => {
     throw new HttpError(404, `no route ${req.method} ${req.path}`);

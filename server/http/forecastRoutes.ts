@@ -4,6 +4,7 @@ import type express from 'express';
 import type { Request } from 'express';
 import { ForecastRequestSchema } from '../../protocol/api/forecastRequest';
 import { ForecastSchema } from '../../protocol/api/forecastResponse';
+import type { TenantsFile } from '../../protocol/api/tenantPolicy';
 import { parseSquadFile } from '../../protocol/parseSquadFile';
 import { formatDiagnostic } from '../../protocol/squadDiagnostic';
 import { resolveProfile, UnknownProfileError } from '../engine/runProfile';
@@ -20,11 +21,11 @@ import { HttpError, parseWire } from './httpError';
  * `POST /api/forecast`: `squad forecast` for a squad file of the workspace (the web app's forecast
  * chart). The same jobs and the same fold as the command: seeds 1…K under the profile, on worker
  * threads (dist/gateWorker.js beside the server's bundle; in process when the server runs from
- * source, as in tests), folded by `forecastOf`. The server token only, one forecast at a time (it is
+ * source, as in tests), folded by `forecastOf`, over the server's tenants (`--tenants`; none: `default`). The server token only, one forecast at a time (it is
  * up to a thousand whole runs), through the run policy a start passes; a client that goes away
  * cancels it.
  */
-export function mountForecastRoutes(app: express.Express, manager: RunService, scope: (req: Request) => Scope, signal: AbortSignal): void {
+export function mountForecastRoutes(app: express.Express, manager: RunService, scope: (req: Request) => Scope, signal: AbortSignal, tenants: TenantsFile | null): void {
   let running = false;
   app.post('/api/forecast', async (req, res) => {
     const body = parseWire(ForecastRequestSchema, req.body ?? {}, 'forecast request');
@@ -60,7 +61,7 @@ export function mountForecastRoutes(app: express.Express, manager: RunService, s
       const samples = results.filter((r): r is ForecastSample => r.kind === 'forecast').sort((a, b) => a.seed - b.seed);
       const forecast = forecastOf(
         samples,
-        { squad: parsed.squad, file: source.path, profile: body.profile, runsPerDay: body.runsPerDay, days: body.days, peakFactor: body.peakFactor, tenants: null },
+        { squad: parsed.squad, file: source.path, profile: body.profile, runsPerDay: body.runsPerDay, days: body.days, peakFactor: body.peakFactor, tenants },
         performance.now() - started,
       );
       res.json(ForecastSchema.parse(forecast));

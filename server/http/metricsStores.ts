@@ -25,7 +25,7 @@ export function pgReadinessProbe(db: { query(text: string): Promise<{ rows: unkn
 
 /**
  * The fleet as the shared stores see it (any adapter of the ports): runs by state from the queue
- * (queued, or claimed: running on a worker), the oldest queued run, and each tenant's spend today
+ * (queued, or claimed: running on a worker, or paused there), the oldest queued run, and each tenant's spend today
  * from the ledger against its budget (configured tenants', else `budgetOf`'s: a tenant seen only in
  * the queue has the defaults' budget). `limit` bounds how many queue entries a
  * scrape reads.
@@ -43,7 +43,7 @@ export function storesFleet(
       const counts = new Map<string, { state: string; tenant: string; count: number }>();
       let oldest: number | null = null;
       for (const e of entries) {
-        const state = e.state === 'claimed' ? 'running' : 'queued';
+        const state = e.state === 'claimed' ? (e.paused ? 'paused' : 'running') : 'queued';
         const key = `${state}\u0000${e.tenant}`;
         const c = counts.get(key) ?? { state, tenant: e.tenant, count: 0 };
         c.count += 1;

@@ -1,4 +1,5 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Bytes } from '../engine/sha256';
 import type { IncomingMessage } from 'node:http';
 import type express from 'express';
 import type { FleetInfo } from '../../protocol/api/fleetInfo';
@@ -30,7 +31,7 @@ export interface OpsDeps {
  * (a foreign `Origin`) is refused. `/metrics` needs a bearer token besides.
  */
 export function mountOpsRoutes(app: express.Express, deps: OpsDeps, admit: (req: IncomingMessage) => { ok: true } | { ok: false; field: string; message: string }): void {
-  const metricsDigest = deps.metricsToken === undefined ? null : digest(deps.metricsToken);
+  const metricsDigest = deps.metricsToken === undefined ? null : sha256Bytes(deps.metricsToken);
   const refuseForeign = (req: express.Request, res: express.Response): boolean => {
     const verdict = admit(req);
     if (verdict.ok) return false;
@@ -57,7 +58,7 @@ export function mountOpsRoutes(app: express.Express, deps: OpsDeps, admit: (req:
     }
     const bearer = /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(req.headers.authorization?.trim() ?? '')?.[1];
     const scope = bearer === undefined ? null : deps.tokens?.scopeOfToken(bearer);
-    const isMetricsToken = bearer !== undefined && metricsDigest !== null && timingSafeEqual(digest(bearer), metricsDigest);
+    const isMetricsToken = bearer !== undefined && metricsDigest !== null && timingSafeEqual(sha256Bytes(bearer), metricsDigest);
     if (!isMetricsToken && !scope) {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="squad-metrics"').json({ error: 'missing or unknown bearer token (the server token or SQUAD_METRICS_TOKEN)', field: 'Authorization' });
       return;
@@ -71,8 +72,4 @@ export function mountOpsRoutes(app: express.Express, deps: OpsDeps, admit: (req:
       .type(deps.metrics.contentType)
       .send(await deps.metrics.text());
   });
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
 }

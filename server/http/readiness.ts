@@ -1,5 +1,6 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirectory } from '../store/makeDirectory';
 
 export interface ReadinessCheck {
   name: string;
@@ -63,7 +64,7 @@ export class ProbeReadiness implements Readiness {
 export function workspaceJournalsProbe(workspace: string): Probe {
   return async () => {
     const dir = join(workspace, '.squad', 'runs');
-    await mkdir(dir, { recursive: true });
+    await makeDirectory(dir);
     await access(dir, constants.W_OK);
     return `journals in ${dir} (embedded store)`;
   };

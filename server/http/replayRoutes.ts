@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import { DiffQuerySchema, ForkRequestSchema, ReplayRequestSchema } from '../../protocol/api/replayRequest';
 import { DiffResponseSchema, ForkResponseSchema, ReplayResponseSchema } from '../../protocol/api/replayResponse';
 import type { RunService, Scope } from '../runs/runService';
-import { diffJournals } from '../replay/journalDiff';
+import { diffJournals, diffSide } from '../replay/journalDiff';
 import { continueRun, forkRunId, ReRunError, replayRun, squadOf, startedOf, type RunStarted } from '../replay/reRun';
 import { contained } from '../runs/readSquadSource';
 import type { RunEnvironment, RunOrigin } from '../trust/runPolicy';
@@ -62,17 +62,7 @@ export function mountReplayRoutes(app: express.Express, manager: RunService, sco
     const query = parseWire(DiffQuerySchema, { ...req.query }, 'query');
     const [a, b] = await Promise.all([manager.recorded(query.a, scope(req)), manager.recorded(query.b, scope(req))]);
     const diff = diffJournals(a.events, b.events);
-    const costs = (x: typeof diff.a) => ({
-      runId: x.runId,
-      status: x.status,
-      events: x.events,
-      costUsd: x.totals.costUsd,
-      inputTokens: x.totals.inputTokens,
-      outputTokens: x.totals.outputTokens,
-      virtualMs: x.virtualMs,
-      agents: Object.fromEntries(Object.entries(x.agents).map(([n, v]) => [n, v.costUsd])),
-    });
-    res.json(DiffResponseSchema.parse({ shared: diff.shared, parting: diff.parting, a: costs(diff.a), b: costs(diff.b) }));
+    res.json(DiffResponseSchema.parse({ shared: diff.shared, parting: diff.parting, a: diffSide(diff.a), b: diffSide(diff.b) }));
   });
 }
 

@@ -1,6 +1,7 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { makeDirectory } from '../store/makeDirectory';
 
 /** `.squad/server.json`: how a client of this workspace finds the server and proves it may use it. */
 export const ServerFileSchema = z.object({
@@ -24,7 +25,7 @@ export function serverFilePath(workspace: string): string {
  */
 export async function writeServerFile(workspace: string, content: ServerFile): Promise<string> {
   const path = serverFilePath(workspace);
-  await mkdir(join(workspace, '.squad'), { recursive: true });
+  await makeDirectory(join(workspace, '.squad'));
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: 'w' });
   await chmod(temp, 0o600); // in case the temporary file existed with other permissions

@@ -33,6 +33,7 @@ export interface SquadServerOptions {
   webviewDir?: string | null;
   /** `/readyz` and `/metrics`. */
   ops: ApiDeps['ops'];
+  tenants?: ApiDeps['tenants'];
 }
 
 /**
@@ -85,6 +86,7 @@ export class SquadServer {
       ...(o.workspace === undefined ? {} : { files: new WorkspaceFiles(o.workspace) }),
       webviewDir: o.webviewDir === undefined ? findWebviewDir() : o.webviewDir,
       ops: o.ops,
+      ...(o.tenants ? { tenants: o.tenants } : {}),
     });
     const stream = new StreamServer({ manager: o.manager, tokens: o.tokens, gate, maxConnections: o.maxConnections ?? 256, limits: o.streamLimits ?? {} });
     http.on('request', app);

@@ -48,7 +48,7 @@ export class StoresFleetInfo {
         id: e.id,
         tenant: e.tenant,
         squad: first?.type === 'run.started' ? first.squad.name : e.ticket.squad.path,
-        state: e.state === 'claimed' ? 'running' : 'queued',
+        state: e.state === 'claimed' ? (e.paused ? 'paused' : 'running') : 'queued',
         costUsd: a.totals.costUsd,
         lastSeq: events.at(-1)?.seq ?? 0,
       };

@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, realpath, rename, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, realpath, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { SquadLayoutSchema, type SquadLayout } from '../../protocol/webview/squadLayout';
 import { errnoCode } from '../store/journalError';
 import { HttpError } from './httpError';
 import { containedPath, ContainmentError, SQUAD_SUFFIXES, type ContainedPath } from '../trust/pathContainment';
+import { makeDirectory } from '../store/makeDirectory';
 
 /** Where layouts live, and nowhere else. */
 const LAYOUT_DIR = '.squad/layout';
@@ -83,7 +84,7 @@ export class WorkspaceFiles {
 
   async writeLayout(path: string, layout: SquadLayout): Promise<void> {
     const file = await this.layoutFile(path);
-    await mkdir(dirname(file), { recursive: true });
+    await makeDirectory(dirname(file));
     const temp = `${file}.${process.pid}.tmp`;
     await writeFile(temp, `${JSON.stringify(layout, null, 2)}\n`, 'utf8');
     await rename(temp, file);

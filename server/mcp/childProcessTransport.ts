@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { LineBuffer } from './lineBuffer';
 
 export interface ChildProcessTransportOptions {
   command: string;
@@ -42,14 +43,15 @@ export class ChildProcessTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child: ChildProcess | null = null;
-  private readonly buffer: ReadBuffer;
+  private readonly buffer: LineBuffer;
   private stderrTail = '';
   private exitInfo: ProcessExit | null = null;
   private exited: Promise<void> = Promise.resolve();
   private closed = false;
+  private cutReason: string | null = null;
 
   constructor(private readonly options: ChildProcessTransportOptions) {
-    this.buffer = new ReadBuffer({ maxBufferSize: options.maxMessageBytes });
+    this.buffer = new LineBuffer(options.maxMessageBytes);
   }
 
   get pid(): number | null {
@@ -59,6 +61,22 @@ export class ChildProcessTransport implements Transport {
   /** The process's exit, once it has exited. */
   get exit(): ProcessExit | null {
     return this.exitInfo;
+  }
+
+  /**
+   * Waits up to `ms` for the process to exit (its streams closed, so `stderr` is whole) and returns
+   * how it ended, or null if it is still running. A write that failed on a broken pipe (EPIPE) says
+   * only that the server is dying; its exit says why.
+   */
+  async waitForExit(ms: number): Promise<ProcessExit | null> {
+    if (!this.child) return null;
+    await this.exitedWithin(ms);
+    return this.exitInfo;
+  }
+
+  /** Why this transport ended the connection itself (a message over the limit), or null: that, not the exit it caused, explains it. */
+  get cut(): string | null {
+    return this.cutReason;
   }
 
   /** The last few KB the server wrote to stderr, trimmed. */
@@ -132,25 +150,26 @@ export class ChildProcessTransport implements Transport {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.closed || this.cutReason) return;
+    let lines: string[];
     try {
-      this.buffer.append(chunk);
+      lines = this.buffer.push(chunk);
     } catch {
-      this.buffer.clear();
-      this.onerror?.(new Error(`the server sent a message larger than ${this.options.maxMessageBytes} bytes`));
+      this.cutReason = `the server sent a message larger than ${this.options.maxMessageBytes} bytes`;
+      this.onerror?.(new Error(this.cutReason));
       void this.close();
       return;
     }
-    // Bounded: each pass consumes one line of the buffer, or stops.
-    for (;;) {
-      let message: JSONRPCMessage | null;
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      let message: JSONRPCMessage;
       try {
-        message = this.buffer.readMessage();
+        message = deserializeMessage(line);
       } catch (error) {
         // A line that is not JSON-RPC (a server logging to stdout): report it, keep reading.
         this.onerror?.(error instanceof Error ? error : new Error(String(error)));
         continue;
       }
-      if (message === null) return;
       this.onmessage?.(message);
     }
   }

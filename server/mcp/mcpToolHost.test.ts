@@ -53,6 +53,26 @@ describe('server-everything over stdio (a real third-party server, as users run 
     }
   });
 
+  it("under the virtual clock, bounds a real request by the call's deadline only, not by what the drawn latency left of the attempt or its timeout", async () => {
+    // The profile's latency (250 ms, fixed) leaves 50 ms of the 300 ms attempt; the server takes
+    // 600 ms of wall time, more than the whole attempt. That wall time is off the time line, so the
+    // answer is the server's, at the drawn latency: the outcome must not depend on how busy this
+    // machine is (a stalled process timed out such requests, and a resumed run parted from its
+    // uninterrupted twin there: the kill campaigns).
+    const squad = squadWithServers(
+      `  everything: { command: node, args: ["${EVERYTHING}", stdio], timeoutMs: 300, deadlineMs: 20000, maxAttempts: 1 }`,
+      'profiles: { tight: { toolServers: { everything: { latency: { p50Ms: 250, p99Ms: 250 } } } } }',
+    );
+    const tight = await startMcpToolHost(squad, { profile: 'tight', random: seededRandom(1), signal: never, baseDir: ROOT, healthCheckIntervalMs: 0, timing: 'virtual' });
+    try {
+      const result = await tight.call(request('everything.trigger-long-running-operation', { duration: 0.6, steps: 1 }, 1000));
+      expect(result).toMatchObject({ ok: true, latencyMs: 250, attempts: 1, incidents: [] });
+      expect(result.content).toContain('Long running operation completed');
+    } finally {
+      await tight.close();
+    }
+  });
+
   it('refuses arguments that fail the input schema before any server sees them', async () => {
     const result = await host.call(request('everything.get-sum', { a: 'two' }));
     expect(result).toMatchObject({ ok: false, error: 'invalid-arguments', attempts: 0, latencyMs: 0 });
@@ -128,6 +148,14 @@ describe('servers that cannot start', () => {
     const crash = `process.stderr.write('bureau: missing BUREAU_DB\\\\n'); process.exit(3)`;
     const error = await start(`  crashy: { command: node, args: ["-e", "${crash}"], replicas: 2 }`).catch((e: unknown) => e);
     expect(String(error)).toBe('ToolServerStartError: tool server "crashy" did not start: the server process exited with code 3; its stderr ends: bureau: missing BUREAU_DB');
+  });
+
+  it('reports the exit, not the broken pipe, of a server that closes its stdin and dies a moment later', async () => {
+    // The first write (initialize) fails with EPIPE before the process has exited: the exit and the
+    // whole stderr must still be what the error says, whichever comes first (a run journals it).
+    const dying = 'exec 0<&-; echo \\"rates: licence expired\\" >&2; sleep 0.3; exit 4';
+    const error = await start(`  dying: { command: sh, args: ["-c", "${dying}"] }`).catch((e: unknown) => e);
+    expect(String(error)).toBe('ToolServerStartError: tool server "dying" did not start: the server process exited with code 4; its stderr ends: rates: licence expired');
   });
 
   it('gives up on a server that never answers at its startup timeout and ends its process', async () => {

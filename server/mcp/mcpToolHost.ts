@@ -1,16 +1,13 @@
 import { resolve } from 'node:path';
-import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { SquadFile, ToolServerConfig } from '../../protocol/squadFile';
 import type { RandomSource } from '../engine/randomSource';
 import { seededRandom } from '../engine/randomSource';
 import type { ToolCallOutcome, ToolCallRequest, ToolHost } from '../engine/toolHost';
 import type { ToolSpec } from '../engine/modelProvider';
 import { expandEnvReferences } from './envReference';
-import { httpConnector } from './httpConnector';
 import type { ReplicaConnector } from './replicaConnection';
 import { ReplicaPool } from './replicaPool';
 import { simulatedConnector } from './simulatedConnector';
-import { stdioConnector } from './stdioConnector';
 import { expandStudioPaths } from './studioPaths';
 import { listServerTools, type CatalogTool } from './toolCatalog';
 import { checkToolReferences } from './toolReferences';
@@ -51,6 +48,14 @@ export interface McpToolHost extends ToolHost {
 /** A single JSON-RPC message may be this much over the result limit (framing, base64) before the connection is cut. */
 const MIN_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+/** The largest JSON-RPC message a server's connection takes, over stdio and HTTP alike. */
+function maxMessageBytes(policy: ToolServerPolicy): number {
+  return Math.max(MIN_MESSAGE_BYTES, policy.maxResultBytes * 4);
+}
+
+/** Tool names an unknown-tool answer lists (it goes back to a model). */
+const MAX_NAMES_LISTED = 50;
+
 /**
  * Starts the pools of every tool server a squad declares, lists their tools, and returns the run's
  * tool host. Rejects with a `ToolServerStartError` naming each server that could not start (and
@@ -66,7 +71,7 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
     const random = seededRandom(Math.floor(options.random.next() * 2 ** 32));
     try {
       const policy = resolveToolServerPolicy(squad, options.profile, name);
-      pools.push(new ReplicaPool({ server: name, connectors: connectorsFor(name, config, policy, options.baseDir, env), policy, random, timing: options.timing ?? 'virtual' }));
+      pools.push(new ReplicaPool({ server: name, connectors: await connectorsFor(name, config, policy, options.baseDir, env), policy, random, timing: options.timing ?? 'virtual' }));
     } catch (error) {
       failures.push({ server: name, reason: reasonOf(error) });
     }
@@ -81,7 +86,7 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
         try {
           const connection = await pool.start(options.signal, options.resuming === true);
           const policy = resolveToolServerPolicy(squad, options.profile, pool.server);
-          const tools = await listServerTools(pool.server, connection.client, { timeoutMs: policy.startupTimeoutMs, signal: options.signal });
+          const tools = await listServerTools(pool.server, connection, { timeoutMs: policy.startupTimeoutMs, signal: options.signal });
           byServer.set(pool.server, tools);
           listed.set(
             pool.server,
@@ -126,7 +131,7 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
       if (problem) {
         return { ok: false, content: `arguments of ${request.tool} do not match its input schema: ${problem}`, latencyMs: 0, error: 'invalid-arguments', attempts: 0, replica: null };
       }
-      const result = await found.pool.call(found.entry.tool, request.args, request.now, request.signal, request.callId);
+      const result = await found.pool.call(found.entry.tool, request.args, request.now, request.signal, request.callId, found.entry.resultCheck);
       return { ...result };
     },
     async replay(request: ToolCallRequest, outcome: ToolCallOutcome): Promise<void> {
@@ -146,7 +151,13 @@ export async function startMcpToolHost(squad: SquadFile, options: McpToolHostOpt
   };
 }
 
-function connectorsFor(name: string, config: ToolServerConfig, policy: ToolServerPolicy, baseDir: string, env: Readonly<Record<string, string | undefined>>): ReplicaConnector[] {
+/**
+ * The stdio and HTTP transports (with the SDK's process spawning, streamable-HTTP client, OAuth
+ * schemas and web streams) are loaded when a server needs them: a run whose servers are all
+ * simulated, as `squad run` of the samples under the local profile, never loads them (start-up
+ * figures: README, `npm run bench -- --startup`).
+ */
+async function connectorsFor(name: string, config: ToolServerConfig, policy: ToolServerPolicy, baseDir: string, env: Readonly<Record<string, string | undefined>>): Promise<ReplicaConnector[]> {
   const repeat = (c: ReplicaConnector) => Array.from({ length: policy.replicas }, () => c);
   if (policy.simulate) {
     if (!config.simulated) throw new Error('the profile sets `simulate: true`, but the server declares no `simulated` tools');
@@ -154,19 +165,21 @@ function connectorsFor(name: string, config: ToolServerConfig, policy: ToolServe
   }
   if ('command' in config) {
     const at = `toolServers.${name}`;
+    const [{ stdioConnector }, { getDefaultEnvironment }] = await Promise.all([import('./stdioConnector'), import('@modelcontextprotocol/sdk/client/stdio.js')]);
     return repeat(
       stdioConnector({
         command: expandStudioPaths(config.command, `${at}.command`),
         args: config.args.map((a, i) => expandStudioPaths(a, `${at}.args[${i}]`)),
         env: { ...getDefaultEnvironment(), ...expandEnvReferences(config.env, env, `${at}.env`) },
         cwd: resolve(baseDir, expandStudioPaths(config.cwd ?? '.', `${at}.cwd`)),
-        maxMessageBytes: Math.max(MIN_MESSAGE_BYTES, policy.maxResultBytes * 4),
+        maxMessageBytes: maxMessageBytes(policy),
       }),
     );
   }
   if ('url' in config) {
     const headers = expandEnvReferences(config.headers, env, `toolServers.${name}.headers`);
-    return [config.url, ...(config.replicaUrls ?? [])].map((u) => httpConnector(u, headers));
+    const { httpConnector } = await import('./httpConnector');
+    return [config.url, ...(config.replicaUrls ?? [])].map((u) => httpConnector(u, headers, maxMessageBytes(policy)));
   }
   throw new Error('declare `command`, `url` or `simulated`');
 }
@@ -174,6 +187,7 @@ function connectorsFor(name: string, config: ToolServerConfig, policy: ToolServe
 function unknownTool(tool: string, listed: ReadonlyMap<string, readonly string[]>): ToolCallOutcome {
   const server = tool.slice(0, tool.indexOf('.'));
   const tools = listed.get(server);
-  const content = tools ? `tool server "${server}" has no tool "${tool.slice(server.length + 1)}" (it lists: ${tools.join(', ')})` : `no tool server "${server}" in this squad`;
+  const names = tools && tools.length > MAX_NAMES_LISTED ? `${tools.slice(0, MAX_NAMES_LISTED).join(', ')} and ${tools.length - MAX_NAMES_LISTED} more` : tools?.join(', ');
+  const content = tools ? `tool server "${server}" has no tool "${tool.slice(server.length + 1)}" (it lists: ${names})` : `no tool server "${server}" in this squad`;
   return { ok: false, content, latencyMs: 0, error: 'unknown-tool', attempts: 0, replica: null };
 }

@@ -7,10 +7,12 @@ import { childSignal, withChildSignal } from './childSignal';
 import { latencySampler, type LatencySampler } from './latencySampler';
 import { Replica } from './replica';
 import type { ReplicaConnection, ReplicaConnector } from './replicaConnection';
-import { parseToolResult } from './parseToolResult';
+import { parseToolResult, type ResultCheck } from './parseToolResult';
 import { RecordedPoolCall } from './recordedPoolCall';
 import type { ToolServerPolicy } from './toolServerPolicy';
 import { messageOf as reasonOf } from '../../protocol/messageOf';
+import { z } from 'zod';
+import { serverText } from './serverText';
 
 /** What a call through the pool came to. */
 export interface PoolCallResult {
@@ -35,7 +37,17 @@ type Attempt =
  */
 export const IDEMPOTENCY_KEY_META = 'dev.squad-studio/idempotency-key';
 
-type AttemptArgs = [tool: string, args: Record<string, unknown>, t: number, budgetMs: number, signal: AbortSignal, wallDeadline: number, idempotencyKey: string | null, attemptNo: number];
+type AttemptArgs = [
+  tool: string,
+  args: Record<string, unknown>,
+  t: number,
+  budgetMs: number,
+  signal: AbortSignal,
+  wallDeadline: number,
+  idempotencyKey: string | null,
+  attemptNo: number,
+  resultCheck: ResultCheck | null,
+];
 
 /** Restart backoff: 500 ms doubling to 30 s, with equal jitter (half fixed, half drawn). */
 const RESTART_BASE_MS = 500;
@@ -71,8 +83,10 @@ export interface ReplicaPoolOptions {
  *
  * Time: every decision is taken on the run's time line (`now` of the call), so nothing sleeps: the
  * engine's clock turns the returned latency into a wait (none under the virtual clock). Under
- * `timing: 'real'` a real server's measured duration is added to the injected latency. Either way a
- * real call's wall time is bounded by the attempt timeout (the SDK request timeout) and the deadline.
+ * `timing: 'real'` a real server's measured duration is added to the injected latency, and a real
+ * request's wall time is bounded by what the attempt has left (the SDK request timeout) and the
+ * deadline; under `timing: 'virtual'` by the call's deadline (in wall time) alone, so that a busy
+ * machine does not turn an answer into a timeout (see `attemptOn`).
  *
  * Contract: `call` never rejects except when its signal aborts; a call succeeds on some replica or
  * fails with a reason naming every attempt. `close` ends every connection, started or starting.
@@ -157,9 +171,9 @@ export class ReplicaPool {
    * before (a retry on another replica, or the same call made again after a crash) can answer it
    * without doing it twice.
    */
-  async call(tool: string, args: Record<string, unknown>, now: number, signal: AbortSignal, idempotencyKey: string | null = null): Promise<PoolCallResult> {
+  async call(tool: string, args: Record<string, unknown>, now: number, signal: AbortSignal, idempotencyKey: string | null = null, resultCheck: ResultCheck | null = null): Promise<PoolCallResult> {
     if (this.unreconciled) await this.reconcile(signal);
-    return this.route(tool, args, now, signal, idempotencyKey);
+    return this.route(tool, args, now, signal, idempotencyKey, resultCheck);
   }
 
   /**
@@ -184,13 +198,13 @@ export class ReplicaPool {
         const replica = this.replicas.find((r) => r.name === down.replica);
         if (replica?.up) this.markDown(replica, down.atMs, down.reason, down.restartAtMs);
       }
-      await this.route(tool, {}, now, signal, null);
+      await this.route(tool, {}, now, signal, null, null);
     } finally {
       this.recorded = null;
     }
   }
 
-  private async route(tool: string, args: Record<string, unknown>, now: number, signal: AbortSignal, idempotencyKey: string | null): Promise<PoolCallResult> {
+  private async route(tool: string, args: Record<string, unknown>, now: number, signal: AbortSignal, idempotencyKey: string | null, resultCheck: ResultCheck | null): Promise<PoolCallResult> {
     this.lastNow = Math.max(this.lastNow, now);
     const { policy } = this;
     const deadline = now + policy.deadlineMs;
@@ -225,7 +239,7 @@ export class ReplicaPool {
       }
       attempts += 1;
       lastReplica = replica;
-      const attempt = await this.attempt(replica, tool, args, t, Math.min(policy.timeoutMs, deadline - t), signal, wallDeadline, idempotencyKey, attempts);
+      const attempt = await this.attempt(replica, tool, args, t, Math.min(policy.timeoutMs, deadline - t), signal, wallDeadline, idempotencyKey, attempts, resultCheck);
       if (attempt.kind === 'answer') {
         replica.failures = 0;
         return this.finish(now, attempt.endMs, incidents, {
@@ -296,17 +310,7 @@ export class ReplicaPool {
     }
   }
 
-  private async attemptOn(
-    replica: Replica,
-    tool: string,
-    args: Record<string, unknown>,
-    t: number,
-    budgetMs: number,
-    signal: AbortSignal,
-    wallDeadline: number,
-    idempotencyKey: string | null,
-    attemptNo: number,
-  ): Promise<Attempt> {
+  private async attemptOn(replica: Replica, ...[tool, args, t, budgetMs, signal, wallDeadline, idempotencyKey, attemptNo, resultCheck]: AttemptArgs): Promise<Attempt> {
     const { policy } = this;
     replica.prune(t);
     const start = replica.slotStartAt(t);
@@ -346,14 +350,25 @@ export class ReplicaPool {
     const connection = replica.connection;
     if (!connection) return { kind: 'retry', endMs: start, reason: 'not connected', error: 'unavailable', replicaFailed: true };
 
-    const wallBudget = Math.max(1, Math.min(remaining - injected, wallDeadline - performance.now()));
+    // How long the real request may take in wall time. Under `real` timing its duration is on the
+    // time line, so it gets what the attempt has left there. Under `virtual` timing it is not: the
+    // time line has already placed the answer within the attempt (at injectedEnd), and whether a real
+    // server answered must be the server's doing, not this machine's. So the request is bounded by
+    // the call's wall deadline only: an attempt's wall budget (what the drawn latency left of it,
+    // a few ms at times, or even its whole timeout) timed out under load, when this process or the
+    // server's got no CPU, and a run then parted from its twin of the same seed (the kill campaigns,
+    // with or without kills). A hung server costs the call's deadline, not an attempt's timeout.
+    const allowed = this.timing === 'real' ? remaining - injected : Infinity;
+    const wallBudget = Math.max(1, Math.min(allowed, wallDeadline - performance.now()));
     const began = performance.now();
     let raw: unknown;
     let failure: unknown = null;
     const child = childSignal(signal, this.lifetime.signal);
     try {
       const meta = idempotencyKey === null ? {} : { _meta: { [IDEMPOTENCY_KEY_META]: idempotencyKey } };
-      raw = await connection.client.callTool({ name: tool, arguments: args, ...meta }, undefined, { timeout: wallBudget, signal: child.signal });
+      // `request`, not `callTool`: the result is read by `parseToolResult` alone, the same on every
+      // replica (see `listServerTools`), and a malformed one is the server's answer, not a lost connection.
+      raw = await connection.client.request({ method: 'tools/call', params: { name: tool, arguments: args, ...meta } }, z.unknown(), { timeout: wallBudget, signal: child.signal });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       failure = error;
@@ -365,13 +380,16 @@ export class ReplicaPool {
     if (failure !== null) {
       if (isMcpError(failure, ErrorCode.RequestTimeout)) return timedOut('');
       replica.occupy(end);
-      if (failure instanceof McpError && !isMcpError(failure, ErrorCode.ConnectionClosed)) {
-        return { kind: 'answer', endMs: end, ok: false, content: `JSON-RPC error ${failure.code}: ${failure.message}`, error: 'protocol' };
+      // -32000 is also the SDK's own "connection closed"; a server may send it as its error (it is the
+      // first of JSON-RPC's server-defined codes): only a client whose transport is gone has lost it.
+      const closed = isMcpError(failure, ErrorCode.ConnectionClosed) && connection.client.transport === undefined;
+      if (failure instanceof McpError && !closed) {
+        return { kind: 'answer', endMs: end, ok: false, content: `JSON-RPC error ${failure.code}: ${serverText(failure.message)}`, error: 'protocol' };
       }
       return { kind: 'retry', endMs: end, reason: await this.lostReason(connection, failure), error: 'unavailable', replicaFailed: true };
     }
     replica.occupy(end);
-    const parsed = parseToolResult(raw, policy.maxResultBytes);
+    const parsed = parseToolResult(raw, policy.maxResultBytes, resultCheck);
     return { kind: 'answer', endMs: end, ...parsed };
   }
 
@@ -421,7 +439,7 @@ export class ReplicaPool {
     const soon = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LOST_REASON_WAIT_MS)));
     const reason = await Promise.race([connection.lost, soon]);
     clearTimeout(timer);
-    return reason ?? `transport error: ${reasonOf(failure)}`;
+    return serverText(reason ?? `transport error: ${reasonOf(failure)}`);
   }
 
   // ── routing and health ────────────────────────────────────────────────────────────────────────

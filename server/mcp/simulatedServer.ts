@@ -2,6 +2,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { version } from '../../package.json';
 import type { SimulatedServerConfig, SimulatedToolConfig } from '../../protocol/squad/toolServer';
+import { ToolSchemaValidator } from './toolSchemaValidator';
 
 /**
  * An MCP server made of the canned tools a squad file declares. It is a real SDK `Server`, reached
@@ -11,7 +12,7 @@ import type { SimulatedServerConfig, SimulatedToolConfig } from '../../protocol/
 // eslint-disable-next-line @typescript-eslint/no-deprecated -- the low-level Server is the SDK's way to list tools with raw JSON Schemas (McpServer takes zod shapes only)
 export function simulatedServer(name: string, config: SimulatedServerConfig): Server {
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above: raw JSON Schema tools need the low-level Server
-  const server = new Server({ name: `${name} (simulated)`, version }, { capabilities: { tools: {} } });
+  const server = new Server({ name: `${name} (simulated)`, version }, { capabilities: { tools: {} }, jsonSchemaValidator: new ToolSchemaValidator() });
   const tools = Object.entries(config.tools);
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: tools.map(([toolName, t]) => ({

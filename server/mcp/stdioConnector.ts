@@ -13,6 +13,9 @@ export interface StdioReplicaSpec {
   maxMessageBytes: number;
 }
 
+/** How long a failed start waits for the server's exit (code, signal, whole stderr) to explain it. */
+const EXIT_WAIT_MS = 2000;
+
 /** Starts one server process per connection and speaks MCP over its stdin/stdout. */
 export function stdioConnector(spec: StdioReplicaSpec): ReplicaConnector {
   const describe = [spec.command, ...spec.args].join(' ');
@@ -32,6 +35,10 @@ export function stdioConnector(spec: StdioReplicaSpec): ReplicaConnector {
         timeoutMs,
         pid: () => transport.pid,
         explain: (error) => explainStdioFailure(spec, transport, error, timeoutMs),
+        // Only a broken connection waits for the exit: a server that does not answer in time is alive.
+        settle: async (error) => {
+          if (brokenConnection(error)) await transport.waitForExit(EXIT_WAIT_MS);
+        },
       });
     },
   };
@@ -41,6 +48,7 @@ function explainStdioFailure(spec: StdioReplicaSpec, transport: ChildProcessTran
   const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined;
   if (code === 'ENOENT') return `command "${spec.command}" not found (looked in ${spec.cwd} and on PATH)`;
   if (code === 'EACCES') return `command "${spec.command}" is not executable`;
+  if (transport.cut) return transport.cut;
   const exit = transport.exit;
   const stderr = transport.stderr;
   const tail = stderr ? `; its stderr ends: ${lastLines(stderr, 5)}` : '';
@@ -52,6 +60,12 @@ function explainStdioFailure(spec: StdioReplicaSpec, transport: ChildProcessTran
     return `the server did not answer within ${timeoutMs} ms${tail}`;
   }
   return `${error instanceof Error ? error.message : String(error)}${tail}`;
+}
+
+/** The failures a dying server causes before its exit is seen: a write to its closed stdin, or the SDK's "connection closed". */
+function brokenConnection(error: unknown): boolean {
+  const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined;
+  return code === 'EPIPE' || code === 'ECONNRESET' || code === 'ERR_STREAM_DESTROYED' || isMcpError(error, ErrorCode.ConnectionClosed);
 }
 
 function lastLines(text: string, n: number): string {

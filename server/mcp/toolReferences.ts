@@ -1,6 +1,9 @@
 import { didYouMean } from '../../protocol/squadDiagnostic';
 import type { SquadFile } from '../../protocol/squadFile';
 
+/** Tool names a problem lists (a server may list up to a thousand). */
+const MAX_NAMES_LISTED = 50;
+
 /**
  * The tool names a squad file commits to (script calls, `server.tool` entries of an agent's
  * `tools`) checked against the tools its servers actually list. The file's own checks cannot do
@@ -14,7 +17,8 @@ export function checkToolReferences(squad: SquadFile, listed: ReadonlyMap<string
     const tool = name.slice(dot + 1);
     const tools = listed.get(server);
     if (!tools || tool === '*' || tools.includes(tool)) return;
-    const reason = `${where}: no tool "${tool}"${didYouMean(tool, tools)} (it lists: ${tools.join(', ') || 'nothing'})`;
+    const names = tools.length > MAX_NAMES_LISTED ? `${tools.slice(0, MAX_NAMES_LISTED).join(', ')} and ${tools.length - MAX_NAMES_LISTED} more` : tools.join(', ') || 'nothing';
+    const reason = `${where}: no tool "${tool}"${didYouMean(tool, tools)} (it lists: ${names})`;
     problems.set(reason, { server, reason });
   };
   for (const [agent, config] of Object.entries(squad.agents)) {

@@ -47,14 +47,14 @@ const MAX_DETAIL = 300;
 export function providerFailure(error: unknown, ctx: FailureContext): Error {
   const fail = (message: string, retryable: boolean, retryAfter: number | null = null): ModelCallError =>
     new ModelCallError(redactSecrets(`${ctx.provider}: ${message}`, ctx.secrets), retryable, retryAfter, ctx.usage);
-  if (ctx.signal.aborted) return fail(`call aborted: ${reasonOf(ctx.signal.reason)}`, false);
+  if (ctx.signal.aborted) return fail(`call aborted: ${reasonWithCode(ctx.signal.reason)}`, false);
   if (ctx.stalledMs !== null) return fail(`the response stalled: no data for ${ctx.stalledMs} ms`, true);
   if (error instanceof ModelCallError) return fail(error.message.replace(/^[\w-]+: /, ''), error.retryable, error.retryAfterMs);
   if (error instanceof OpenAI.APIConnectionTimeoutError || error instanceof Anthropic.APIConnectionTimeoutError) {
     return fail('the request timed out before the response started', true);
   }
   if (error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError) {
-    return fail(`connection failed: ${reasonOf(error.cause ?? error)}`, true);
+    return fail(`connection failed: ${reasonWithCode(error.cause ?? error)}`, true);
   }
   if (isApiError(error)) {
     const detail = errorDetail(error.error);
@@ -68,7 +68,7 @@ export function providerFailure(error: unknown, ctx: FailureContext): Error {
     const retryable = RETRYABLE_STATUS(status) && !(kind !== null && PERMANENT_CODES.has(kind));
     return fail(`HTTP ${status}${kind ? ` ${kind}` : ''}: ${text}`, retryable, retryable ? retryAfterMs(error.headers) : null);
   }
-  if (isConnectionFailure(error)) return fail(`the connection broke during the response: ${reasonOf(error)}`, true);
+  if (isConnectionFailure(error)) return fail(`the connection broke during the response: ${reasonWithCode(error)}`, true);
   return error instanceof Error ? error : new Error(String(error));
 }
 
@@ -89,7 +89,8 @@ function isConnectionFailure(error: unknown): boolean {
   return false;
 }
 
-function reasonOf(error: unknown): string {
+/** The error's message with its Node `code` when the message does not say it (`socket hang up (ECONNRESET)`). */
+function reasonWithCode(error: unknown): string {
   if (error instanceof Error) {
     const code = codeOf(error);
     return code !== null && !error.message.includes(code) ? `${error.message} (${code})` : error.message;

@@ -3,7 +3,7 @@ import type { ModelProvider, ModelRequest, ModelResponse, RequestedToolCall } fr
 import { ModelCallError } from '../engine/modelCallError';
 import { normal, type RandomSource } from '../engine/randomSource';
 import type { RunProfile } from '../engine/runProfile';
-import { decode, encode } from 'gpt-tokenizer';
+import { decode, encode } from '../tokenizer/o200k';
 import { countMessage, countText, TOKENS_PER_REPLY } from '../engine/tokenCounter';
 
 /** Thrown when an agent is called more often than its script has steps for. */
@@ -31,6 +31,11 @@ export class SimulatedProvider implements ModelProvider {
   /** How many messages of each agent's last prompt a provider-side cache would hold. */
   private readonly cachedPrefix = new Map<string, number>();
   private readonly toolTokens = new Map<string, number>();
+  /**
+   * The tokens of each script step's tool calls as JSON: a step answered many times (`repeat`) is
+   * serialized and looked up once, not on every call.
+   */
+  private readonly stepCallTokens = new WeakMap<ScriptStep, number>();
 
   constructor(
     private readonly squad: SquadFile,
@@ -43,7 +48,8 @@ export class SimulatedProvider implements ModelProvider {
     // next step, as a shared model would answer it. Each keeps its own provider-side cache.
     const step = this.take(request.definition ?? request.agent);
     if (step.fail !== undefined) throw new ModelCallError(step.fail, true);
-    const reply = fitReply(step.say ?? '', toolCallsOf(step), request.maxOutputTokens);
+    const calls = toolCallsOf(step);
+    const reply = fitReply(step.say ?? '', calls, this.callTokensOf(step, calls), request.maxOutputTokens);
     const { text, toolCalls, outputTokens } = reply;
     const toolTokens = this.toolDefinitionTokens(request);
     let promptTokens = TOKENS_PER_REPLY + toolTokens;
@@ -71,7 +77,8 @@ export class SimulatedProvider implements ModelProvider {
     // the answers and latencies an uninterrupted run would have given them.
     const step = this.take(request.definition ?? request.agent);
     if (step.fail !== undefined) return;
-    const { outputTokens } = fitReply(step.say ?? '', toolCallsOf(step), request.maxOutputTokens);
+    const calls = toolCallsOf(step);
+    const { outputTokens } = fitReply(step.say ?? '', calls, this.callTokensOf(step, calls), request.maxOutputTokens);
     this.cachedPrefix.set(request.agent, request.messages.length);
     this.latency(request, outputTokens);
   }
@@ -90,6 +97,15 @@ export class SimulatedProvider implements ModelProvider {
     if (n === undefined) {
       n = request.tools.length === 0 ? 0 : countText(JSON.stringify(request.tools));
       this.toolTokens.set(request.agent, n);
+    }
+    return n;
+  }
+
+  private callTokensOf(step: ScriptStep, calls: RequestedToolCall[]): number {
+    let n = this.stepCallTokens.get(step);
+    if (n === undefined) {
+      n = calls.length > 0 ? countText(JSON.stringify(calls)) : 0;
+      this.stepCallTokens.set(step, n);
     }
     return n;
   }
@@ -115,11 +131,11 @@ export class SimulatedProvider implements ModelProvider {
  * A reply as a real model gives it under `max_tokens`: text first, then tool calls; one that would be
  * longer stops at the limit, billed for exactly the limit, its text cut at a token boundary and the
  * tool call it was writing (and every one after) lost, since half a call's JSON is no call.
- * (countText memoizes: a step answered many times is tokenized once.)
+ * `callTokens` is the count of all of `calls` as JSON. (countText memoizes: a step answered many
+ * times is tokenized once.)
  */
-function fitReply(say: string, calls: RequestedToolCall[], maxOutputTokens: number): { text: string; toolCalls: RequestedToolCall[]; outputTokens: number; cut: boolean } {
+function fitReply(say: string, calls: RequestedToolCall[], callTokens: number, maxOutputTokens: number): { text: string; toolCalls: RequestedToolCall[]; outputTokens: number; cut: boolean } {
   const textTokens = countText(say);
-  const callTokens = calls.length > 0 ? countText(JSON.stringify(calls)) : 0;
   if (textTokens + callTokens <= maxOutputTokens) return { text: say, toolCalls: calls, outputTokens: textTokens + callTokens, cut: false };
   const text = textTokens <= maxOutputTokens ? say : decode(encode(say).slice(0, maxOutputTokens));
   const kept: RequestedToolCall[] = [];

@@ -1,3 +1,4 @@
+import type { DiffSide } from '../../protocol/api/replayResponse';
 import type { RunEvent } from '../../protocol/runEvent';
 import { foldEvents, type RunAccount } from '../engine/accounting';
 import { compareEvents, type Divergence } from './divergence';
@@ -29,11 +30,35 @@ export function diffJournals(a: readonly RunEvent[], b: readonly RunEvent[]): Jo
       parting = { seq: i + 1, expected: x ?? null, actual: y ?? null, fields: [] };
       break;
     }
-    const fields = compareEvents({ ...x, seq: i + 1 }, { ...y, seq: i + 1 }, { ignoreRunId: true, ignoreSquadSource: true });
+    const fields = compareEvents(aligned(x, i + 1), aligned(y, i + 1), { ignoreRunId: true, ignoreSquadSource: true });
     if (fields.length > 0) {
       parting = { seq: i + 1, expected: x, actual: y, fields };
       break;
     }
   }
   return { parting, shared: parting ? parting.seq - 1 : n, a: foldEvents(a), b: foldEvents(b) };
+}
+
+/**
+ * An event at its place in the comparison (`run.forked` left out): its seq, and a guardrail trip's
+ * span (`guardrail/<seq>`, named after the trip's own seq) renumbered with it, so a fork whose link
+ * moved every later seq by one does not part from its parent at its first trip.
+ */
+function aligned(event: RunEvent, seq: number): RunEvent {
+  const spanId = event.spanId === `guardrail/${event.seq}` ? `guardrail/${seq}` : event.spanId;
+  return { ...event, seq, spanId };
+}
+
+/** One side of a diff as every reader gets it (`DiffSideSchema`): the server's answer and `squad diff --json`. */
+export function diffSide(account: RunAccount): DiffSide {
+  return {
+    runId: account.runId,
+    status: account.status,
+    events: account.events,
+    costUsd: account.totals.costUsd,
+    inputTokens: account.totals.inputTokens,
+    outputTokens: account.totals.outputTokens,
+    virtualMs: account.virtualMs,
+    agents: Object.fromEntries(Object.entries(account.agents).map(([name, agent]) => [name, agent.costUsd])),
+  };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_LIMITS, type RunEvent, type RunEventOf } from '../../protocol/runEvent';
-import { journalLimitMessage, report } from '../cli/runCommand';
+import { journalLimitMessage, report } from '../cli/runReport';
 import { paintFor } from '../cli/paint';
 import { runSummary } from '../cli/runSummary';
 import type { RunOutcome } from '../engine/runSquad';

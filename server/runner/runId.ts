@@ -1,5 +1,5 @@
 import { sha256Hex } from '../engine/sha256';
-import { JOURNAL_FORMAT_VERSION } from '../../protocol/runEvent';
+import { JOURNAL_FORMAT_VERSION } from '../../protocol/journalFormatVersion';
 
 /**
  * A run's id is a function of what determines the run: the squad file's bytes, the profile, the seed,

@@ -1,20 +1,17 @@
-import type { HeldAt, RunDetail, RunInfo, RunState } from '../../protocol/api/runInfo';
+import type { RunDetail, RunInfo, RunState } from '../../protocol/api/runInfo';
 import type { RunEvent } from '../../protocol/runEvent';
 import { applyEvent, emptyRunAccount, type RunAccount } from '../engine/accounting';
 import type { Tenant } from '../tenants/tenant';
 import type { FollowSource } from './followRun';
-import { PauseControl } from './pauseControl';
 import { runInfoOf } from './runInfoOf';
-import type { RunExecution } from './runExecution';
+import type { RunControls, RunExecution } from './runExecution';
 
 /**
- * One run of this server session, from queued to ended: its journal (through `LocalRun`), its pause
- * control, its live accounting fold and the listeners that follow it. The run manager drives it;
- * this class only holds its state and tells listeners.
+ * One run of this server session, from queued to ended: its execution (its journal and its engine,
+ * on this thread or a run thread), its pause control, its live accounting fold and the listeners that
+ * follow it. The run manager drives it; this class only holds its state and tells listeners.
  */
 export class ManagedRun implements FollowSource {
-  readonly abort = new AbortController();
-  readonly control: PauseControl;
   readonly account: RunAccount = emptyRunAccount();
   readonly rateLimit = { waits: 0, waitMs: 0, refusals: 0 };
   state: RunState = 'queued';
@@ -27,18 +24,21 @@ export class ManagedRun implements FollowSource {
 
   constructor(
     readonly local: RunExecution,
+    /** Aborting it cancels the run; the signal the execution's controls were made with. */
+    readonly abort: AbortController,
     readonly tenant: Tenant,
     readonly squad: string,
     readonly file: string,
     readonly seed: number,
-    startPaused: boolean,
     now: Date,
-    onHeld: (at: HeldAt | null) => void,
     /** What the run had cost before this session (a resumed run's recorded part); the tenant's day counts it already. */
     readonly priorCostUsd = 0,
   ) {
     this.createdAt = now;
-    this.control = new PauseControl(this.abort.signal, { paused: startPaused, onHeld });
+  }
+
+  get control(): RunControls {
+    return this.local.control;
   }
 
   get id(): string {
@@ -86,7 +86,7 @@ export class ManagedRun implements FollowSource {
   }
 
   flush(): Promise<void> {
-    return this.local.writer.flush();
+    return this.local.flush();
   }
 
   // ── views ────────────────────────────────────────────────────────────────────────────────────────

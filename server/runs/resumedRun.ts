@@ -8,9 +8,20 @@ import { continueRun, squadOf, startedOf, type RunStarted } from '../replay/reRu
 import type { LocalRunHooks } from '../runner/localRun';
 import { FileJournalWriter } from '../store/fileJournalWriter';
 import { readJournalFile } from '../store/readJournal';
-import type { RunExecution } from './runExecution';
 import type { SquadFile } from '../../protocol/squadFile';
 import type { RunEnvironment } from '../trust/runPolicy';
+
+/** What an unfinished journal says about the run to go on with, before anything is reopened. */
+export interface ResumeInspection {
+  started: RunStarted;
+  events: readonly RunEvent[];
+  profile: RunProfile;
+  /** What the recorded part of the run cost (spent in the earlier session). */
+  priorCostUsd: number;
+  environment: RunEnvironment | undefined;
+  /** The journal's length without a torn last line. */
+  validBytes: number;
+}
 
 /**
  * A run an earlier server session left unfinished (a shutdown held it at a checkpoint, or the server
@@ -22,7 +33,7 @@ import type { RunEnvironment } from '../trust/runPolicy';
  * (the run gets its profile's), and the tenant's rate limits are not applied to the re-run, whose
  * recorded calls must replay exactly (a throttle there would be a divergence).
  */
-export class ResumedRun implements RunExecution {
+export class ResumedRun {
   private executed = false;
 
   private constructor(
@@ -37,11 +48,11 @@ export class ResumedRun implements RunExecution {
   ) {}
 
   /**
-   * Opens an unfinished journal to go on with it; null when the run has in fact ended (its last
+   * Reads an unfinished journal without touching it; null when the run has in fact ended (its last
    * event is `run.completed`). Throws `JournalError` for an unreadable journal and `ReRunError` when
-   * its squad file no longer parses.
+   * its squad file no longer parses; `admit` (the server's policy) may throw too.
    */
-  static async open(journalPath: string, admit?: (squad: SquadFile, path: string) => RunEnvironment): Promise<ResumedRun | null> {
+  static async inspect(journalPath: string, admit?: (squad: SquadFile, path: string) => RunEnvironment): Promise<ResumeInspection | null> {
     const read = await readJournalFile(journalPath);
     const started = startedOf(read.events, journalPath);
     if (read.events.at(-1)?.type === 'run.completed') return null;
@@ -50,8 +61,15 @@ export class ResumedRun implements RunExecution {
     // The server's policy judges the file again: what it may start and read now, not when it began.
     const environment = admit?.(squad, started.squad.path);
     const size = (await stat(journalPath)).size;
-    const writer = await FileJournalWriter.resume(journalPath, size - (read.torn?.bytes ?? 0));
-    return new ResumedRun(started, read.events, journalPath, profile, writer, foldEvents(read.events).totals.costUsd, environment);
+    return { started, events: read.events, profile, priorCostUsd: foldEvents(read.events).totals.costUsd, environment, validBytes: size - (read.torn?.bytes ?? 0) };
+  }
+
+  /** Inspects the journal (see `inspect`) and reopens it for appending, its torn last line cut off. */
+  static async open(journalPath: string, admit?: (squad: SquadFile, path: string) => RunEnvironment): Promise<ResumedRun | null> {
+    const found = await ResumedRun.inspect(journalPath, admit);
+    if (!found) return null;
+    const writer = await FileJournalWriter.resume(journalPath, found.validBytes);
+    return new ResumedRun(found.started, found.events, journalPath, found.profile, writer, found.priorCostUsd, found.environment);
   }
 
   get runId(): string {

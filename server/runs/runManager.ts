@@ -1,38 +1,40 @@
 import { randomInt } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import type { ListRunsQuery } from '../../protocol/api/listRunsQuery';
 import type { JournalQuery } from '../../protocol/api/journalQuery';
 import type { JournalPage, RunDetail, RunInfo, RunState } from '../../protocol/api/runInfo';
 import type { StartRunRequest } from '../../protocol/api/startRunRequest';
 import type { TenantInfo } from '../../protocol/api/tenantInfo';
-import { DEFAULT_TENANT } from '../../protocol/api/tenantId';
 import type { ValidateRequest, ValidateResponse } from '../../protocol/api/validateRequest';
-import { formatDiagnostic } from '../../protocol/squadDiagnostic';
-import { parseSquadFile } from '../../protocol/parseSquadFile';
 import type { RunEvent } from '../../protocol/runEvent';
+import type { RunStartRecord } from '../../protocol/runStartRecord';
 import type { JournalWriter } from '../engine/journalWriter';
 import { UnknownProfileError } from '../engine/runProfile';
-import { realSleep } from '../tenants/realSleep';
-import { LocalRun } from '../runner/localRun';
 import { FileJournalStore } from '../store/fileJournalStore';
 import { endsUnfinished } from '../store/endsUnfinished';
+import { hasCompleteLine } from '../store/hasCompleteLine';
 import { JournalError } from '../store/journalError';
 import { BulkheadFullError } from '../tenants/bulkhead';
-import { spendOfJournal } from '../tenants/journalSpend';
-import type { BudgetReservation } from '../tenants/dailyBudget';
-import { RateLimitedProvider } from '../tenants/rateLimitedProvider';
+import { addEarlierSpend } from '../tenants/earlierSpend';
+import { utcDay } from '../store/spendLedger';
+import { budgetShortfall, secondsToUtcMidnight, type BudgetReservation } from '../tenants/dailyBudget';
+import { firstCallFloorUsd } from '../engine/firstCallFloor';
 import type { Tenant } from '../tenants/tenant';
 import type { TenantRegistry } from '../tenants/tenantRegistry';
 import { followRun, type Follower, type FollowSink, type FollowSource } from './followRun';
 import { JournalCache } from './journalCache';
+import { InProcessRunHost } from './inProcessRunHost';
 import { ManagedRun } from './managedRun';
 import { readSquadSource } from './readSquadSource';
-import { ResumedRun } from './resumedRun';
-import type { RunExecution } from './runExecution';
+import { checkedSquad, tenantOfRequest, validateSquadRequest } from './squadRequest';
+import type { ControlSetup, ResumedExecution, RunExecution } from './runExecution';
+import type { RunHost } from './runHost';
 import { RunError } from './runError';
 import { notifyObservers, type RunObserver } from './runObserver';
+import { runStartRecords } from './runStartRecords';
 import { SavedRuns } from './savedRuns';
+import { stopForShutdown } from './stopForShutdown';
 import { messageOf } from '../../protocol/messageOf';
 import type { RunService, Scope } from './runService';
 import { RunPolicy } from '../trust/runPolicy';
@@ -50,16 +52,20 @@ export interface RunManagerOptions {
   shutdownGraceMs?: number;
   /** Where problems that have no request to answer go (an observer that threw, a journal that failed). */
   log?: (line: string) => void;
-  /** Decorates each run's journal writer (the metrics' append latency). */
+  /** Decorates each run's journal writer (the metrics' append latency), for the default host. */
   wrapJournal?: (inner: JournalWriter) => JournalWriter;
+  /** Where runs execute (run threads, or this thread); default: this thread (`InProcessRunHost`). */
+  host?: RunHost;
   /** Who may start what (inline files, processes, hosts, variables); default: the strict defaults of `RunPolicy`. */
   policy?: RunPolicy;
 }
 
 /**
- * Runs squads in this process for the server: admission (tenant budget, bulkhead), execution with
- * the tenant's rate limits and budget composed around the engine's ports, pause/resume/step/cancel,
- * followers from any seq, the list of this session's and saved runs, and a clean shutdown.
+ * Runs squads for the embedded server: admission (tenant budget, bulkhead), execution with the
+ * tenant's rate limits and budget composed around the engine's ports, pause/resume/step/cancel,
+ * followers from any seq, the list of this session's and saved runs, and a clean shutdown. The
+ * engines execute where the `RunHost` puts them (run threads, or this thread); everything here
+ * (tenants, observers, followers) stays on the HTTP thread and sees each run's events in order.
  *
  * Every method that takes a `Scope` hides other tenants' runs from a scoped token: they are "not
  * found", so a scoped token cannot even learn which runs exist.
@@ -75,8 +81,10 @@ export class RunManager implements RunService {
   private closing: Promise<void> | null = null;
   /** Parsed journals for journal()/recorded(): a long run read page by page is parsed once. */
   private readonly parsed = new JournalCache();
+  private readonly host: RunHost;
 
   constructor(private readonly o: RunManagerOptions) {
+    this.host = o.host ?? new InProcessRunHost(o.wrapJournal ? { wrapJournal: o.wrapJournal } : {});
     this.store = FileJournalStore.forWorkspace(o.workspace);
     this.saved = new SavedRuns(this.store, (path) => this.parsed.events(path));
     this.now = o.now ?? (() => new Date());
@@ -100,37 +108,48 @@ export class RunManager implements RunService {
 
   async start(body: StartRunRequest, scope: Scope): Promise<RunInfo> {
     if (this.closing) throw new RunError('unavailable', 'the server is shutting down');
-    const tenantId = body.tenant ?? scope.tenant ?? DEFAULT_TENANT;
-    if (scope.tenant !== null && tenantId !== scope.tenant) {
-      throw new RunError('forbidden', `this token may only start runs of tenant "${scope.tenant}"`, 'tenant');
-    }
+    const tenantId = tenantOfRequest(body, scope);
     const source = await readSquadSource(this.o.workspace, body);
-    const parsed = parseSquadFile(source.text, source.path);
-    if (!parsed.ok) throw new RunError('invalid', parsed.errors.map(formatDiagnostic).join('\n'), source.field);
-    this.policy.check(parsed.squad, source.field === 'file' ? 'workspace' : 'inline', scope);
-    const environment = this.policy.environmentFor(parsed.squad);
-    const tenant = this.o.tenants.get(tenantId);
-    this.admit(tenant);
+    return this.launch({ ...source, profile: body.profile, seed: body.seed ?? randomInt(0, 2 ** 31), tenant: tenantId, paused: body.paused }, scope);
+  }
 
-    let local: LocalRun;
+  /**
+   * Starts a run as `start` admitted it, or again from its start record (`recover`). The start is
+   * answered once the record is on disk, so an accepted run outlives a SIGKILL that comes before its
+   * journal holds anything (see `RunStartRecord`).
+   */
+  private async launch(start: RunStartRecord, scope: Scope): Promise<RunInfo> {
+    const tenantId = start.tenant;
+    const squad = checkedSquad(start, this.policy, scope);
+    const environment = this.policy.environmentFor(squad);
+    const tenant = this.o.tenants.get(tenantId);
+    const floorUsd = firstCallFloorUsd(squad);
+    this.admit(tenant, floorUsd);
+
+    const abort = new AbortController();
+    const ref: { run?: ManagedRun } = {}; // the controls tell the run it is held, once it exists
+    let local: RunExecution;
     try {
-      local = await LocalRun.open({
-        squad: parsed.squad,
-        text: source.text,
-        path: source.path,
-        profile: body.profile,
-        seed: body.seed ?? randomInt(0, 2 ** 31),
-        tenant: tenantId,
-        workspace: this.o.workspace,
-        secrets: environment.secrets,
-        env: environment.env,
-        toolDir: source.dir,
-      });
+      local = await this.host.open(
+        {
+          squad,
+          text: start.text,
+          path: start.path,
+          profile: start.profile,
+          seed: start.seed,
+          tenant: tenantId,
+          workspace: this.o.workspace,
+          secrets: environment.secrets,
+          env: environment.env,
+          toolDir: start.dir,
+        },
+        this.controlSetup(abort, start.paused, () => ref.run),
+      );
     } catch (error) {
       if (error instanceof UnknownProfileError) throw new RunError('invalid', error.message, 'profile');
       throw error;
     }
-    const run: ManagedRun = new ManagedRun(local, tenant, parsed.squad.name, source.path, local.seed, body.paused, this.now(), () => this.changed(run));
+    const run = (ref.run = new ManagedRun(local, abort, tenant, squad.name, start.path, local.seed, this.now()));
     let ticket: Promise<() => void>;
     try {
       ticket = tenant.bulkhead.enter(run.abort.signal);
@@ -142,19 +161,26 @@ export class RunManager implements RunService {
       }
       throw error;
     }
-    this.runs.set(run.id, run);
-    this.changed(run);
-    const drive = this.drive(run, ticket);
-    this.drives.set(run.id, drive);
-    void drive.finally(() => this.drives.delete(run.id));
+    try {
+      await runStartRecords.write(local.journalPath, start);
+    } catch (error) {
+      run.abort.abort(error);
+      await discardJournal(local);
+      throw error;
+    }
+    this.track(run, ticket, floorUsd);
     return run.info();
   }
 
-  /** Refuses before a journal is claimed when the tenant's day is spent or its queue is full. */
-  private admit(tenant: Tenant): void {
-    if (tenant.budget.remainingUsd <= 0) {
+  /**
+   * Refuses before a journal is claimed when the tenant's day is spent, or has less left than the
+   * run's first call needs (`floorUsd`: a run granted less could only halt), or its queue is full.
+   */
+  private admit(tenant: Tenant, floorUsd: number): void {
+    const short = budgetShortfall(tenant.id, tenant.policy.dailyBudgetUsd, tenant.budget.remainingUsd, floorUsd);
+    if (short !== null) {
       tenant.refusedRuns += 1;
-      throw new RunError('refused', `tenant "${tenant.id}" has no budget left today ($${tenant.policy.dailyBudgetUsd.toFixed(2)} a day)`, 'tenant', secondsToUtcMidnight(this.now()));
+      throw new RunError('refused', short, 'tenant', secondsToUtcMidnight(this.now()));
     }
     const b = tenant.bulkhead;
     if (b.running >= b.maxConcurrent && b.queued >= b.maxQueued) {
@@ -163,7 +189,20 @@ export class RunManager implements RunService {
     }
   }
 
-  private async drive(run: ManagedRun, ticket: Promise<() => void>): Promise<void> {
+  /** The controls' setup: `run` is read when the run is held, after it exists. */
+  private controlSetup(abort: AbortController, paused: boolean, run: () => ManagedRun | undefined): ControlSetup {
+    return {
+      signal: abort.signal,
+      paused,
+      onHeld: () => {
+        const r = run();
+        if (r) this.changed(r);
+      },
+    };
+  }
+
+  /** Runs `run` once its bulkhead ticket comes; `floorUsd`: the least budget grant it can use (0 for a resumed run). */
+  private async drive(run: ManagedRun, ticket: Promise<() => void>, floorUsd = 0): Promise<void> {
     let release: (() => void) | null = null;
     let reservation: BudgetReservation | null = null;
     let untrack: (() => void) | null = null;
@@ -175,7 +214,7 @@ export class RunManager implements RunService {
         return;
       }
       try {
-        reservation = run.tenant.budget.reserve(run.local.profile.guardrails.budgetUsd);
+        reservation = run.tenant.budget.reserve(run.local.profile.guardrails.budgetUsd, floorUsd);
       } catch (error) {
         run.tenant.refusedRuns += 1;
         await this.endUnstarted(run, 'refused', messageOf(error));
@@ -186,40 +225,35 @@ export class RunManager implements RunService {
       run.startedAt = this.now();
       run.state = run.control.isPaused ? 'paused' : 'running';
       untrack = run.tenant.ledger.track(run.squad, run.account);
-      const resumedAfterSeq = run.local instanceof ResumedRun ? run.local.events.at(-1)?.seq : undefined;
+      const resumedAfterSeq = run.local.resumedAfterSeq;
       this.notify((o) => o.runStarted({ id: run.id, tenant: run.tenant.id, squad: run.squad, startedAt: run.startedAt!, ...(resumedAfterSeq === undefined ? {} : { resumedAfterSeq }) }));
       this.changed(run);
-      const startedAt = this.o.tenants.elapsedMs();
       const outcome = await run.local.execute({
         signal: run.abort.signal,
-        control: run.control,
         budgetUsd: granted.grantedUsd,
         onEvent: (e) => this.onEvent(run, granted, e),
-        ...(this.o.wrapJournal ? { wrapJournal: this.o.wrapJournal } : {}),
-        wrapModel: (inner, clock) =>
-          new RateLimitedProvider(
-            inner,
-            run.tenant.limiter,
-            this.o.tenants.timeline(startedAt, () => clock.now()),
-            {
-              onWait: (ms) => {
-                run.rateLimit.waits += 1;
-                run.rateLimit.waitMs += ms;
-              },
-              onRefused: () => (run.rateLimit.refusals += 1),
-            },
-            realSleep(clock),
-          ),
+        limits: {
+          limiter: run.tenant.limiter,
+          startedAtMs: this.o.tenants.elapsedMs(),
+          onWait: (ms) => {
+            run.rateLimit.waits += 1;
+            run.rateLimit.waitMs += ms;
+          },
+          onRefused: () => (run.rateLimit.refusals += 1),
+        },
       });
       await run.local.close();
       reservation.close();
       untrack();
       run.end(outcome.status, outcome.reason, this.now());
+      // Over, or held with its journal closed by a shutdown: the journal has it from here either way.
+      await runStartRecords.drop(run.local.journalPath);
     } catch (error) {
       if (run.ended) return; // interrupted by shutdown, which has recorded why
       // The engine or the journal failed (a bug, a full disk): the run is over; say why, keep serving.
       this.log(`run ${run.id} failed: ${messageOf(error)}`);
       await run.local.close().catch(() => undefined);
+      await runStartRecords.drop(run.local.journalPath).catch(() => undefined);
       run.end('failed', `internal error: ${messageOf(error)}`, this.now());
     } finally {
       reservation?.close();
@@ -240,6 +274,7 @@ export class RunManager implements RunService {
   /** A run that never reached the engine: its empty journal goes, so no reader mistakes it for a run. */
   private async endUnstarted(run: ManagedRun, state: RunState, reason: string): Promise<void> {
     await discardJournal(run.local);
+    await runStartRecords.drop(run.local.journalPath);
     run.end(state, reason, this.now());
   }
 
@@ -249,27 +284,9 @@ export class RunManager implements RunService {
    * time. Call once at start, before taking runs.
    */
   async countEarlierSpend(): Promise<{ journals: number; usd: number }> {
-    const today = this.now().toISOString().slice(0, 10);
-    const files = (await this.store.list()).filter((f) => f.mtime.toISOString().slice(0, 10) === today && !this.runs.has(f.id));
-    let usd = 0;
-    let counted = 0;
-    for (let i = 0; i < files.length; i += SPEND_SCAN_PARALLEL) {
-      const spends = await Promise.all(
-        files.slice(i, i + SPEND_SCAN_PARALLEL).map((f) =>
-          spendOfJournal(f.path).catch((error: unknown) => {
-            this.log(`cannot count the spend of ${f.id}: ${messageOf(error)}`);
-            return null;
-          }),
-        ),
-      );
-      for (const spend of spends) {
-        if (!spend?.tenant || !(spend.costUsd > 0)) continue;
-        this.o.tenants.get(spend.tenant).budget.addCommitted(spend.costUsd);
-        usd += spend.costUsd;
-        counted += 1;
-      }
-    }
-    return { journals: counted, usd };
+    const today = utcDay(this.now());
+    const files = (await this.store.list()).filter((f) => utcDay(f.mtime) === today && !this.runs.has(f.id));
+    return addEarlierSpend(files, this.o.tenants, this.log);
   }
 
   /**
@@ -282,6 +299,7 @@ export class RunManager implements RunService {
   async recover(options: { resume: boolean }): Promise<{ interrupted: string[]; resumed: string[] }> {
     const interrupted: string[] = [];
     const resumed: string[] = [];
+    for (const id of await this.restartUnstarted(options)) (options.resume ? resumed : interrupted).push(id);
     for (const file of await this.store.list()) {
       if (this.runs.has(file.id)) continue;
       if (!(await endsUnfinished(file.path))) continue;
@@ -290,12 +308,18 @@ export class RunManager implements RunService {
         continue;
       }
       try {
-        const local = await ResumedRun.open(file.path, (squad, path) => {
-          this.policy.check(squad, 'workspace', { tenant: null });
-          return { ...this.policy.environmentFor(squad), toolDir: dirname(resolve(this.o.workspace, path)) };
-        });
+        const abort = new AbortController();
+        const ref: { run?: ManagedRun } = {};
+        const local = await this.host.reopen(
+          file.path,
+          (squad, path) => {
+            this.policy.check(squad, 'workspace', { tenant: null });
+            return { ...this.policy.environmentFor(squad), toolDir: dirname(resolve(this.o.workspace, path)) };
+          },
+          this.controlSetup(abort, false, () => ref.run),
+        );
         if (!local) continue;
-        this.startResumed(local);
+        ref.run = this.startResumed(local, abort);
         resumed.push(file.id);
       } catch (error) {
         this.log(`cannot resume run ${file.id}: ${messageOf(error)}`);
@@ -305,14 +329,52 @@ export class RunManager implements RunService {
     return { interrupted, resumed };
   }
 
-  private startResumed(local: ResumedRun): void {
+  /**
+   * Runs an earlier session accepted whose journal holds nothing to resume from (killed while the
+   * tool servers started, or queued): each start record beside an empty journal (or one torn in its
+   * first line) starts its run again, with `resume`, under the same id. Records of runs whose
+   * journal has ended are left-overs of a kill between the end and the record's removal: dropped.
+   */
+  private async restartUnstarted(options: { resume: boolean }): Promise<string[]> {
+    const ids: string[] = [];
+    for (const journalPath of await runStartRecords.journalsIn(this.store.dir)) {
+      const id = basename(journalPath, '.jsonl');
+      if (this.runs.has(id)) continue;
+      if (await hasCompleteLine(journalPath)) {
+        if (!(await endsUnfinished(journalPath))) await runStartRecords.drop(journalPath);
+        continue;
+      }
+      const record = await runStartRecords.read(journalPath);
+      if (!record) {
+        this.log(`run ${id}: its start record is missing or unreadable (${runStartRecords.pathOf(journalPath)}); it cannot be started again`);
+        continue;
+      }
+      ids.push(id);
+      if (!options.resume) continue;
+      try {
+        await rm(journalPath, { force: true });
+        await this.launch(record, { tenant: null });
+      } catch (error) {
+        this.log(`cannot start run ${id} again: ${messageOf(error)}`);
+      }
+    }
+    return ids;
+  }
+
+  private startResumed(local: ResumedExecution, abort: AbortController): ManagedRun {
     const { started } = local;
     const tenant = this.o.tenants.get(started.tenant);
-    const run: ManagedRun = new ManagedRun(local, tenant, started.squad.name, started.squad.path, started.seed, false, this.now(), () => this.changed(run), local.priorCostUsd);
+    const run = new ManagedRun(local, abort, tenant, started.squad.name, started.squad.path, started.seed, this.now(), local.priorCostUsd);
+    // Through the tenant's bulkhead like any run; a full queue waits rather than refusing a resume.
+    this.track(run, tenant.bulkhead.enter(run.abort.signal));
+    return run;
+  }
+
+  /** Lists `run` and drives it once its bulkhead ticket comes (`drive`), until it has ended. */
+  private track(run: ManagedRun, ticket: Promise<() => void>, floorUsd = 0): void {
     this.runs.set(run.id, run);
     this.changed(run);
-    // Through the tenant's bulkhead like any run; a full queue waits rather than refusing a resume.
-    const drive = this.drive(run, tenant.bulkhead.enter(run.abort.signal));
+    const drive = this.drive(run, ticket, floorUsd);
     this.drives.set(run.id, drive);
     void drive.finally(() => this.drives.delete(run.id));
   }
@@ -420,36 +482,29 @@ export class RunManager implements RunService {
     return this.o.tenants.list().map((t) => t.info());
   }
 
-  async validate(body: ValidateRequest): Promise<ValidateResponse> {
-    const source = await readSquadSource(this.o.workspace, body);
-    const parsed = parseSquadFile(source.text, source.path);
-    return parsed.ok
-      ? { ok: true, squad: { name: parsed.squad.name, agents: Object.keys(parsed.squad.agents), entry: parsed.squad.task.entry }, errors: [], warnings: parsed.warnings }
-      : { ok: false, squad: null, errors: parsed.errors, warnings: parsed.warnings };
+  validate(body: ValidateRequest): Promise<ValidateResponse> {
+    return validateSquadRequest(this.o.workspace, body);
   }
 
   // ── control ─────────────────────────────────────────────────────────────────────────────────────
 
   pause(id: string, scope: Scope): RunInfo {
-    const run = this.controllable(id, scope, ['running', 'paused']);
-    run.control.hold();
-    run.state = 'paused';
-    this.changed(run);
-    return run.info();
+    return this.command(id, scope, (c) => c.hold(), 'paused');
   }
 
   resume(id: string, scope: Scope): RunInfo {
-    const run = this.controllable(id, scope, ['running', 'paused']);
-    run.control.resume();
-    run.state = 'running';
-    this.changed(run);
-    return run.info();
+    return this.command(id, scope, (c) => c.resume(), 'running');
   }
 
   step(id: string, scope: Scope): RunInfo {
+    return this.command(id, scope, (c) => c.step(), 'paused');
+  }
+
+  /** Pause, resume or step of a running or paused run: the control acts, the run shows `state` at once. */
+  private command(id: string, scope: Scope, act: (control: ManagedRun['control']) => void, state: RunState): RunInfo {
     const run = this.controllable(id, scope, ['running', 'paused']);
-    run.control.step();
-    run.state = 'paused';
+    act(run.control);
+    run.state = state;
     this.changed(run);
     return run.info();
   }
@@ -464,9 +519,7 @@ export class RunManager implements RunService {
 
   private controllable(id: string, scope: Scope, states: RunState[]): ManagedRun {
     const run = this.runs.get(id);
-    if (!run) {
-      throw notFound(id); // saved runs of earlier sessions have ended: nothing to control
-    }
+    if (!run) throw notFound(id); // saved runs of earlier sessions have ended: nothing to control
     this.checkScope(run.tenant.id, scope, id);
     if (!states.includes(run.state)) throw new RunError('conflict', `run ${id} is ${run.state}`, 'id');
     return run;
@@ -485,7 +538,6 @@ export class RunManager implements RunService {
   }
 
   private async shutdown(): Promise<void> {
-    const grace = this.o.shutdownGraceMs ?? 5000;
     const live = [...this.runs.values()].filter((r) => !r.ended);
     for (const run of live) {
       if (run.startedAt === null) run.abort.abort(new Error('the server shut down before the run started'));
@@ -493,24 +545,15 @@ export class RunManager implements RunService {
     }
     await Promise.all(
       live.map(async (run) => {
-        const drive = this.drives.get(run.id) ?? Promise.resolve();
-        if (run.startedAt === null) return drive;
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), grace)));
-        const first = await Promise.race([run.control.whenHeld().then(() => 'held' as const), drive.then(() => 'ended' as const), timeout]);
-        clearTimeout(timer);
-        if (first === 'ended' || run.ended) return;
-        if (first === 'held') {
-          const at = run.control.heldAt;
-          await run.local.close().catch((error: unknown) => this.log(`run ${run.id}: journal close failed: ${messageOf(error)}`));
-          run.end('interrupted', `the server shut down; the run was paused${at ? ` before ${at.kind} of ${at.agent}` : ''}`, this.now());
-          this.changed(run);
-          return;
-        }
-        run.abort.abort(new Error('the server shut down and the run did not reach a checkpoint in time'));
-        await drive;
+        if (await stopForShutdown(run, this.drives.get(run.id) ?? Promise.resolve(), this.o.shutdownGraceMs ?? 5000, this.now, this.log)) this.changed(run);
       }),
     );
+    await this.host.close();
+  }
+
+  /** Where runs execute, for the server's log. */
+  describeHost(): string {
+    return this.host.describe();
   }
 
   // ── plumbing ────────────────────────────────────────────────────────────────────────────────────
@@ -545,9 +588,6 @@ export class RunManager implements RunService {
   }
 }
 
-/** Journals summed at once when counting today's earlier spend. */
-const SPEND_SCAN_PARALLEL = 8;
-
 function notFound(id: string): RunError {
   return new RunError('not-found', `no run "${id}"`, 'id');
 }
@@ -555,9 +595,4 @@ function notFound(id: string): RunError {
 async function discardJournal(local: RunExecution): Promise<void> {
   await local.close().catch(() => undefined);
   await rm(local.journalPath, { force: true });
-}
-
-function secondsToUtcMidnight(now: Date): number {
-  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
-  return Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
 }

@@ -3,7 +3,7 @@ import { basename, isAbsolute, join, resolve, sep } from 'node:path';
 import { FileJournalWriter, type FileJournalWriterOptions } from './fileJournalWriter';
 import { describeError, errnoCode, JournalError } from './journalError';
 import { checkJournalId as checkRunId } from './journalId';
-import { readJournalFile, type JournalReadResult } from './readJournal';
+import type { JournalReadResult } from './readJournal';
 
 export interface JournalFileInfo {
   /** The file name without `.jsonl`: the run id, or `<runId>-N` for the Nth run with that id. `read` takes it. */
@@ -83,7 +83,9 @@ export class FileJournalStore {
    * Reads a journal given as a path (anything with a path separator, or absolute), a file name in
    * the directory (`abc-2.jsonl`), or an id as `list` gives it (`abc`, `abc-2`).
    */
-  read(pathOrRunId: string): Promise<JournalReadResult> {
+  async read(pathOrRunId: string): Promise<JournalReadResult> {
+    // The reader (and every event's schema) loads at the first read: a run only writes.
+    const { readJournalFile } = await import('./readJournal');
     return readJournalFile(this.resolve(pathOrRunId));
   }
 

@@ -47,7 +47,6 @@ async function settleIo(rounds = 50): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Polls without timers until `condition` holds; fails after 2 s. */
 /** Waits, turn by turn of the event loop, until the writer's state says so (vitest's timeout bounds it). */
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));

@@ -1,12 +1,15 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { JOURNAL_LIMITS } from '../../protocol/journalLimits';
 import type { JournalLimitReached, RunEvent } from '../../protocol/runEvent';
 import type { JournalWriter } from '../engine/journalWriter';
 import { blobDirOf, externalizePayloads, writeBlobs, type PendingBlob } from './journalBlobs';
 import { CommitWaiters } from './commitWaiters';
 import { describeError, errnoCode, JournalError } from './journalError';
+import { JournalLineBuffer } from './journalLineBuffer';
 import { JournalMeter, type JournalMeterLimits } from './journalMeter';
 import { syncDirectory } from './syncDirectory';
+import { makeDirectory } from './makeDirectory';
 
 export interface FileJournalWriterOptions {
   /** Buffered + in-flight bytes above which `append` returns false. Default 1 MiB. */
@@ -30,6 +33,8 @@ export interface FileJournalWriterStats {
 
 /** What the writer needs of a file handle; a `FileHandle` has it. Tests wrap one to inject faults. */
 export type JournalFileHandle = Pick<FileHandle, 'write' | 'datasync' | 'sync' | 'close'> & Partial<Pick<FileHandle, 'stat'>>;
+
+const NO_BLOBS: readonly PendingBlob[] = [];
 
 /** After the first append into an empty buffer, a flush starts this soon, so live readers lag little. */
 const FLUSH_DELAY_MS = 5;
@@ -59,7 +64,8 @@ export class FileJournalWriter implements JournalWriter {
   private readonly highWaterMark: number;
   private readonly flushThreshold: number;
 
-  private chunks: string[] = [];
+  /** The lines appended since the last flush took them, as bytes. */
+  private readonly lines = new JournalLineBuffer();
   /** Blobs the buffered lines reference, by name (identical payloads share one). */
   private blobs = new Map<string, PendingBlob>();
   private blobBytes = 0;
@@ -92,7 +98,7 @@ export class FileJournalWriter implements JournalWriter {
     const dir = dirname(path);
     let handle: FileHandle;
     try {
-      await mkdir(dir, { recursive: true });
+      await makeDirectory(dir);
       handle = await open(path, 'wx');
     } catch (error) {
       const reason = errnoCode(error) === 'EEXIST' ? 'journal already exists' : `cannot create journal: ${describeError(error)}`;
@@ -160,19 +166,26 @@ export class FileJournalWriter implements JournalWriter {
     }
     if (this.closing) throw new JournalError(`${this.path}: append after close (seq ${event.seq})`, { path: this.path });
 
-    const full = JSON.stringify(event) + '\n';
-    const fullBytes = Buffer.byteLength(full);
+    const json = JSON.stringify(event);
+    const fullBytes = this.lines.stage(json);
     this.meter.add(fullBytes);
-    const { line, blobs } = externalizePayloads(event, full, fullBytes);
-    const bytes = line === full ? fullBytes : Buffer.byteLength(line);
+    let bytes = fullBytes;
+    let blobs: readonly PendingBlob[] = NO_BLOBS;
+    // No string can be larger than the line that holds it: most lines are not even looked at.
+    if (fullBytes > JOURNAL_LIMITS.payloadBytes) {
+      const full = json + '\n';
+      const stored = externalizePayloads(event, full, fullBytes);
+      blobs = stored.blobs;
+      if (stored.line !== full) bytes = this.lines.stage(stored.line.slice(0, -1));
+    }
     for (const blob of blobs) {
       if (this.blobs.has(blob.ref)) continue;
       this.blobs.set(blob.ref, blob);
       this.blobBytes += blob.data.length;
     }
-    const wasEmpty = this.chunks.length === 0;
+    const wasEmpty = this.lines.length === 0;
     if (wasEmpty && this.commitListeners.size > 0) this.bufferedSince = performance.now();
-    this.chunks.push(line);
+    this.lines.commit(bytes);
     this.bufferedBytes += bytes;
     this.appendedBytes += bytes;
 
@@ -242,7 +255,7 @@ export class FileJournalWriter implements JournalWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.running || this.failure || this.chunks.length === 0) return;
+    if (this.running || this.failure || this.lines.length === 0) return;
     this.running = true;
     this.loop = this.runFlushes();
   }
@@ -254,20 +267,18 @@ export class FileJournalWriter implements JournalWriter {
    */
   private async runFlushes(): Promise<void> {
     try {
-      while (this.chunks.length > 0 && !this.failure) {
-        const chunks = this.chunks;
+      while (this.lines.length > 0 && !this.failure) {
+        const data = this.lines.take();
         const since = this.bufferedSince;
         this.bufferedSince = null;
         const bytes = this.bufferedBytes;
         const blobs = [...this.blobs.values()];
-        this.chunks = [];
         this.bufferedBytes = 0;
         this.inFlightBytes = bytes;
         this.blobs = new Map();
         this.inFlightBlobBytes = this.blobBytes;
         this.blobBytes = 0;
 
-        const data = Buffer.from(chunks.length === 1 ? (chunks[0] ?? '') : chunks.join(''), 'utf8');
         let step = 'blob write';
         try {
           // The blobs first: a line must never reach the disk before the payload it references.

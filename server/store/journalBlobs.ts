@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { JOURNAL_LIMITS } from '../../protocol/runEvent';
+import { JOURNAL_LIMITS } from '../../protocol/journalLimits';
 import { describeError, errnoCode, JournalError } from './journalError';
 import { sha256Hex } from '../engine/sha256';
+import { makeDirectory } from './makeDirectory';
 
 /**
  * Large payloads by reference. A string anywhere in an event whose UTF-8 size is larger than
@@ -125,7 +126,7 @@ export async function resolvePayloads(value: Record<string, unknown> & { $blobs:
  */
 export async function writeBlobs(dir: string, blobs: readonly PendingBlob[], syncDirectory: (dir: string) => Promise<void>): Promise<void> {
   if (blobs.length === 0) return;
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   let wrote = false;
   for (const blob of blobs) {
     const final = join(dir, blob.ref);

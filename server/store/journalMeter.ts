@@ -1,4 +1,5 @@
-import { JOURNAL_LIMITS, type JournalLimitReached } from '../../protocol/runEvent';
+import { JOURNAL_LIMITS } from '../../protocol/journalLimits';
+import type { JournalLimitReached } from '../../protocol/runEvent';
 
 export interface JournalMeterLimits {
   /** Events at which the journal warns. Default JOURNAL_LIMITS.events (10,000). */

@@ -19,6 +19,26 @@ export interface JournalEntry {
   completed: boolean;
 }
 
+/**
+ * The lease a writer appends under (a worker's claim on the run, see `RunQueue`): read at each
+ * commit, since a worker that claims its own run again goes on under the new claim.
+ */
+export interface JournalFence {
+  owner: string;
+  attempt: number;
+}
+
+export interface ReopenOptions {
+  /**
+   * Append only while this lease holds. A store that keeps the run queue beside the journals
+   * (PostgreSQL) checks it in the same statement as each batch and refuses the batch, whole, once
+   * another claim replaced the lease (`JournalError` code `EFENCED`): a worker cut off from the
+   * database whose writes arrive after another took the run over writes nothing. Stores with no
+   * queue beside them (files, memory: one process) keep the seq fence only.
+   */
+  fence?: () => JournalFence;
+}
+
 export interface OpenedJournal {
   id: string;
   writer: JournalWriter;
@@ -34,7 +54,7 @@ export interface OpenedJournal {
  * Contract: a journal is append-only and gap-free (seq 1, 2, 3 … as the engine assigned them); a
  * writer from `create`/`reopen` appends with group commit (see `JournalWriter`); two writers racing
  * for the same seq cannot both win (the loser's flush fails), which is what fences a worker that lost
- * its lease but has not noticed yet.
+ * its lease but has not noticed yet; `ReopenOptions.fence` is the stronger fence, by lease.
  */
 export interface JournalStore {
   /** A human-readable name for messages and `RunDetail.journal` (a directory, a database). */
@@ -42,7 +62,7 @@ export interface JournalStore {
   /** Claims a new journal for `runId` (`runId`, else `runId-2`, …): the id is unique even across processes. */
   create(runId: string, options?: JournalWriterOptions): Promise<{ id: string; writer: JournalWriter }>;
   /** Opens a journal to go on appending after its last complete event (a torn tail is cut). */
-  reopen(id: string): Promise<OpenedJournal>;
+  reopen(id: string, options?: ReopenOptions): Promise<OpenedJournal>;
   /** Events `fromSeq` .. `toSeq` (inclusive; default: to the end). Throws `JournalError` (code ENOENT) for an unknown id. */
   read(id: string, fromSeq?: number, toSeq?: number): Promise<RunEvent[]>;
   /**

@@ -47,7 +47,8 @@ export async function readJournalFile(path: string): Promise<JournalReadResult> 
       try {
         ({ bytesRead } = await handle.read(chunk, 0, chunk.length, null));
       } catch (error) {
-        throw new JournalError(`${path}: cannot read the journal: ${describeError(error)}`, { path, cause: error });
+        const reason = errnoCode(error) === 'EISDIR' ? 'is a directory, not a journal file' : `cannot read the journal: ${describeError(error)}`;
+        throw new JournalError(`${path}: ${reason}`, { path, cause: error });
       }
       if (bytesRead === 0) break;
       let start = 0;

@@ -23,10 +23,11 @@ export interface SpendReservation {
 export interface SpendLedger {
   /**
    * Reserves up to `wantedUsd` of `tenant`'s `limitUsd` for `day` (YYYY-MM-DD, UTC); null when
-   * nothing is left. With `runKey`, an open reservation of that run is returned instead of a new one
-   * (a run resumed by another worker keeps the reservation its first worker took).
+   * nothing is left, or less than `minimumUsd` (the least the run can use, `firstCallFloorUsd`;
+   * capped at `wantedUsd`). With `runKey`, an open reservation of that run is returned instead of a
+   * new one (a run resumed by another worker keeps the reservation its first worker took).
    */
-  reserve(tenant: string, day: string, wantedUsd: number, limitUsd: number, runKey?: string): Promise<SpendReservation | null>;
+  reserve(tenant: string, day: string, wantedUsd: number, limitUsd: number, runKey?: string, minimumUsd?: number): Promise<SpendReservation | null>;
   /** Records what the run spent so far (monotonic: a lower figure is ignored). */
   report(reservation: string, spentUsd: number): Promise<void>;
   /** Ends the reservation with its final spend; idempotent. */

@@ -80,6 +80,76 @@ export function storePortsConformance(name: string, f: SharedStateFactories): vo
       expect(await q.claim('w2', 60_000)).toMatchObject({ id: 'rel', owner: 'w2', attempt: 2 });
     });
 
+    it("keeps a claimed run's pause and where its holder holds it; a paused run taken over stays paused", async () => {
+      const q = await f.queue();
+      await q.enqueue({ id: 'p1', tenant: 'acme', ticket: { ...ticket('p1'), paused: true } });
+      expect(await q.setPaused('p1', false)).toBe(false); // not claimed yet: nothing to pause
+      expect(await q.get('p1')).toMatchObject({ state: 'queued', paused: true, held: null });
+      const a = (await q.claim('w1', 60_000))!;
+      expect(a.paused).toBe(true);
+      const at = { kind: 'model' as const, agent: 'writer', turn: 1, detail: 'call 1' };
+      expect(await q.reportHeld(a, at, true)).toBe(true);
+      expect(await q.get('p1')).toMatchObject({ state: 'claimed', paused: true, held: at });
+      expect(await q.setPaused('p1', false)).toBe(true);
+      expect(await q.reportHeld(a, null, false)).toBe(true);
+      expect(await q.get('p1')).toMatchObject({ paused: false, held: null });
+      expect(await q.setPaused('p1', true)).toBe(true);
+      await q.release(a);
+      expect(await q.get('p1')).toMatchObject({ state: 'queued', paused: true, held: null });
+      const b = (await q.claim('w2', 60_000))!;
+      expect(b).toMatchObject({ attempt: 2, paused: true });
+      expect(await q.reportHeld(a, at, true)).toBe(false); // fenced: the old claim reports nothing
+      expect((await q.get('p1'))?.held).toBeNull();
+      expect(await q.complete(b, 'completed', null)).toBe(true);
+      expect(await q.get('p1')).toMatchObject({ state: 'done', paused: false, held: null });
+      expect(await q.setPaused('p1', true)).toBe(false);
+    });
+
+    it("claims within each tenant's limit, atomically across concurrent claimers, and frees the slot on completion", async () => {
+      const q = await f.queue();
+      for (const id of ['l1', 'l2', 'l3']) await q.enqueue({ id, tenant: 'solo', ticket: ticket(id, 'solo') });
+      await q.enqueue({ id: 'l4', tenant: 'acme', ticket: ticket('l4') });
+      const limits = { defaultMaxRunning: 2, tenants: { solo: 1 } };
+      const claims = (await Promise.all(['w1', 'w2', 'w3', 'w4'].map((w) => q.claim(w, 60_000, limits)))).filter((c) => c !== null);
+      expect(claims.map((c) => c.id).sort()).toEqual(['l1', 'l4']); // one of solo's (the oldest), and acme's
+      expect(await q.claim('w5', 60_000, limits)).toBeNull();
+      expect((await q.claim('w5', 60_000))?.id).toBe('l2'); // without limits: oldest first, as before
+      const woke = q.waitForWork(30_000, new AbortController().signal).then(() => 'woke');
+      await new Promise((r) => setTimeout(r, 20));
+      expect(
+        await q.complete(
+          claims.find((c) => c.id === 'l1')!,
+          'completed',
+          null,
+        ),
+      ).toBe(true);
+      expect(await woke).toBe('woke');
+      expect(await q.claim('w6', 60_000, { defaultMaxRunning: 2, tenants: { solo: 2 } })).toMatchObject({ id: 'l3' });
+    });
+
+    it('tells watchers of every change of a run, but heartbeats', async () => {
+      const q = await f.queue();
+      const seen: (string | null)[] = [];
+      const off = q.watch((id) => seen.push(id));
+      await q.enqueue({ id: 'w1', tenant: 'acme', ticket: ticket('w1') });
+      const lease = (await q.claim('w', 60_000))!;
+      await q.heartbeat(lease, 60_000);
+      await q.setPaused('w1', true);
+      await q.reportHeld(lease, null, false);
+      await q.complete(lease, 'completed', null);
+      await until(() => seen.length >= 5);
+      expect(seen).toEqual(['w1', 'w1', 'w1', 'w1', 'w1']);
+      off();
+      const later: (string | null)[] = [];
+      const offLater = q.watch((id) => later.push(id));
+      await q.enqueue({ id: 'w2', tenant: 'acme', ticket: ticket('w2') });
+      await q.cancelQueued('w2', 'no');
+      await until(() => later.length >= 2); // delivered to a watcher still on, so not to the one that left
+      expect(later).toEqual(['w2', 'w2']);
+      expect(seen).toHaveLength(5);
+      offLater();
+    });
+
     it('counts the workers alive', async () => {
       const q = await f.queue();
       expect(await q.beat('w1', 60_000)).toBe(1);
@@ -142,6 +212,16 @@ export function storePortsConformance(name: string, f: SharedStateFactories): vo
       expect(await l.today('acme', day)).toEqual({ spentUsd: 0.25, reservedUsd: 0.5 });
       await l.settle(first!.id, 0.4);
       expect((await l.reserve('acme', day, 0.5, 1, 'run-x'))?.grantedUsd).toBeCloseTo(0.35, 10); // a new run under the key
+    });
+    it('grants nothing when less is left than the run can use (its minimum), and holds nothing for it', async () => {
+      const l = await f.ledger();
+      const day = '2026-03-01';
+      await l.reserve('acme', day, 0.98, 1);
+      expect(await l.reserve('acme', day, 0.5, 1, undefined, 0.05)).toBeNull();
+      expect((await l.today('acme', day)).reservedUsd).toBeCloseTo(0.98, 10);
+      expect((await l.reserve('acme', day, 0.5, 1, undefined, 0.01))?.grantedUsd).toBeCloseTo(0.02, 10);
+      // A minimum over what the run asks for is its own squad's limit, not the tenant's: granted.
+      expect((await l.reserve('bank', day, 0.01, 1, undefined, 0.05))?.grantedUsd).toBe(0.01);
     });
   });
 

@@ -22,4 +22,23 @@ describe('DailyBudget', () => {
     expect(b.spentUsd).toBe(0);
     expect(b.reserve(2).grantedUsd).toBe(1);
   });
+
+  it('refuses a run it can grant less than its first call needs, and says both figures', () => {
+    const b = new DailyBudget('a', 0.02, () => new Date('2025-05-01T10:00:00Z'));
+    const first = b.reserve(0.019);
+    let refusal: unknown;
+    try {
+      b.reserve(5, 0.0025);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(BudgetExhaustedError);
+    expect((refusal as Error).message).toBe('tenant "a" has $0.001 left of its daily budget of $0.02; this squad\'s first model call may cost up to $0.0025');
+    // Nothing was held by the refused run; what is left still goes to a run that can use it.
+    expect(b.reservedUsd).toBeCloseTo(0.019, 10);
+    expect(b.reserve(5, 0.0005).grantedUsd).toBeCloseTo(0.001, 10);
+    // A run whose own budget is under its first call is not the tenant's to refuse: it gets what it asked.
+    first.close();
+    expect(b.reserve(0.001, 0.0025).grantedUsd).toBe(0.001);
+  });
 });

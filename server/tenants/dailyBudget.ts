@@ -1,11 +1,25 @@
 import { formatUsdLimit } from '../engine/formatUsdLimit';
-/** The tenant spent its day's budget: new runs are refused until the next UTC day. */
+import { utcDay } from '../store/spendLedger';
+/**
+ * Why a tenant's day cannot fund a run, or null when it can: nothing is left (spent, or reserved by
+ * runs in flight), or less than `neededUsd`, the least the run can use (its first call's worst case,
+ * `firstCallFloorUsd`): a run granted less could only halt before its first call. The one wording of
+ * the refusal, for the embedded server, the API servers and the workers.
+ */
+export function budgetShortfall(tenant: string, limitUsd: number, remainingUsd: number, neededUsd = 0): string | null {
+  if (!(remainingUsd > 0)) return `tenant "${tenant}" has no budget left today (${formatUsdLimit(limitUsd)} a day, committed and reserved by runs in flight)`;
+  if (remainingUsd < neededUsd)
+    return `tenant "${tenant}" has ${formatUsdLimit(remainingUsd)} left of its daily budget of ${formatUsdLimit(limitUsd)}; this squad's first model call may cost up to ${formatUsdLimit(neededUsd)}`;
+  return null;
+}
+
+/** The tenant's day cannot fund the run (`budgetShortfall` says why): refused until the next UTC day, or until runs in flight give back what they reserved. */
 export class BudgetExhaustedError extends Error {
   constructor(
     readonly tenant: string,
-    readonly limitUsd: number,
+    message: string,
   ) {
-    super(`tenant "${tenant}" has used its daily budget of ${formatUsdLimit(limitUsd)} (committed and reserved by runs in flight)`);
+    super(message);
     this.name = 'BudgetExhaustedError';
   }
 }
@@ -56,10 +70,16 @@ export class DailyBudget {
     return Math.max(0, this.limitUsd - this.spentUsd - this.reservedUsd);
   }
 
-  /** Reserves up to `wantedUsd`; throws `BudgetExhaustedError` when nothing is left. */
-  reserve(wantedUsd: number): BudgetReservation {
-    const granted = Math.min(wantedUsd, this.remainingUsd);
-    if (!(granted > 0)) throw new BudgetExhaustedError(this.tenant, this.limitUsd);
+  /**
+   * Reserves up to `wantedUsd`; throws `BudgetExhaustedError` when nothing is left, or less than
+   * `minimumUsd` (the least a run can use: its first call's reservation, `firstCallFloorUsd`).
+   */
+  reserve(wantedUsd: number, minimumUsd = 0): BudgetReservation {
+    const remaining = this.remainingUsd;
+    // A run whose own budget is under its first call gets what it asked: that is its squad's limit, not the tenant's.
+    const short = budgetShortfall(this.tenant, this.limitUsd, Math.min(wantedUsd, remaining) > 0 ? remaining : 0, Math.min(minimumUsd, wantedUsd));
+    if (short !== null) throw new BudgetExhaustedError(this.tenant, short);
+    const granted = Math.min(wantedUsd, remaining);
     const entry = { granted, spent: 0 };
     this.open.add(entry);
     let closed = false;
@@ -93,6 +113,8 @@ export class DailyBudget {
   }
 }
 
-function utcDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
+/** Seconds until the next UTC day, when a spent day's budget comes back (a refusal's Retry-After); at least 1. */
+export function secondsToUtcMidnight(now: Date): number {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
 }

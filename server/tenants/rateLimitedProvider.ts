@@ -1,6 +1,15 @@
 import type { ModelProvider, ModelRequest, ModelResponse } from '../engine/modelProvider';
 import { countChat } from '../engine/tokenCounter';
-import { RateLimitRefusedError, type TenantLimiter } from './tenantLimiter';
+import { RateLimitRefusedError } from './tenantLimiter';
+
+/**
+ * What the provider asks of a tenant's limits: `TenantLimiter` itself on the thread that holds it, or
+ * a run thread's port to it (whose `admit` answers later, and rejects with `RateLimitRefusedError`).
+ */
+export interface RateLimiterPort {
+  admit(estimatedTokens: number, now: number): number | Promise<number>;
+  settle(estimatedTokens: number, usedTokens: number, now: number): void;
+}
 
 export interface RateLimitHooks {
   /** A call queued for `waitMs` before it could start. */
@@ -27,7 +36,7 @@ export interface RateLimitHooks {
 export class RateLimitedProvider implements ModelProvider {
   constructor(
     private readonly inner: ModelProvider,
-    private readonly limiter: TenantLimiter,
+    private readonly limiter: RateLimiterPort,
     private readonly timeAt: () => number,
     private readonly hooks: RateLimitHooks = {},
     /** Sleeps a wait for real (runs on the system clock); absent: waits are counted, not slept. */
@@ -38,7 +47,9 @@ export class RateLimitedProvider implements ModelProvider {
     const estimate = countChat(request.messages);
     let wait: number;
     try {
-      wait = this.limiter.admit(estimate, this.timeAt());
+      const admitted = this.limiter.admit(estimate, this.timeAt());
+      // A number is the limiter's own answer: no await, so a run on the limiter's thread takes no extra microtask.
+      wait = typeof admitted === 'number' ? admitted : await admitted;
     } catch (error) {
       if (error instanceof RateLimitRefusedError) this.hooks.onRefused?.(error);
       throw error;

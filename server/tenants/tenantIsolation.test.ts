@@ -1,15 +1,20 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { firstCallFloorUsd } from '../engine/firstCallFloor';
+import { formatUsdLimit } from '../engine/formatUsdLimit';
+import { squadFrom } from '../engine/testSquad';
 import type { RunInfo } from '../../protocol/api/runInfo';
 import { percentile } from '../http/loadReport';
 import { ApiRequestError } from '../http/squadClient';
-import { SAMPLE_FILE, startTestServer, until, type TestServer } from '../http/testServer';
+import { SAMPLE, SAMPLE_FILE, startTestServer, until, type TestServer } from '../http/testServer';
 
 const TENANTS = {
   defaults: {},
   tenants: {
     flood: { requestsPerMinute: 30, tokensPerMinute: 200_000, maxConcurrentRuns: 2, maxQueuedRuns: 10, maxRateLimitWaitMs: 120_000 },
     calm: { maxConcurrentRuns: 4 },
-    thrifty: { dailyBudgetUsd: 0.02 },
+    thrifty: { dailyBudgetUsd: 0.04 },
+    short: { dailyBudgetUsd: 0.01 },
     broke: { dailyBudgetUsd: 0 },
   },
 };
@@ -29,7 +34,7 @@ async function server(): Promise<TestServer> {
 
 async function finished(s: TestServer, ids: string[]): Promise<RunInfo[]> {
   const ended = ['completed', 'failed', 'halted', 'cancelled', 'refused'];
-  await until(async () => (await s.client.runs({ limit: '1000' })).filter((r) => ids.includes(r.id) && ended.includes(r.state)).length === ids.length, 30_000);
+  await until(async () => (await s.client.runs({ limit: '1000' })).filter((r) => ids.includes(r.id) && ended.includes(r.state)).length === ids.length, 150_000);
   return (await s.client.runs({ limit: '1000' })).filter((r) => ids.includes(r.id));
 }
 
@@ -100,17 +105,28 @@ describe('tenant isolation', () => {
       base.reduce((a, r) => a + r.usage.costUsd, 0),
       10,
     );
-  });
+    // Sixty-five runs through one server: seconds on a quiet machine, far more at a load of 20.
+  }, 180_000);
 
-  it("lowers a run's budget to what its tenant has left today, and refuses runs once the day is spent", async () => {
+  it("lowers a run's budget to what its tenant has left today, refuses a run that could not make its first call, and refuses runs once the day is spent", async () => {
     const s = await server();
     const first = await s.client.startRun({ file: SAMPLE_FILE, seed: 1, tenant: 'thrifty' });
     const [run] = await finished(s, [first.id]);
-    expect(run!.budgetUsd).toBe(0.02); // the profile's $0.50, lowered to the tenant's day
-    expect(run!.usage.costUsd).toBeLessThanOrEqual(0.02);
+    expect(run!.budgetUsd).toBe(0.04); // the profile's $0.50, lowered to the tenant's day
+    expect(run!.usage.costUsd).toBeLessThanOrEqual(0.04);
     const [thrifty] = (await s.client.tenants()).filter((t) => t.id === 'thrifty');
     expect(thrifty!.now.spentTodayUsd).toBeCloseTo(run!.usage.costUsd, 10);
-    expect(thrifty!.now.remainingTodayUsd).toBeCloseTo(0.02 - run!.usage.costUsd, 10);
+    expect(thrifty!.now.remainingTodayUsd).toBeCloseTo(0.04 - run!.usage.costUsd, 10);
+
+    // A day of $0.01 is less than the credit memo's first call may cost (its planner's prompt and
+    // 4,096 output tokens): a run granted that could only halt, so it is refused, with both figures.
+    const floor = firstCallFloorUsd(squadFrom(readFileSync(SAMPLE, 'utf8')));
+    expect(floor).toBeGreaterThan(0.01);
+    await expect(s.client.startRun({ file: SAMPLE_FILE, seed: 2, tenant: 'short' })).rejects.toMatchObject({
+      status: 429,
+      body: { field: 'tenant', error: `tenant "short" has $0.01 left of its daily budget of $0.01; this squad's first model call may cost up to ${formatUsdLimit(floor)}` },
+    });
+    expect((await s.client.tenants()).find((t) => t.id === 'short')!.refusedRuns).toBe(1);
 
     await expect(s.client.startRun({ file: SAMPLE_FILE, seed: 3, tenant: 'broke' })).rejects.toMatchObject({ status: 429, body: { field: 'tenant' } });
     const [broke] = (await s.client.tenants()).filter((t) => t.id === 'broke');

@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrustFileSchema, type TrustedFile, type TrustFile } from '../../protocol/trustRecord';
 import { errnoCode } from '../store/journalError';
+import { makeDirectory } from '../store/makeDirectory';
 
 /**
  * The squad files this workspace's user trusts to run from the command line, remembered by content
@@ -23,7 +24,7 @@ export class TrustStore {
   async add(sha256: string, entry: TrustedFile): Promise<void> {
     const file = await this.read();
     file.files[sha256] = entry;
-    await mkdir(join(this.workspace, '.squad'), { recursive: true });
+    await makeDirectory(join(this.workspace, '.squad'));
     const temp = `${this.path}.${process.pid}.tmp`;
     await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { encoding: 'utf8', mode: 0o600 });
     await rename(temp, this.path);

@@ -128,9 +128,9 @@ describe('Squad Studio web app', () => {
     const page = await studio.open({ view: 'run', path: LOANS, theme: 'dark' });
     await page.click('[data-testid="start-run"]');
     await page.waitForSelector('[data-testid="run-state"][data-state="completed"]', { timeout: 30_000 });
-    // React Flow keeps a node hidden (visibility: hidden, so no innerText) until it is measured and laid out.
-    await page.waitForSelector('[data-testid="replicas-pricer"]', { state: 'visible', timeout: 15_000 });
-    expect(await page.locator('[data-testid="replicas-pricer"]').innerText()).toBe('×3');
+    // React Flow keeps a node hidden (visibility: hidden, so no innerText) until it is measured and laid
+    // out, and hides it again for a frame when the graph is drawn anew: wait for the text itself.
+    await expect.poll(() => page.locator('[data-testid="replicas-pricer"]').innerText(), { timeout: 15_000 }).toBe('×3');
     expect(await page.locator('[data-testid="replicas-desk"]').count()).toBe(0);
     // One node for the agent, with a row per instance; the node's figures are their sums.
     expect(await page.locator('.sq-node[data-agent="pricer"]').count()).toBe(1);

@@ -59,6 +59,7 @@ export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProp
     );
     const stop = bridge.onEvent((e) => {
       if (e.type !== 'show') return;
+      if (e.run) performance.mark('squad:run-shown');
       setTab(e.view);
       if (e.path) setPath(e.path);
       if (e.run) setRun(e.run);

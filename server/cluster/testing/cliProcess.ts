@@ -15,8 +15,10 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** `prefix`: a command the CLI runs under, e.g. `ip netns exec NS` (which execs it: signals reach the CLI itself). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, prefix: readonly string[] = []): CliProcess {
+  const argv = [...prefix, process.execPath, CLI, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   const listeners = new Set<() => void>();
   const take = (d: Buffer): void => {

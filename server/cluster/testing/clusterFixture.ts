@@ -5,14 +5,20 @@ import { afterAll, beforeAll } from 'vitest';
 import type { PgStores } from '../../store/pg/pgStores';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../store/testing/throwawayPostgres';
 import type { CliProcess } from './cliProcess';
+import { NetworkLab } from './networkLab';
 import { SlowModelServer } from './slowModelServer';
 
 /**
  * Test support for the multi-process cluster tests: a throwaway PostgreSQL, a slow model server and
  * a workspace, started before the file's tests and stopped after them together with every process
  * and store the tests registered (`processes`, `stores`), so nothing outlives the file.
+ *
+ * `network`: across a real network (see NetworkLab): PostgreSQL on a host of its own (`pg`, the
+ * lab's first), the model server on this process's link; the tests add hosts for the rest.
  */
 export interface ClusterFixture {
+  /** With `network` only. */
+  readonly lab: NetworkLab;
   readonly cluster: ThrowawayPostgres;
   readonly model: SlowModelServer;
   readonly workspace: string;
@@ -20,11 +26,18 @@ export interface ClusterFixture {
   readonly stores: PgStores[];
 }
 
-export function useClusterFixture(modelDelayMs: number, workspacePrefix: string): ClusterFixture {
-  const state: { cluster?: ThrowawayPostgres; model?: SlowModelServer; workspace?: string } = {};
+export function useClusterFixture(modelDelayMs: number, workspacePrefix: string, options: { network?: boolean } = {}): ClusterFixture {
+  const state: { lab?: NetworkLab; cluster?: ThrowawayPostgres; model?: SlowModelServer; workspace?: string } = {};
   const processes: CliProcess[] = [];
   const stores: PgStores[] = [];
   beforeAll(async () => {
+    if (options.network) {
+      const lab = (state.lab = await NetworkLab.create());
+      const pg = await lab.addHost('pg');
+      state.cluster = await startThrowawayPostgres({ host: pg.address, namespace: pg.namespace });
+      [state.model, state.workspace] = await Promise.all([SlowModelServer.start(modelDelayMs, lab.rootAddress), mkdtemp(join(tmpdir(), workspacePrefix))]);
+      return;
+    }
     [state.cluster, state.model, state.workspace] = await Promise.all([startThrowawayPostgres(), SlowModelServer.start(modelDelayMs), mkdtemp(join(tmpdir(), workspacePrefix))]);
   }, 60_000);
   afterAll(async () => {
@@ -32,13 +45,18 @@ export function useClusterFixture(modelDelayMs: number, workspacePrefix: string)
     await Promise.all(stores.map((s) => s.close()));
     await state.model?.close();
     await state.cluster?.stop();
+    // Last: whatever the test left cut or half made, every namespace and link goes.
+    await state.lab?.destroy();
     if (state.workspace) await rm(state.workspace, { recursive: true, force: true });
-  }, 30_000);
+  }, 60_000);
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the cluster fixture is not started (use it inside a test)');
     return value;
   };
   return {
+    get lab() {
+      return started(state.lab);
+    },
     get cluster() {
       return started(state.cluster);
     },

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TERMINAL_STATES } from '../../../protocol/api/runInfo';
 import type { RandomSource } from '../../engine/randomSource';
 import { readServerFile } from '../../http/serverFile';
-import { SquadClient } from '../../http/squadClient';
+import { ApiRequestError, SquadClient } from '../../http/squadClient';
 import { openPgStores } from '../../store/pg/pgStores';
 import { CLI, startCli, type CliProcess } from './cliProcess';
+import { journalDifference, type JournalDifference } from './journalDifference';
 
 /**
  * Test and bench support: a kill campaign. Runs of one squad file (real stdio MCP tool servers) are
@@ -35,6 +37,8 @@ export interface KillCampaignOptions {
   target: { kind: 'serve' } | { kind: 'worker'; store: string };
   timeoutMs: number;
   onKill?: (kills: number) => void;
+  /** Where to write both journals of each run that differs (`<seed>.resumed.jsonl`, `<seed>.uninterrupted.jsonl`), to read them whole. */
+  keepDifferent?: string;
 }
 
 export interface KillCampaignRun {
@@ -42,8 +46,10 @@ export interface KillCampaignRun {
   runId: string;
   events: number;
   identical: boolean;
-  /** Where the resumed journal first parts from the uninterrupted one (1-based line), when it does. */
-  firstDifference: number | null;
+  /** The server no longer knew the run after a kill (see `progress`): its journal had nothing to resume from. */
+  lost: boolean;
+  /** Where the resumed journal first parts from the uninterrupted one, when it does. */
+  difference: JournalDifference | null;
 }
 
 export interface KillCampaignResult {
@@ -79,15 +85,32 @@ export async function killCampaign(o: KillCampaignOptions): Promise<KillCampaign
     const runs: { seed: number; id: string }[] = [];
     for (const seed of o.seeds) runs.push({ seed, id: (await api.client.startRun({ file: o.file, seed, tenant: `t${seed}`, profile: o.profile })).id });
 
-    const progress = async (): Promise<{ events: number; done: boolean }> => {
-      const infos = await Promise.all(runs.map((r) => api.client.run(r.id).catch(() => null)));
-      return { events: infos.reduce((n, i) => n + (i?.lastSeq ?? 0), 0), done: infos.every((i) => i?.state === 'completed') };
+    // A run is done once it has ended, however (a flaky run may halt or fail, as its uninterrupted
+    // twin does); whether it ended as that twin did is what the byte comparison says.
+    // A run the server answers 404 for once it is up again (it recovers before it listens) is lost:
+    // the kill came before its journal held anything to resume from. It is over, and its journal
+    // (empty) says how it differs.
+    const lost = new Set<string>();
+    const progress = async (): Promise<{ events: number; done: boolean; states: string }> => {
+      const infos = await Promise.all(
+        runs.map((r) =>
+          api.client.run(r.id).catch((error: unknown) => {
+            if (error instanceof ApiRequestError && error.status === 404) lost.add(r.id);
+            return null;
+          }),
+        ),
+      );
+      return {
+        events: infos.reduce((n, i) => n + (i?.lastSeq ?? 0), 0),
+        done: infos.every((i, k) => (i !== null && TERMINAL_STATES.includes(i.state)) || lost.has(runs[k]!.id)),
+        states: infos.map((i, k) => `${runs[k]!.seed}: ${lost.has(runs[k]!.id) ? 'lost' : (i?.state ?? 'unknown')} at seq ${i?.lastSeq ?? 0}`).join(', '),
+      };
     };
     const waitUntil = async (what: string, ok: (p: { events: number; done: boolean }) => boolean): Promise<{ events: number; done: boolean }> => {
       for (;;) {
         const p = await progress();
         if (ok(p)) return p;
-        if (Date.now() > deadline) throw new Error(`kill campaign: ${what} not reached within ${o.timeoutMs} ms`);
+        if (Date.now() > deadline) throw new Error(`kill campaign: ${what} not reached within ${o.timeoutMs} ms (${p.states})`);
         await new Promise((r) => setTimeout(r, 10));
       }
     };
@@ -120,8 +143,13 @@ export async function killCampaign(o: KillCampaignOptions): Promise<KillCampaign
         const reference = await uninterruptedJournal(o, seed);
         let resumed = '';
         if (db) for await (const line of db.journals.exportLines(id)) resumed += line;
-        else resumed = await readFile(join(o.workspace, '.squad', 'runs', `${id}.jsonl`), 'utf8');
-        out.push({ seed, runId: id, events: resumed.split('\n').length - 1, identical: resumed === reference, firstDifference: firstDifferentLine(resumed, reference) });
+        else resumed = await readFile(join(o.workspace, '.squad', 'runs', `${id}.jsonl`), 'utf8').catch(() => '');
+        const difference = journalDifference(resumed, reference);
+        if (difference && o.keepDifferent) {
+          await mkdir(o.keepDifferent, { recursive: true });
+          await Promise.all([writeFile(join(o.keepDifferent, `${seed}.resumed.jsonl`), resumed), writeFile(join(o.keepDifferent, `${seed}.uninterrupted.jsonl`), reference)]);
+        }
+        out.push({ seed, runId: id, events: resumed.split('\n').length - 1, identical: resumed === reference, lost: lost.has(id), difference });
       }
     } finally {
       await db?.close();
@@ -146,11 +174,4 @@ function uninterruptedJournal(o: KillCampaignOptions, seed: number): Promise<str
       },
     ),
   );
-}
-
-function firstDifferentLine(a: string, b: string): number | null {
-  const x = a.split('\n');
-  const y = b.split('\n');
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return i + 1;
-  return null;
 }

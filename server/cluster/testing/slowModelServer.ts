@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 
 /**
- * Test support: an OpenAI-compatible Chat Completions server on 127.0.0.1 that takes `delayMs` to
+ * Test support: an OpenAI-compatible Chat Completions server on 127.0.0.1 (or `host`) that takes `delayMs` to
  * answer each request (streamed, as OpenAI streams), so runs against it take wall-clock seconds and
  * a worker can be killed in the middle of one. It plays a two-agent squad: a system prompt with
  * `ROLE=PLANNER` hands the work to `worker` until the conversation holds the worker's result, then
@@ -13,11 +13,13 @@ export class SlowModelServer {
   private constructor(
     private readonly server: Server,
     readonly delayMs: number,
+    private readonly host: string,
   ) {}
 
-  static async start(delayMs: number): Promise<SlowModelServer> {
+  /** `host`: the address to listen on (default 127.0.0.1; a test network's own address, see `NetworkLab`). */
+  static async start(delayMs: number, host = '127.0.0.1'): Promise<SlowModelServer> {
     const server = createServer();
-    const slow = new SlowModelServer(server, delayMs);
+    const slow = new SlowModelServer(server, delayMs, host);
     server.on('request', (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,14 +34,14 @@ export class SlowModelServer {
         res.on('close', () => clearTimeout(timer));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
     return slow;
   }
 
   get url(): string {
     const address = this.server.address();
     if (address === null || typeof address === 'string') throw new Error('not listening');
-    return `http://127.0.0.1:${address.port}/v1`;
+    return `http://${this.host}:${address.port}/v1`;
   }
 
   async close(): Promise<void> {

@@ -83,7 +83,8 @@ export function budget(): Guardrail {
       const spent = view.account.totals.costUsd;
       const limit = view.profile.guardrails.budgetUsd;
       const outputTokens = e.usage?.outputTokens ?? 0;
-      const evidence = {
+      // Built only for a trip: most calls trip nothing, and this runs after every one of them.
+      const evidence = (): Record<string, unknown> => ({
         callSeq: e.seq,
         spanId: e.spanId,
         callCostUsd: costUsd,
@@ -93,7 +94,7 @@ export function budget(): Guardrail {
         ...(e.type === 'model.response' && e.finishReason ? { finishReason: e.finishReason } : {}),
         spentUsd: spent,
         budgetUsd: limit,
-      };
+      });
       const model = call?.model.model ?? 'its model';
       // A cent's billionth is rounding in the cost sums, not spend.
       if (spent > limit + 1e-9) {
@@ -106,7 +107,7 @@ export function budget(): Guardrail {
             `${e.agent}'s call to ${model} (${e.spanId}, event ${e.seq}) cost $${costUsd.toFixed(4)}` +
             (call ? `, reserved $${call.reserveUsd.toFixed(4)}` : '') +
             `: spend $${spent.toFixed(4)} passed the budget of ${formatUsdLimit(limit)}`,
-          evidence,
+          evidence: evidence(),
         };
       }
       if (call && outputTokens > call.maxOutputTokens && !overLimitModels.has(call.model.model)) {
@@ -118,7 +119,7 @@ export function budget(): Guardrail {
           message:
             `${e.agent}'s call to ${model} (${e.spanId}) was billed ${outputTokens} output tokens for a maxOutputTokens of ${call.maxOutputTokens} ` +
             '(reasoning tokens, or a server that ignores max_tokens): reservations for this model understate its cost',
-          evidence,
+          evidence: evidence(),
         };
       }
       return null;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
+import type { HeldAt } from '../../../protocol/api/runInfo';
 import type { RunTicket } from '../../../protocol/api/runTicket';
-import type { Lease, QueueEntry, RunQueue } from '../runQueue';
+import type { ClaimLimits, Lease, QueueEntry, RunQueue } from '../runQueue';
 
 interface Row extends QueueEntry {
   leaseExpires: number;
@@ -25,6 +26,8 @@ export class InProcessRunQueue implements RunQueue {
       state: 'queued',
       owner: null,
       attempts: 0,
+      paused: entry.ticket.paused,
+      held: null,
       outcome: null,
       reason: null,
       createdAt: created,
@@ -34,22 +37,28 @@ export class InProcessRunQueue implements RunQueue {
       order: this.order++,
     });
     this.work.emit('work');
+    this.work.emit('change', entry.id);
   }
 
-  async claim(owner: string, leaseMs: number): Promise<Lease | null> {
+  async claim(owner: string, leaseMs: number, limits?: ClaimLimits): Promise<Lease | null> {
     const now = this.now();
-    const row = [...this.rows.values()].filter((r) => r.state === 'queued' || (r.state === 'claimed' && r.leaseExpires < now)).sort((a, b) => a.order - b.order)[0];
+    const running = new Map<string, number>();
+    for (const r of this.rows.values()) if (r.state === 'claimed' && r.leaseExpires >= now) running.set(r.tenant, (running.get(r.tenant) ?? 0) + 1);
+    const free = (tenant: string): boolean => !limits || (running.get(tenant) ?? 0) < (limits.tenants[tenant] ?? limits.defaultMaxRunning);
+    const row = [...this.rows.values()].filter((r) => (r.state === 'queued' || (r.state === 'claimed' && r.leaseExpires < now)) && free(r.tenant)).sort((a, b) => a.order - b.order)[0];
     if (!row) return null;
     row.state = 'claimed';
     row.owner = owner;
     row.attempts += 1;
     row.leaseExpires = now + leaseMs;
     row.claimedAt ??= new Date(now);
-    return { id: row.id, tenant: row.tenant, ticket: structuredClone(row.ticket), owner, attempt: row.attempts, expiresAt: new Date(row.leaseExpires) };
+    row.held = null;
+    this.work.emit('change', row.id);
+    return { id: row.id, tenant: row.tenant, ticket: structuredClone(row.ticket), owner, attempt: row.attempts, expiresAt: new Date(row.leaseExpires), paused: row.paused };
   }
 
   async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
-    const row = this.held(lease);
+    const row = this.leased(lease);
     if (!row) return false;
     row.leaseExpires = this.now() + leaseMs;
     lease.expiresAt = new Date(row.leaseExpires);
@@ -57,23 +66,44 @@ export class InProcessRunQueue implements RunQueue {
   }
 
   async complete(lease: Lease, outcome: string, reason: string | null): Promise<boolean> {
-    const row = this.held(lease);
+    const row = this.leased(lease);
     if (!row) return false;
-    Object.assign(row, { state: 'done', outcome, reason, owner: null, leaseExpires: 0, endedAt: new Date(this.now()) });
+    Object.assign(row, { state: 'done', outcome, reason, owner: null, leaseExpires: 0, paused: false, held: null, endedAt: new Date(this.now()) });
+    this.work.emit('work');
+    this.work.emit('change', row.id);
     return true;
   }
 
   async release(lease: Lease): Promise<void> {
-    const row = this.held(lease);
+    const row = this.leased(lease);
     if (!row) return;
-    Object.assign(row, { state: 'queued', owner: null, leaseExpires: 0 });
+    Object.assign(row, { state: 'queued', owner: null, leaseExpires: 0, held: null });
     this.work.emit('work');
+    this.work.emit('change', row.id);
+  }
+
+  async setPaused(id: string, paused: boolean): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (row?.state !== 'claimed') return false;
+    row.paused = paused;
+    this.work.emit('change', id);
+    return true;
+  }
+
+  async reportHeld(lease: Lease, held: HeldAt | null, paused: boolean): Promise<boolean> {
+    const row = this.leased(lease);
+    if (!row) return false;
+    row.held = held === null ? null : { ...held };
+    row.paused = paused;
+    this.work.emit('change', row.id);
+    return true;
   }
 
   async cancelQueued(id: string, reason: string): Promise<boolean> {
     const row = this.rows.get(id);
     if (row?.state !== 'queued') return false;
     Object.assign(row, { state: 'cancelled', outcome: 'cancelled', reason, endedAt: new Date(this.now()) });
+    this.work.emit('change', id);
     return true;
   }
 
@@ -113,6 +143,12 @@ export class InProcessRunQueue implements RunQueue {
     });
   }
 
+  watch(listener: (id: string | null) => void): () => void {
+    const on = (id: string): void => listener(id);
+    this.work.on('change', on);
+    return () => this.work.off('change', on);
+  }
+
   async beat(id: string, ttlMs: number): Promise<number> {
     const now = this.now();
     this.workers.set(id, now + ttlMs);
@@ -127,7 +163,7 @@ export class InProcessRunQueue implements RunQueue {
     this.work.removeAllListeners();
   }
 
-  private held(lease: Lease): Row | null {
+  private leased(lease: Lease): Row | null {
     const row = this.rows.get(lease.id);
     return row && row.state === 'claimed' && row.owner === lease.owner && row.attempts === lease.attempt ? row : null;
   }
@@ -135,5 +171,5 @@ export class InProcessRunQueue implements RunQueue {
 
 function entryOf(row: Row): QueueEntry {
   const { leaseExpires: _l, order: _o, ...entry } = row;
-  return { ...entry, ticket: structuredClone(entry.ticket) };
+  return { ...entry, ticket: structuredClone(entry.ticket), held: entry.held === null ? null : { ...entry.held } };
 }

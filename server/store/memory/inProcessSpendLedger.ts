@@ -15,7 +15,7 @@ export class InProcessSpendLedger implements SpendLedger {
   private readonly rows = new Map<string, Row>();
   private nextId = 1;
 
-  async reserve(tenant: string, day: string, wantedUsd: number, limitUsd: number, runKey?: string): Promise<SpendReservation | null> {
+  async reserve(tenant: string, day: string, wantedUsd: number, limitUsd: number, runKey?: string, minimumUsd = 0): Promise<SpendReservation | null> {
     if (runKey !== undefined) {
       const existing = [...this.rows.values()].find((r) => r.open && r.runKey === runKey);
       if (existing) return { id: existing.id, grantedUsd: existing.granted };
@@ -23,7 +23,7 @@ export class InProcessSpendLedger implements SpendLedger {
     let used = 0;
     for (const r of this.rows.values()) if (r.tenant === tenant && r.day === day) used += r.open ? Math.max(r.granted, r.spent) : r.spent;
     const granted = Math.min(wantedUsd, limitUsd - used);
-    if (!(granted > 0)) return null;
+    if (!(granted > 0) || granted < Math.min(minimumUsd, wantedUsd)) return null;
     const id = String(this.nextId++);
     this.rows.set(id, { id, tenant, day, runKey: runKey ?? null, granted, spent: 0, open: true });
     return { id, grantedUsd: granted };

@@ -1,9 +1,10 @@
 import pg from 'pg';
+import { StoreUnavailableError } from '../storeUnavailableError';
 import { MIGRATIONS } from './pgMigrations';
 
 /** The NOTIFY channels the stores use. */
-export type PgChannel = 'squad_journal' | 'squad_queue' | 'squad_control' | 'squad_token';
-const CHANNELS: readonly PgChannel[] = ['squad_journal', 'squad_queue', 'squad_control', 'squad_token'];
+export type PgChannel = 'squad_journal' | 'squad_queue' | 'squad_control' | 'squad_token' | 'squad_run';
+const CHANNELS: readonly PgChannel[] = ['squad_journal', 'squad_queue', 'squad_control', 'squad_token', 'squad_run'];
 
 /** Any number: the advisory lock the migrations hold. */
 const MIGRATION_LOCK = 7_391_114;
@@ -14,6 +15,14 @@ export interface PgDatabaseOptions {
   /** Connections in the pool. Default 10. */
   poolSize?: number;
   log?: (line: string) => void;
+  /**
+   * A bound on every query of the pool, and on getting a connection for one: the client gives up
+   * after this long (and drops the connection), the server cancels a statement that runs longer or
+   * ends a session left idle inside a transaction. Without it a query over a cut network hangs
+   * until TCP gives up (minutes). A worker sets it from its lease (see `workerCommand`): a heartbeat
+   * that cannot finish in time is worth nothing. Default: none (the API and the CLI's own commands).
+   */
+  queryTimeoutMs?: number;
 }
 
 /**
@@ -38,7 +47,13 @@ export class PgDatabase {
   /** Connects, applies the migrations this version has and the database lacks, and starts listening. */
   static async open(url: string, options: PgDatabaseOptions = {}): Promise<PgDatabase> {
     const log = options.log ?? (() => {});
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const bound = options.queryTimeoutMs;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: bound ?? 10_000,
+      ...(bound === undefined ? {} : { query_timeout: bound, statement_timeout: bound, idle_in_transaction_session_timeout: bound }),
+    });
     // An idle client's error (the server restarted) must not crash the process: the next query reconnects.
     pool.on('error', (error) => log(`postgres: idle connection failed: ${error.message}`));
     const db = new PgDatabase(pool, url, log);
@@ -63,24 +78,28 @@ export class PgDatabase {
     }
   }
 
+  /** One statement. A failure to reach the database or to hear from it in time rejects with `StoreUnavailableError`. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(text, values);
+    return this.pool.query<R>(text, values).catch((error: unknown) => Promise.reject(unavailable(error, this.location)));
   }
 
-  /** Runs `work` in one transaction on one connection. */
+  /** Runs `work` in one transaction on one connection (failures to reach the database as for `query`). */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => Promise.reject(unavailable(error, this.location)));
+    let result: T;
     try {
       await client.query('BEGIN');
-      const result = await work(client);
+      result = await work(client);
       await client.query('COMMIT');
-      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+      // A connection whose statement timed out is in an unknown state (the statement may still run
+      // when the network comes back): the pool drops it rather than lend it again.
+      client.release(error instanceof Error ? error : new Error(String(error)));
+      throw unavailable(error, this.location);
     }
+    client.release();
+    return result;
   }
 
   /** Calls `handler` with each payload NOTIFYed on `channel` (and `null` after a reconnect) until the returned function is called. */
@@ -162,4 +181,19 @@ export class PgDatabase {
     this.reconnecting = false;
     for (const set of this.handlers.values()) for (const h of [...set]) h(null);
   }
+}
+
+/** SQLSTATEs of a database that went away or gave up on the statement: connection exceptions, shutdowns, timeouts. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0.|57014|25P03)$/;
+/** What node-postgres and Node say when the server cannot be reached or does not answer. */
+const UNAVAILABLE_MESSAGE = /timeout|Connection terminated|connection error|ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE/i;
+
+/** `error` as a StoreUnavailableError when it says the database could not be reached or answer in time; else as it is. */
+function unavailable(error: unknown, location: string): unknown {
+  if (!(error instanceof Error)) return error;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+  // The server's own errors carry a SQLSTATE; the driver's and the socket's do not.
+  const fromServer = error instanceof pg.DatabaseError;
+  if (fromServer ? UNAVAILABLE_SQLSTATE.test(code) : UNAVAILABLE_MESSAGE.test(`${code} ${error.message}`)) return new StoreUnavailableError(`${location}: ${error.message}`, { cause: error });
+  return error;
 }

@@ -4,7 +4,7 @@ import { BatchingJournalWriter, type StoredLine } from '../batchingJournalWriter
 import { followByPolling } from '../followByPolling';
 import { JournalError } from '../journalError';
 import { checkJournalId, journalIdCandidates } from '../journalId';
-import type { JournalEntry, JournalStore, JournalWriterOptions, OpenedJournal } from '../journalStore';
+import type { JournalEntry, JournalFence, JournalStore, JournalWriterOptions, OpenedJournal, ReopenOptions } from '../journalStore';
 import type { PgDatabase } from './pgDatabase';
 
 /**
@@ -12,7 +12,11 @@ import type { PgDatabase } from './pgDatabase';
  * row per journal (`squad_journals`: last seq, completed). A writer's group commit is one statement
  * per batch (insert the lines, move `last_seq`, NOTIFY `squad_journal`), so a batch is all or
  * nothing and followers in any process hear of it when it commits. The primary key (journal, seq)
- * is the fence: a second writer of the same seq fails its commit.
+ * is the fence: a second writer of the same seq fails its commit. A writer reopened with a lease
+ * (`ReopenOptions.fence`) is fenced by it too: its batch goes in only if the run's row in
+ * `squad_runs` still names that owner and claim, checked under a share lock in the same statement
+ * (a claim that takes the run over waits for the batch, or the batch sees the claim and inserts
+ * nothing); each line keeps the lease it was written under (`holder`: `worker#claim`).
  */
 export class PgJournalStore implements JournalStore {
   constructor(private readonly db: PgDatabase) {}
@@ -32,9 +36,9 @@ export class PgJournalStore implements JournalStore {
     throw new JournalError(`${this.location}: too many journals for run ${runId}`);
   }
 
-  async reopen(id: string): Promise<OpenedJournal> {
+  async reopen(id: string, options: ReopenOptions = {}): Promise<OpenedJournal> {
     const events = await this.read(id);
-    return { id, events, writer: this.writerFor(id) };
+    return { id, events, writer: this.writerFor(id, {}, options.fence) };
   }
 
   async read(id: string, fromSeq = 1, toSeq = 2_147_483_647): Promise<RunEvent[]> {
@@ -89,24 +93,43 @@ export class PgJournalStore implements JournalStore {
 
   async close(): Promise<void> {}
 
-  private writerFor(id: string, options: JournalWriterOptions = {}): JournalWriter {
-    return new BatchingJournalWriter((batch) => this.commit(id, batch), { name: `${this.location} journal ${id}`, ...options });
+  private writerFor(id: string, options: JournalWriterOptions = {}, fence?: () => JournalFence): JournalWriter {
+    return new BatchingJournalWriter((batch) => this.commit(id, batch, fence?.()), { name: `${this.location} journal ${id}`, ...options });
   }
 
-  private async commit(id: string, batch: StoredLine[]): Promise<void> {
+  private async commit(id: string, batch: StoredLine[], fence: JournalFence | undefined): Promise<void> {
     const last = batch[batch.length - 1]!;
+    const values = [id, batch.map((l) => l.seq), batch.map((l) => l.type), batch.map((l) => l.json), last.seq, batch.some((l) => l.type === 'run.completed')];
+    // One statement for both writers: without a fence ($7 and $8 null) nothing is checked and the
+    // lines carry no holder; with one, the batch goes in only while the claim is still this
+    // holder's, atomically with the check (the row stays shared-locked until the batch commits).
     const { rows } = await this.db.query<{ id: string }>(
-      `WITH lines AS (
-         INSERT INTO squad_events (journal_id, seq, type, body)
-         SELECT $1, s, t, b FROM unnest($2::int[], $3::text[], $4::text[]) AS x(s, t, b)
+      `WITH fence AS (
+         SELECT id FROM squad_runs WHERE id = $1 AND owner = $7::text AND attempts = $8::int AND state = 'claimed' FOR SHARE
+       ), allowed AS (
+         SELECT $7::text IS NULL OR EXISTS (SELECT 1 FROM fence) AS ok
+       ), lines AS (
+         INSERT INTO squad_events (journal_id, seq, type, body, holder)
+         SELECT $1, s, t, b, $7::text || '#' || $8::int FROM unnest($2::int[], $3::text[], $4::text[]) AS x(s, t, b) WHERE (SELECT ok FROM allowed)
        ), moved AS (
          UPDATE squad_journals SET last_seq = GREATEST(last_seq, $5), updated_at = now(), completed = completed OR $6
-         WHERE id = $1 RETURNING id
+         WHERE id = $1 AND (SELECT ok FROM allowed) RETURNING id
        )
        SELECT pg_notify('squad_journal', id) AS id FROM moved`,
-      [id, batch.map((l) => l.seq), batch.map((l) => l.type), batch.map((l) => l.json), last.seq, batch.some((l) => l.type === 'run.completed')],
+      [...values, fence?.owner ?? null, fence?.attempt ?? null],
     );
-    if (rows.length !== 1) throw new JournalError(`${this.location}: journal ${id} was deleted`);
+    if (rows.length === 1) return;
+    if (fence) {
+      // Nothing went in. Why, for the message (the refusal itself was atomic with the batch).
+      const { rows: run } = await this.db.query<{ owner: string | null; attempts: number; state: string }>('SELECT owner, attempts, state FROM squad_runs WHERE id = $1', [id]);
+      const now = run[0];
+      if (!now || now.owner !== fence.owner || now.attempts !== fence.attempt || now.state !== 'claimed')
+        throw new JournalError(
+          `${this.location}: journal ${id}: seq ${batch[0]!.seq}-${last.seq} refused: the lease of ${fence.owner} (claim ${fence.attempt}) is gone (${now ? `run ${now.state}, claim ${now.attempts} by ${now.owner ?? 'nobody'}` : 'no run'})`,
+          { code: 'EFENCED' },
+        );
+    }
+    throw new JournalError(`${this.location}: journal ${id} was deleted`);
   }
 }
 

@@ -67,4 +67,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: 'paused runs and where they are held',
+    sql: `
+      ALTER TABLE squad_runs ADD COLUMN paused boolean NOT NULL DEFAULT false, ADD COLUMN held jsonb;
+    `,
+  },
+  {
+    version: 3,
+    name: 'the lease each journal line was written under',
+    sql: `
+      ALTER TABLE squad_events ADD COLUMN holder text;
+    `,
+  },
 ];

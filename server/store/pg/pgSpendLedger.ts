@@ -11,7 +11,7 @@ import type { PgDatabase } from './pgDatabase';
 export class PgSpendLedger implements SpendLedger {
   constructor(private readonly db: PgDatabase) {}
 
-  async reserve(tenant: string, day: string, wantedUsd: number, limitUsd: number, runKey?: string): Promise<SpendReservation | null> {
+  async reserve(tenant: string, day: string, wantedUsd: number, limitUsd: number, runKey?: string, minimumUsd = 0): Promise<SpendReservation | null> {
     return this.db.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [tenant, day]);
       if (runKey !== undefined) {
@@ -23,7 +23,7 @@ export class PgSpendLedger implements SpendLedger {
         [tenant, day],
       );
       const granted = Math.min(wantedUsd, limitUsd - (used.rows[0]?.used ?? 0));
-      if (!(granted > 0)) return null;
+      if (!(granted > 0) || granted < Math.min(minimumUsd, wantedUsd)) return null;
       const { rows } = await client.query<{ id: string }>('INSERT INTO squad_reservations (tenant, day, run_key, granted) VALUES ($1, $2, $3, $4) RETURNING id::text', [
         tenant,
         day,

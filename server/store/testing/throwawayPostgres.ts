@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +22,15 @@ export interface ThrowawayPostgres {
  * Test support: a PostgreSQL cluster of its own, in a temporary directory, on a free loopback port,
  * owned by the `postgres` user (PostgreSQL refuses to run as root). `initdb -A trust` so tests need
  * no password; fsync stays on, so timings are what a user's server gives. The caller stops it.
+ *
+ * `namespace`: the server runs inside that network namespace (`ip netns exec`, as root), listening
+ * on `host` there (an address of the namespace's own) on port 5432, and trusts clients from any
+ * address (the namespace is the test's own network; see `NetworkLab`).
  */
-export async function startThrowawayPostgres(options: { host?: string } = {}): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(options: { host?: string; namespace?: string } = {}): Promise<ThrowawayPostgres> {
   const host = options.host ?? '127.0.0.1';
+  const namespace = options.namespace;
+  if (namespace !== undefined && (process.getuid?.() !== 0 || options.host === undefined)) throw new Error('a PostgreSQL in a network namespace needs root and the host address it listens on');
   const dir = await mkdtemp(join(tmpdir(), 'squad-pg-'));
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -37,8 +43,10 @@ export async function startThrowawayPostgres(options: { host?: string } = {}): P
   const as = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', join(POSTGRES_BIN, cmd), ...args]] : [join(POSTGRES_BIN, cmd), args]);
   const [initCmd, initArgs] = as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   await run(initCmd, initArgs);
-  const port = await freePort(host);
-  const [pgCmd, pgArgs] = as('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=${host}`, '-c', 'max_connections=200', '-c', 'shared_buffers=32MB']);
+  if (namespace !== undefined) await appendFile(join(data, 'pg_hba.conf'), 'host all all 0.0.0.0/0 trust\n');
+  const port = namespace === undefined ? await freePort(host) : 5432;
+  const [asCmd, asArgs] = as('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', `listen_addresses=${host}`, '-c', 'max_connections=200', '-c', 'shared_buffers=32MB']);
+  const [pgCmd, pgArgs] = namespace === undefined ? [asCmd, asArgs] : ['ip', ['netns', 'exec', namespace, asCmd, ...asArgs]];
   const child: ChildProcess = spawn(pgCmd, pgArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));

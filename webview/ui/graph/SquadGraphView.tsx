@@ -6,7 +6,7 @@ import type { RunView } from '../../model/runView';
 import { agentId, type SquadEdge, type SquadGraph } from '../../model/squadGraph';
 import { AgentNode, type AgentFlowNode } from './AgentNode';
 import { edgeRoutes, type Box, type EdgeRoute } from './edgeRoutes';
-import { nodeSize, type Positions, type Sizes } from './elkLayout';
+import { EDGE_LABEL, nodeSize, resultEdgeId, type ElkRoute, type Positions, type Sizes } from './elkLayout';
 import { readableViewport } from './readableViewport';
 import { useElkLayout } from './ElkLayoutProvider';
 import { ServerNode, type ServerFlowNode } from './ServerNode';
@@ -46,7 +46,7 @@ export interface SquadGraphViewProps {
 export function SquadGraphView(props: SquadGraphViewProps) {
   const { graph, savedLayout, run, editable } = props;
   const theme = useThemeKind();
-  const [auto, setAuto] = useState<{ structure: string; positions: Positions } | null>(null);
+  const [auto, setAuto] = useState<{ structure: string; positions: Positions; routes: Record<string, ElkRoute> } | null>(null);
   const [moved, setMoved] = useState<Positions>({});
   const [sizes, setSizes] = useState<Sizes>({});
   // Heights in steps of 16 px: a node that grows (a wait note, an instance table) is laid out again
@@ -63,10 +63,10 @@ export function SquadGraphView(props: SquadGraphViewProps) {
   useEffect(() => {
     let live = true;
     elk.layout(latest.current.nodes, latest.current.edges, latestSizes.current).then(
-      (positions) => {
+      ({ positions, routes }) => {
         if (!live) return;
         setLayoutError(null);
-        setAuto({ structure, positions });
+        setAuto({ structure, positions, routes });
       },
       (error: unknown) => {
         if (!live) return;
@@ -87,7 +87,13 @@ export function SquadGraphView(props: SquadGraphViewProps) {
     if (!shown) return undefined;
     // After the frame that paints the nodes, so whatever waits for it starts once they are on screen.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => (timer = setTimeout(() => onShown.current?.(), 0)));
+    const frame = requestAnimationFrame(
+      () =>
+        (timer = setTimeout(() => {
+          performance.mark('squad:graph-shown');
+          onShown.current?.();
+        }, 0)),
+    );
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
@@ -169,21 +175,37 @@ export function SquadGraphView(props: SquadGraphViewProps) {
     for (const n of graph.nodes) out.set(n.id, { ...position(n.id), ...nodeSize(n, sizes) });
     return out;
   }, [graph, position, sizes]);
+  // ELK's route of an edge, while both its nodes are where ELK put them (a dragged node, or one
+  // placed from a saved layout, has its edges routed by edgeRoutes instead).
+  const elkRoute = useCallback(
+    (id: string, source: string, target: string): ElkRoute | null => {
+      const at = (n: string) => {
+        const p = position(n);
+        const laid = auto?.positions[n];
+        return laid !== undefined && laid.x === p.x && laid.y === p.y;
+      };
+      return at(source) && at(target) ? (auto?.routes[id] ?? null) : null;
+    },
+    [auto, position],
+  );
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `runVersion` is the change signal of the run view mutated in place
-  const edges = useMemo(() => flowEdges(graph, run?.view ?? null, boxes), [graph, run, runVersion, boxes]);
+  const edges = useMemo(() => flowEdges(graph, run?.view ?? null, boxes, elkRoute), [graph, run, runVersion, boxes, elkRoute]);
 
   // No minimap: it drew no nodes in a webview and covered the graph in a narrow pane; a graph larger
   // than its pane scrolls (wheel, trackpad) and Fit View frames it again.
   // Fit at a readable size (never below 100 %: nodes keep their 220 px and 11 px text, and a graph
   // wider than its pane scrolls), again whenever the pane changes size (a split, a panel widening).
   const pane = useRef<HTMLDivElement>(null);
-  const latestBoxes = useRef(boxes);
-  latestBoxes.current = boxes;
+  // What the frame must hold: the nodes, and the edges ELK routed around them with their labels (a
+  // cycle's back edge runs outside the nodes' box; framing the nodes alone cut it off at the pane's edge).
+  const framed = useMemo(() => [...boxes.values(), ...edges.flatMap((e) => routeBoxes((e.data as { elk?: ElkRoute | null } | undefined)?.elk ?? null))], [boxes, edges]);
+  const latestBoxes = useRef(framed);
+  latestBoxes.current = framed;
   const fit = useCallback(() => {
     const instance = flow.current;
     const element = pane.current;
     if (!instance || !element || focused.current) return;
-    const viewport = readableViewport(latestBoxes.current.values(), element.clientWidth, element.clientHeight);
+    const viewport = readableViewport(latestBoxes.current, element.clientWidth, element.clientHeight);
     if (viewport) void instance.setViewport(viewport);
   }, []);
   useEffect(() => {
@@ -319,9 +341,10 @@ export function SquadGraphView(props: SquadGraphViewProps) {
 /**
  * Declared edges, labelled with a run's traffic; the deadlock's wait-for cycle in red; an edge a
  * guardrail tripped on in the trip's colour (red when it blocked or halted, amber when it warned),
- * with the trip's kind beside its figures. Each edge gets its route (lane, channel) from edgeRoutes.
+ * with the trip's kind beside its figures. Each edge gets ELK's route when it has one that fits, and
+ * its route from edgeRoutes (lane, channel) otherwise.
  */
-function flowEdges(graph: SquadGraph, view: RunView | null, boxes: ReadonlyMap<string, Box>): Edge[] {
+function flowEdges(graph: SquadGraph, view: RunView | null, boxes: ReadonlyMap<string, Box>, elkRoute: (id: string, source: string, target: string) => ElkRoute | null): Edge[] {
   const waitsFor = new Set<string>();
   const cycle = (view?.deadlock?.cycle ?? []).map(definitionOf);
   for (let i = 0; i + 1 < cycle.length; i++) waitsFor.add(`${cycle[i]}>${cycle[i + 1]}`);
@@ -348,14 +371,22 @@ function flowEdges(graph: SquadGraph, view: RunView | null, boxes: ReadonlyMap<s
   // Traffic on no declared edge: results going back to whoever handed the work on.
   for (const [pair, t] of view?.edges ?? []) {
     if (seen.has(pair) || graph.edges.some((e) => e.kind !== 'tool' && `${e.source.slice(6)}>${e.target.slice(6)}` === pair)) continue;
-    specs.push({ id: `traffic:${pair}`, source: agentId(t.from), target: agentId(t.to), kind: 'result', label: `${t.messages} msg · ${t.tokens} tok`, red: false, trip: trips.get(pair) ?? null });
+    specs.push({
+      id: resultEdgeId(agentId(t.from), agentId(t.to)),
+      source: agentId(t.from),
+      target: agentId(t.to),
+      kind: 'result',
+      label: `${t.messages} msg · ${t.tokens} tok`,
+      red: false,
+      trip: trips.get(pair) ?? null,
+    });
   }
   for (const pair of waitsFor) {
     const [from, to] = pair.split('>');
     specs.push({ id: `wait:${pair}`, source: agentId(from ?? ''), target: agentId(to ?? ''), kind: 'ask', label: 'waits on', red: true, trip: null });
   }
   const routes = edgeRoutes(specs, boxes);
-  return specs.map((spec) => edgeOf(spec, routes.get(spec.id) ?? { lane: 0, detourY: null }));
+  return specs.map((spec) => edgeOf(spec, routes.get(spec.id) ?? { lane: 0, detourY: null }, elkRoute(spec.id, spec.source, spec.target)));
 }
 
 interface EdgeSpec {
@@ -368,7 +399,7 @@ interface EdgeSpec {
   trip: { kind: string; warn: boolean } | null;
 }
 
-function edgeOf({ id, source, target, kind, label, red, trip }: EdgeSpec, route: EdgeRoute): Edge {
+function edgeOf({ id, source, target, kind, label, red, trip }: EdgeSpec, route: EdgeRoute, elk: ElkRoute | null): Edge {
   const tripColor = trip ? (trip.warn ? 'var(--sq-amber)' : 'var(--sq-red)') : null;
   const color = red ? 'var(--sq-red)' : (tripColor ?? (kind === 'ask' ? 'var(--sq-amber)' : kind === 'result' ? 'var(--sq-purple)' : 'var(--sq-muted)'));
   // A trip's label on two lines (kind, then figures): narrow enough for the gap between two layers.
@@ -381,7 +412,7 @@ function edgeOf({ id, source, target, kind, label, red, trip }: EdgeSpec, route:
     animated: red,
     deletable: kind === 'handoff' || kind === 'ask',
     type: 'squad',
-    data: { label: shownLabel, red, hot: label !== null && kind !== 'result', trip: trip ? { kind: trip.kind, warn: trip.warn } : null, route },
+    data: { label: shownLabel, red, hot: label !== null && kind !== 'result', trip: trip ? { kind: trip.kind, warn: trip.warn } : null, route, elk },
     className: red ? 'sq-edge-deadlock' : trip ? `sq-edge-${kind} sq-edge-tripped` : `sq-edge-${kind}`,
     style: {
       stroke: color,
@@ -391,6 +422,14 @@ function edgeOf({ id, source, target, kind, label, red, trip }: EdgeSpec, route:
     },
     markerEnd: { type: MarkerType.ArrowClosed, color, width: 16, height: 16 },
   };
+}
+
+/** The boxes an ELK route covers: its bend points, and its label at the size ELK kept for it. */
+function routeBoxes(route: ElkRoute | null): Box[] {
+  if (!route) return [];
+  const out: Box[] = route.points.map((p) => ({ x: p.x, y: p.y, width: 0, height: 0 }));
+  if (route.label) out.push({ x: route.label.x - EDGE_LABEL.width / 2, y: route.label.y - EDGE_LABEL.height / 2, ...EDGE_LABEL });
+  return out;
 }
 
 /** Input + output tokens of an agent's model calls, every instance's (`pricer`, `pricer#2` …). */

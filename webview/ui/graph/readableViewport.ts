@@ -3,11 +3,12 @@ import type { Box } from './edgeRoutes';
 
 /** Room kept free at the pane's top for the graph's toolbar, around the graph, and below it for the channels back edges take. */
 const TOP = 56;
-const PAD = 24;
+const PAD = 16;
 const BOTTOM = 64;
 
 /**
- * The viewport that frames the graph's nodes (`boxes`, flow coordinates, measured sizes) at 100 %
+ * The viewport that frames the graph (`boxes`, flow coordinates: its nodes at their measured sizes,
+ * and what its edges cover) at 100 %
  * (the zoom at which a node is 220 px wide and its smallest text 11 px): centred when it fits the
  * pane, else from its top-left corner (the entry agent first), the rest a scroll away; never shrunk
  * to fit, which made nodes unreadable in a narrow pane. Null for an empty graph or pane.

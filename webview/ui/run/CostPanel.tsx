@@ -38,7 +38,7 @@ export function CostPanel({ view, tenant }: { view: RunView; version: number; te
           return (
             <div role="rowgroup" key={name} data-testid={`cost-group-${name}`}>
               <div className="sq-barrow group" role="row">
-                <span className="name" role="cell" title={`${name}: ${g.instances.length} instances, ${g.turns} turns, busy ${formatMs(g.busyMs)}`}>
+                <span className="name" role="cell" title={`${name}: ${g.instances.length} instances, ${plural(g.turns, 'turn')}, busy ${formatMs(g.busyMs)}`}>
                   {name} <span className="sq-muted">×{g.instances.length}</span>
                 </span>
                 <span className="sq-hbar" role="cell">

@@ -81,13 +81,15 @@ export function DiffView({ bridge, a, b, onClose }: { bridge: Bridge; a: string;
                 <span className="sq-mono" data-testid="diff-run-a" title={idA === a ? idA : `${idA} (saved as ${a}.jsonl)`}>
                   {idA}
                 </span>{' '}
-                (this replay)
+                {/* Two runs of one seed share a run id; the saved runs list names them by their journal files. */}
+                {idA === a ? '(this replay)' : `(this replay, saved as ${a})`}
               </span>
               <span>
                 <i className="sq-swatch b" /> B{' '}
                 <span className="sq-mono" data-testid="diff-run-b" title={idB === b ? idB : `${idB} (saved as ${b}.jsonl)`}>
                   {idB}
                 </span>
+                {idB === b ? '' : ` (saved as ${b})`}
               </span>
             </p>
             <Totals a={idA} b={idB} x={diff.a} y={diff.b} />

@@ -9,6 +9,7 @@ import { VsButton } from '../controls/VsButton';
 import { VsSelect } from '../controls/VsSelect';
 import { VsTextField } from '../controls/VsTextField';
 import { ForecastPanel } from './ForecastPanel';
+import { PendingRunGraph } from './PendingRunGraph';
 import { RunPanels } from './RunPanels';
 
 const browserFrames = { request: (cb: () => void) => requestAnimationFrame(cb), cancel: (h: number) => cancelAnimationFrame(h) };
@@ -61,8 +62,14 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
   useEffect(() => {
     if (!runId) return;
     const sub = `live-${runId}`;
+    // Once per run shown (a reused dashboard shows several): the e2e tests read the latest.
+    let firstEvents = true;
     const stop = bridge.onEvent((e) => {
-      if (e.type === 'run.events' && e.sub === sub) store.push(e.events);
+      if (e.type === 'run.events' && e.sub === sub) {
+        if (firstEvents) performance.mark('squad:run-events');
+        firstEvents = false;
+        store.push(e.events);
+      }
       if (e.type === 'run.end' && e.sub === sub) {
         setState(e.state);
         refreshTenant();
@@ -111,68 +118,82 @@ export function LiveView({ bridge, path, notify, initialRun }: { bridge: Bridge;
 
   return (
     <div style={{ display: 'grid', gridTemplateRows: forecasting ? 'auto auto 1fr' : 'auto 1fr', minHeight: 0 }}>
-      <div className="sq-scrubber sq-runbar" role="toolbar" aria-label="Run">
-        <label className="sq-muted" htmlFor="sq-profile">
-          Profile
-        </label>
-        <VsSelect id="sq-profile" label="Profile" value={profile} options={PROFILES} onChange={setProfile} style={{ width: 120 }} />
-        <label className="sq-muted" htmlFor="sq-seed">
-          Seed
-        </label>
-        <VsTextField id="sq-seed" label="Seed" value={seed} onInput={setSeed} style={{ width: 118 }} inputMode="numeric" />
-        <label className="sq-muted" htmlFor="sq-tenant">
-          Tenant
-        </label>
-        <VsTextField id="sq-tenant" label="Tenant" value={tenantId} onInput={setTenantId} style={{ width: 100 }} />
-        <VsButton
-          onClick={() => void start()}
-          disabled={live}
-          ariaKeyshortcuts="Control+Enter"
-          testId="start-run"
-          title={info ? (differs.length ? `Runs ${path} with ${differs.join(', ')}` : `Runs ${info.file} again: profile ${info.profile}, seed ${info.seed}, tenant ${info.tenant}`) : `Runs ${path}`}
-        >
-          ▶ Run
-        </VsButton>
-        {info && (
-          <span className="sq-muted sq-rerun-note" data-testid="rerun-note">
-            {differs.length ? `differs from the run shown: ${differs.join(', ')}` : 're-runs the run shown'}
+      {/* Two groups, each on one line from 800 px (the form; the run's state and controls), side by side
+          from about 1,200 px; below 800 px a group may wrap too. The run id and the re-run note give way
+          (ellipsis, whole in their titles) before a group breaks. */}
+      <div className="sq-scrubber sq-runbar" role="toolbar" aria-label="Run" data-testid="run-bar">
+        <div className="sq-runbar-group">
+          <span className="sq-runbar-field">
+            <label className="sq-muted" htmlFor="sq-profile">
+              Profile
+            </label>
+            <VsSelect id="sq-profile" label="Profile" value={profile} options={PROFILES} onChange={setProfile} style={{ width: 112 }} />
           </span>
-        )}
-        <VsButton
-          secondary
-          onClick={() => setForecasting((f) => !f)}
-          testId="forecast-toggle"
-          title={`squad forecast: the cost of ${path} at production volume, from seeded runs under profile ${profile}`}
-        >
-          {forecasting ? 'Hide forecast' : 'Forecast…'}
-        </VsButton>
-        <span className="sq-spacer" />
-        {runId && (
-          <>
-            <span className="sq-status" data-testid="run-state" data-state={shownState ?? ''} data-run-id={runId}>
-              <i className={`sq-dot ${shownState ?? ''}`} />
-              {shownState} · <span className="sq-mono">{info?.id ?? runId}</span>
+          <span className="sq-runbar-field">
+            <label className="sq-muted" htmlFor="sq-seed">
+              Seed
+            </label>
+            <VsTextField id="sq-seed" label="Seed" value={seed} onInput={setSeed} style={{ width: 96 }} inputMode="numeric" />
+          </span>
+          <span className="sq-runbar-field">
+            <label className="sq-muted" htmlFor="sq-tenant">
+              Tenant
+            </label>
+            <VsTextField id="sq-tenant" label="Tenant" value={tenantId} onInput={setTenantId} style={{ width: 96 }} />
+          </span>
+          <VsButton
+            onClick={() => void start()}
+            disabled={live}
+            ariaKeyshortcuts="Control+Enter"
+            testId="start-run"
+            title={info ? (differs.length ? `Runs ${path} with ${differs.join(', ')}` : `Runs ${info.file} again: profile ${info.profile}, seed ${info.seed}, tenant ${info.tenant}`) : `Runs ${path}`}
+          >
+            ▶ Run
+          </VsButton>
+          {info && (
+            <span className="sq-muted sq-rerun-note" data-testid="rerun-note" title={differs.length ? `differs from the run shown: ${differs.join(', ')}` : 're-runs the run shown'}>
+              {differs.length ? `differs from the run shown: ${differs.join(', ')}` : 're-runs the run shown'}
             </span>
-            <VsButton secondary onClick={() => void control('pause')} disabled={shownState !== 'running'} title="Pause" testId="run-pause">
-              Pause
-            </VsButton>
-            <VsButton secondary onClick={() => void control('resume')} disabled={shownState !== 'paused'} title="Resume" testId="run-resume">
-              Resume
-            </VsButton>
+          )}
+          <VsButton
+            secondary
+            onClick={() => setForecasting((f) => !f)}
+            testId="forecast-toggle"
+            title={`squad forecast: the cost of ${path} at production volume, from seeded runs under profile ${profile}`}
+          >
+            {forecasting ? 'Hide forecast' : 'Forecast…'}
+          </VsButton>
+        </div>
+        {runId && (
+          <div className="sq-runbar-group sq-runbar-run">
+            <span className="sq-status" data-testid="run-state" data-state={shownState ?? ''} data-run-id={runId} title={`${shownState ?? ''} · ${info?.id ?? runId}`}>
+              <i className={`sq-dot ${shownState ?? ''}`} />
+              {shownState} · <span className="sq-mono sq-run-id">{info?.id ?? runId}</span>
+            </span>
+            {/* One button for pause and resume: the run is either running or paused. */}
+            {shownState === 'paused' ? (
+              <VsButton secondary onClick={() => void control('resume')} title="Resume" testId="run-resume">
+                Resume
+              </VsButton>
+            ) : (
+              <VsButton secondary onClick={() => void control('pause')} disabled={shownState !== 'running'} title="Pause" testId="run-pause">
+                Pause
+              </VsButton>
+            )}
             <VsButton secondary onClick={() => void control('step')} disabled={shownState !== 'paused'} title="Step to the next checkpoint" testId="run-step">
               Step
             </VsButton>
             <VsButton secondary onClick={() => void control('cancel')} disabled={!live} title="Cancel" testId="run-cancel">
               Cancel
             </VsButton>
-          </>
+          </div>
         )}
       </div>
       {forecasting && <ForecastPanel bridge={bridge} path={path} profile={profile} notify={notify} />}
       {runId ? (
         <RunPanels view={view} version={version} layout={view.squadPath === path ? layout : null} tenant={tenant} follow />
       ) : (
-        <div className="sq-empty">Choose a profile and seed, then Run: the squad's agents, messages, costs and guardrails appear here as they happen.</div>
+        <PendingRunGraph bridge={bridge} path={path} layout={layout} hint="Choose a profile and seed, then Run: the squad's agents, messages, costs and guardrails appear here as they happen." />
       )}
     </div>
   );

@@ -27,6 +27,7 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
   const [seq, setSeq] = useState(0);
   const [compareWith, setCompareWith] = useState<string | null>(null);
   const [forking, setForking] = useState(false);
+  const [runsShown, setRunsShown] = useState(true);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -90,37 +91,50 @@ export function ReplayView({ bridge, notify, initialRun }: { bridge: Bridge; not
   const canDiff = bridge.supports('run.diff');
 
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: '240px 1fr', minHeight: 0 }}>
-      <nav className="sq-side" style={{ borderLeft: 'none', borderRight: '1px solid var(--sq-border)' }} aria-label="Saved runs">
-        <div className="sq-section">
-          <h3>Saved runs</h3>
-        </div>
-        <ul className="sq-runs">
-          {runs.map((r) => (
-            <li key={r.id}>
-              <button
-                aria-current={r.id === runId}
-                onClick={() => {
-                  setRunId(r.id);
-                  // A run is not compared with itself.
-                  if (compareWith === r.id) setCompareWith(null);
-                }}
-                data-run={r.id}
-              >
-                <span>
-                  <i className={`sq-dot ${r.state}`} /> <b>{r.squad}</b> <span className="sq-muted">{r.state}</span>
-                </span>
-                <span className="sq-muted sq-mono" style={{ fontSize: 11 }}>
-                  {r.id} · seed {r.seed} · {r.profile} · ${r.usage.costUsd.toFixed(4)}
-                </span>
-              </button>
-            </li>
-          ))}
-          {runs.length === 0 && <li className="sq-empty">No saved runs yet.</li>}
-        </ul>
-      </nav>
+    <div className={`sq-replay${runsShown ? '' : ' runs-hidden'}`}>
+      {runsShown && (
+        <nav className="sq-side sq-replay-runs" aria-label="Saved runs">
+          <div className="sq-section">
+            <h3>Saved runs</h3>
+          </div>
+          <ul className="sq-runs">
+            {runs.map((r) => (
+              <li key={r.id}>
+                <button
+                  aria-current={r.id === runId}
+                  onClick={() => {
+                    setRunId(r.id);
+                    // A run is not compared with itself.
+                    if (compareWith === r.id) setCompareWith(null);
+                  }}
+                  data-run={r.id}
+                >
+                  <span>
+                    <i className={`sq-dot ${r.state}`} /> <b>{r.squad}</b> <span className="sq-muted">{r.state}</span>
+                  </span>
+                  <span className="sq-muted sq-mono" style={{ fontSize: 11 }}>
+                    {r.id} · seed {r.seed} · {r.profile} · ${r.usage.costUsd.toFixed(4)}
+                  </span>
+                </button>
+              </li>
+            ))}
+            {runs.length === 0 && <li className="sq-empty">No saved runs yet.</li>}
+          </ul>
+        </nav>
+      )}
       <div style={{ display: 'grid', gridTemplateRows: 'auto 1fr', minHeight: 0 }}>
         <div className="sq-scrubber" role="group" aria-label="Replay position">
+          {/* The saved runs take 240 px beside the replay: hidden, a chain of three agents fits at 1,400 px. */}
+          <button
+            className="sq-icon-button"
+            onClick={() => setRunsShown((shown) => !shown)}
+            aria-pressed={runsShown}
+            aria-label={runsShown ? 'Hide the saved runs' : 'Show the saved runs'}
+            title={runsShown ? 'Hide the saved runs' : 'Show the saved runs'}
+            data-testid="toggle-runs"
+          >
+            ☰
+          </button>
           <button className="sq-icon-button" onClick={() => setSeq((s) => Math.max(1, s - 1))} disabled={!view} aria-label="Previous event">
             ◀
           </button>

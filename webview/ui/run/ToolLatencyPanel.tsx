@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { plural } from '../../model/formatUsd';
 import { latencyHistogram, type LatencyHistogram } from '../../model/latencyHistogram';
 import type { RunView } from '../../model/runView';
 
@@ -18,8 +19,9 @@ export function ToolLatencyPanel({ view, version }: { view: RunView; version: nu
           <div style={{ display: 'flex', justifyContent: 'space-between', fontSize: 12 }}>
             <span className="sq-mono">{name}</span>
             <span className="sq-muted">
-              {t.calls} calls{t.errors ? ` · ${t.errors} errors` : ''}
-              {t.failovers ? ` · ${t.failovers} failovers` : ''}
+              {plural(t.calls, 'call')}
+              {t.errors ? ` · ${plural(t.errors, 'error')}` : ''}
+              {t.failovers ? ` · ${plural(t.failovers, 'failover')}` : ''}
             </span>
           </div>
           <Histogram h={h} />

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateCommand } from './validateCommand';
+import { validateCommand } from '../cli/validateCommand';
 
 let dir: string;
 beforeAll(async () => {

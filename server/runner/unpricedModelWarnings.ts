@@ -5,7 +5,7 @@ import { modelsInUse } from '../engine/modelsInUse';
 import { loadPricingTable } from '../engine/resolvedModel';
 
 /**
- * `squad validate`'s warning for what a run would warn of as it starts: a model the agents use that
+ * `squad validate`'s and the editor's (Problems panel) warning for what a run would warn of as it starts: a model the agents use that
  * has no price (neither in the pricing table nor a `price:` in the file), so the budget cannot count
  * its spend. Located at the model's `model:` value (its entry when that cannot be found). None when
  * the file disables the budget guardrail. `text` is the file `squad` was parsed from.
