@@ -31,11 +31,12 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=runtime-deps /app/node_modules ./node_modules
 COPY --from=build /src/package.json ./package.json
-# The CLI is split per command: dist/cli.js (the bin, a loader) hands over to dist/cli.mjs, which loads
-# each command's dist/cli.chunk-*.mjs when it runs; the tokenizer's ranks are read from
+# The CLI: dist/cli.js (the bin) runs dist/cli-main.js, every command in one bundle (its V8 code cache
+# goes to dist/.cache where that can be written: not in this image, whose files are root's and whose
+# user is not, so each start compiles it); the tokenizer's ranks are read from
 # dist/o200k_base.ranks; squad test and forecast start dist/gateWorker.js threads, squad serve its
 # runs on dist/runThread.js threads.
-COPY --from=build /src/dist/cli.js /src/dist/cli.mjs /src/dist/cli.chunk-*.mjs /src/dist/o200k_base.ranks ./dist/
+COPY --from=build /src/dist/cli.js /src/dist/cli-main.js /src/dist/o200k_base.ranks ./dist/
 COPY --from=build /src/dist/gateWorker.js /src/dist/runThread.js /src/dist/server.js /src/dist/credit-bureau.js ./dist/
 COPY --from=build /src/dist/webview ./dist/webview
 # The workspace (journals, server.json) belongs to the unprivileged user the server runs as (node, 1000).

@@ -1,9 +1,9 @@
-#!/usr/bin/env node
 import { invokedAs } from './invokedAs';
 import { runCli } from './main';
-import { tuneStartup } from './startupTuning';
+import { tuneZod } from './startupTuning';
 
-// Entry of dist/cli.js: the only place that touches the real process.
+// Entry of dist/cli-main.js (run by the bin, dist/cli.js: see bin.ts): the only place that touches the
+// real process.
 const controller = new AbortController();
 let interrupts = 0;
 const stop = (signal: NodeJS.Signals): void => {
@@ -21,21 +21,24 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 process.on('SIGTERM', stop);
 
-await tuneStartup(process.argv[2]);
-runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-  signal: controller.signal,
-  stdin: process.stdin,
-  program: invokedAs(process.argv[1], process.cwd()),
-}).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`squad: ${String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+void tuneZod(process.argv[2])
+  .then(() =>
+    runCli(process.argv.slice(2), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: process.cwd(),
+      signal: controller.signal,
+      stdin: process.stdin,
+      program: invokedAs(process.argv[1], process.cwd()),
+    }),
+  )
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`squad: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );

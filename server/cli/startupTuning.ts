@@ -10,17 +10,24 @@ import { setFlagsFromString } from 'node:v8';
 const ONE_SHOT = new Set(['run', 'replay', 'fork', 'diff', 'resume', 'validate', 'export', 'test', 'forecast']);
 
 /**
- * Tunes this process for the command it runs, before the command's code is loaded (zod reads its
- * `jitless` setting when a schema is built, at module evaluation). Changes no result: jitless zod
- * accepts and rejects exactly what the JIT does, with the same issues.
+ * Tunes the heap of every `squad` process. Called by the bin (bin.ts) before the command's bundle is
+ * compiled: V8 rejects a code cache made under other flags, so every process sets these alike.
  *
  * The young generation grows by 4x instead of 2x when it fills: start-up allocates mostly objects
  * that live (modules, schemas, the parsed squad), so each scavenge copies nearly all it finds, and
  * reaching the same size in fewer scavenges (5 instead of 9 for `squad run` of the credit memo)
  * copies less. Its maximum size, and so the process's memory, is unchanged.
  */
-export async function tuneStartup(command: string | undefined): Promise<void> {
+export function tuneHeap(): void {
   setFlagsFromString('--semi-space-growth-factor=4');
+}
+
+/**
+ * Tunes zod for the command this process runs, before the command's code is loaded (zod reads its
+ * `jitless` setting when a schema is built, at module evaluation). Changes no result: jitless zod
+ * accepts and rejects exactly what the JIT does, with the same issues.
+ */
+export async function tuneZod(command: string | undefined): Promise<void> {
   if (command === undefined || !ONE_SHOT.has(command)) return;
   const { config } = await import('zod');
   config({ jitless: true });

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../testing/useTempDir';
+
+const DIST = resolve(__dirname, '../../dist');
+const SAMPLE = resolve(__dirname, '../../samples/credit-memo/credit-memo.squad.yaml');
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `squad validate` of the credit memo from a copy of the bin and its bundle, saying what the code cache did. */
+function validate(dist: string, setting = 'report'): Promise<Result> {
+  return new Promise((done) => {
+    execFile(process.execPath, [join(dist, 'cli.js'), 'validate', SAMPLE], { env: { ...process.env, NO_COLOR: '1', SQUAD_CODE_CACHE: setting } }, (error, stdout, stderr) => {
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const said = (r: Result): string | undefined => /^squad: code cache (\w+)$/m.exec(r.stderr)?.[1];
+
+describe("the CLI's code cache (dist/.cache)", () => {
+  const tmp = useTempDir('squad-code-cache-');
+
+  /** The bin and the bundle in a folder of their own, so the test owns the cache beside them. */
+  async function copyOfDist(): Promise<string> {
+    const dist = join(tmp.path, 'dist');
+    await mkdir(dist);
+    for (const f of ['cli.js', 'cli-main.js']) await copyFile(join(DIST, f), join(dist, f));
+    return dist;
+  }
+  const cacheFiles = async (dist: string): Promise<string[]> => (await readdir(join(dist, '.cache')).catch(() => [])).filter((f) => f.endsWith('.v8'));
+
+  it('is made by the first run of a command, used by the next, and changes nothing the command prints', async () => {
+    const dist = await copyOfDist();
+    const first = await validate(dist);
+    expect([first.code, said(first)]).toEqual([0, 'made']);
+    const files = await cacheFiles(dist);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^cli-main\.validate\.[0-9a-f]{16}\.v8$/);
+    expect((await stat(join(dist, '.cache', files[0]!))).size).toBeGreaterThan(10_000);
+    const second = await validate(dist);
+    expect([second.code, said(second), second.stdout]).toEqual([0, 'used', first.stdout]);
+    const before = (await stat(join(dist, '.cache', files[0]!))).mtimeMs;
+    const off = await validate(dist, 'off'); // compiled from source, the cache neither read nor written
+    expect([off.code, off.stderr, off.stdout]).toEqual([0, '', first.stdout]);
+    expect((await stat(join(dist, '.cache', files[0]!))).mtimeMs).toBe(before);
+  });
+
+  it('is made again when V8 rejects it (a corrupt file), and the command runs from source meanwhile', async () => {
+    const dist = await copyOfDist();
+    const first = await validate(dist);
+    const [file] = await cacheFiles(dist);
+    const path = join(dist, '.cache', file!);
+    const good = await readFile(path);
+    const corrupt = Buffer.from(good);
+    for (let i = 64; i < corrupt.length; i += 97) corrupt[i] = corrupt[i]! ^ 0xff;
+    await writeFile(path, corrupt);
+    const rejected = await validate(dist);
+    expect([rejected.code, said(rejected), rejected.stdout]).toEqual([0, 'rejected', first.stdout]);
+    expect(await readFile(path)).not.toEqual(corrupt); // written anew at exit
+    expect(said(await validate(dist))).toBe('used');
+    for (const damaged of [Buffer.from('not a code cache'), good.subarray(0, good.length >> 1), Buffer.alloc(0)]) {
+      await writeFile(path, damaged);
+      const r = await validate(dist);
+      expect([r.code, said(r), r.stdout]).toEqual([0, 'rejected', first.stdout]);
+    }
+  });
+
+  it('is never used for another bundle: a rebuilt bundle looks for a cache of its own', async () => {
+    const dist = await copyOfDist();
+    await validate(dist);
+    const bundle = join(dist, 'cli-main.js');
+    // The same bytes written again (a rebuild of the same sources) still count as another bundle.
+    const later = new Date(Date.now() + 5_000);
+    await utimes(bundle, later, later);
+    const rebuilt = await validate(dist);
+    expect([rebuilt.code, said(rebuilt)]).toEqual([0, 'made']);
+    expect(await cacheFiles(dist)).toHaveLength(2);
+  });
+
+  it('is no error where it cannot be written: the command runs and says nothing of it', async () => {
+    const dist = await copyOfDist();
+    await writeFile(join(dist, '.cache'), 'a file where the cache folder would be');
+    const reference = await validate(dist, 'off');
+    for (let i = 0; i < 2; i++) {
+      const r = await validate(dist, '');
+      expect([r.code, r.stderr, r.stdout]).toEqual([0, '', reference.stdout]);
+    }
+    expect(said(await validate(dist))).toBe('made'); // never there to use
+    await rm(join(dist, '.cache'));
+  });
+});
