@@ -1,6 +1,7 @@
 // Bundles every target of the package. One file per target so the VSIX ships no node_modules and the
 // server runs under VS Code's own Node with nothing to install.
 import * as esbuild from 'esbuild';
+import { builtinModules } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -87,6 +88,25 @@ const sdkWithoutAjv = {
   },
 };
 
+/**
+ * `import('node:readline')`, `import('http')`… of Node's built-ins become `require` in the CLI's
+ * bundle. It runs through `vm.Script` with a code cache (server/cli/codeCache.ts), and a script
+ * made from a code cache loses its dynamic-import callback on Node 20: a real `import()` there
+ * throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING (the OTLP exporter's `import('http')` did).
+ */
+const builtinsAsRequire = {
+  name: 'builtins-as-require',
+  setup(build) {
+    const builtins = new Set(builtinModules);
+    build.onResolve({ filter: /^[a-z:_/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.kind !== 'dynamic-import' || !builtins.has(name)) return undefined;
+      return { path: name, namespace: 'builtin-as-require' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'builtin-as-require' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});\n`, loader: 'js' }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const node = {
   plugins: [tokenizerRanks, zodEnglishOnly, sdkWithoutAjv],
@@ -109,7 +129,7 @@ const targets = [
   // Whitespace and syntax minified even in a dev build (names kept, so stack traces still name the
   // functions, and the source map still points into the sources): 3.9 MB instead of 5.9 MB to read
   // and hash at each start, about 40 ms of a `squad run` (npm run bench -- --startup).
-  { ...node, entryPoints: ['server/cli/cli.ts'], outfile: 'dist/cli-main.js', minifyWhitespace: true, minifySyntax: true },
+  { ...node, plugins: [...node.plugins, builtinsAsRequire], entryPoints: ['server/cli/cli.ts'], outfile: 'dist/cli-main.js', minifyWhitespace: true, minifySyntax: true },
   // The worker threads of `squad test` and `squad forecast` (runs on every core).
   { ...node, entryPoints: ['server/gate/gateWorkerMain.ts'], outfile: 'dist/gateWorker.js' },
   // The run threads of the embedded server (`squad serve`): each run's engine off the HTTP event loop.

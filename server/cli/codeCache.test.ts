@@ -84,6 +84,14 @@ describe("the CLI's code cache (dist/.cache)", () => {
     expect(await cacheFiles(dist)).toHaveLength(2);
   });
 
+  it('leaves no import() in the bundle: a script made from a code cache has no dynamic-import callback on Node 20', async () => {
+    // esbuild prints a dynamic import as import("…"); the build turns those of Node's built-ins into
+    // require (esbuild.mjs, builtinsAsRequire). One left would throw ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
+    // only on the code path that reaches it, and only once the cache is used.
+    const bundle = await readFile(join(DIST, 'cli-main.js'), 'latin1');
+    expect(bundle.match(/\bimport\("[^"]*"\)/g) ?? []).toEqual([]);
+  });
+
   it('is no error where it cannot be written: the command runs and says nothing of it', async () => {
     const dist = await copyOfDist();
     await writeFile(join(dist, '.cache'), 'a file where the cache folder would be');
