@@ -5,13 +5,15 @@ import { ServerHost } from '../client/serverHost';
 import type { Bridge } from './bridge/Bridge';
 import { forgetBrowserToken, rememberBrowserToken, takeBrowserToken } from './bridge/browserToken';
 import { LocalBridge } from './bridge/localBridge';
-import { PostMessageBridge, type VsCodeApi } from './bridge/postMessageBridge';
+import { PostMessageBridge, type EarlyBoot, type VsCodeApi } from './bridge/postMessageBridge';
 import { App, type Tab } from './ui/App';
 import { TokenPrompt } from './ui/TokenPrompt';
 
 declare global {
   // Defined by VS Code inside a webview, and only there.
   function acquireVsCodeApi(): VsCodeApi;
+  // Left by the page's inline script in a webview (extension/editor/webviewHtml.ts), before this bundle ran.
+  var squadEarlyBoot: EarlyBoot | undefined;
 }
 
 /**
@@ -35,7 +37,8 @@ function start(): void {
     run: query.get('run') ?? undefined,
   };
   if (typeof acquireVsCodeApi === 'function') {
-    const bridge = new PostMessageBridge(acquireVsCodeApi(), window);
+    // The page's inline script acquired the API and said `ready` while this bundle loaded.
+    const bridge = new PostMessageBridge(globalThis.squadEarlyBoot ?? acquireVsCodeApi(), window);
     window.addEventListener('unload', () => bridge.dispose());
     root.render(<App bridge={bridge} initial={initial} />);
     return;

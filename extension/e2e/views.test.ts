@@ -335,13 +335,17 @@ describe('Squad Studio views in VS Code', () => {
 
 /**
  * Where a webview's first paint went, in ms from `start` (the click), from the webview's own clock:
- * its document's start, the app's marks (webview/main.tsx, App, SquadGraphView), and when each of its
- * scripts was asked for, began and finished arriving; each name after `prefix`.
+ * its document's start, when VS Code's placeholder page (ours is written into it) had its service
+ * worker started and had loaded, the app's marks (`squad:html`: our page began; webview/main.tsx, App,
+ * SquadGraphView), and when each of its scripts was asked for, began and finished arriving; each
+ * name after `prefix`.
  */
 async function paintMarks(frame: Frame, start: number, prefix: string): Promise<Record<string, number>> {
-  const marks = await frame.evaluate((): { origin: number; marks: Record<string, number>; scripts: [string, number, number, number][] } => ({
+  const marks = await frame.evaluate((): { origin: number; nav: number[]; marks: Record<string, number>; scripts: [string, number, number, number][] } => ({
     origin: performance.timeOrigin,
     marks: Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
+    // VS Code's placeholder page (the document ours is written into): its service worker started, its DOMContentLoaded.
+    nav: ((n) => (n ? [n.workerStart, n.domContentLoadedEventStart] : []))(performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined),
     scripts: performance
       .getEntriesByType('resource')
       .filter((r) => /\.js(\?|$)/.test(r.name))
@@ -354,6 +358,11 @@ async function paintMarks(frame: Frame, start: number, prefix: string): Promise<
   // document and scripts are the earlier run's, and of a mark made once per run the latest is this one.
   const out: Record<string, number> = {};
   if (marks.origin >= start) out[`${prefix}webviewDocument`] = Math.round(marks.origin - start);
+  const [worker, placeholderLoaded] = marks.nav;
+  if (marks.origin >= start && worker !== undefined && placeholderLoaded !== undefined) {
+    out[`${prefix}placeholderWorker`] = Math.round(marks.origin + worker - start);
+    out[`${prefix}placeholderLoaded`] = Math.round(marks.origin + placeholderLoaded - start);
+  }
   // Asked for (the page's parser reached it), its first byte back, its last.
   for (const [name, asked, first, ended] of marks.scripts) {
     if (marks.origin + asked < start) continue;

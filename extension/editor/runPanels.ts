@@ -47,7 +47,9 @@ export class RunPanels implements vscode.Disposable {
       open.panel.reveal();
       return open.session.loaded;
     }
-    return this.create(view, run, file ?? null, `${view === 'replay' ? 'Replay' : 'Run'}: ${title}`, { type: 'show', view, run }).session.loaded;
+    // With the run's file, the dashboard shows the run at once (it would ask the server for its file).
+    const initial: HostEvent = { type: 'show', view, run, ...(file && view === 'run' ? { path: file } : {}) };
+    return this.create(view, run, file ?? null, `${view === 'replay' ? 'Replay' : 'Run'}: ${title}`, initial).session.loaded;
   }
 
   /**

@@ -16,7 +16,7 @@ export class WebviewBridgeSession implements vscode.Disposable {
   private ready = false;
   private pending: HostEvent[] = [];
   private markReady: () => void = () => {};
-  /** Settles when the app in the webview has loaded and said `ready` (or the webview was closed first). */
+  /** Settles when the app in the webview has loaded and said so, `ready` or `started` after an early `ready` (or the webview was closed first). */
   readonly loaded = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(
@@ -47,9 +47,14 @@ export class WebviewBridgeSession implements vscode.Disposable {
       return;
     }
     const message = parsed.data;
+    if (message.kind === 'started') {
+      this.markReady();
+      return;
+    }
     if (message.kind === 'ready') {
       this.ready = true;
-      this.markReady();
+      // An early `ready` comes from the page's first script: the app has loaded once it says `started`.
+      if (!message.early) this.markReady();
       const queued = this.pending;
       this.pending = [];
       for (const event of queued) void this.post({ kind: 'event', event });

@@ -14,8 +14,13 @@ export type BridgeErrorBody = z.infer<typeof BridgeErrorSchema>;
  * checked against `BridgeMethods` by whoever receives them.
  */
 export const WebviewMessageSchema = z.discriminatedUnion('kind', [
-  /** Sent once the app can receive messages; the host answers pending `show` events after it. */
-  z.object({ kind: z.literal('ready') }),
+  /**
+   * Sent once the page can receive messages; the host answers pending `show` events after it. `early`:
+   * sent by the page's first script, before the app's bundle has run, which says `started` once it has.
+   */
+  z.object({ kind: z.literal('ready'), early: z.literal(true).optional() }),
+  /** The app's bundle is running (after an early `ready`): the page has loaded. */
+  z.object({ kind: z.literal('started') }),
   z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), method: BridgeMethodSchema, params: z.unknown() }),
   z.object({ kind: z.literal('cancel'), id: z.number().int().nonnegative() }),
 ]);

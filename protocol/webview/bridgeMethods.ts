@@ -91,7 +91,7 @@ export const HostEventSchema = z.discriminatedUnion('type', [
     path: Path,
     stop: z.object({ agent: z.string().min(1), to: z.string().min(1).nullable(), line: z.number().int().min(1), label: z.string() }).nullable(),
   }),
-  /** What the host wants shown (a custom editor opens a file; "Show Run" opens a run). */
+  /** What the host wants shown (a custom editor opens a file; "Show Run" opens a run). With `run`, `path` is that run's squad file. */
   z.object({
     type: z.literal('show'),
     view: z.enum(['editor', 'run', 'replay']),

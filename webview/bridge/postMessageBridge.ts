@@ -9,6 +9,17 @@ export interface VsCodeApi {
   postMessage(message: unknown): void;
 }
 
+/**
+ * What the page's inline script (extension/editor/webviewHtml.ts) left before the bundle ran: the
+ * VS Code API it acquired, having said `ready` already (so the host's first events travel while the
+ * bundle is fetched and evaluated), and the messages that came meanwhile.
+ */
+export interface EarlyBoot {
+  api: VsCodeApi;
+  /** The messages received so far; from then on the bridge listens itself. */
+  take(): unknown[];
+}
+
 interface Pending {
   method: BridgeMethod;
   resolve: (value: unknown) => void;
@@ -27,14 +38,27 @@ export class PostMessageBridge implements Bridge {
   private readonly events = new EventFanout<HostEvent>();
   private readonly unsupported = new Set<BridgeMethod>();
   private readonly onMessage = (event: MessageEvent): void => this.receive(event.data);
+  /**
+   * Events that came before anything listened (the host's first `show` can now arrive before the
+   * app's first render): delivered once the first listener's render has committed (a microtask
+   * after it subscribed, when every effect of that commit has subscribed too). Null once delivered.
+   */
+  private held: HostEvent[] | null = [];
+  private delivering = false;
 
   constructor(
-    private readonly api: VsCodeApi,
+    boot: VsCodeApi | EarlyBoot,
     private readonly window: Pick<Window, 'addEventListener' | 'removeEventListener'>,
   ) {
+    this.api = 'take' in boot ? boot.api : boot;
     window.addEventListener('message', this.onMessage);
-    this.post({ kind: 'ready' });
+    if ('take' in boot) {
+      for (const data of boot.take()) this.receive(data);
+      this.post({ kind: 'started' });
+    } else this.post({ kind: 'ready' });
   }
+
+  private readonly api: VsCodeApi;
 
   request<M extends BridgeMethod>(method: M, params: BridgeParams<M>, signal?: AbortSignal): Promise<BridgeResult<M>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -65,7 +89,16 @@ export class PostMessageBridge implements Bridge {
   }
 
   onEvent(listener: (event: HostEvent) => void): () => void {
-    return this.events.add(listener);
+    const stop = this.events.add(listener);
+    const held = this.held;
+    if (held && !this.delivering) {
+      this.delivering = true;
+      queueMicrotask(() => {
+        this.held = null;
+        for (const event of held) this.events.emit(event);
+      });
+    }
+    return stop;
   }
 
   supports(method: BridgeMethod): boolean {
@@ -94,7 +127,8 @@ export class PostMessageBridge implements Bridge {
     }
     const message = parsed.data;
     if (message.kind === 'event') {
-      this.events.emit(message.event);
+      if (this.held) this.held.push(message.event);
+      else this.events.emit(message.event);
       return;
     }
     const pending = this.pending.get(message.id);

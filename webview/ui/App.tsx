@@ -63,6 +63,8 @@ export function App({ bridge, initial, onToggleTheme, onTokenRejected }: AppProp
       setTab(e.view);
       if (e.path) setPath(e.path);
       if (e.run) setRun(e.run);
+      // With its run, `path` is that run's file: the run is shown at once, not after asking the server.
+      if (e.run && e.path) setRunFile(e.path);
     });
     return () => {
       controller.abort();
