@@ -1,36 +1,21 @@
-import { execFile } from 'node:child_process';
-import { copyFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../testing/useTempDir';
+import { ROOT, useCliWorkspace, type CliResult } from '../testing/cliWorkspace';
 
-const DIST = resolve(__dirname, '../../dist');
-const SAMPLE = resolve(__dirname, '../../samples/credit-memo/credit-memo.squad.yaml');
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const DIST = join(ROOT, 'dist');
+const SAMPLE = join(ROOT, 'samples/credit-memo/credit-memo.squad.yaml');
+const ws = useCliWorkspace('squad-code-cache-');
 
 /** `squad validate` of the credit memo from a copy of the bin and its bundle, saying what the code cache did. */
-function validate(dist: string, setting = 'report'): Promise<Result> {
-  return new Promise((done) => {
-    execFile(process.execPath, [join(dist, 'cli.js'), 'validate', SAMPLE], { env: { ...process.env, NO_COLOR: '1', SQUAD_CODE_CACHE: setting } }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const validate = (dist: string, setting = 'report'): Promise<CliResult> => ws.squad(['validate', SAMPLE], { cli: join(dist, 'cli.js'), env: { SQUAD_CODE_CACHE: setting } });
 
-const said = (r: Result): string | undefined => /^squad: code cache (\w+)$/m.exec(r.stderr)?.[1];
+const said = (r: CliResult): string | undefined => /^squad: code cache (\w+)$/m.exec(r.stderr)?.[1];
 
 describe("the CLI's code cache (dist/.cache)", () => {
-  const tmp = useTempDir('squad-code-cache-');
-
   /** The bin and the bundle in a folder of their own, so the test owns the cache beside them. */
   async function copyOfDist(): Promise<string> {
-    const dist = join(tmp.path, 'dist');
-    await mkdir(dist);
+    const dist = await mkdtemp(join(ws.dir, 'dist-'));
     for (const f of ['cli.js', 'cli-main.js']) await copyFile(join(DIST, f), join(dist, f));
     return dist;
   }
@@ -90,6 +75,13 @@ describe("the CLI's code cache (dist/.cache)", () => {
     // only on the code path that reaches it, and only once the cache is used.
     const bundle = await readFile(join(DIST, 'cli-main.js'), 'latin1');
     expect(bundle.match(/\bimport\("[^"]*"\)/g) ?? []).toEqual([]);
+  });
+
+  it('refuses a SQUAD_CODE_CACHE it does not know, saying which values it takes, and runs nothing', async () => {
+    const dist = await copyOfDist();
+    const r = await validate(dist, 'of');
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'squad: SQUAD_CODE_CACHE="of": use off or report, or leave it unset\n']);
+    expect(await cacheFiles(dist)).toEqual([]);
   });
 
   it('is no error where it cannot be written: the command runs and says nothing of it', async () => {

@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script, constants } from 'node:vm';
@@ -32,10 +32,20 @@ export type CodeCacheUse = 'used' | 'made' | 'rejected' | 'off';
  *   cache made under other flags is rejected (and made again).
  */
 export function runWithCodeCache(file: string, cache: { dir: string; path: string } | null): CodeCacheUse {
+  // One open file for its bytes and its fingerprint, so a bundle replaced meanwhile cannot pair the
+  // old bytes with the new one's cache.
+  const fd = openSync(file, 'r');
+  let bytes: Buffer;
+  let stats: Stats;
+  try {
+    stats = fstatSync(fd);
+    bytes = readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   // esbuild writes ASCII (it escapes the rest): read as Latin-1 then, which skips UTF-8 decoding.
-  const bytes = readFileSync(file);
   const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  const cachePath = cache === null ? null : join(cache.dir, `${basename(file, '.js')}.${cache.path}.${fingerprint(file)}.v8`);
+  const cachePath = cache === null ? null : join(cache.dir, `${basename(file, '.js')}.${cache.path}.${fingerprint(stats)}.v8`);
   const found = cachePath === null ? null : readCache(cachePath);
   const cached = found === null || found === 'corrupt' ? undefined : found;
   const script = new Script(wrap(source), {
@@ -52,8 +62,7 @@ export function runWithCodeCache(file: string, cache: { dir: string; path: strin
   return use;
 }
 
-function fingerprint(file: string): string {
-  const s = statSync(file);
+function fingerprint(s: Stats): string {
   return createHash('sha256').update(`${s.size}:${s.mtimeMs}:${s.ino}:${process.version}:${process.arch}`).digest('hex').slice(0, 16);
 }
 

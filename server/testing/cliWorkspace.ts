@@ -18,8 +18,11 @@ export interface CliResult {
 export interface CliWorkspace {
   /** The throwaway directory (valid inside tests: made in `beforeAll`, removed in `afterAll`). */
   readonly dir: string;
-  /** `squad …args` in the directory (or `cwd`), colour off, `env` over the test's; never rejects (a failure is its exit code). */
-  readonly squad: (args: readonly string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string }) => Promise<CliResult>;
+  /**
+   * `squad …args` in the directory (or `cwd`), colour off, `env` over the test's; never rejects (a
+   * failure is its exit code). `cli`: another copy of the bin than dist/cli.js.
+   */
+  readonly squad: (args: readonly string[], options?: { env?: NodeJS.ProcessEnv; cwd?: string; cli?: string }) => Promise<CliResult>;
 }
 
 /**
@@ -42,11 +45,11 @@ export function useCliWorkspace(prefix: string, options: { timeoutMs?: number } 
     get dir() {
       return cwd();
     },
-    squad: (args, { env = {}, cwd: at = cwd() } = {}) =>
+    squad: (args, { env = {}, cwd: at = cwd(), cli = CLI } = {}) =>
       new Promise((done) => {
         execFile(
           process.execPath,
-          [CLI, ...args],
+          [cli, ...args],
           { cwd: at, env: { ...process.env, NO_COLOR: '1', ...env }, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
           (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
         );

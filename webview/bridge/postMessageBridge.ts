@@ -45,6 +45,7 @@ export class PostMessageBridge implements Bridge {
    */
   private held: HostEvent[] | null = [];
   private delivering = false;
+  private readonly api: VsCodeApi;
 
   constructor(
     boot: VsCodeApi | EarlyBoot,
@@ -57,8 +58,6 @@ export class PostMessageBridge implements Bridge {
       this.post({ kind: 'started' });
     } else this.post({ kind: 'ready' });
   }
-
-  private readonly api: VsCodeApi;
 
   request<M extends BridgeMethod>(method: M, params: BridgeParams<M>, signal?: AbortSignal): Promise<BridgeResult<M>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
